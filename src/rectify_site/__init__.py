@@ -1,0 +1,25 @@
+"""rectify-site: publish rectification reports (巡视整改进展情况的通报) as a static site."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["ContentError", "SiteError", "UsageError", "__version__", "build_site", "load_site"]
+
+if TYPE_CHECKING:
+    from .errors import ContentError, SiteError, UsageError
+    from .pipeline import build_site, load_site
+
+
+def __getattr__(name: str) -> Any:
+    """Import the pipeline lazily, so that ``rectify-site --version`` stays instant."""
+    if name in ("build_site", "load_site"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    if name in ("ContentError", "SiteError", "UsageError"):
+        from . import errors
+
+        return getattr(errors, name)
+    raise AttributeError(name)

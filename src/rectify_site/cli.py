@@ -1,0 +1,104 @@
+"""The command line: thin over the pipeline; prints user errors without a traceback.
+
+Exit status: 0 success, 1 content errors or failed checks, 2 usage or environment errors.
+Heavy modules are imported inside each command, so ``--version`` and ``--help`` are quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but usage errors exit 2 with one line, as every other error does."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"rectify-site: error: {message}\n")
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="rectify-site", description="巡视整改进展情况通报的静态网站生成器")
+    p.add_argument("--version", action="version", version=f"rectify-site {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--content", type=Path, default=Path("content"),
+                        help="collection root, one folder per report (default: content)")
+        sp.add_argument("--templates", type=Path, default=None,
+                        help="theme folder (default: templates/ beside content/, else built in)")
+        sp.add_argument("--lang", choices=["zh", "en"], default="zh",
+                        help="language of messages (default: zh)")
+
+    b = sub.add_parser("build", help="build the site")
+    common(b)
+    b.add_argument("--out", type=Path, default=Path("_site"), help="output folder (_site)")
+    b.add_argument("--base-url", default=None, help="absolute URL the site is published at")
+
+    c = sub.add_parser("check", help="validate content; writes nothing")
+    common(c)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``rectify-site`` script."""
+    args = _parser().parse_args(argv)
+    from .errors import SiteError
+
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "check":
+            return _check(args)
+    except SiteError as exc:
+        for d in exc.diagnostics:
+            print(d.format(args.lang), file=sys.stderr)
+        errors = sum(d.severity == "error" for d in exc.diagnostics)
+        summary = (f"{errors} error(s)" if args.lang == "en" else f"共 {errors} 个错误")
+        print(summary, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("rectify-site: interrupted", file=sys.stderr)
+        return 130
+    return 2  # pragma: no cover - argparse requires a command
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .pipeline import build_site
+
+    result = build_site(args.content, args.out, templates=args.templates,
+                        base_url=args.base_url)
+    for d in result.warnings:
+        print(d.format(args.lang), file=sys.stderr)
+    stats = result.stats
+    assert stats is not None
+    n = len(result.collection.reports)
+    if args.lang == "en":
+        print(f"built {n} report(s) into {args.out}: {len(stats.written)} written, "
+              f"{len(stats.unchanged)} unchanged, {len(stats.removed)} removed")
+    else:
+        print(f"已构建 {n} 份通报到 {args.out}:写入 {len(stats.written)} 个文件,"
+              f"未变 {len(stats.unchanged)} 个,删除 {len(stats.removed)} 个")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .pipeline import load_site
+
+    collection = load_site(args.content)
+    for d in collection.warnings:
+        print(d.format(args.lang), file=sys.stderr)
+    n = len(collection.reports) + len(collection.drafts)
+    print(f"checked {n} report(s): no errors" if args.lang == "en"
+          else f"已检查 {n} 份通报:没有错误")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

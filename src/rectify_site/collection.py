@@ -1,0 +1,226 @@
+"""Load a collection (``content/``): every file read, validated and cross-checked.
+
+Layout::
+
+    content/site.yaml                         optional: site name, base URL, footer
+    content/<report-id>/report.yaml           identity, inspection, intro, parts, contact
+    content/<report-id>/figures.yaml          every statistic, once
+    content/<report-id>/parts/<id>.yaml       one file per part, in report.yaml's order
+    content/<report-id>/categories/<id>.yaml  one file per category, in the part's order
+
+Every problem in every file is collected before anything fails, each as a Diagnostic
+with the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, Diagnostic, UsageError, diag
+from .messages import MESSAGES
+from .models import (
+    CategoryFile,
+    Finding,
+    FiguresFile,
+    PartFile,
+    Report,
+    ReportFile,
+    SiteFile,
+    _check_slug,
+    assemble,
+    cross_check,
+)
+from .prose import expand_report
+from .sources import LoadFailed, Loc, Source, load_yaml
+
+M = TypeVar("M", bound=BaseModel)
+
+_PYDANTIC_KEYS = {
+    "slug_unsafe": "slug.unsafe",
+    "item_body": "item.body",
+    "is_instance_of": "decimal_type",
+    "decimal_parsing": "decimal_type",
+    "date_from_datetime_inexact": "date_type",
+    "int_parsing": "int_type",
+    "missing": "missing",
+}
+
+
+@dataclass
+class Collection:
+    """Everything the site is made from, validated: the only input to the site stage."""
+
+    root: Path
+    site: SiteFile
+    reports: list[Report]
+    drafts: list[Report]
+    warnings: list[Diagnostic] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    """Every content file read, for the incremental build's dependency graph."""
+
+
+def field_name(loc: Loc) -> str:
+    """('aspects', 2, 'id') -> 'aspects[2].id', as editors see it in the file."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def pydantic_diagnostics(exc: ValidationError, source: Source) -> list[Diagnostic]:
+    """Turn pydantic's errors into diagnostics with the YAML node's line and column."""
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        etype = err["type"]
+        ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, str | int)}
+        key = _PYDANTIC_KEYS.get(etype, etype)
+        if etype == "value_error" and loc and loc[-1] == "email":
+            key, ctx = "email", {"reason": str((err.get("ctx") or {}).get("reason", ""))}
+        elif etype == "value_error":
+            key, ctx = "invalid", {"detail": err["msg"]}
+        if key not in MESSAGES:
+            key, ctx = "invalid", {"detail": err["msg"]}
+        line, col = source.where(loc)
+        out.append(diag(source.path, key, line=line, col=col, field=field_name(loc), **ctx))
+    return out
+
+
+class _ReportLoader:
+    """Loads one report folder, collecting diagnostics instead of stopping at the first."""
+
+    def __init__(self, folder: Path, root: Path, problems: list[Diagnostic]) -> None:
+        self.folder = folder
+        self.root = root
+        self.problems = problems
+        self.sources: dict[str, Source] = {}
+        self.files: list[Path] = []
+
+    def model(self, rel: str, model: type[M], *, ref: tuple[Source, Loc] | None = None) -> M | None:
+        path = self.folder / rel
+        self.files.append(path)
+        if not path.exists() and ref is not None:
+            src, loc = ref
+            line, col = src.where(loc)
+            self.problems.append(
+                diag(src.path, "file.missing", line=line, col=col, field=field_name(loc))
+            )
+            self.problems.append(diag(path, "file.missing"))
+            return None
+        try:
+            source = load_yaml(path, self.root)
+        except LoadFailed as exc:
+            self.problems.extend(exc.diagnostics)
+            return None
+        self.sources[rel] = source
+        try:
+            return model.model_validate(source.data)
+        except ValidationError as exc:
+            self.problems.extend(pydantic_diagnostics(exc, source))
+            return None
+
+    def load(self) -> Report | None:
+        before = len(self.problems)
+        report = self.model("report.yaml", ReportFile)
+        figures = self.model("figures.yaml", FiguresFile)
+        parts: dict[str, PartFile] = {}
+        categories: dict[str, CategoryFile] = {}
+        if report is not None:
+            src = self.sources["report.yaml"]
+            for i, pid in enumerate(report.parts):
+                if pid in parts:
+                    line, col = src.where(("parts", i))
+                    self.problems.append(diag(src.path, "id.duplicate", line=line, col=col,
+                                              field=f"parts[{i}]", value=pid, first="parts"))
+                    continue
+                part = self.model(f"parts/{pid}.yaml", PartFile, ref=(src, ("parts", i)))
+                if part is None:
+                    continue
+                parts[pid] = part
+                psrc = self.sources[f"parts/{pid}.yaml"]
+                for k, cid in enumerate(part.categories):
+                    if cid in categories:
+                        continue  # reported as a duplicate id by the cross-check
+                    cat = self.model(f"categories/{cid}.yaml", CategoryFile,
+                                     ref=(psrc, ("categories", k)))
+                    if cat is not None:
+                        categories[cid] = cat
+            self._unlisted("parts", set(report.parts), "report.yaml")
+            listed = {c for p in parts.values() for c in p.categories}
+            self._unlisted("categories", listed, "parts/*.yaml")
+        if len(self.problems) > before or report is None or figures is None:
+            return None
+        assembled = assemble(self.folder.name, report, parts, categories, figures)
+        findings = cross_check(assembled)
+        expanded, prose_findings = expand_report(assembled)
+        for f in findings + prose_findings:
+            self.problems.append(self.finding(f))
+        return expanded if not findings and not prose_findings else None
+
+    def finding(self, f: Finding) -> Diagnostic:
+        source = self.sources.get(f.file)
+        line, col = source.where(f.loc) if source else (None, None)
+        params: dict[str, Any] = dict(f.params)
+        if "line" in params and line is not None:  # a line inside a prose string
+            line += int(params.pop("line")) - 1
+        params.pop("line", None)
+        return diag(self.folder / f.file, f.key, line=line, col=col,
+                    field=field_name(f.loc), **params)
+
+    def _unlisted(self, sub: str, listed: set[str], listing: str) -> None:
+        folder = self.folder / sub
+        if not folder.is_dir():
+            return
+        for path in sorted(folder.glob("*.yaml")):
+            if path.stem not in listed:
+                self.problems.append(
+                    diag(path, "file.unlisted", severity="warning",
+                         listing=str(self.folder / listing))
+                )
+
+
+def load_collection(root: Path) -> Collection:
+    """Load and validate every report under ``root``; raise ContentError listing all errors."""
+    if not root.is_dir():
+        raise UsageError([diag(root, "content.missing")])
+    problems: list[Diagnostic] = []
+    files: list[Path] = []
+    site = SiteFile()
+    site_path = root / "site.yaml"
+    if site_path.exists():
+        files.append(site_path)
+        try:
+            src = load_yaml(site_path, root)
+            site = SiteFile.model_validate(src.data)
+        except LoadFailed as exc:
+            problems.extend(exc.diagnostics)
+        except ValidationError as exc:
+            problems.extend(pydantic_diagnostics(exc, src))
+    reports: list[Report] = []
+    drafts: list[Report] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if folder.name.startswith((".", "_")):
+            continue
+        if not (folder / "report.yaml").exists() and not any(folder.rglob("*.yaml")):
+            continue
+        try:
+            _check_slug(folder.name)
+        except ValueError:
+            problems.append(diag(folder, "slug.unsafe", field="id", value=folder.name))
+            continue
+        loader = _ReportLoader(folder, root, problems)
+        report = loader.load()
+        files.extend(loader.files)
+        if report is not None:
+            (drafts if report.draft else reports).append(report)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ContentError(problems)
+    if not reports and not drafts:
+        raise ContentError([diag(root, "collection.empty")])
+    return Collection(root=root, site=site, reports=reports, drafts=drafts,
+                      warnings=problems, files=files)

@@ -1,0 +1,145 @@
+"""Diagnostics and the one small exception tree for everything a user can cause.
+
+    SiteError                 anything the user caused; the CLI prints it, no traceback
+    ├── ContentError          content does not load or validate (exit 1)
+    └── UsageError            bad flags, a refused output folder, a missing tool (exit 2)
+
+A ContentError carries every Diagnostic found, not only the first, so that an editor
+fixes a whole batch per build.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .messages import translate
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One finding, printed as ``path:line:col: severity: field: message``."""
+
+    path: str
+    line: int | None = None
+    col: int | None = None
+    severity: Severity = "error"
+    field: str = ""
+    key: str = ""
+    params: tuple[tuple[str, Any], ...] = ()
+
+    def message(self, lang: str = "zh") -> str:
+        """The message in the editor's language (Chinese by default)."""
+        return translate(self.key, dict(self.params), lang)
+
+    def location(self) -> str:
+        """``path:line:col`` with the unknown parts left out."""
+        where = display_path(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        return where
+
+    def format(self, lang: str = "zh") -> str:
+        """The one diagnostic format used everywhere."""
+        fld = f"{self.field}: " if self.field else ""
+        return f"{self.location()}: {self.severity}: {fld}{self.message(lang)}"
+
+    def as_dict(self, lang: str = "zh") -> dict[str, Any]:
+        """The record printed by ``check --format json``."""
+        return {
+            "path": display_path(self.path),
+            "line": self.line,
+            "column": self.col,
+            "severity": self.severity,
+            "field": self.field,
+            "message": self.message(lang),
+        }
+
+
+def diag(
+    path: str | Path,
+    key: str,
+    *,
+    line: int | None = None,
+    col: int | None = None,
+    field: str = "",
+    severity: Severity = "error",
+    **params: Any,
+) -> Diagnostic:
+    """Build a Diagnostic; keyword parameters fill the message template."""
+    return Diagnostic(
+        path=str(path),
+        line=line,
+        col=col,
+        severity=severity,
+        field=field,
+        key=key,
+        params=tuple(sorted(params.items())),
+    )
+
+
+def display_path(path: str) -> str:
+    """A path relative to the current folder when it lies below it, as compilers print."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if rel.startswith(".." + os.sep) else rel
+
+
+class SiteError(Exception):
+    """Base of every error the user caused; ``exit_code`` is what the CLI returns."""
+
+    exit_code = 1
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = sorted(diagnostics, key=_sort_key)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+class ContentError(SiteError):
+    """Content that does not load or validate."""
+
+    exit_code = 1
+
+
+class UsageError(SiteError):
+    """Bad flags, a refused output folder or a missing tool."""
+
+    exit_code = 2
+
+
+@dataclass
+class DiagnosticList:
+    """Collects findings across a whole run, so that all are reported together."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, d: Diagnostic) -> None:
+        self.items.append(d)
+
+    def extend(self, ds: list[Diagnostic]) -> None:
+        self.items.extend(ds)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == "warning"]
+
+    def raise_if_errors(self) -> None:
+        """Stop the pipeline here when anything is wrong, carrying every finding."""
+        if self.errors:
+            raise ContentError(self.items)
+
+
+def _sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    return (d.path, d.line or 0, d.col or 0, d.field)

@@ -1,0 +1,73 @@
+"""The one markdown-it-py factory: inline Markdown for prose, safe by construction.
+
+Raw HTML is off (it renders as text), links may only be http(s), mailto, tel or relative,
+and a soft line break next to a Chinese character renders as nothing: a wrapped line must
+not put a space inside a Chinese sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+_SCHEME_RE = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*):")
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+_CJK_RE = re.compile(
+    "[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026]"
+)
+_LINK_TARGET_RE = re.compile(r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.\-]*:[^>\s]*)>")
+_RAW_HTML_RE = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)?/?>|<!--")
+
+
+def is_safe_url(url: str) -> bool:
+    """True for relative URLs and the schemes a notice may link to."""
+    m = _SCHEME_RE.match(url)
+    return m is None or m.group(1).lower() in SAFE_SCHEMES
+
+
+def unsafe_links(source: str) -> list[str]:
+    """Link targets in ``source`` that would be refused, for the check's error messages."""
+    out = []
+    for m in _LINK_TARGET_RE.finditer(source):
+        target = m.group(1) if m.group(1) is not None else m.group(2)
+        if target and not is_safe_url(target):
+            out.append(target)
+    return out
+
+
+def has_raw_html(source: str) -> bool:
+    """Whether ``source`` holds an HTML tag; it would show as text, so say so early."""
+    return _RAW_HTML_RE.search(source) is not None
+
+
+def _softbreak(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
+    before = tokens[idx - 1].content if idx > 0 else ""
+    after = tokens[idx + 1].content if idx + 1 < len(tokens) else ""
+    if (before and _CJK_RE.match(before[-1])) or (after and _CJK_RE.match(after[0])):
+        return ""
+    return "\n"
+
+
+def make_markdown() -> MarkdownIt:
+    """A CommonMark parser with raw HTML off, safe links and CJK-aware soft breaks."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    md.add_render_rule("softbreak", _softbreak)
+    return md
+
+
+_MD = make_markdown()
+
+
+@lru_cache(maxsize=65536)
+def render_inline(source: str) -> str:
+    """Inline Markdown to HTML; cached because the same prose renders on several pages."""
+    return _MD.renderInline(source)

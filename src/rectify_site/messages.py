@@ -1,0 +1,185 @@
+"""Message catalogue: Chinese for the editors (the default), English for ``--lang en``.
+
+Messages say what is wrong and what to do next. Keys are stable; tests assert on the text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # key: (中文, English)
+    "file.missing": (
+        "缺少文件:请按 README 的目录结构补上该文件",
+        "file is missing: add it as the README's content layout shows",
+    ),
+    "file.empty": ("文件为空:请填写内容或删除该文件", "file is empty: fill it in or delete it"),
+    "file.not_utf8": (
+        "第 {offset} 字节起不是 UTF-8 编码(可能存为了 GBK):请用 UTF-8 编码重新保存",
+        "not UTF-8 from byte {offset} (saved as GBK?): save the file as UTF-8",
+    ),
+    "file.too_large": (
+        "文件过大({size} 字节,上限 {limit} 字节):请拆分或检查是否放错文件",
+        "file too large ({size} bytes, limit {limit}): split it or check it is the right file",
+    ),
+    "file.symlink_outside": (
+        "符号链接指向 content 目录之外({target}):请改为普通文件",
+        "symlink leads outside the content folder ({target}): use a plain file",
+    ),
+    "file.unlisted": (
+        "该文件未被任何清单引用,不会发布:请在 {listing} 中列出或删除",
+        "no list refers to this file, so it is not published: list it in {listing} or delete it",
+    ),
+    "file.unreadable": ("无法读取文件:{problem}", "cannot read the file: {problem}"),
+    "yaml.syntax": (
+        "YAML 语法错误:{problem}。请检查缩进、冒号和引号",
+        "YAML syntax error: {problem}. Check indentation, colons and quotes",
+    ),
+    "yaml.tab": (
+        "YAML 不能用制表符(Tab)缩进:请改用空格",
+        "YAML cannot be indented with tabs: use spaces",
+    ),
+    "yaml.duplicate_key": (
+        "键“{key}”重复(第一次出现在第 {first} 行):请删除或合并其中一个",
+        "duplicate key '{key}' (first on line {first}): remove or merge one of them",
+    ),
+    "yaml.alias": (
+        "不支持 YAML 锚点与别名(&、*):请直接写出内容",
+        "YAML anchors and aliases (&, *) are not supported: write the content out",
+    ),
+    "yaml.too_deep": (
+        "YAML 结构嵌套过深或节点过多:请检查文件",
+        "YAML nesting too deep or too many nodes: check the file",
+    ),
+    "yaml.tag": ("不支持的 YAML 标签 {tag}", "unsupported YAML tag {tag}"),
+    "yaml.not_mapping": (
+        "文件顶层应为“键: 值”的映射",
+        "the top level of the file must be a mapping of keys to values",
+    ),
+    "yaml.bad_date": (
+        "日期“{value}”不存在:请按 YYYY-MM-DD 填写真实日期",
+        "date '{value}' does not exist: write a real date as YYYY-MM-DD",
+    ),
+    "yaml.key_type": ("键必须是文字", "keys must be text"),
+    "missing": ("缺少必填字段:请补上", "required field is missing: add it"),
+    "extra_forbidden": (
+        "未知字段:请检查拼写,或删除该字段",
+        "unknown field: check the spelling or remove it",
+    ),
+    "int_type": ("应为整数", "must be a whole number"),
+    "int_from_float": ("应为整数,不能带小数", "must be a whole number, without decimals"),
+    "string_type": ("应为文字", "must be text"),
+    "bool_type": ("应为 true 或 false", "must be true or false"),
+    "date_type": ("应为日期(YYYY-MM-DD)", "must be a date (YYYY-MM-DD)"),
+    "decimal_type": ("应为数字(如 130.98)", "must be a number (such as 130.98)"),
+    "list_type": ("应为列表(每项以“- ”开头)", "must be a list (each entry starting with '- ')"),
+    "dict_type": ("应为“键: 值”的映射", "must be a mapping of keys to values"),
+    "model_type": ("应为“键: 值”的映射", "must be a mapping of keys to values"),
+    "model_attributes_type": ("应为“键: 值”的映射", "must be a mapping of keys to values"),
+    "greater_than_equal": ("不能小于 {ge}", "must not be less than {ge}"),
+    "string_too_short": ("不能为空", "must not be empty"),
+    "too_short": ("至少需要 {min_length} 项", "needs at least {min_length} entries"),
+    "string_pattern_mismatch": ("格式不符", "has the wrong form"),
+    "value_error": ("{error}", "{error}"),
+    "invalid": ("{detail}", "{detail}"),
+    "email": ("电子邮箱格式不正确:{reason}", "not a valid email address: {reason}"),
+    "slug.unsafe": (
+        "标识“{value}”不可用于网址:只能用小写字母、数字和连字符(-),以字母或数字开头",
+        "id '{value}' is not URL-safe: use lower-case letters, digits and '-', "
+        "starting with a letter or digit",
+    ),
+    "id.duplicate": (
+        "标识“{value}”重复(已用于 {first}):每个标识须唯一",
+        "id '{value}' is used twice (first in {first}): ids must be unique",
+    ),
+    "tally.over": (
+        "{status}数({count})大于{what}总数({total}):请核对",
+        "{status} count ({count}) exceeds the total of {what} ({total}): check the figures",
+    ),
+    "tally.unknown_status": (
+        "状态“{status}”未在 statuses 中定义:请在 statuses 中增加或改正拼写",
+        "status '{status}' is not defined under statuses: add it there or fix the spelling",
+    ),
+    "dates.order": (
+        "{first}({a})应不晚于{second}({b}):请核对日期",
+        "{first} ({a}) must not be after {second} ({b}): check the dates",
+    ),
+    "item.body": (
+        "每一项须有 text 或 actions 之一(也可两者都有),不能都为空",
+        "each item needs text or actions (or both), not neither",
+    ),
+    "prose.undefined": (
+        "正文引用的数据“{name}”不存在:请检查拼写,可用的数据见 README",
+        "prose refers to data '{name}' that does not exist: check the spelling (see README)",
+    ),
+    "prose.syntax": (
+        "正文中的数据引用写法有误:{problem}。引用写作 {{{{ figures.problems.total }}}}",
+        "malformed data reference in prose: {problem}. Write references as "
+        "{{{{ figures.problems.total }}}}",
+    ),
+    "prose.unsafe": (
+        "正文中的引用只能读取数据:{problem}",
+        "references in prose may only read data: {problem}",
+    ),
+    "prose.html": (
+        "正文不允许使用 HTML 标签:请改用 Markdown",
+        "raw HTML is not allowed in prose: use Markdown",
+    ),
+    "link.unsafe": (
+        "链接“{url}”不安全(不允许 javascript:、data: 等):请改为 http(s) 或站内链接",
+        "link '{url}' is unsafe (javascript:, data: and the like are refused): "
+        "use an http(s) or internal link",
+    ),
+    "collection.empty": (
+        "没有找到任何通报:content 下每个通报一个文件夹,内含 report.yaml",
+        "no report found: content/ holds one folder per report, each with a report.yaml",
+    ),
+    "content.missing": (
+        "内容目录不存在:请用 --content 指定",
+        "the content folder does not exist: name it with --content",
+    ),
+    "templates.missing": (
+        "模板目录不存在:请用 --templates 指定",
+        "the templates folder does not exist: name it with --templates",
+    ),
+    "template.error": ("模板错误:{problem}", "template error: {problem}"),
+    "draft.skipped": (
+        "草稿(draft: true),本次构建不发布;预览请用 rectify-site serve",
+        "draft (draft: true), left out of this build; preview it with rectify-site serve",
+    ),
+    "base_url.missing": (
+        "未设置网站地址(base_url):sitemap.xml、规范链接和订阅源未生成;"
+        "请在 site.yaml 中设置 base_url 或使用 --base-url",
+        "no base URL: sitemap.xml, canonical links and feeds were left out; set base_url "
+        "in site.yaml or pass --base-url",
+    ),
+    "base_url.invalid": (
+        "网站地址须以 http:// 或 https:// 开头:{value}",
+        "the base URL must start with http:// or https://: {value}",
+    ),
+    "output.refused": ("拒绝写入输出目录:{reason}", "refusing the output folder: {reason}"),
+    "output.locked": (
+        "另一个构建正在写入该目录(锁文件 {lock}):请等待其结束",
+        "another build is writing this folder (lock {lock}): wait for it to finish",
+    ),
+    "output.failed": ("写入输出失败:{problem}", "writing the output failed: {problem}"),
+    "tool.missing": ("缺少工具 {tool}:{hint}", "missing tool {tool}: {hint}"),
+}
+
+
+def translate(key: str, params: dict[str, Any], lang: str = "zh") -> str:
+    """Fill the template for ``key`` in ``lang``; unknown keys fall back to ``params``."""
+    pair = MESSAGES.get(key)
+    if pair is None:
+        return str(params.get("detail") or params.get("message") or key)
+    en = lang == "en"
+    template = pair[1] if en else pair[0]
+    # a (中文, English) pair as a parameter is localised like the template
+    local = {
+        k: (v[1] if en else v[0]) if isinstance(v, tuple) and len(v) == 2 else v
+        for k, v in params.items()
+    }
+    try:
+        return template.format(**local)
+    except (KeyError, IndexError):
+        return template

@@ -1,0 +1,176 @@
+"""References from prose to data: ``{{ figures.problems.total }}`` becomes 57.
+
+Prose can only read data. A reference is parsed by Jinja, then checked against a short
+list of allowed syntax (names, attribute and item lookups, constants and the ``zh`` and
+``date`` filters); no loops, calls or arithmetic. What remains is rendered in Jinja's
+immutable sandbox with StrictUndefined, so a missing name is an error, not a blank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from pydantic import BaseModel
+
+from .markdown import has_raw_html, unsafe_links
+from .models import Category, Finding, Loc, Part, Report
+from .numbering import zh_date, zh_numeral
+
+PROSE_FIELDS = frozenset({"intro", "invitation", "lead", "text", "actions"})
+"""Fields that hold prose (inline Markdown that may refer to data)."""
+
+_ALLOWED_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr,
+    nodes.Getitem, nodes.Const, nodes.Filter, nodes.Keyword,
+)
+
+
+def _date(value: dt.date, year: bool = True) -> str:
+    return zh_date(value, year=year)
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.date):
+        return zh_date(value)
+    return value
+
+
+def _make_env() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, finalize=_finalize,
+        keep_trailing_newline=True,
+    )
+    env.filters = {"zh": zh_numeral, "date": _date}
+    env.tests = {}
+    env.globals = {}
+    return env
+
+
+_ENV = _make_env()
+
+
+def data_for(report: Report) -> dict[str, Any]:
+    """What prose may read: plain values only, never the models and their methods."""
+    return {
+        "title": report.title,
+        "issuer": report.issuer,
+        "inspection": report.inspection.model_dump(),
+        "figures": report.figures.model_dump(),
+        "counts": report.counts.model_dump(),
+    }
+
+
+def expand(source: str, data: dict[str, Any]) -> tuple[str, tuple[str, dict[str, Any]] | None]:
+    """Render the references in one prose string: (text, None) or (source, (key, params))."""
+    if "{" not in source:
+        return source, None
+    try:
+        ast = _ENV.parse(source)
+    except TemplateSyntaxError as exc:
+        return source, ("prose.syntax", {"problem": exc.message or str(exc), "line": exc.lineno})
+    for node in ast.find_all(nodes.Node):
+        if not isinstance(node, _ALLOWED_NODES):
+            return source, ("prose.unsafe", {"problem": type(node).__name__})
+        if isinstance(node, nodes.Filter) and node.name not in _ENV.filters:
+            return source, ("prose.unsafe", {"problem": f"filter {node.name}"})
+    try:
+        return _ENV.from_string(ast).render(data), None
+    except UndefinedError:
+        return source, ("prose.undefined", {"name": _first_missing(ast, data)})
+    except SecurityError as exc:  # pragma: no cover - the syntax whitelist stops these first
+        return source, ("prose.unsafe", {"problem": str(exc)})
+    except (TypeError, ValueError, AttributeError) as exc:
+        return source, ("prose.syntax", {"problem": str(exc)})
+
+
+def _dotted(node: nodes.Node) -> str:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        return f"{_dotted(node.node)}.{node.attr}"
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        return f"{_dotted(node.node)}[{node.arg.value!r}]"
+    return "?"
+
+
+def _resolves(node: nodes.Node, data: Any) -> tuple[bool, Any]:
+    if isinstance(node, nodes.Name):
+        return (node.name in data, data.get(node.name))
+    if isinstance(node, nodes.Getattr | nodes.Getitem):
+        ok, parent = _resolves(node.node, data)
+        if not ok:
+            return False, None
+        key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+        if isinstance(parent, dict) and key in parent:
+            return True, parent[key]
+        return False, None
+    return True, None
+
+
+def _first_missing(ast: nodes.Template, data: dict[str, Any]) -> str:
+    for node in ast.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
+        if not _resolves(node, data)[0]:
+            # report the shortest chain that fails: walk down to it
+            inner = node
+            while isinstance(inner, nodes.Getattr | nodes.Getitem) and not _resolves(
+                inner.node, data
+            )[0]:
+                inner = inner.node
+            return _dotted(inner)
+    return "?"
+
+
+def expand_report(report: Report) -> tuple[Report, list[Finding]]:
+    """Expand every prose field of a report; findings name file and loc of each failure."""
+    data = data_for(report)
+    findings: list[Finding] = []
+
+    def one(text: str, file: str, loc: Loc) -> str:
+        out, problem = expand(text, data)
+        if problem is not None:
+            findings.append(Finding(file, loc, problem[0], problem[1]))
+            return text
+        for url in unsafe_links(out):
+            findings.append(Finding(file, loc, "link.unsafe", {"url": url}))
+        if has_raw_html(out):
+            findings.append(Finding(file, loc, "prose.html", {}))
+        return out
+
+    def walk(model: BaseModel, file: str, loc: Loc) -> BaseModel:
+        update: dict[str, Any] = {}
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            if name in PROSE_FIELDS and value is not None:
+                if isinstance(value, list):
+                    update[name] = [one(v, file, (*loc, name, i)) for i, v in enumerate(value)]
+                else:
+                    update[name] = one(value, file, (*loc, name))
+            elif name == "figures":
+                continue
+            elif isinstance(value, BaseModel):
+                update[name] = walk(value, file, (*loc, name))
+            elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+                update[name] = [
+                    walk(v, *_file_of(v, file, (*loc, name, i))) for i, v in enumerate(value)
+                ]
+        return model.model_copy(update=update)
+
+    expanded = walk(report, "report.yaml", ())
+    assert isinstance(expanded, Report)
+    return expanded, findings
+
+
+def _file_of(model: BaseModel, file: str, loc: Loc) -> tuple[str, Loc]:
+    """Parts and categories live in files of their own: locations restart there."""
+    if isinstance(model, Part):
+        return f"parts/{model.id}.yaml", ()
+    if isinstance(model, Category):
+        return f"categories/{model.id}.yaml", ()
+    return file, loc

@@ -1,0 +1,174 @@
+"""Rendering: the Jinja environment of the theme, and pages and assets into bytes.
+
+Templates get StrictUndefined (a typo in a template is an error, not a blank) and
+autoescape (content never becomes markup except through the ``md`` filter, whose
+Markdown parser has raw HTML off).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    pass_context,
+    select_autoescape,
+)
+from jinja2.runtime import Context
+from markupsafe import Markup
+
+from .errors import ContentError, UsageError, diag
+from .markdown import render_inline
+from .numbering import (
+    action_number,
+    item_number,
+    part_number,
+    section_number,
+    zh_date,
+    zh_numeral,
+)
+from .site import Page
+
+STATIC_DIR = "static"
+FINGERPRINTED = ("style.css",)
+"""Assets renamed by content hash so hosts can cache them for a year."""
+
+
+def default_theme() -> Path:
+    """The theme that ships inside the package (built from the top-level templates/)."""
+    return Path(str(resources.files("rectify_site.theme")))
+
+
+def find_theme(content: Path, templates: Path | None) -> Path:
+    """``--templates``, else ``templates/`` beside ``content/``, else the packaged theme."""
+    if templates is not None:
+        if not (templates / "base.html").is_file():
+            raise UsageError([diag(templates, "templates.missing")])
+        return templates
+    beside = content.resolve().parent / "templates"
+    if (beside / "base.html").is_file():
+        return beside
+    return default_theme()
+
+
+@dataclass
+class Assets:
+    """Static files of the theme, with fingerprinted names where caching allows."""
+
+    files: dict[str, bytes]
+    names: dict[str, str]
+    """Logical name (style.css) -> output path (assets/style.1a2b3c4d.css)."""
+
+
+def load_assets(theme: Path) -> Assets:
+    files: dict[str, bytes] = {}
+    names: dict[str, str] = {}
+    static = theme / STATIC_DIR
+    if static.is_dir():
+        for path in sorted(static.rglob("*")):
+            if not path.is_file():
+                continue
+            rel = path.relative_to(static).as_posix()
+            data = path.read_bytes()
+            if rel in FINGERPRINTED:
+                stem, ext = posixpath.splitext(rel)
+                out = f"assets/{stem}.{hashlib.sha256(data).hexdigest()[:10]}{ext}"
+            else:
+                out = rel
+            files[out] = data
+            names[rel] = out
+    return Assets(files, names)
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from one site path to another that works under any subpath and from disk."""
+    frag = ""
+    if "#" in to_url:
+        to_url, frag = to_url.split("#", 1)
+        frag = "#" + frag
+    if not to_url:
+        return frag
+    rel = posixpath.relpath(to_url, posixpath.dirname(from_url) or ".")
+    return rel + frag
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def tel_uri(phone: str) -> str:
+    """021-33134800-11393 -> tel:02133134800,11393 (a phone dials the extension after a pause)."""
+    parts = [p for p in phone.replace(" ", "").split("-") if p]
+    if len(parts) >= 3:
+        return f"tel:{parts[0]}{parts[1]},{','.join(parts[2:])}"
+    return "tel:" + "".join(parts)
+
+
+def percent(part: int, whole: int) -> str:
+    """48 of 57 -> '84.2': one decimal, for charts and their text equivalents."""
+    return f"{(100 * part / whole):.1f}" if whole else "0.0"
+
+
+def make_env(theme: Path, *, site: Any, assets: Assets, base_url: str | None,
+             serving: bool = False) -> Environment:
+    """The theme's Jinja environment with the helpers templates use."""
+    env = Environment(
+        loader=FileSystemLoader(str(theme)),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+
+    root = urlsplit(base_url).path.rstrip("/") + "/" if base_url else "/"
+
+    @pass_context
+    def url(ctx: Context, target: str) -> str:
+        # The 404 page is served at any depth, so its links start from the site root.
+        if ctx.get("root_links"):
+            return root + target
+        return relative(ctx["page"].url, target)
+
+    @pass_context
+    def asset(ctx: Context, name: str) -> str:
+        return url(ctx, assets.names[name])
+
+    def md(text: str | None) -> Markup:
+        return Markup(render_inline(text)) if text else Markup("")
+
+    env.globals.update(
+        url=url, asset=asset, site=site, base_url=base_url, serving=serving,
+        part_no=part_number, section_no=section_number, item_no=item_number,
+        action_no=action_number, percent=percent,
+    )
+    env.filters.update(md=md, zh=zh_numeral, date=zh_date, num=_fmt, tel=tel_uri)
+    return env
+
+
+def render_pages(env: Environment, pages: Iterable[Page]) -> dict[str, bytes]:
+    """Render every page into memory; nothing is written until all have rendered."""
+    out: dict[str, bytes] = {}
+    for page in pages:
+        try:
+            template = env.get_template(page.template)
+            html = template.render(page=page, **page.context)
+        except TemplateError as exc:
+            name = getattr(exc, "filename", None) or page.template
+            line = getattr(exc, "lineno", None)
+            raise ContentError([diag(name, "template.error", line=line, problem=str(exc))]) from None
+        out[page.url] = html.encode("utf-8")
+    return out

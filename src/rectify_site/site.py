@@ -1,0 +1,187 @@
+"""The site's shape: which pages and files exist, their URLs, and the data they carry.
+
+Everything here is derived from a validated Collection; nothing is rendered or written.
+URLs are paths relative to the site root ("huangpu-12-2/full.html"); templates turn
+them into relative links, so the site works under any subpath and from disk.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+from xml.sax.saxutils import escape
+
+from .collection import Collection
+from .models import Category, FiguresFile, Report, Tally
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page: where it goes, which template renders it, and with what."""
+
+    url: str
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    report_id: str | None = None
+    """The report this page shows; its inputs are that report's files."""
+    in_sitemap: bool = True
+
+
+def report_url(report: Report, page: str = "index.html") -> str:
+    return f"{report.id}/{page}"
+
+
+def category_url(report: Report, category: Category) -> str:
+    return f"{report.id}/categories/{category.id}.html"
+
+
+def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[Page]:
+    """Every HTML page of the site, in a stable order."""
+    reports = collection.reports + (collection.drafts if include_drafts else [])
+    reports = sorted(reports, key=lambda r: (r.inspection.feedback, r.id), reverse=True)
+    pages = [
+        Page("index.html", "index.html", collection.site.name, {"reports": reports}),
+        Page("404.html", "404.html", "页面未找到", {"reports": reports, "root_links": True},
+             in_sitemap=False),
+    ]
+    for report in reports:
+        ctx: dict[str, Any] = {"report": report}
+        pages.append(Page(report_url(report), "report.html", report.title, ctx, report.id))
+        pages.append(
+            Page(report_url(report, "full.html"), "full.html", f"{report.title}(全文)",
+                 ctx, report.id)
+        )
+        pages.append(
+            Page(report_url(report, "figures.html"), "figures.html",
+                 f"{report.title}:统计数字", {**ctx, "rows": figure_rows(report.figures)},
+                 report.id)
+        )
+        cats = report.categories()
+        for i, cat in enumerate(cats):
+            pages.append(
+                Page(
+                    category_url(report, cat), "category.html", cat.title,
+                    {**ctx, "category": cat, "index": i,
+                     "prev": cats[i - 1] if i > 0 else None,
+                     "next": cats[i + 1] if i + 1 < len(cats) else None},
+                    report.id,
+                )
+            )
+    return pages
+
+
+# --- figures as rows: the figures page, the CSV -------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One statistic: a stable key, what it counts, its unit and value."""
+
+    key: str
+    group: str
+    label: str
+    unit: str
+    value: int | Decimal
+
+
+def _tally_rows(key: str, group: str, label: str, unit: str, tally: Tally,
+                statuses: dict[str, str]) -> list[FigureRow]:
+    rows = [FigureRow(f"{key}.total", group, f"{label}", unit, tally.total)]
+    for status, count in tally.by_status.items():
+        rows.append(FigureRow(f"{key}.{status}", group, f"{statuses.get(status, status)}",
+                              unit, count))
+    rows.append(FigureRow(f"{key}.in_progress", group, "尚在推进", unit, tally.in_progress))
+    return rows
+
+
+def figure_rows(f: FiguresFile) -> list[FigureRow]:
+    """All figures as flat rows, in the report's order."""
+    st = f.statuses
+    rows = _tally_rows("problems", "具体问题", "具体问题总数", "项", f.problems, st)
+    rows += _tally_rows("measures", "整改措施", "整改措施总数", "条", f.measures, st)
+    if f.discipline:
+        d = f.discipline
+        g = "执纪问责"
+        rows += [
+            FigureRow("discipline.cases_filed", g, "党纪政务立案", "件", d.cases_filed),
+            FigureRow("discipline.expelled", g, "开除党籍", "人", d.expelled),
+            FigureRow("discipline.warned", g, "党内警告", "人", d.warned),
+            FigureRow("discipline.admonished", g, "诫勉谈话", "人", d.admonished),
+            FigureRow("discipline.organisational", g, "组织处理", "人", d.organisational),
+            FigureRow("discipline.recovered", g, "退出违规钱款", "万元", d.recovered),
+        ]
+    if f.rules:
+        rows += [
+            FigureRow("rules.new", "建章立制", "新建制度", "项", f.rules.new),
+            FigureRow("rules.revised", "建章立制", "修订完善制度", "项", f.rules.revised),
+        ]
+    if f.common:
+        rows += _tally_rows("common.problems", "共性问题", "共性问题总数", "项",
+                            f.common.problems, st)
+        rows += _tally_rows("common.measures", "共性问题", "共性问题整改措施", "条",
+                            f.common.measures, st)
+    if f.self_initiated:
+        s = f.self_initiated
+        g = "主动认领与发现"
+        rows.append(FigureRow("self_initiated.claimed_common", g, "主动认领共性问题", "项",
+                              s.claimed_common))
+        rows += _tally_rows("self_initiated.found", g, "主动发现具体问题", "项", s.found, st)
+        rows += _tally_rows("self_initiated.measures", g, "相应整改措施", "条", s.measures, st)
+    return rows
+
+
+def figures_csv(report: Report) -> bytes:
+    """The figures as CSV, UTF-8 with a BOM so that Excel opens it correctly."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(["report", "key", "group", "label", "unit", "value"])
+    for row in figure_rows(report.figures):
+        writer.writerow([report.id, row.key, row.group, row.label, row.unit, str(row.value)])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def report_json(report: Report) -> bytes:
+    """The validated report as JSON (decimals as exact strings)."""
+    data = report.model_dump(mode="json")
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def report_schema() -> bytes:
+    """The JSON Schema of report.json."""
+    schema = Report.model_json_schema(mode="serialization")
+    return (json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+def data_files(collection: Collection, reports: list[Report]) -> dict[str, bytes]:
+    """Downloads: each report's JSON and CSV, and the schema they follow."""
+    out = {"data/report.schema.json": report_schema()}
+    for report in reports:
+        out[f"{report.id}/data/report.json"] = report_json(report)
+        out[f"{report.id}/data/figures.csv"] = figures_csv(report)
+    return out
+
+
+def sitemap(base_url: str, pages: list[Page]) -> bytes:
+    """sitemap.xml: absolute URLs, so only written when a base URL is known."""
+    base = base_url.rstrip("/") + "/"
+    urls = "".join(
+        f"  <url><loc>{escape(base + p.url)}</loc></url>\n" for p in pages if p.in_sitemap
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{urls}</urlset>\n"
+    ).encode()
+
+
+def robots(base_url: str | None) -> bytes:
+    """robots.txt: everything may be crawled; points at the sitemap when there is one."""
+    text = "User-agent: *\nAllow: /\n"
+    if base_url:
+        text += f"Sitemap: {base_url.rstrip('/')}/sitemap.xml\n"
+    return text.encode()

@@ -1,0 +1,209 @@
+"""Read content files into plain data, remembering where every value came from.
+
+YAML is composed into nodes by libyaml when present (about 7x faster than pure Python)
+and then built into Python values here, so that we keep each node's line and column,
+refuse duplicate keys and aliases (PyYAML accepts both silently), and read decimals as
+``Decimal`` rather than ``float`` (130.98万元 must stay exact).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Diagnostic, diag
+
+try:  # libyaml keeps node marks too, and is much faster
+    _Loader: type[Any] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 1_000_000
+"""Content files are small; anything bigger is almost certainly the wrong file."""
+
+MAX_NODES = 200_000
+"""Bound on YAML nodes per file, so no input can make loading take unbounded time."""
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class Source:
+    """One loaded YAML file: its data and the (line, col) of every key and item."""
+
+    path: Path
+    data: Any
+    marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc) -> tuple[int | None, int | None]:
+        """The line and column of ``loc``, or of its nearest ancestor that exists."""
+        for end in range(len(loc), -1, -1):
+            mark = self.marks.get(tuple(loc[:end]))
+            if mark is not None:
+                return mark
+        return (None, None)
+
+
+class LoadFailed(Exception):
+    """Raised inside this module; carries the diagnostics for one file."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__(diagnostics)
+
+
+def read_text(path: Path, root: Path | None = None) -> str:
+    """Read a content file as UTF-8 text, with the checks an editor's mistakes need.
+
+    Accepts a UTF-8 BOM and CRLF line endings; refuses other encodings (naming the
+    byte offset), files over MAX_FILE_BYTES, and symlinks that leave ``root``.
+    """
+    if root is not None and path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            raise LoadFailed([diag(path, "file.symlink_outside", target=str(target))])
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoadFailed([diag(path, "file.too_large", size=size, limit=MAX_FILE_BYTES)])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadFailed([diag(path, "file.missing")]) from None
+    except OSError as exc:
+        raise LoadFailed([diag(path, "file.unreadable", problem=exc.strerror or str(exc))]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line = raw[:offset].count(b"\n") + 1
+        raise LoadFailed([diag(path, "file.not_utf8", line=line, offset=offset)]) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml(path: Path, root: Path | None = None) -> Source:
+    """Load one YAML file into a Source, or raise LoadFailed with every problem found."""
+    text = read_text(path, root)
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise LoadFailed([diag(path, "file.empty", line=1)])
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise LoadFailed([_syntax_diagnostic(path, text, exc)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
+        raise LoadFailed([diag(path, "yaml.syntax", problem=str(exc))]) from None
+    builder = _Builder(path)
+    data = builder.build(node, ())
+    if builder.problems:
+        raise LoadFailed(builder.problems)
+    if not isinstance(data, dict):
+        raise LoadFailed([diag(path, "yaml.not_mapping", line=1, col=1)])
+    return Source(path=path, data=data, marks=builder.marks)
+
+
+def _syntax_diagnostic(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    col = mark.column + 1 if mark else None
+    if line is not None:
+        lines = text.split("\n")
+        source_line = lines[line - 1] if line - 1 < len(lines) else ""
+        if "\t" in source_line[: len(source_line) - len(source_line.lstrip())] or (
+            "\t" in (exc.problem or "") or "tab" in (exc.problem or "")
+        ):
+            return diag(path, "yaml.tab", line=line, col=col)
+    problem = (exc.problem or exc.context or "").strip()
+    return diag(path, "yaml.syntax", line=line, col=col, problem=problem)
+
+
+_INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+
+
+class _Builder:
+    """Turns composed YAML nodes into Python values, recording marks and problems."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.marks: dict[Loc, tuple[int, int]] = {}
+        self.problems: list[Diagnostic] = []
+        self._seen: set[int] = set()
+        self._count = 0
+
+    def _problem(self, node: yaml.Node, key: str, **params: Any) -> None:
+        m = node.start_mark
+        self.problems.append(
+            diag(self.path, key, line=m.line + 1, col=m.column + 1, **params)
+        )
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self._count += 1
+        if self._count > MAX_NODES or len(loc) > 64:
+            if not any(p.key == "yaml.too_deep" for p in self.problems):
+                self._problem(node, "yaml.too_deep")
+            return None
+        if id(node) in self._seen:  # the same node twice: an alias (*name)
+            self._problem(node, "yaml.alias")
+            return None
+        self._seen.add(id(node))
+        self.marks.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._problem(key_node, "yaml.alias")
+                continue
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str | int) or isinstance(key, bool):
+                self._problem(key_node, "yaml.key_type")
+                continue
+            key = str(key)
+            if key in out or key in first_line:
+                self._problem(
+                    key_node, "yaml.duplicate_key", key=key, first=first_line.get(key, "?")
+                )
+                continue
+            line = key_node.start_mark.line + 1
+            first_line[key] = line
+            self.marks[(*loc, key)] = (line, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, (*loc, key))
+        return out
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        tag, value = node.tag, node.value
+        if tag == "tag:yaml.org,2002:str":
+            return value
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return value.lower() in ("true", "yes", "on")
+        if tag == "tag:yaml.org,2002:int":
+            if _INT_RE.match(value):
+                return int(value.replace("_", ""))
+            return value  # octal, hex, sexagesimal: keep the text; the model says what's wrong
+        if tag == "tag:yaml.org,2002:float":
+            try:
+                return Decimal(value.replace("_", ""))
+            except InvalidOperation:
+                return value
+        if tag == "tag:yaml.org,2002:timestamp":
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                self._problem(node, "yaml.bad_date", value=value)
+                return value
+        self._problem(node, "yaml.tag", tag=tag)
+        return value
