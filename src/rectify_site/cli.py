@@ -29,12 +29,21 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--content", type=Path, default=Path("content"),
-                        help="collection root, one folder per report (default: content)")
-        sp.add_argument("--templates", type=Path, default=None,
-                        help="theme folder (default: templates/ beside content/, else built in)")
-        sp.add_argument("--lang", choices=["zh", "en"], default="zh",
-                        help="language of messages (default: zh)")
+        sp.add_argument(
+            "--content",
+            type=Path,
+            default=Path("content"),
+            help="collection root, one folder per report (default: content)",
+        )
+        sp.add_argument(
+            "--templates",
+            type=Path,
+            default=None,
+            help="theme folder (default: templates/ beside content/, else built in)",
+        )
+        sp.add_argument(
+            "--lang", choices=["zh", "en"], default="zh", help="language of messages (default: zh)"
+        )
 
     b = sub.add_parser("build", help="build the site")
     common(b)
@@ -60,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for d in exc.diagnostics:
             print(d.format(args.lang), file=sys.stderr)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        summary = (f"{errors} error(s)" if args.lang == "en" else f"共 {errors} 个错误")
+        summary = f"{errors} error(s)" if args.lang == "en" else f"共 {errors} 个错误"
         print(summary, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
@@ -72,19 +81,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import build_site
 
-    result = build_site(args.content, args.out, templates=args.templates,
-                        base_url=args.base_url)
+    result = build_site(args.content, args.out, templates=args.templates, base_url=args.base_url)
     for d in result.warnings:
         print(d.format(args.lang), file=sys.stderr)
     stats = result.stats
     assert stats is not None
     n = len(result.collection.reports)
     if args.lang == "en":
-        print(f"built {n} report(s) into {args.out}: {len(stats.written)} written, "
-              f"{len(stats.unchanged)} unchanged, {len(stats.removed)} removed")
+        print(
+            f"built {n} report(s) into {args.out}: {len(stats.written)} written, "
+            f"{len(stats.unchanged)} unchanged, {len(stats.removed)} removed"
+        )
     else:
-        print(f"已构建 {n} 份通报到 {args.out}:写入 {len(stats.written)} 个文件,"
-              f"未变 {len(stats.unchanged)} 个,删除 {len(stats.removed)} 个")
+        print(
+            f"已构建 {n} 份通报到 {args.out}:写入 {len(stats.written)} 个文件,"
+            f"未变 {len(stats.unchanged)} 个,删除 {len(stats.removed)} 个"
+        )
     return 0
 
 
@@ -95,8 +107,9 @@ def _check(args: argparse.Namespace) -> int:
     for d in collection.warnings:
         print(d.format(args.lang), file=sys.stderr)
     n = len(collection.reports) + len(collection.drafts)
-    print(f"checked {n} report(s): no errors" if args.lang == "en"
-          else f"已检查 {n} 份通报:没有错误")
+    print(
+        f"checked {n} report(s): no errors" if args.lang == "en" else f"已检查 {n} 份通报:没有错误"
+    )
     return 0
 
 

@@ -24,8 +24,8 @@ from .errors import ContentError, Diagnostic, UsageError, diag
 from .messages import MESSAGES
 from .models import (
     CategoryFile,
-    Finding,
     FiguresFile,
+    Finding,
     PartFile,
     Report,
     ReportFile,
@@ -134,8 +134,17 @@ class _ReportLoader:
             for i, pid in enumerate(report.parts):
                 if pid in parts:
                     line, col = src.where(("parts", i))
-                    self.problems.append(diag(src.path, "id.duplicate", line=line, col=col,
-                                              field=f"parts[{i}]", value=pid, first="parts"))
+                    self.problems.append(
+                        diag(
+                            src.path,
+                            "id.duplicate",
+                            line=line,
+                            col=col,
+                            field=f"parts[{i}]",
+                            value=pid,
+                            first="parts",
+                        )
+                    )
                     continue
                 part = self.model(f"parts/{pid}.yaml", PartFile, ref=(src, ("parts", i)))
                 if part is None:
@@ -145,13 +154,19 @@ class _ReportLoader:
                 for k, cid in enumerate(part.categories):
                     if cid in categories:
                         continue  # reported as a duplicate id by the cross-check
-                    cat = self.model(f"categories/{cid}.yaml", CategoryFile,
-                                     ref=(psrc, ("categories", k)))
+                    cat = self.model(
+                        f"categories/{cid}.yaml", CategoryFile, ref=(psrc, ("categories", k))
+                    )
                     if cat is not None:
                         categories[cid] = cat
             self._unlisted("parts", set(report.parts), "report.yaml")
             listed = {c for p in parts.values() for c in p.categories}
             self._unlisted("categories", listed, "parts/*.yaml")
+        else:  # no listing to follow: still check every file, to report all errors at once
+            for path in sorted((self.folder / "parts").glob("*.yaml")):
+                self.model(f"parts/{path.name}", PartFile)
+            for path in sorted((self.folder / "categories").glob("*.yaml")):
+                self.model(f"categories/{path.name}", CategoryFile)
         if len(self.problems) > before or report is None or figures is None:
             return None
         assembled = assemble(self.folder.name, report, parts, categories, figures)
@@ -168,8 +183,9 @@ class _ReportLoader:
         if "line" in params and line is not None:  # a line inside a prose string
             line += int(params.pop("line")) - 1
         params.pop("line", None)
-        return diag(self.folder / f.file, f.key, line=line, col=col,
-                    field=field_name(f.loc), **params)
+        return diag(
+            self.folder / f.file, f.key, line=line, col=col, field=field_name(f.loc), **params
+        )
 
     def _unlisted(self, sub: str, listed: set[str], listing: str) -> None:
         folder = self.folder / sub
@@ -178,8 +194,12 @@ class _ReportLoader:
         for path in sorted(folder.glob("*.yaml")):
             if path.stem not in listed:
                 self.problems.append(
-                    diag(path, "file.unlisted", severity="warning",
-                         listing=str(self.folder / listing))
+                    diag(
+                        path,
+                        "file.unlisted",
+                        severity="warning",
+                        listing=str(self.folder / listing),
+                    )
                 )
 
 
@@ -222,5 +242,6 @@ def load_collection(root: Path) -> Collection:
         raise ContentError(problems)
     if not reports and not drafts:
         raise ContentError([diag(root, "collection.empty")])
-    return Collection(root=root, site=site, reports=reports, drafts=drafts,
-                      warnings=problems, files=files)
+    return Collection(
+        root=root, site=site, reports=reports, drafts=drafts, warnings=problems, files=files
+    )

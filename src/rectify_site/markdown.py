@@ -46,9 +46,7 @@ def has_raw_html(source: str) -> bool:
     return _RAW_HTML_RE.search(source) is not None
 
 
-def _softbreak(
-    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
-) -> str:
+def _softbreak(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     before = tokens[idx - 1].content if idx > 0 else ""
     after = tokens[idx + 1].content if idx + 1 < len(tokens) else ""
     if (before and _CJK_RE.match(before[-1])) or (after and _CJK_RE.match(after[0])):

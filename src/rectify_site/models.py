@@ -40,9 +40,7 @@ def _check_slug(value: str) -> str:
 
 def _check_status(value: str) -> str:
     if not STATUS_RE.match(value):
-        raise PydanticCustomError(
-            "string_pattern_mismatch", "status keys are lower-case ASCII", {}
-        )
+        raise PydanticCustomError("string_pattern_mismatch", "status keys are lower-case ASCII", {})
     return value
 
 
@@ -440,7 +438,10 @@ def cross_check(report: Report) -> list[Finding]:
 
 
 def _tallies(figures: FiguresFile) -> list[tuple[Loc, Tally]]:
-    out: list[tuple[Loc, Tally]] = [(("problems",), figures.problems), (("measures",), figures.measures)]
+    out: list[tuple[Loc, Tally]] = [
+        (("problems",), figures.problems),
+        (("measures",), figures.measures),
+    ]
     if figures.common:
         out += [(("common", "problems"), figures.common.problems)]
         out += [(("common", "measures"), figures.common.measures)]
@@ -454,11 +455,15 @@ def _check_tallies(figures: FiguresFile) -> list[Finding]:
     found: list[Finding] = []
     for loc, tally in _tallies(figures):
         what = _TALLY_NAMES.get(str(loc[-1]), ("", ""))
-        for status, count in tally.by_status.items():
+        for status in tally.by_status:
             if status not in figures.statuses:
                 found.append(
-                    Finding("figures.yaml", (*loc, "by_status", status), "tally.unknown_status",
-                            {"status": status})
+                    Finding(
+                        "figures.yaml",
+                        (*loc, "by_status", status),
+                        "tally.unknown_status",
+                        {"status": status},
+                    )
                 )
         counted = sum(tally.by_status.values())
         if counted > tally.total:
@@ -473,9 +478,10 @@ def _check_tallies(figures: FiguresFile) -> list[Finding]:
                 floc = (*loc, "by_status")
             found.append(
                 Finding(
-                    "figures.yaml", floc, "tally.over",
-                    {"status": status_text, "count": count,
-                     "total": tally.total, "what": what},
+                    "figures.yaml",
+                    floc,
+                    "tally.over",
+                    {"status": status_text, "count": count, "total": tally.total, "what": what},
                 )
             )
     return found
@@ -500,9 +506,15 @@ def _check_dates(report: Report) -> list[Finding]:
         if a > b:
             found.append(
                 Finding(
-                    "report.yaml", loc_b, "dates.order",
-                    {"first": labels[str(loc_a[-1])], "a": a.isoformat(),
-                     "second": labels[str(loc_b[-1])], "b": b.isoformat()},
+                    "report.yaml",
+                    loc_b,
+                    "dates.order",
+                    {
+                        "first": labels[str(loc_a[-1])],
+                        "a": a.isoformat(),
+                        "second": labels[str(loc_b[-1])],
+                        "b": b.isoformat(),
+                    },
                 )
             )
     return found
@@ -516,8 +528,8 @@ def _check_ids(report: Report) -> list[Finding]:
     def claim(value: str, file: str, loc: Loc) -> None:
         where = f"{file}"
         if value in RESERVED_IDS:
-            found.append(Finding(file, loc, "id.duplicate", {"value": value,
-                                                             "first": ("页面模板", "the templates")}))
+            first = ("页面模板", "the templates")
+            found.append(Finding(file, loc, "id.duplicate", {"value": value, "first": first}))
         elif value in seen:
             found.append(Finding(file, loc, "id.duplicate", {"value": value, "first": seen[value]}))
         else:

@@ -40,24 +40,45 @@ def check_output_dir(out: Path, *, sources: list[Path], project: Path) -> None:
     for p in [*sources, project]:
         p = p.resolve()
         if target == p or p.is_relative_to(target):
-            raise UsageError([diag(out, "output.refused", reason=(
-                f"输出目录不能是 {p} 或其上级目录", f"the output cannot be {p} or a parent of it"
-            ))])
+            raise UsageError(
+                [
+                    diag(
+                        out,
+                        "output.refused",
+                        reason=(
+                            f"输出目录不能是 {p} 或其上级目录",
+                            f"the output cannot be {p} or a parent of it",
+                        ),
+                    )
+                ]
+            )
     for p in sources:
         if target.is_relative_to(p.resolve()):
-            raise UsageError([diag(out, "output.refused", reason=(
-                f"输出目录不能位于 {p} 之内", f"the output cannot lie inside {p}"
-            ))])
+            raise UsageError(
+                [
+                    diag(
+                        out,
+                        "output.refused",
+                        reason=(f"输出目录不能位于 {p} 之内", f"the output cannot lie inside {p}"),
+                    )
+                ]
+            )
     if target.exists() and not target.is_dir():
         raise UsageError([diag(out, "output.refused", reason=("不是文件夹", "not a folder"))])
     if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
-        raise UsageError([
-            diag(out, "output.refused", reason=(
-                "该文件夹非空且不是本工具生成的站点;请换一个输出目录或先清空它",
-                "the folder is not empty and was not written by rectify-site; "
-                "choose another or empty it first",
-            ))
-        ])
+        raise UsageError(
+            [
+                diag(
+                    out,
+                    "output.refused",
+                    reason=(
+                        "该文件夹非空且不是本工具生成的站点;请换一个输出目录或先清空它",
+                        "the folder is not empty and was not written by rectify-site; "
+                        "choose another or empty it first",
+                    ),
+                )
+            ]
+        )
 
 
 def _read_manifest(out: Path) -> dict[str, str]:

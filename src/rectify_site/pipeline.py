@@ -46,11 +46,13 @@ def render_site(
         raise UsageError([diag("--base-url", "base_url.invalid", value=base_url)])
     if not include_drafts:
         for draft in collection.drafts:
-            warnings.append(diag(collection.root / draft.id / "report.yaml", "draft.skipped",
-                                 severity="warning"))
+            warnings.append(
+                diag(
+                    collection.root / draft.id / "report.yaml", "draft.skipped", severity="warning"
+                )
+            )
     assets = load_assets(theme)
-    env = make_env(theme, site=collection.site, assets=assets, base_url=base_url,
-                   serving=serving)
+    env = make_env(theme, site=collection.site, assets=assets, base_url=base_url, serving=serving)
     pages = pages_for(collection, include_drafts=include_drafts)
     files = render_pages(env, pages)
     reports = collection.reports + (collection.drafts if include_drafts else [])
@@ -60,8 +62,7 @@ def render_site(
     if base_url:
         files["sitemap.xml"] = sitemap(base_url, pages)
     else:
-        warnings.append(diag(collection.root / "site.yaml", "base_url.missing",
-                             severity="warning"))
+        warnings.append(diag(collection.root / "site.yaml", "base_url.missing", severity="warning"))
     return files, warnings
 
 
@@ -78,7 +79,8 @@ def build_site(
     sources = [content] + ([templates] if templates else [])
     check_output_dir(out, sources=sources, project=content.resolve().parent)
     collection = load_site(content)
-    files, warnings = render_site(collection, theme=theme, base_url=base_url,
-                                  include_drafts=include_drafts)
+    files, warnings = render_site(
+        collection, theme=theme, base_url=base_url, include_drafts=include_drafts
+    )
     stats = write_site(out, files)
     return BuildResult(collection, files, stats, collection.warnings + warnings)

@@ -25,8 +25,15 @@ PROSE_FIELDS = frozenset({"intro", "invitation", "lead", "text", "actions"})
 """Fields that hold prose (inline Markdown that may refer to data)."""
 
 _ALLOWED_NODES = (
-    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr,
-    nodes.Getitem, nodes.Const, nodes.Filter, nodes.Keyword,
+    nodes.Template,
+    nodes.Output,
+    nodes.TemplateData,
+    nodes.Name,
+    nodes.Getattr,
+    nodes.Getitem,
+    nodes.Const,
+    nodes.Filter,
+    nodes.Keyword,
 )
 
 
@@ -44,7 +51,9 @@ def _finalize(value: Any) -> Any:
 
 def _make_env() -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=False, finalize=_finalize,
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
         keep_trailing_newline=True,
     )
     env.filters = {"zh": zh_numeral, "date": _date}
@@ -119,9 +128,10 @@ def _first_missing(ast: nodes.Template, data: dict[str, Any]) -> str:
         if not _resolves(node, data)[0]:
             # report the shortest chain that fails: walk down to it
             inner = node
-            while isinstance(inner, nodes.Getattr | nodes.Getitem) and not _resolves(
-                inner.node, data
-            )[0]:
+            while (
+                isinstance(inner, nodes.Getattr | nodes.Getitem)
+                and not _resolves(inner.node, data)[0]
+            ):
                 inner = inner.node
             return _dotted(inner)
     return "?"

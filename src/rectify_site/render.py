@@ -46,8 +46,15 @@ FINGERPRINTED = ("style.css",)
 
 
 def default_theme() -> Path:
-    """The theme that ships inside the package (built from the top-level templates/)."""
-    return Path(str(resources.files("rectify_site.theme")))
+    """The theme that ships inside the package (built from the top-level templates/).
+
+    Running from a source checkout (or an editable install, whose finder does not map
+    the sub-package) falls back to that top-level folder itself.
+    """
+    try:
+        return Path(str(resources.files("rectify_site.theme")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "templates"
 
 
 def find_theme(content: Path, templates: Path | None) -> Path:
@@ -122,8 +129,9 @@ def percent(part: int, whole: int) -> str:
     return f"{(100 * part / whole):.1f}" if whole else "0.0"
 
 
-def make_env(theme: Path, *, site: Any, assets: Assets, base_url: str | None,
-             serving: bool = False) -> Environment:
+def make_env(
+    theme: Path, *, site: Any, assets: Assets, base_url: str | None, serving: bool = False
+) -> Environment:
     """The theme's Jinja environment with the helpers templates use."""
     env = Environment(
         loader=FileSystemLoader(str(theme)),
@@ -151,9 +159,16 @@ def make_env(theme: Path, *, site: Any, assets: Assets, base_url: str | None,
         return Markup(render_inline(text)) if text else Markup("")
 
     env.globals.update(
-        url=url, asset=asset, site=site, base_url=base_url, serving=serving,
-        part_no=part_number, section_no=section_number, item_no=item_number,
-        action_no=action_number, percent=percent,
+        url=url,
+        asset=asset,
+        site=site,
+        base_url=base_url,
+        serving=serving,
+        part_no=part_number,
+        section_no=section_number,
+        item_no=item_number,
+        action_no=action_number,
+        percent=percent,
     )
     env.filters.update(md=md, zh=zh_numeral, date=zh_date, num=_fmt, tel=tel_uri)
     return env
@@ -169,6 +184,7 @@ def render_pages(env: Environment, pages: Iterable[Page]) -> dict[str, bytes]:
         except TemplateError as exc:
             name = getattr(exc, "filename", None) or page.template
             line = getattr(exc, "lineno", None)
-            raise ContentError([diag(name, "template.error", line=line, problem=str(exc))]) from None
+            problem = str(exc)
+            raise ContentError([diag(name, "template.error", line=line, problem=problem)]) from None
         out[page.url] = html.encode("utf-8")
     return out

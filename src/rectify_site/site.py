@@ -46,29 +46,49 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
     reports = sorted(reports, key=lambda r: (r.inspection.feedback, r.id), reverse=True)
     pages = [
         Page("index.html", "index.html", collection.site.name, {"reports": reports}),
-        Page("404.html", "404.html", "页面未找到", {"reports": reports, "root_links": True},
-             in_sitemap=False),
+        Page(
+            "404.html",
+            "404.html",
+            "页面未找到",
+            {"reports": reports, "root_links": True},
+            in_sitemap=False,
+        ),
     ]
     for report in reports:
         ctx: dict[str, Any] = {"report": report}
         pages.append(Page(report_url(report), "report.html", report.title, ctx, report.id))
         pages.append(
-            Page(report_url(report, "full.html"), "full.html", f"{report.title}(全文)",
-                 ctx, report.id)
+            Page(
+                report_url(report, "full.html"),
+                "full.html",
+                f"{report.title}(全文)",
+                ctx,
+                report.id,
+            )
         )
         pages.append(
-            Page(report_url(report, "figures.html"), "figures.html",
-                 f"{report.title}:统计数字", {**ctx, "rows": figure_rows(report.figures)},
-                 report.id)
+            Page(
+                report_url(report, "figures.html"),
+                "figures.html",
+                f"{report.title}:统计数字",
+                {**ctx, "rows": figure_rows(report.figures)},
+                report.id,
+            )
         )
         cats = report.categories()
         for i, cat in enumerate(cats):
             pages.append(
                 Page(
-                    category_url(report, cat), "category.html", cat.title,
-                    {**ctx, "category": cat, "index": i,
-                     "prev": cats[i - 1] if i > 0 else None,
-                     "next": cats[i + 1] if i + 1 < len(cats) else None},
+                    category_url(report, cat),
+                    "category.html",
+                    cat.title,
+                    {
+                        **ctx,
+                        "category": cat,
+                        "index": i,
+                        "prev": cats[i - 1] if i > 0 else None,
+                        "next": cats[i + 1] if i + 1 < len(cats) else None,
+                    },
                     report.id,
                 )
             )
@@ -89,12 +109,14 @@ class FigureRow:
     value: int | Decimal
 
 
-def _tally_rows(key: str, group: str, label: str, unit: str, tally: Tally,
-                statuses: dict[str, str]) -> list[FigureRow]:
+def _tally_rows(
+    key: str, group: str, label: str, unit: str, tally: Tally, statuses: dict[str, str]
+) -> list[FigureRow]:
     rows = [FigureRow(f"{key}.total", group, f"{label}", unit, tally.total)]
     for status, count in tally.by_status.items():
-        rows.append(FigureRow(f"{key}.{status}", group, f"{statuses.get(status, status)}",
-                              unit, count))
+        rows.append(
+            FigureRow(f"{key}.{status}", group, f"{statuses.get(status, status)}", unit, count)
+        )
     rows.append(FigureRow(f"{key}.in_progress", group, "尚在推进", unit, tally.in_progress))
     return rows
 
@@ -121,15 +143,20 @@ def figure_rows(f: FiguresFile) -> list[FigureRow]:
             FigureRow("rules.revised", "建章立制", "修订完善制度", "项", f.rules.revised),
         ]
     if f.common:
-        rows += _tally_rows("common.problems", "共性问题", "共性问题总数", "项",
-                            f.common.problems, st)
-        rows += _tally_rows("common.measures", "共性问题", "共性问题整改措施", "条",
-                            f.common.measures, st)
+        rows += _tally_rows(
+            "common.problems", "共性问题", "共性问题总数", "项", f.common.problems, st
+        )
+        rows += _tally_rows(
+            "common.measures", "共性问题", "共性问题整改措施", "条", f.common.measures, st
+        )
     if f.self_initiated:
         s = f.self_initiated
         g = "主动认领与发现"
-        rows.append(FigureRow("self_initiated.claimed_common", g, "主动认领共性问题", "项",
-                              s.claimed_common))
+        rows.append(
+            FigureRow(
+                "self_initiated.claimed_common", g, "主动认领共性问题", "项", s.claimed_common
+            )
+        )
         rows += _tally_rows("self_initiated.found", g, "主动发现具体问题", "项", s.found, st)
         rows += _tally_rows("self_initiated.measures", g, "相应整改措施", "条", s.measures, st)
     return rows

@@ -76,7 +76,8 @@ def read_text(path: Path, root: Path | None = None) -> str:
     except FileNotFoundError:
         raise LoadFailed([diag(path, "file.missing")]) from None
     except OSError as exc:
-        raise LoadFailed([diag(path, "file.unreadable", problem=exc.strerror or str(exc))]) from None
+        problem = exc.strerror or str(exc)
+        raise LoadFailed([diag(path, "file.unreadable", problem=problem)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -138,9 +139,7 @@ class _Builder:
 
     def _problem(self, node: yaml.Node, key: str, **params: Any) -> None:
         m = node.start_mark
-        self.problems.append(
-            diag(self.path, key, line=m.line + 1, col=m.column + 1, **params)
-        )
+        self.problems.append(diag(self.path, key, line=m.line + 1, col=m.column + 1, **params))
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self._count += 1

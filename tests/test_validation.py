@@ -1,0 +1,169 @@
+"""Cross-checks over the whole report: each fails on content that breaks it, naming
+the file, the line and the field, in Chinese by default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rectify_site.collection import load_collection
+from rectify_site.errors import ContentError
+
+from conftest import REPORT_ID, Run, edit
+
+
+def _errors(content: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_collection(content)
+    return [d.format() for d in info.value.diagnostics if d.severity == "error"]
+
+
+def _line_of(path: Path, needle: str) -> int:
+    for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if needle in line:
+            return n
+    raise AssertionError(needle)
+
+
+def test_real_content_is_valid(content_copy: Path) -> None:
+    c = load_collection(content_copy)
+    assert [r.id for r in c.reports] == [REPORT_ID]
+    assert c.reports[0].counts.model_dump() == {"categories": 6, "aspects": 16, "actions": 42}
+
+
+def test_rectified_over_total(content_copy: Path) -> None:
+    fig = content_copy / REPORT_ID / "figures.yaml"
+    edit(fig, "rectified: 48", "rectified: 58")
+    line = _line_of(fig, "rectified: 58")
+    assert _errors(content_copy) == [
+        f"{fig}:{line}:5: error: problems.by_status.rectified: "
+        "已整改数(58)大于具体问题总数(57):请核对"
+    ]
+
+
+def test_negative_count(content_copy: Path) -> None:
+    fig = content_copy / REPORT_ID / "figures.yaml"
+    edit(fig, "completed: 120", "completed: -1")
+    (err,) = _errors(content_copy)
+    assert f"figures.yaml:{_line_of(fig, 'completed: -1')}:" in err
+    assert "measures.by_status.completed: 不能小于 0" in err
+
+
+def test_unknown_status(content_copy: Path) -> None:
+    fig = content_copy / REPORT_ID / "figures.yaml"
+    edit(fig, "rectified: 48", "done: 48")
+    errors = _errors(content_copy)
+    assert any("problems.by_status.done: 状态“done”未在 statuses 中定义" in e for e in errors)
+    # the prose that refers to the old key is reported too, in the same run
+    assert any("正文引用的数据“figures.problems.by_status.rectified”不存在" in e for e in errors)
+
+
+def test_other_statuses_are_content(content_copy: Path) -> None:
+    """completed / basically completed and continuing / not completed: no code change."""
+    fig = content_copy / REPORT_ID / "figures.yaml"
+    edit(fig, "  completed: 已完成\n", "  completed: 已完成\n  basically: 基本完成、持续推进\n")
+    edit(fig, "    completed: 120\n", "    completed: 110\n    basically: 10\n")
+    report = load_collection(content_copy).reports[0]
+    assert report.figures.measures.by_status == {"completed": 110, "basically": 10}
+    assert report.figures.measures.in_progress == 14
+
+
+def test_all_statuses_together_over_total(content_copy: Path) -> None:
+    fig = content_copy / REPORT_ID / "figures.yaml"
+    edit(fig, "  completed: 已完成\n", "  completed: 已完成\n  basically: 基本完成\n")
+    edit(fig, "    completed: 120\n", "    completed: 120\n    basically: 20\n")
+    (err,) = _errors(content_copy)
+    assert "各状态合计数(140)大于整改措施总数(134)" in err
+
+
+def test_dates_out_of_order(content_copy: Path) -> None:
+    rep = content_copy / REPORT_ID / "report.yaml"
+    edit(rep, "feedback: 2023-08-30", "feedback: 2023-05-30")
+    (err,) = _errors(content_copy)
+    assert f"report.yaml:{_line_of(rep, 'feedback:')}:" in err
+    assert "inspection.feedback: 巡视结束日期(2023-06-16)应不晚于反馈日期(2023-05-30)" in err
+
+
+def test_start_after_end(content_copy: Path) -> None:
+    rep = content_copy / REPORT_ID / "report.yaml"
+    edit(rep, "start: 2023-03-29", "start: 2023-07-01")
+    (err,) = _errors(content_copy)
+    assert "inspection.end: 巡视开始日期(2023-07-01)应不晚于巡视结束日期(2023-06-16)" in err
+
+
+def test_duplicate_aspect_id(content_copy: Path) -> None:
+    cat = content_copy / REPORT_ID / "categories" / "development.yaml"
+    edit(cat, "id: state-enterprise-reform", "id: growth-drivers")
+    (err,) = _errors(content_copy)
+    lines = cat.read_text("utf-8").splitlines()
+    second = [n for n, ln in enumerate(lines, 1) if "id: growth-drivers" in ln][1]
+    assert f"categories/development.yaml:{second}:" in err and "aspects[1].id" in err
+    assert "标识“growth-drivers”重复" in err
+
+
+@pytest.mark.parametrize("slug", ["../evil", "Upper", "has space", "中文"])
+def test_unsafe_slugs(content_copy: Path, slug: str) -> None:
+    cat = content_copy / REPORT_ID / "categories" / "governance.yaml"
+    edit(cat, "id: urban-renewal", f"id: '{slug}'")
+    (err,) = _errors(content_copy)
+    assert f"categories/governance.yaml:{_line_of(cat, slug)}:" in err
+    assert "aspects[1].id" in err and "不可用于网址" in err
+
+
+def test_errors_are_all_reported_together(content_copy: Path) -> None:
+    edit(content_copy / REPORT_ID / "figures.yaml", "total: 57", "total: many")
+    edit(content_copy / REPORT_ID / "report.yaml", "postcode: '200001'", "postcode: 200001")
+    edit(content_copy / REPORT_ID / "categories" / "integrity.yaml", "heading:", "headline:")
+    errors = _errors(content_copy)
+    assert any("figures.yaml" in e and "problems.total: 应为整数" in e for e in errors)
+    assert any("report.yaml" in e and "contact.postcode: 应为文字" in e for e in errors)
+    assert any("integrity.yaml" in e and "未知字段" in e for e in errors)
+    assert any("integrity.yaml" in e and "缺少必填字段" in e for e in errors)
+
+
+def test_prose_reference_to_missing_data(content_copy: Path) -> None:
+    part = content_copy / REPORT_ID / "parts" / "progress.yaml"
+    edit(part, "figures.problems.total", "figures.problem.total")
+    (err,) = _errors(content_copy)
+    assert f"parts/progress.yaml:{_line_of(part, 'figures.problem.total')}:" in err
+    assert "closing[0].text: 正文引用的数据“figures.problem”不存在" in err
+
+
+def test_prose_cannot_run_code(content_copy: Path) -> None:
+    part = content_copy / REPORT_ID / "parts" / "progress.yaml"
+    edit(part, "{{ figures.problems.total }}", "{{ figures.__class__.__mro__ }}")
+    (err,) = _errors(content_copy)
+    assert "closing[0].text" in err
+
+
+def test_email_is_validated(content_copy: Path) -> None:
+    edit(content_copy / REPORT_ID / "report.yaml", "email: hpqwb123@163.com", "email: hpqwb123")
+    (err,) = _errors(content_copy)
+    assert "contact.email: 电子邮箱格式不正确" in err
+
+
+def test_decimal_stays_exact(content_copy: Path) -> None:
+    from decimal import Decimal
+
+    report = load_collection(content_copy).reports[0]
+    assert report.figures.discipline is not None
+    assert report.figures.discipline.recovered == Decimal("130.98")
+
+
+def test_draft_is_left_out_of_build(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    edit(content_copy / REPORT_ID / "report.yaml", "title:", "draft: true\ntitle:")
+    # a second, published report beside it, so the collection is not empty
+    import shutil
+
+    shutil.copytree(content_copy / REPORT_ID, content_copy / "second")
+    edit(content_copy / "second" / "report.yaml", "draft: true\n", "")
+    out = tmp_path / "out"
+    run = cli("build", "--content", content_copy, "--out", out)
+    assert run.code == 0, run.err
+    assert not (out / REPORT_ID).exists()
+    assert (out / "second" / "full.html").exists()
+    assert "草稿" in run.err and f"{REPORT_ID}/report.yaml" in run.err
