@@ -226,12 +226,19 @@ class Part(Strict):
     """A part with its categories loaded."""
 
     id: Slug
+    """The file name without .yaml: the part's anchor on the full page."""
     title: Text
+    """The part's title, printed after 一、."""
     lead: Prose | None = None
+    """Paragraph after the title."""
     sections: list[Section] = []
+    """Second-level sections."""
     categories: list[Category] = []
+    """Categories, in the order the part file lists them."""
     items: list[Item] = []
+    """Second-level items after the sections."""
     closing: list[Item] = []
+    """Unnumbered closing paragraphs."""
 
 
 # --- figures.yaml ------------------------------------------------------------------
@@ -337,14 +344,23 @@ class Report(Strict):
     id: Slug
     """The report's folder name; its URL is /<id>/."""
     title: Text
+    """The title, without the issuer: 关于…的通报."""
     issuer: Text
+    """发布机关."""
     draft: bool = False
+    """Drafts are left out of ``build``."""
     published: dt.date | None = None
+    """Publication date, when the issuer states one."""
     inspection: Inspection
+    """The inspection the report answers."""
     intro: Prose
+    """The opening paragraph, references expanded."""
     parts: list[Part]
+    """The parts in order, 一、 二、 三、."""
     figures: FiguresFile
+    """Every statistic, stated once."""
     contact: Contact
+    """The closing invitation and contact block."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property
