@@ -22,5 +22,6 @@ def test_pages_load_without_console_errors(browser: Any, site_url: str) -> None:
         response = page.goto(site_url + rel)
         assert response is not None and response.ok
         assert page.locator("h1").count() == 1
+        page.wait_for_load_state("networkidle")  # the favicon too, before moving on
     assert errors == [] and failed == []
     page.close()
