@@ -77,7 +77,12 @@ def pydantic_diagnostics(exc: ValidationError, source: Source) -> list[Diagnosti
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
         etype = err["type"]
-        ctx = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, str | int)}
+        reserved = {"line", "col", "field", "severity"}
+        ctx: dict[str, Any] = {
+            k: v
+            for k, v in (err.get("ctx") or {}).items()
+            if isinstance(v, str | int) and k not in reserved
+        }
         key = _PYDANTIC_KEYS.get(etype, etype)
         if etype == "value_error" and loc and loc[-1] == "email":
             key, ctx = "email", {"reason": str((err.get("ctx") or {}).get("reason", ""))}

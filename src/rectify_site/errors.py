@@ -65,6 +65,7 @@ class Diagnostic:
 def diag(
     path: str | Path,
     key: str,
+    /,
     *,
     line: int | None = None,
     col: int | None = None,

@@ -68,4 +68,5 @@ _MD = make_markdown()
 @lru_cache(maxsize=65536)
 def render_inline(source: str) -> str:
     """Inline Markdown to HTML; cached because the same prose renders on several pages."""
-    return _MD.renderInline(source)
+    html: str = _MD.renderInline(source)
+    return html

@@ -505,7 +505,7 @@ def _check_tallies(figures: FiguresFile) -> list[Finding]:
 
 def _check_dates(report: Report) -> list[Finding]:
     insp = report.inspection
-    pairs = [
+    pairs: list[tuple[Loc, dt.date, Loc, dt.date]] = [
         (("inspection", "start"), insp.start, ("inspection", "end"), insp.end),
         (("inspection", "end"), insp.end, ("inspection", "feedback"), insp.feedback),
     ]

@@ -101,6 +101,8 @@ def load_yaml(path: Path, root: Path | None = None) -> Source:
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
         raise LoadFailed([diag(path, "yaml.syntax", problem=str(exc))]) from None
     builder = _Builder(path)
+    if node is None:  # only comments or document markers
+        raise LoadFailed([diag(path, "file.empty", line=1)])
     data = builder.build(node, ())
     if builder.problems:
         raise LoadFailed(builder.problems)
@@ -137,9 +139,9 @@ class _Builder:
         self._seen: set[int] = set()
         self._count = 0
 
-    def _problem(self, node: yaml.Node, key: str, **params: Any) -> None:
+    def _problem(self, node: yaml.Node, message: str, /, **params: Any) -> None:
         m = node.start_mark
-        self.problems.append(diag(self.path, key, line=m.line + 1, col=m.column + 1, **params))
+        self.problems.append(diag(self.path, message, line=m.line + 1, col=m.column + 1, **params))
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self._count += 1
