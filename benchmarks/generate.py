@@ -85,7 +85,7 @@ def load_vocabulary(path: Path = SEED_TEXT) -> Vocabulary:
         if m:
             problems.append(m.group(1))
         m = re.match(r"^关于(.+?)问题的整改$", body)
-        if m:
+        if m and not _NAMES.search(m.group(1)):
             categories.append(m.group(1))
         m = re.match(r"^([^。，]{4,24}，[^。，]{4,16})。", body)
         if m and _NUMBERING.match(line) and "针对" not in m.group(1):

@@ -8,6 +8,7 @@ them into relative links, so the site works under any subpath and from disk.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from dataclasses import dataclass, field
@@ -30,6 +31,8 @@ class Page:
     report_id: str | None = None
     """The report this page shows; its inputs are that report's files."""
     in_sitemap: bool = True
+    also_reads: tuple[str, ...] = ()
+    """Other reports this page shows (an overview lists its issuer's series)."""
 
 
 def report_url(report: Report, page: str = "index.html") -> str:
@@ -40,12 +43,150 @@ def category_url(report: Report, category: Category) -> str:
     return f"{report.id}/categories/{category.id}.html"
 
 
+# --- the collection: issuers, rounds, successive reports ---------------------------
+
+
+def _slug(prefix: str, text: str) -> str:
+    """A URL-safe id for a Chinese name: a short hash, the same on every build.
+
+    Issuers and rounds are named in Chinese and have no id of their own in content; a hash
+    of the exact name keeps URLs ASCII and stable without asking editors to type one
+    (renaming an issuer moves its page, as renaming a report folder does).
+    """
+    return f"{prefix}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}"
+
+
+def issuer_slug(issuer: str) -> str:
+    return _slug("issuer", issuer)
+
+
+def round_slug(round_name: str) -> str:
+    return _slug("round", round_name)
+
+
+def _newest_first_key(r: Report) -> tuple[Any, ...]:
+    return (r.inspection.feedback, r.published or r.inspection.feedback, r.id)
+
+
+@dataclass(frozen=True)
+class Headline:
+    """A report's headline figures for lists: problems and measures, total and done."""
+
+    problems_total: int
+    problems_done: int
+    problems_label: str
+    measures_total: int
+    measures_done: int
+    measures_label: str
+
+
+def headline(report: Report) -> Headline:
+    """Done means the first status the report counts (已整改, 已完成), as its text says."""
+    f = report.figures
+
+    def first(t: Tally, default: str) -> tuple[int, str]:
+        for status, count in t.by_status.items():
+            return count, f.statuses.get(status, status)
+        return 0, default
+
+    pd, pl = first(f.problems, "已整改")
+    md, ml = first(f.measures, "已完成")
+    return Headline(f.problems.total, pd, pl, f.measures.total, md, ml)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One figure in two successive reports of an issuer: 已整改 48 -> 55."""
+
+    group: str
+    label: str
+    unit: str
+    before: int | Decimal
+    after: int | Decimal
+
+    @property
+    def delta(self) -> int | Decimal:
+        return self.after - self.before
+
+
+def changes(previous: Report, current: Report) -> list[Change]:
+    """Figures both reports state, in the current report's order, derived (never typed)."""
+    before = {row.key: row for row in figure_rows(previous.figures)}
+    return [
+        Change(row.group, row.label, row.unit, before[row.key].value, row.value)
+        for row in figure_rows(current.figures)
+        if row.key in before
+    ]
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Reports grouped under one issuer or one round, newest first."""
+
+    slug: str
+    name: str
+    reports: list[Report]
+    url: str
+
+
+@dataclass
+class CollectionView:
+    """The collection as visitors browse it: by round, by issuer, and report to report."""
+
+    reports: list[Report]
+    """Every published report, newest first (feedback date, then publication date)."""
+    rounds: list[Listing]
+    issuers: list[Listing]
+    issuer_of: dict[str, Listing]
+    """Report id -> its issuer's listing."""
+    previous: dict[str, Report]
+    """Report id -> the issuer's report before it, where there is one."""
+    headlines: dict[str, Headline]
+
+
+def _group(reports: list[Report], key: Any, prefix: str, slug: Any) -> list[Listing]:
+    groups: dict[str, list[Report]] = {}
+    for r in reports:  # already newest first, so each group is too
+        groups.setdefault(key(r), []).append(r)
+    out = [Listing(slug(k), k, rs, f"{prefix}/{slug(k)}.html") for k, rs in groups.items()]
+    return out  # ordered by each group's newest report
+
+
+def collection_view(reports: list[Report]) -> CollectionView:
+    """Group and order the reports; which report follows which is derived from dates."""
+    ordered = sorted(reports, key=_newest_first_key, reverse=True)
+    rounds = _group(ordered, lambda r: r.inspection.round, "rounds", round_slug)
+    issuers = _group(ordered, lambda r: r.issuer, "issuers", issuer_slug)
+    issuer_of = {r.id: listing for listing in issuers for r in listing.reports}
+    previous = {
+        newer.id: older
+        for listing in issuers
+        for newer, older in zip(listing.reports, listing.reports[1:], strict=False)
+    }
+    return CollectionView(
+        ordered, rounds, issuers, issuer_of, previous, {r.id: headline(r) for r in ordered}
+    )
+
+
 def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[Page]:
     """Every HTML page of the site, in a stable order."""
     reports = collection.reports + (collection.drafts if include_drafts else [])
-    reports = sorted(reports, key=lambda r: (r.inspection.feedback, r.id), reverse=True)
+    view = collection_view(reports)
+    reports = view.reports
     pages = [
-        Page("index.html", "index.html", collection.site.name, {"reports": reports}),
+        Page("index.html", "index.html", collection.site.name, {"reports": reports, "view": view}),
+        Page(
+            "issuers/index.html",
+            "listing.html",
+            "按发布机关浏览",
+            {"view": view, "listings": view.issuers, "kind": "issuer"},
+        ),
+        Page(
+            "rounds/index.html",
+            "listing.html",
+            "按巡视轮次浏览",
+            {"view": view, "listings": view.rounds, "kind": "round"},
+        ),
         Page(
             "404.html",
             "404.html",
@@ -54,9 +195,37 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
             in_sitemap=False,
         ),
     ]
+    for kind, listings in (("issuer", view.issuers), ("round", view.rounds)):
+        for listing in listings:
+            pages.append(
+                Page(
+                    listing.url,
+                    "listing.html",
+                    listing.name,
+                    {"view": view, "listings": [listing], "kind": kind, "single": True},
+                )
+            )
     for report in reports:
         ctx: dict[str, Any] = {"report": report}
-        pages.append(Page(report_url(report), "report.html", report.title, ctx, report.id))
+        previous = view.previous.get(report.id)
+        series = view.issuer_of[report.id]
+        overview = {
+            **ctx,
+            "series": series,
+            "previous": previous,
+            "changes": changes(previous, report) if previous else [],
+            "headlines": view.headlines,
+        }
+        pages.append(
+            Page(
+                report_url(report),
+                "report.html",
+                report.title,
+                overview,
+                report.id,
+                also_reads=tuple(r.id for r in series.reports if r.id != report.id),
+            )
+        )
         pages.append(
             Page(
                 report_url(report, "full.html"),
