@@ -19,7 +19,7 @@ def test_pages_load_without_console_errors(browser: Any, site_url: str) -> None:
     failed: list[str] = []
     page.on("requestfailed", lambda r: failed.append(r.url))
     for rel in ("index.html", f"{REPORT_ID}/full.html", f"{REPORT_ID}/figures.html"):
-        response = page.goto(site_url + rel)
+        response = page.goto(site_url + rel, wait_until="networkidle")
         assert response is not None and response.ok
         assert page.locator("h1").count() == 1
         page.wait_for_load_state("networkidle")  # the favicon too, before moving on

@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     common(b)
     b.add_argument("--out", type=Path, default=Path("_site"), help="output folder (_site)")
     b.add_argument("--base-url", default=None, help="absolute URL the site is published at")
+    b.add_argument(
+        "--no-search", action="store_true", help="skip the Pagefind search index (faster)"
+    )
 
     c = sub.add_parser("check", help="validate content; writes nothing")
     common(c)
@@ -81,7 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .pipeline import build_site
 
-    result = build_site(args.content, args.out, templates=args.templates, base_url=args.base_url)
+    result = build_site(
+        args.content,
+        args.out,
+        templates=args.templates,
+        base_url=args.base_url,
+        search=not args.no_search,
+    )
     for d in result.warnings:
         print(d.format(args.lang), file=sys.stderr)
     stats = result.stats

@@ -164,6 +164,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "output.failed": ("写入输出失败:{problem}", "writing the output failed: {problem}"),
     "tool.missing": ("缺少工具 {tool}:{hint}", "missing tool {tool}: {hint}"),
+    "search.failed": (
+        "搜索索引生成失败(Pagefind):{problem}",
+        "building the search index failed (Pagefind): {problem}",
+    ),
+    "feed.no_date": (
+        "未设置发布日期(published),订阅源(atom.xml)中不含该通报:"
+        "请在 report.yaml 中填写 published,或设置环境变量 SOURCE_DATE_EPOCH",
+        "no publication date (published): the report is left out of the feed (atom.xml); "
+        "set published in report.yaml or the SOURCE_DATE_EPOCH environment variable",
+    ),
+    "pdf.report_unknown": (
+        "没有编号为“{value}”的通报:可选 {choices}",
+        "no report with id '{value}': choose one of {choices}",
+    ),
 }
 
 

@@ -28,7 +28,9 @@ from pydantic_core import PydanticCustomError
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 STATUS_RE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
-RESERVED_IDS = frozenset({"main", "top", "search", "nav", "content", "figures", "contact"})
+RESERVED_IDS = frozenset(
+    {"main", "top", "search", "nav", "content", "figures", "contact", "corrections", "downloads"}
+)
 """Anchors the templates use themselves; content ids must not take them."""
 
 
@@ -116,6 +118,32 @@ class Contact(Strict):
     """Six-digit postcode, as text."""
 
 
+class Disclosure(Strict):
+    """政务公开 metadata that government sites print above a document; each entry optional."""
+
+    index_no: Text | None = None
+    """索引号: the document's index number in the issuer's disclosure catalogue."""
+    publisher: Text | None = None
+    """发布机构: the body that published the document, when it differs from the issuer."""
+    written: dt.date | None = None
+    """成文日期: the date the document was signed, as printed on it."""
+    mode: Text | None = None
+    """公开方式: how it is disclosed, e.g. 主动公开."""
+
+
+class Correction(Strict):
+    """One entry of the corrections log (修订记录), shown at the report's end and in the feed."""
+
+    date: dt.date
+    """When the published text was corrected."""
+    change: Text
+    """What changed, in one sentence."""
+
+
+HttpsUrl = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$")]
+"""An absolute http(s) URL."""
+
+
 class ReportFile(Strict):
     """``<report>/report.yaml``: the report's identity, opening, parts and contact."""
 
@@ -135,6 +163,12 @@ class ReportFile(Strict):
     """The parts in order; each is ``parts/<id>.yaml``."""
     contact: Contact
     """The closing invitation and contact block."""
+    disclosure: Disclosure | None = None
+    """Government disclosure fields (索引号, 发布机构, 成文日期, 公开方式), when stated."""
+    source_url: HttpsUrl | None = None
+    """Where the issuer published the original; shown with the note 以原文为准."""
+    corrections: list[Correction] = []
+    """修订记录: corrections made after publication, oldest first."""
 
 
 # --- parts and categories ----------------------------------------------------------
@@ -361,6 +395,12 @@ class Report(Strict):
     """Every statistic, stated once."""
     contact: Contact
     """The closing invitation and contact block."""
+    disclosure: Disclosure | None = None
+    """政务公开 fields, when stated."""
+    source_url: HttpsUrl | None = None
+    """Where the original was published (以原文为准)."""
+    corrections: list[Correction] = []
+    """修订记录, oldest first."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -415,6 +455,9 @@ def assemble(
         parts=built_parts,
         figures=figures,
         contact=report.contact,
+        disclosure=report.disclosure,
+        source_url=report.source_url,
+        corrections=report.corrections,
     )
 
 

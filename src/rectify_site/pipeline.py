@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .collection import Collection, load_collection
 from .errors import Diagnostic, UsageError, diag
+from .feed import atom_feed
 from .output import WriteStats, check_output_dir, write_site
 from .render import find_theme, load_assets, make_env, render_pages
 from .site import data_files, pages_for, robots, sitemap
@@ -61,6 +62,9 @@ def render_site(
     files["robots.txt"] = robots(base_url)
     if base_url:
         files["sitemap.xml"] = sitemap(base_url, pages)
+        feed, feed_warnings = atom_feed(collection.site.name, base_url, reports, collection.root)
+        files["atom.xml"] = feed
+        warnings += feed_warnings
     else:
         warnings.append(diag(collection.root / "site.yaml", "base_url.missing", severity="warning"))
     return files, warnings
@@ -73,8 +77,13 @@ def build_site(
     templates: Path | None = None,
     base_url: str | None = None,
     include_drafts: bool = False,
+    search: bool = True,
 ) -> BuildResult:
     """Load, render and write the site; the output changes only if every phase succeeds."""
+    if search:  # a missing Pagefind is reported before anything is written
+        from .search import require_pagefind
+
+        require_pagefind()
     theme = find_theme(content, templates)
     sources = [content] + ([templates] if templates else [])
     check_output_dir(out, sources=sources, project=content.resolve().parent)
@@ -83,4 +92,8 @@ def build_site(
         collection, theme=theme, base_url=base_url, include_drafts=include_drafts
     )
     stats = write_site(out, files)
+    if search:  # Pagefind reads the written HTML; see search.py
+        from .search import index_site
+
+        index_site(out)
     return BuildResult(collection, files, stats, collection.warnings + warnings)

@@ -41,7 +41,7 @@ from .numbering import (
 from .site import Page
 
 STATIC_DIR = "static"
-FINGERPRINTED = ("style.css",)
+FINGERPRINTED = ("style.css", "site.js", "search.js")
 """Assets renamed by content hash so hosts can cache them for a year."""
 
 

@@ -194,6 +194,8 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
             {"reports": reports, "root_links": True},
             in_sitemap=False,
         ),
+        Page("search.html", "search.html", "搜索", {"reports": reports}, in_sitemap=False),
+        Page("data/index.html", "data.html", "开放数据", {"reports": reports}),
     ]
     for kind, listings in (("issuer", view.issuers), ("round", view.rounds)):
         for listing in listings:
@@ -355,11 +357,32 @@ def report_schema() -> bytes:
 
 def data_files(collection: Collection, reports: list[Report]) -> dict[str, bytes]:
     """Downloads: each report's JSON and CSV, and the schema they follow."""
-    out = {"data/report.schema.json": report_schema()}
+    out = {"data/report.schema.json": report_schema(), "data/reports.json": data_index(reports)}
     for report in reports:
         out[f"{report.id}/data/report.json"] = report_json(report)
         out[f"{report.id}/data/figures.csv"] = figures_csv(report)
     return out
+
+
+def data_index(reports: list[Report]) -> bytes:
+    """``data/reports.json``: every report's data files, so a program finds them from /data/.
+
+    Paths are relative to the site root (where ``data/`` lies), as the site's links are.
+    """
+    entries = [
+        {
+            "id": r.id,
+            "title": r.title,
+            "issuer": r.issuer,
+            "published": r.published.isoformat() if r.published else None,
+            "page": report_url(r, "full.html"),
+            "json": f"{r.id}/data/report.json",
+            "csv": f"{r.id}/data/figures.csv",
+        }
+        for r in sorted(reports, key=lambda r: r.id)
+    ]
+    data = {"schema": "data/report.schema.json", "reports": entries}
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def sitemap(base_url: str, pages: list[Page]) -> bytes:

@@ -1,0 +1,77 @@
+"""Search: Pagefind (the extended build, which segments Chinese) over the written site.
+
+Pagefind reads the HTML that ``write_site`` left in the output folder and writes its
+bundle to ``<out>/pagefind/``. Only regions marked ``data-pagefind-body`` are indexed, and
+headings with an id become sub-results, so a hit inside an aspect points at its anchor.
+
+The bundle is written beside the old one and swapped in with two renames, so a failed
+run leaves the last good index in place.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .errors import UsageError, diag
+
+BUNDLE = "pagefind"
+"""The search bundle's folder inside the output folder."""
+
+INSTALL_HINT = (
+    "请安装 pip install 'pagefind[extended]'(或用 --no-search 跳过搜索索引)",
+    "install it with pip install 'pagefind[extended]' (or skip the index with --no-search)",
+)
+
+
+def available() -> bool:
+    """Whether the extended Pagefind binary (the one that segments Chinese) is installed."""
+    return importlib.util.find_spec("pagefind_bin_extended") is not None
+
+
+def require_pagefind() -> None:
+    """Raise UsageError (exit 2) saying what to install when Pagefind is missing."""
+    if not available():
+        raise UsageError(
+            [diag("pagefind", "tool.missing", tool="pagefind[extended]", hint=INSTALL_HINT)]
+        )
+
+
+def index_site(out: Path) -> None:
+    """Index the HTML in ``out`` into ``out/pagefind/``; UsageError when Pagefind is missing."""
+    require_pagefind()
+    out = out.resolve()
+    tmp = Path(tempfile.mkdtemp(prefix=".pagefind.", dir=out))
+    try:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pagefind",
+                "--site",
+                str(out),
+                "--output-path",
+                str(tmp),
+                "--keep-index-url",
+                "--silent",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if proc.returncode != 0:
+            problem = (proc.stderr or proc.stdout).strip() or f"exit {proc.returncode}"
+            raise UsageError([diag("pagefind", "search.failed", problem=problem)])
+        old = out / BUNDLE
+        trash = out / f".{BUNDLE}.old"
+        shutil.rmtree(trash, ignore_errors=True)
+        if old.exists():
+            old.rename(trash)
+        tmp.rename(old)
+        shutil.rmtree(trash, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
