@@ -55,6 +55,11 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="validate content; writes nothing")
     common(c)
+
+    d = sub.add_parser("pdf", help="print a report to an A4 PDF through Chromium")
+    common(d)
+    d.add_argument("report", nargs="?", default=None, help="report id (default: the only one)")
+    d.add_argument("--out", type=Path, default=None, help="PDF file (default: <report-id>.pdf)")
     return p
 
 
@@ -68,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "pdf":
+            return _pdf(args)
     except SiteError as exc:
         for d in exc.diagnostics:
             print(d.format(args.lang), file=sys.stderr)
@@ -119,6 +126,14 @@ def _check(args: argparse.Namespace) -> int:
     print(
         f"checked {n} report(s): no errors" if args.lang == "en" else f"已检查 {n} 份通报:没有错误"
     )
+    return 0
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    from .pdf import write_pdf
+
+    out = write_pdf(args.content, args.out, report_id=args.report, templates=args.templates)
+    print(f"wrote {out}" if args.lang == "en" else f"已生成 {out}")
     return 0
 
 

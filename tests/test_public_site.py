@@ -1,0 +1,471 @@
+"""The public site as people use it, in a real browser: search, accessibility, mobile, print.
+
+One search-enabled build of the real content is served at the root, and one under a
+subpath (/sub/, built with --base-url), each once per session; one Chromium for all.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rectify_site.pipeline import build_site
+
+from conftest import CHROMIUM, CONTENT, REPORT_ID, SEED, TEMPLATES, need, serve_folder
+from htmltext import squash
+
+pytestmark = pytest.mark.browser
+
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+SEARCHES = [
+    ("旧改征收", "categories/integrity.html", "relocation-integrity"),
+    ("营商环境", "categories/development.html", "growth-drivers"),
+    ("垃圾分类", "categories/governance.html", "fine-governance"),
+    ("零距离家园", "categories/organisation.html", "party-building"),
+]
+
+NAV_TEXT = ["跳到正文", "按问题大类浏览", "大字号", "开放数据", "数据下载", "概览"]
+"""Words that only navigation, tools and footers carry: none may reach the PDF."""
+
+
+@pytest.fixture(scope="session")
+def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content built with its Pagefind index, as `python build.py` makes it."""
+    out = tmp_path_factory.mktemp("search") / "_site"
+    build_site(CONTENT, out, templates=TEMPLATES, search=True)
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    return out
+
+
+@pytest.fixture(scope="session")
+def url(search_site: Path) -> Iterator[str]:
+    with serve_folder(search_site) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def sub_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site published under a subpath: served from a parent folder at /sub/."""
+    root = tmp_path_factory.mktemp("subpath")
+    build_site(CONTENT, root / "sub", templates=TEMPLATES, base_url="https://example.org/sub/")
+    with serve_folder(root) as base:
+        yield base + "sub/"
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if "pagefind" not in p.relative_to(site).parts
+    )
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=1)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def _axe(page: Any) -> list[dict[str, Any]]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    return list(Axe().run(page, options=AXE_OPTIONS).response["violations"])
+
+
+def _summary(violations: list[dict[str, Any]]) -> list[str]:
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations]
+
+
+# --- accessibility ---------------------------------------------------------------------
+
+
+def test_axe_finds_no_violation_on_any_page(page: Any, search_site: Path, url: str) -> None:
+    found: dict[str, list[str]] = {}
+    for rel in _pages(search_site):
+        page.goto(url + rel)
+        if violations := _axe(page):
+            found[rel] = _summary(violations)
+    # the search page with results shown, and with the larger text switched on
+    page.goto(url + "search.html?q=营商环境")
+    page.wait_for_selector(".search-results li")
+    if violations := _axe(page):
+        found["search.html?q="] = _summary(violations)
+    page.click(".text-size")
+    page.goto(url + f"{REPORT_ID}/index.html")
+    if violations := _axe(page):
+        found["larger text"] = _summary(violations)
+    assert found == {}
+
+
+def test_axe_finds_no_violation_at_375_px(phone: Any, search_site: Path, url: str) -> None:
+    found: dict[str, list[str]] = {}
+    for rel in _pages(search_site):
+        phone.goto(url + rel)
+        if violations := _axe(phone):
+            found[rel] = _summary(violations)
+    assert found == {}
+
+
+def test_tab_reaches_the_skip_link_first_and_it_moves_focus_to_main(
+    page: Any, search_site: Path, url: str
+) -> None:
+    for rel in _pages(search_site):
+        page.goto(url + rel)
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.className")
+        assert focused == "skip-link", rel
+        box = page.locator(".skip-link").bounding_box()
+        assert box is not None and box["y"] >= 0, f"{rel}: skip link shown off screen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_every_focusable_control_shows_its_focus(page: Any, url: str) -> None:
+    for rel in ("index.html", f"{REPORT_ID}/figures.html", "search.html"):
+        page.goto(url + rel)
+        seen = set()
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            info = page.evaluate(
+                """() => { const e = document.activeElement; const s = getComputedStyle(e);
+                  return [e.outerHTML.slice(0, 80), s.outlineStyle, parseFloat(s.outlineWidth),
+                          s.boxShadow]; }"""
+            )
+            if info[0] in seen:
+                break
+            seen.add(info[0])
+            if info[0].startswith("<body"):
+                continue
+            visible = (info[1] != "none" and info[2] >= 2) or info[3] != "none"
+            assert visible, f"{rel}: no visible focus on {info[0]}"
+        assert len(seen) > 5, rel
+
+
+def test_larger_text_switch_persists_across_reload(page: Any, url: str) -> None:
+    page.goto(url + f"{REPORT_ID}/full.html")
+    size = "parseFloat(getComputedStyle(document.querySelector('.body')).fontSize)"
+    before = page.evaluate(size)
+    switch = page.locator(".text-size")
+    assert switch.is_visible() and switch.get_attribute("aria-pressed") == "false"
+    switch.click()
+    assert page.evaluate(size) > before
+    page.reload()
+    assert page.evaluate(size) > before
+    assert page.locator(".text-size").get_attribute("aria-pressed") == "true"
+    page.goto(url + "index.html")  # and on every other page
+    assert page.evaluate("document.documentElement.classList.contains('larger')")
+    page.locator(".text-size").click()
+    page.goto(url + f"{REPORT_ID}/full.html")
+    assert page.evaluate(size) == before
+
+
+# --- mobile ------------------------------------------------------------------------------
+
+
+def test_no_horizontal_scrolling_at_375_px(phone: Any, search_site: Path, url: str) -> None:
+    wide = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    for larger in (False, True):
+        if larger:
+            phone.goto(url + "index.html")
+            phone.click(".text-size")
+        for rel in _pages(search_site):
+            phone.goto(url + rel)
+            assert not phone.evaluate(wide), f"{rel} scrolls sideways (larger text: {larger})"
+
+
+def test_wide_tables_scroll_inside_their_own_box(phone: Any, url: str) -> None:
+    phone.goto(url + f"{REPORT_ID}/figures.html")
+    wraps = phone.locator(".table-wrap")
+    assert wraps.count() >= 2
+    for i in range(wraps.count()):
+        assert wraps.nth(i).evaluate("e => getComputedStyle(e).overflowX") == "auto"
+        assert wraps.nth(i).locator("table").count() == 1
+    # a table far wider than the phone still leaves the page itself unscrolled
+    phone.evaluate(
+        "document.querySelector('.table-wrap table caption').textContent = '宽'.repeat(400);"
+        "document.querySelector('.table-wrap th[scope=row]').style.whiteSpace = 'nowrap';"
+        "document.querySelector('.table-wrap th[scope=row]').textContent = '宽'.repeat(80);"
+    )
+    assert phone.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
+    assert wraps.first.evaluate("e => e.scrollWidth > e.clientWidth")
+
+
+TARGETS = """() => [...document.querySelectorAll('a[href], button, input, select, textarea')]
+  .filter(e => e.offsetParent !== null || getComputedStyle(e).position === 'fixed')
+  .filter(e => {  // WCAG 2.5.8 exempts links inside a line of running text
+    const p = e.parentElement; const s = getComputedStyle(e);
+    return !(s.display === 'inline' && p && /^(P|LI|DD|SPAN|TD)$/.test(p.tagName)
+             && p.textContent.trim().length > e.textContent.trim().length + 1);
+  })
+  .map(e => { const r = e.getBoundingClientRect();
+    return [e.outerHTML.slice(0, 70), r.width, r.height]; })
+  .filter(([, w, h]) => w < 24 || h < 24)"""
+
+
+def test_tap_targets_are_at_least_24_px(phone: Any, search_site: Path, url: str) -> None:
+    small = {}
+    for rel in _pages(search_site):
+        phone.goto(url + rel)
+        if found := phone.evaluate(TARGETS):
+            small[rel] = found
+    assert small == {}
+
+
+def test_body_text_is_at_least_18_px(phone: Any, url: str) -> None:
+    for rel in ("index.html", f"{REPORT_ID}/full.html", f"{REPORT_ID}/categories/development.html"):
+        phone.goto(url + rel)
+        sizes = phone.evaluate(
+            "[...document.querySelectorAll('main p')].map(p => "
+            "parseFloat(getComputedStyle(p).fontSize))"
+        )
+        assert sizes and min(sizes) >= 18, (rel, min(sizes))
+
+
+# --- search ------------------------------------------------------------------------------
+
+SEARCH_JS = """async (q) => {
+  const pf = await import('./pagefind/pagefind.js');
+  await pf.init();
+  const found = await pf.search(q);
+  const data = await Promise.all(found.results.map(r => r.data()));
+  return data.map(d => ({url: d.url, subs: d.sub_results.map(s => s.url)}));
+}"""
+
+
+@pytest.mark.parametrize(("word", "target", "anchor"), SEARCHES)
+def test_words_inside_sentences_find_the_page_and_the_anchor(
+    page: Any, url: str, word: str, target: str, anchor: str
+) -> None:
+    page.goto(url + "search.html")
+    results = page.evaluate(SEARCH_JS, word)
+    pages = {r["url"]: r["subs"] for r in results}
+    want = f"/{REPORT_ID}/{target}"
+    assert want in pages, (word, list(pages))
+    assert f"{want}#{anchor}" in pages[want]
+    # the aspect the anchor names holds the word
+    page.goto(url + f"{REPORT_ID}/{target}")
+    assert word in page.locator(f"section:has(> h2#{anchor})").inner_text().replace("”", "")
+
+
+def test_search_box_on_a_page_leads_to_results_that_open_the_aspect(page: Any, url: str) -> None:
+    page.goto(url + f"{REPORT_ID}/categories/positioning.html")
+    box = page.locator(".site-header input[type=search]")
+    assert box.is_visible()
+    box.fill("旧改征收")
+    box.press("Enter")
+    page.wait_for_selector(".search-results li")
+    assert "找到" in page.locator(".search-status").inner_text()
+    link = page.locator(".search-results a[href$='#relocation-integrity']")
+    assert link.count() == 1
+    link.click()
+    page.wait_for_url("**/integrity.html#relocation-integrity")
+    assert page.locator("#relocation-integrity").is_visible()
+
+
+def test_search_says_so_when_nothing_is_found(page: Any, url: str) -> None:
+    page.goto(url + "search.html?q=qzxjvwk")
+    page.locator(".search-status", has_text="没有找到").wait_for()
+    assert page.locator(".search-results li").count() == 0
+
+
+def test_search_works_under_a_subpath(page: Any, sub_url: str) -> None:
+    page.goto(sub_url + "search.html?q=营商环境")
+    page.wait_for_selector(".search-results li")
+    href = page.locator(".search-results a[href*='#growth-drivers']").first.get_attribute("href")
+    assert href == f"/sub/{REPORT_ID}/categories/development.html#growth-drivers"
+    page.locator(".search-results a[href*='#growth-drivers']").first.click()
+    page.wait_for_url("**/sub/**#growth-drivers")
+    assert page.locator("h2#growth-drivers").is_visible()
+
+
+# --- without JavaScript, WebAssembly or ES modules ----------------------------------------
+
+
+def test_every_page_reads_fully_without_javascript(
+    browser: Any, search_site: Path, url: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    for rel in _pages(search_site):
+        page.goto(url + rel)
+        assert page.locator("main h1").is_visible(), rel
+        assert not page.locator(".site-header .search-box").is_visible(), rel
+        fallback = page.locator(".site-header .search-fallback")
+        assert fallback.is_visible() and fallback.inner_text() == "按问题大类浏览", rel
+        assert not page.locator(".text-size").is_visible(), rel
+    # the whole report text is there
+    page.goto(url + f"{REPORT_ID}/full.html")
+    text = squash(page.locator("main").inner_text())
+    for line in SEED.read_text("utf-8").splitlines():
+        assert squash(line) in text, line[:40]
+    # the fallback link leads to the categories, every one of them linked
+    page.locator(".site-header .search-fallback").click()
+    assert page.url.endswith("search.html#browse")
+    assert page.locator("#browse").is_visible()
+    assert page.locator(".browse-categories > li > a").count() == 6
+    assert not page.locator(".search-ui").is_visible()
+    assert page.locator(".search-unavailable").is_visible()
+    context.close()
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "delete window.WebAssembly;",
+        "Object.defineProperty(HTMLScriptElement.prototype, 'noModule', {value: undefined});"
+        "delete HTMLScriptElement.prototype.noModule;",
+    ],
+    ids=["no-webassembly", "no-es-modules"],
+)
+def test_search_gives_way_to_the_category_list_in_limited_browsers(
+    browser: Any, url: str, script: str
+) -> None:
+    context = browser.new_context()
+    context.add_init_script(script)
+    page = context.new_page()
+    page.goto(url + "index.html")
+    assert not page.locator(".site-header .search-box").is_visible()
+    assert page.locator(".site-header .search-fallback").is_visible()
+    page.goto(url + "search.html?q=营商环境")
+    assert page.locator(".search-unavailable").is_visible()
+    assert page.locator(".browse-categories > li").count() == 6
+    context.close()
+
+
+# --- weight and hosts ----------------------------------------------------------------------
+
+
+def test_home_page_weighs_under_100_kb_and_asks_no_other_host(page: Any, url: str) -> None:
+    sizes: dict[str, int] = {}
+    hosts: set[str] = set()
+
+    def seen(response: Any) -> None:
+        hosts.add(re.sub(r"^(\w+://[^/]+)/.*$", r"\1", response.url))
+        sizes[response.url] = len(response.body())
+
+    page.on("response", seen)
+    page.goto(url + "index.html", wait_until="networkidle")
+    assert hosts == {url.rstrip("/")}
+    assert 0 < sum(sizes.values()) < 100_000, sizes
+    assert not any("pagefind" in u for u in sizes)  # search loads only when used
+
+
+def test_content_security_policy_blocks_other_hosts(page: Any, search_site: Path, url: str) -> None:
+    for rel in _pages(search_site):
+        html = (search_site / rel).read_text("utf-8")
+        assert '<meta http-equiv="Content-Security-Policy"' in html, rel
+        assert "<script>" not in html and " style=" not in html, rel  # nothing inline
+    page.goto(url + "search.html?q=垃圾分类")
+    page.wait_for_selector(".search-results li")  # Pagefind's WebAssembly runs under it
+    blocked = page.evaluate(
+        """() => new Promise(resolve => {
+          document.addEventListener('securitypolicyviolation', e => resolve(e.violatedDirective));
+          const img = document.createElement('img');
+          img.src = 'https://example.org/pixel.png';
+          document.body.append(img);
+          setTimeout(() => resolve(null), 3000);
+        })"""
+    )
+    assert blocked is not None and blocked.startswith("img-src")
+
+
+# --- print -------------------------------------------------------------------------------
+
+
+def test_print_lays_the_report_out_on_a4_without_navigation(page: Any, url: str) -> None:
+    need(_has_pypdf(), "pypdf is missing: pip install -e '.[test]'")
+    import pypdf
+
+    page.goto(url + f"{REPORT_ID}/full.html")
+    pdf = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    pages = len(pdf.pages)
+    assert 8 <= pages <= 30, pages
+    box = pdf.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    for word in NAV_TEXT:
+        assert word not in text, word
+    assert "的通报" in pdf.pages[0].extract_text()
+    assert "— 1 —" in pdf.pages[0].extract_text()
+    assert f"— {pages} —" in pdf.pages[-1].extract_text()
+    assert "邮政编码" in pdf.pages[-1].extract_text()
+
+
+def test_print_uses_official_document_margins_and_type(page: Any, url: str) -> None:
+    page.goto(url + f"{REPORT_ID}/full.html")
+    page.emulate_media(media="print")
+    style = page.evaluate(
+        """() => { const b = getComputedStyle(document.querySelector('.body'));
+          const h = getComputedStyle(document.querySelector('h1'));
+          return [parseFloat(b.fontSize), h.textAlign,
+                  getComputedStyle(document.querySelector('.site-header')).display]; }"""
+    )
+    assert abs(style[0] - 16 * 96 / 72) < 0.5  # 16 pt
+    assert style[1] == "center"
+    assert style[2] == "none"
+    css = page.evaluate(
+        "fetch(document.querySelector('link[rel=stylesheet]').href).then(r => r.text())"
+    )
+    assert "margin: 37mm 26mm 35mm 28mm" in css  # GB/T 9704: top 37, left 28 (A4 156 x 225)
+
+
+def _has_pypdf() -> bool:
+    try:
+        import pypdf  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_pdf_command_prints_the_report(cli: Any, tmp_path: Path) -> None:
+    need(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    need(_has_pypdf(), "pypdf is missing: pip install -e '.[test]'")
+    import pypdf
+
+    out = tmp_path / "report.pdf"
+    run = cli("pdf", REPORT_ID, "--out", out, timeout=180)
+    assert run.code == 0, run.err
+    pdf = pypdf.PdfReader(out)
+    assert 8 <= len(pdf.pages) <= 30
+    text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert not [w for w in NAV_TEXT if w in text]
+
+
+def test_pdf_without_chromium_exits_2_and_says_what_to_install(
+    cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-such-chromium"))
+    run = cli("pdf", "--out", tmp_path / "r.pdf")
+    assert run.code == 2
+    assert "apt-get install chromium" in run.err and "rectify-site[pdf]" in run.err
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_pdf_names_the_reports_when_the_id_is_unknown(cli: Any, tmp_path: Path) -> None:
+    need(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    run = cli("pdf", "no-such-report", "--out", tmp_path / "r.pdf")
+    assert run.code == 2 and REPORT_ID in run.err
