@@ -10,8 +10,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .output import WriteStats
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,20 +93,36 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .pipeline import build_site
+    from .incremental import nothing_to_do
 
-    result = build_site(
+    # nothing changed since the last build: say so without importing the pipeline
+    search = not args.no_search
+    same = nothing_to_do(
         args.content,
         args.out,
         templates=args.templates,
+        search=search,
         base_url=args.base_url,
-        search=not args.no_search,
+        include_drafts=False,
+        serving=False,
     )
-    for d in result.warnings:
+    if same is not None:
+        warnings, n = same.warnings, same.reports
+        stats: WriteStats | None = same.stats
+    else:
+        from .pipeline import build_site
+
+        result = build_site(
+            args.content,
+            args.out,
+            templates=args.templates,
+            base_url=args.base_url,
+            search=search,
+        )
+        warnings, n, stats = result.warnings, len(result.collection.reports), result.stats
+    for d in warnings:
         print(d.format(args.lang), file=sys.stderr)
-    stats = result.stats
     assert stats is not None
-    n = len(result.collection.reports)
     if args.lang == "en":
         print(
             f"built {n} report(s) into {args.out}: {len(stats.written)} written, "

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -208,8 +208,22 @@ class _ReportLoader:
                 )
 
 
-def load_collection(root: Path) -> Collection:
-    """Load and validate every report under ``root``; raise ContentError listing all errors."""
+class ReportCache(Protocol):
+    """Loaded reports kept between builds, keyed by the hash of their folder's files."""
+
+    def lookup(self, folder: Path) -> tuple[Report, list[Diagnostic], list[Path]] | None: ...
+
+    def store(
+        self, folder: Path, report: Report, problems: list[Diagnostic], files: list[Path]
+    ) -> None: ...
+
+
+def load_collection(root: Path, cache: ReportCache | None = None) -> Collection:
+    """Load and validate every report under ``root``; raise ContentError listing all errors.
+
+    With ``cache`` (incremental builds), a report folder whose files have not changed
+    since it last loaded without errors is taken from the cache instead of being parsed.
+    """
     if not root.is_dir():
         raise UsageError([diag(root, "content.missing")])
     problems: list[Diagnostic] = []
@@ -237,9 +251,19 @@ def load_collection(root: Path) -> Collection:
         except ValueError:
             problems.append(diag(folder, "slug.unsafe", field="id", value=folder.name))
             continue
-        loader = _ReportLoader(folder, root, problems)
-        report = loader.load()
-        files.extend(loader.files)
+        report: Report | None
+        cached = cache.lookup(folder) if cache is not None else None
+        if cached is not None:  # unchanged since it last loaded cleanly: no parse, no checks
+            report, found, read = cached
+            problems.extend(found)
+            files.extend(read)
+        else:
+            before = len(problems)
+            loader = _ReportLoader(folder, root, problems)
+            report = loader.load()
+            files.extend(loader.files)
+            if cache is not None and report is not None:
+                cache.store(folder, report, problems[before:], loader.files)
         if report is not None:
             (drafts if report.draft else reports).append(report)
     errors = [p for p in problems if p.severity == "error"]

@@ -81,7 +81,8 @@ def check_output_dir(out: Path, *, sources: list[Path], project: Path) -> None:
         )
 
 
-def _read_manifest(out: Path) -> dict[str, str]:
+def read_manifest(out: Path) -> dict[str, str]:
+    """The files (path -> sha256) that the last write left in ``out``; empty if none."""
     try:
         data = json.loads((out / MANIFEST).read_text("utf-8"))
         files = data.get("files", {})
@@ -107,12 +108,24 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
-    """Make ``out`` hold exactly ``files``: write changed ones, remove stale ones we made."""
+def write_site(
+    out: Path, files: dict[str, bytes], *, keep: dict[str, str] | None = None
+) -> WriteStats:
+    """Make ``out`` hold exactly ``files``: write changed ones, remove stale ones we made.
+
+    ``keep`` (path -> sha256) names files an incremental build did not render again
+    because their inputs did not change; they stay as they are (the caller has checked
+    that the manifest and the disk hold them). The manifest is rewritten only when it
+    changes, so a build that changes nothing writes nothing.
+    """
     stats = WriteStats()
     out.mkdir(parents=True, exist_ok=True)
-    previous = _read_manifest(out)
+    previous = read_manifest(out)
     hashes: dict[str, str] = {}
+    for rel, h in (keep or {}).items():
+        if rel not in files:
+            hashes[rel] = h
+            stats.unchanged.append(rel)
     try:
         for rel in sorted(files):
             data = files[rel]
@@ -124,7 +137,7 @@ def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
                 continue
             _atomic_write(path, data)
             stats.written.append(rel)
-        for rel in sorted(set(previous) - set(files)):
+        for rel in sorted(set(previous) - set(files) - set(hashes)):
             path = out / rel
             if path.is_file() and not path.is_symlink():
                 path.unlink()
@@ -133,7 +146,10 @@ def write_site(out: Path, files: dict[str, bytes]) -> WriteStats:
     except OSError as exc:
         raise UsageError([diag(out, "output.failed", problem=str(exc))]) from None
     manifest = {"tool": "rectify-site", "files": dict(sorted(hashes.items()))}
-    _atomic_write(out / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+    data = (json.dumps(manifest, indent=1) + "\n").encode()
+    if stats.written or stats.removed or hashes != previous or not (out / MANIFEST).is_file():
+        _atomic_write(out / MANIFEST, data)
+    stats.unchanged.sort()
     return stats
 
 

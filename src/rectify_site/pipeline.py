@@ -6,8 +6,11 @@ the last good site as it was. ``load_site`` is the first half alone, for ``check
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .collection import Collection, load_collection
 from .errors import Diagnostic, UsageError, diag
@@ -15,6 +18,9 @@ from .feed import atom_feed
 from .output import WriteStats, check_output_dir, write_site
 from .render import find_theme, load_assets, make_env, render_pages
 from .site import data_files, pages_for, robots, sitemap
+
+if TYPE_CHECKING:
+    from .incremental import BuildCache
 
 
 @dataclass
@@ -25,6 +31,8 @@ class BuildResult:
     files: dict[str, bytes]
     stats: WriteStats | None
     warnings: list[Diagnostic] = field(default_factory=list)
+    kept: dict[str, str] = field(default_factory=dict)
+    """Files an incremental build left as they were (path -> sha256), not in ``files``."""
 
 
 def load_site(content: Path) -> Collection:
@@ -39,8 +47,13 @@ def render_site(
     base_url: str | None = None,
     include_drafts: bool = False,
     serving: bool = False,
+    cache: BuildCache | None = None,
 ) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Every output file as bytes, in memory, plus the warnings rendering raised."""
+    """Every output file as bytes, in memory, plus the warnings rendering raised.
+
+    With ``cache``, pages and data files whose inputs did not change are not made again:
+    they are left out of the result and listed in ``cache.kept`` instead.
+    """
     warnings: list[Diagnostic] = []
     base_url = base_url or collection.site.base_url
     if base_url and not base_url.startswith(("http://", "https://")):
@@ -55,9 +68,17 @@ def render_site(
     assets = load_assets(theme)
     env = make_env(theme, site=collection.site, assets=assets, base_url=base_url, serving=serving)
     pages = pages_for(collection, include_drafts=include_drafts)
-    files = render_pages(env, pages)
     reports = collection.reports + (collection.drafts if include_drafts else [])
-    files.update(data_files(collection, reports))
+    if cache is None:
+        files = render_pages(env, pages)
+        files.update(data_files(collection, reports))
+    else:  # which pages to render is decided here; how render_pages renders them is its own
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        salt = (base_url, include_drafts, serving, assets.names, epoch)
+        files = render_pages(env, cache.plan_pages(env, pages, salt, reports))
+        cache.record(files)
+        digests = [(r.id, cache.report_digest(r.id)) for r in reports]
+        files.update(cache.stage("data", [salt, digests], lambda: data_files(collection, reports)))
     files.update(assets.files)
     files["robots.txt"] = robots(base_url)
     if base_url:
@@ -78,8 +99,17 @@ def build_site(
     base_url: str | None = None,
     include_drafts: bool = False,
     search: bool = True,
+    serving: bool = False,
+    cache: BuildCache | None = None,
+    incremental: bool = True,
 ) -> BuildResult:
-    """Load, render and write the site; the output changes only if every phase succeeds."""
+    """Load, render and write the site; the output changes only if every phase succeeds.
+
+    Incremental by default: the output folder's cache (incremental.py) lets unchanged
+    reports skip loading and unchanged pages skip rendering; its lock keeps two builds
+    from writing the same folder at once. ``serve`` passes its own long-lived ``cache``
+    (and indexes for search itself, after the pages are live).
+    """
     if search:  # a missing Pagefind is reported before anything is written
         from .search import require_pagefind
 
@@ -87,13 +117,33 @@ def build_site(
     theme = find_theme(content, templates)
     sources = [content] + ([templates] if templates else [])
     check_output_dir(out, sources=sources, project=content.resolve().parent)
-    collection = load_site(content)
-    files, warnings = render_site(
-        collection, theme=theme, base_url=base_url, include_drafts=include_drafts
-    )
-    stats = write_site(out, files)
-    if search:  # Pagefind reads the written HTML; see search.py
-        from .search import index_site
+    from .incremental import BuildCache, pages_changed
 
-        index_site(out)
-    return BuildResult(collection, files, stats, collection.warnings + warnings)
+    own = cache is None and incremental
+    if own:
+        cache = BuildCache(out)
+    with cache.locked() if own and cache else contextlib.nullcontext():
+        if cache:
+            options = {"base_url": base_url, "include_drafts": include_drafts, "serving": serving}
+            cache.begin(content, theme, **options)
+        collection = load_collection(content, cache)
+        files, warnings = render_site(
+            collection,
+            theme=theme,
+            base_url=base_url,
+            include_drafts=include_drafts,
+            serving=serving,
+            cache=cache,
+        )
+        kept = dict(cache.kept) if cache else {}
+        stats = write_site(out, files, keep=kept)
+        warnings = collection.warnings + warnings
+        stale = pages_changed(stats) or not (cache and cache.state.indexed)
+        if search and (stale or not (out / "pagefind").is_dir()):
+            from .search import index_site  # Pagefind reads the written HTML; see search.py
+
+            index_site(out)
+        if cache:
+            shown = collection.reports + (collection.drafts if include_drafts else [])
+            cache.commit(stats, warnings, len(shown), indexed=search or not stale)
+    return BuildResult(collection, files, stats, warnings, kept)

@@ -1,0 +1,670 @@
+"""Incremental builds: what each output depends on, and a cache keyed by content hashes.
+
+The dependency graph is derived afresh on every build, from hashes alone::
+
+    content/<report>/**   -> report digest --+
+    templates + includes  -> template digest +-> page key  -> render the page again?
+    site.yaml, package code and version,     |
+    base_url, drafts, serving, asset names --+-> global key (every page, the data files)
+
+A page depends on the reports its context holds (the index holds all of them, a
+category page its own report) and on the closure of its template through
+extends/include/import. A model in a context that belongs to a report stands for that
+report's digest; anything else in a context is hashed by value. A page is rendered again
+only when its key changed; otherwise its bytes stay where the last build wrote them.
+
+Where the cache lives: beside the output folder, never inside it, so it is never
+published: ``<parent>/.rectify-cache/<output name>/`` holds ``CACHEDIR.TAG`` (marks the
+folder as ours; backup tools skip it), ``state.json`` (input hashes, page keys, the
+output manifest), ``reports/<id>.pickle`` (loaded reports) and ``lock``. Deleting it
+makes the next build a cold one. A ``.rectify-cache`` folder without our tag is refused.
+
+This module imports only the standard library at the top, so that ``build`` can find
+out that nothing changed without importing pydantic or Jinja.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .errors import Diagnostic, UsageError, diag
+from .output import MANIFEST, WriteStats, read_manifest
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from .models import Report
+    from .site import Page
+
+FORMAT = 1
+"""Bump when the state's layout changes: an old cache is then ignored."""
+
+CACHE_DIRNAME = ".rectify-cache"
+TAG_NAME = "CACHEDIR.TAG"
+TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# rectify-site build cache (https://bford.info/cachedir/); safe to delete.\n"
+)
+RACY_NS = 2_000_000_000
+"""A file changed this close before the state was saved is hashed again, whatever its stamp
+says (git's "racily clean" rule: a same-size edit within the clock's granularity)."""
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+def cache_dir_for(out: Path) -> Path:
+    """``<parent>/.rectify-cache/<name>/``: beside the output, so it is never published."""
+    out = out.resolve()
+    return out.parent / CACHE_DIRNAME / out.name
+
+
+def code_digest() -> str:
+    """The package's own code and version: a changed renderer invalidates every page."""
+    h = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _key(*parts: object) -> str:
+    return _sha(json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False).encode())
+
+
+# --- inputs: stamps and hashes --------------------------------------------------------
+
+
+def _walk(root: Path, prefix: str, into: dict[str, Path]) -> None:
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        rel = os.path.relpath(folder, root)
+        for name in names:
+            key = name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
+            into[prefix + key] = Path(folder, name)
+
+
+def input_files(content: Path, theme: Path) -> dict[str, Path]:
+    """Every file a build can read: ``c:`` content, ``t:`` theme (templates and assets)."""
+    files: dict[str, Path] = {}
+    _walk(content, "c:", files)
+    _walk(theme, "t:", files)
+    return files
+
+
+def hash_inputs(
+    files: dict[str, Path], previous: dict[str, list[Any]], saved_ns: int
+) -> dict[str, list[Any]]:
+    """``key -> [size, mtime_ns, sha256]``, reusing the previous hash when the stamp agrees."""
+    out: dict[str, list[Any]] = {}
+    for key in sorted(files):
+        path = files[key]
+        try:
+            st = path.stat()
+        except OSError:
+            continue  # vanished while we looked: the loader will report what is missing
+        old = previous.get(key)
+        if (
+            old is not None
+            and old[0] == st.st_size
+            and old[1] == st.st_mtime_ns
+            and st.st_mtime_ns < saved_ns - RACY_NS
+        ):
+            out[key] = old
+            continue
+        try:
+            out[key] = [st.st_size, st.st_mtime_ns, _sha(path.read_bytes())]
+        except OSError:
+            continue
+    return out
+
+
+def report_digests(content: Path, inputs: dict[str, list[Any]]) -> dict[str, str]:
+    """One digest per top-level content folder: its place and every file in it."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for key, stamp in inputs.items():
+        if key.startswith("c:") and "/" in key:
+            folder, rel = key[2:].split("/", 1)
+            groups.setdefault(folder, []).append((rel, stamp[2]))
+    where = str(content.resolve())
+    return {name: _key(where, name, sorted(files)) for name, files in groups.items()}
+
+
+def _theme_guess(content: Path, templates: Path | None) -> Path | None:
+    """render.find_theme without importing Jinja; None where only it can tell (packaged)."""
+    if templates is not None:
+        return templates
+    beside = content.resolve().parent / "templates"
+    return beside if (beside / "base.html").is_file() else None
+
+
+# --- the state of the last build -------------------------------------------------------
+
+
+@dataclass
+class State:
+    """What the last successful build read and wrote; saved as ``state.json``."""
+
+    code: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    saved_ns: int = 0
+    inputs: dict[str, list[Any]] = field(default_factory=dict)
+    reports: dict[str, str] = field(default_factory=dict)
+    """Report folder -> the digest its pickle was loaded from."""
+    templates: dict[str, list[str]] = field(default_factory=dict)
+    """Template sha -> the templates it refers to (None-free), so it is parsed once."""
+    outputs: dict[str, list[str]] = field(default_factory=dict)
+    """Rendered or derived file -> [input key, sha256 of its bytes]."""
+    files: dict[str, list[Any]] = field(default_factory=dict)
+    """The output manifest after the build: path -> [sha256, size]."""
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    reports_built: int = 0
+    indexed: bool = False
+    """The search index in the output was made from the HTML that is there now."""
+
+    @classmethod
+    def read(cls, path: Path) -> State:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            if data.get("format") != FORMAT:
+                return cls()
+            data.pop("format")
+            return cls(**data)
+        except (OSError, ValueError, TypeError):
+            return cls()
+
+    def dump(self) -> bytes:
+        data = {"format": FORMAT, **dataclasses.asdict(self)}
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0).encode()
+
+
+def _warning_record(d: Diagnostic) -> dict[str, Any]:
+    return {
+        "path": d.path,
+        "line": d.line,
+        "col": d.col,
+        "severity": d.severity,
+        "field": d.field,
+        "key": d.key,
+        "params": [[k, list(v) if isinstance(v, tuple) else v] for k, v in d.params],
+    }
+
+
+def _warning_from(rec: dict[str, Any]) -> Diagnostic:
+    params = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in rec["params"])
+    return Diagnostic(
+        path=rec["path"],
+        line=rec["line"],
+        col=rec["col"],
+        severity=rec["severity"],
+        field=rec["field"],
+        key=rec["key"],
+        params=params,
+    )
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --- the cache ----------------------------------------------------------------------
+
+
+class BuildCache:
+    """The cache of one output folder, and its lock.
+
+    A build calls, in order: ``begin`` (hash the inputs), the loader's ``lookup`` and
+    ``store``, ``plan_pages`` and ``stage`` while rendering, then ``commit`` once the
+    output is written. ``serve`` keeps one instance for its whole session, so loaded
+    reports stay in memory and nothing is unpickled between rebuilds.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.dir = cache_dir_for(out)
+        self.state = State.read(self.dir / "state.json") if self.dir.is_dir() else State()
+        self._lock: int | None = None
+        self._reports: dict[str, tuple[str, Report, list[Diagnostic], list[Path]]] = {}
+        self._dirty_reports: set[str] = set()
+        self._reset()
+
+    def _reset(self) -> None:
+        self.inputs: dict[str, list[Any]] = {}
+        self.digests: dict[str, str] = {}
+        self.options: dict[str, Any] = {}
+        self.code = ""
+        self.kept: dict[str, str] = {}
+        self.outputs: dict[str, list[str]] = {}
+        self.rendered: list[str] = []
+        self._manifest: dict[str, str] | None = None
+        self._owners: dict[int, str] | None = None
+        self._all_reports: list[Report] = []
+
+    # -- lock --
+
+    def _ensure_dir(self) -> None:
+        tag = self.dir.parent / TAG_NAME
+        if self.dir.parent.is_dir() and not (tag.is_file() and "rectify-site" in tag.read_text()):
+            raise UsageError(
+                [
+                    diag(
+                        self.dir.parent,
+                        "output.refused",
+                        reason=(
+                            f"{CACHE_DIRNAME} 已存在但不是本工具的缓存目录(缺少 {TAG_NAME})",
+                            f"{CACHE_DIRNAME} exists but is not rectify-site's cache "
+                            f"(no {TAG_NAME})",
+                        ),
+                    )
+                ]
+            )
+        (self.dir / "reports").mkdir(parents=True, exist_ok=True)
+        if not tag.is_file():
+            tag.write_text(TAG)
+
+    def lock(self) -> None:
+        """Take the output folder's lock, or fail at once with a clear message (exit 2)."""
+        if self._lock is not None:
+            return
+        self._ensure_dir()
+        path = self.dir / "lock"
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise UsageError([diag(self.out, "output.locked", lock=str(path))]) from None
+        self._lock = fd
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)  # closing the descriptor releases the flock
+            self._lock = None
+
+    @contextlib.contextmanager
+    def locked(self) -> Iterator[BuildCache]:
+        self.lock()
+        try:
+            yield self
+        finally:
+            self.unlock()
+
+    # -- inputs --
+
+    def begin(self, content: Path, theme: Path, **options: Any) -> None:
+        """Hash every input (reusing hashes whose file stamp is unchanged)."""
+        self._reset()
+        self.code = code_digest()
+        self.options = {
+            "content": str(content.resolve()),
+            "theme": str(theme.resolve()),
+            **options,
+        }
+        same = self.state.code == self.code
+        previous = self.state.inputs if same else {}
+        self.inputs = hash_inputs(input_files(content, theme), previous, self.state.saved_ns)
+        self.digests = report_digests(content, self.inputs)
+        if not same:  # another version of the code: nothing cached can be trusted
+            self.state = State()
+            self._reports.clear()
+
+    def unchanged(self) -> bool:
+        """Nothing to do: same code, options and inputs, and the output is as we left it."""
+        st = self.state
+        if st.code != self.code or st.options != self.options or not st.files:
+            return False
+        if {k: v[2] for k, v in st.inputs.items()} != {k: v[2] for k, v in self.inputs.items()}:
+            return False
+        return self._outputs_intact({k: v[0] for k, v in st.files.items()}, st.files)
+
+    def _outputs_intact(self, wanted: dict[str, str], files: dict[str, list[Any]]) -> bool:
+        if self.manifest() != wanted:
+            return False
+        for rel, (_, size) in files.items():
+            try:
+                if (self.out / rel).stat().st_size != size:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    def manifest(self) -> dict[str, str]:
+        if self._manifest is None:
+            self._manifest = read_manifest(self.out)
+        return self._manifest
+
+    # -- reports (collection.ReportCache) --
+
+    def lookup(self, folder: Path) -> tuple[Report, list[Diagnostic], list[Path]] | None:
+        digest = self.digests.get(folder.name)
+        if digest is None:
+            return None
+        hit = self._reports.get(folder.name)
+        if hit is not None and hit[0] == digest:
+            return hit[1], hit[2], hit[3]
+        if self.state.reports.get(folder.name) != digest:
+            return None
+        try:
+            with open(self.dir / "reports" / f"{folder.name}.pickle", "rb") as fh:
+                saved = pickle.load(fh)  # our own file, written by this very code version
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+        if not (isinstance(saved, tuple) and len(saved) == 4 and saved[0] == digest):
+            return None
+        self._reports[folder.name] = saved
+        return saved[1], saved[2], saved[3]
+
+    def store(
+        self, folder: Path, report: Report, problems: list[Diagnostic], files: list[Path]
+    ) -> None:
+        digest = self.digests.get(folder.name)
+        if digest is not None:
+            self._reports[folder.name] = (digest, report, list(problems), list(files))
+            self._dirty_reports.add(folder.name)
+
+    # -- pages and derived files --
+
+    def _valid(self, rel: str, sha: str) -> bool:
+        """The output still holds the bytes we recorded for ``rel``."""
+        if self.manifest().get(rel) != sha:
+            return False
+        recorded = self.state.files.get(rel)
+        try:
+            return recorded is not None and (self.out / rel).stat().st_size == recorded[1]
+        except OSError:
+            return False
+
+    def plan_pages(
+        self, env: Environment, pages: list[Page], salt: Any, reports: list[Report]
+    ) -> list[Page]:
+        """The pages whose key changed (to render); the others go into ``self.kept``."""
+        self._all_reports = reports
+        closures = self._closures(env, pages)
+        base = _key(self.code, self.options, salt, self._site_digest())
+        todo: list[Page] = []
+        for page in pages:
+            key = _key(base, closures[page.template], page_digest(page, self))
+            old = self.state.outputs.get(page.url)
+            self.outputs[page.url] = [key, ""]
+            if old is not None and old[0] == key and self._valid(page.url, old[1]):
+                self.kept[page.url] = old[1]
+                self.outputs[page.url][1] = old[1]
+            else:
+                todo.append(page)
+        return todo
+
+    def stage(
+        self, name: str, inputs: Any, produce: Callable[[], dict[str, bytes]]
+    ) -> dict[str, bytes]:
+        """Derived files (``name``) made by ``produce`` from ``inputs``: reused if unchanged."""
+        key = _key(name, self.code, self.options, inputs, self._site_digest())
+        old = {rel: v for rel, v in self.state.outputs.items() if v[0] == key}
+        if old and all(self._valid(rel, v[1]) for rel, v in old.items()):
+            for rel, v in old.items():
+                self.kept[rel] = v[1]
+                self.outputs[rel] = list(v)
+            return {}
+        files = produce()
+        for rel, data in files.items():
+            self.outputs[rel] = [key, _sha(data)]
+        return files
+
+    def record(self, files: dict[str, bytes]) -> None:
+        """Note the hashes of the pages just rendered."""
+        for rel, data in files.items():
+            if rel in self.outputs:
+                self.outputs[rel][1] = _sha(data)
+                self.rendered.append(rel)
+
+    def report_digest(self, report_id: str) -> str | None:
+        return self.digests.get(report_id)
+
+    def owner(self, obj: Any) -> str | None:
+        """The id of the report that holds model ``obj``, by identity (None if none)."""
+        if self._owners is None:
+            self._owners = {}
+            for report in self._all_reports:
+                _own(report, report.id, self._owners)
+        return self._owners.get(id(obj))
+
+    def _site_digest(self) -> str:
+        stamp = self.inputs.get("c:site.yaml")
+        return stamp[2] if stamp else ""
+
+    def _closures(self, env: Environment, pages: list[Page]) -> dict[str, str]:
+        """Template -> digest of it and everything it extends, includes or imports."""
+        from jinja2 import meta
+
+        theme = {k[2:]: v[2] for k, v in self.inputs.items() if k.startswith("t:")}
+        refs: dict[str, list[str]] = {}
+
+        def deps(name: str) -> list[str]:
+            if name not in refs:
+                sha = theme.get(name, "")
+                known = self.state.templates.get(sha)
+                if known is None:
+                    source = env.loader.get_source(env, name)[0] if env.loader else ""
+                    found = list(meta.find_referenced_templates(env.parse(source)))
+                    # a name computed at render time could be any template
+                    named = {t for t in found if t is not None}
+                    known = sorted(theme) if None in found else sorted(named)
+                self.state.templates[sha] = known
+                refs[name] = known
+            return refs[name]
+
+        out: dict[str, str] = {}
+        for name in sorted({p.template for p in pages}):
+            seen: set[str] = set()
+            stack = [name]
+            while stack:
+                t = stack.pop()
+                if t not in seen:
+                    seen.add(t)
+                    stack.extend(deps(t))
+            out[name] = _key(sorted((t, theme.get(t, "")) for t in seen))
+        return out
+
+    # -- after writing --
+
+    def commit(
+        self,
+        stats: WriteStats,
+        warnings: list[Diagnostic],
+        reports_built: int,
+        *,
+        indexed: bool = False,
+    ) -> None:
+        """Save what this build read and wrote; called only once the output is written."""
+        self._ensure_dir()
+        manifest = read_manifest(self.out)
+        files: dict[str, list[Any]] = {}
+        for rel, sha in manifest.items():
+            files[rel] = [sha, (self.out / rel).stat().st_size]
+        for rel, sha in self.kept.items():
+            self.outputs.setdefault(rel, ["", sha])
+        live = {k for k in self.digests}
+        for name in sorted(self._dirty_reports & live):
+            entry = self._reports[name]
+            _atomic_write(
+                self.dir / "reports" / f"{name}.pickle",
+                pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL),
+            )
+            self.state.reports[name] = entry[0]
+        for name in list(self.state.reports):
+            if name not in live:
+                del self.state.reports[name]
+                (self.dir / "reports" / f"{name}.pickle").unlink(missing_ok=True)
+                self._reports.pop(name, None)
+        self._dirty_reports.clear()
+        shas = {v[2] for k, v in self.inputs.items() if k.startswith("t:")}
+        templates = {k: v for k, v in self.state.templates.items() if k in shas}
+        new = State(
+            code=self.code,
+            options=self.options,
+            saved_ns=self.state.saved_ns,
+            inputs=self.inputs,
+            reports=dict(sorted(self.state.reports.items())),
+            templates=dict(sorted(templates.items())),
+            outputs=dict(sorted(self.outputs.items())),
+            files=files,
+            warnings=[_warning_record(w) for w in warnings],
+            reports_built=reports_built,
+            indexed=indexed,
+        )
+        if new.dump() != self.state.dump():  # a build that changed nothing writes nothing
+            new.saved_ns = time.time_ns()
+            _atomic_write(self.dir / "state.json", new.dump())
+        self.state = new
+
+    def saved_warnings(self) -> list[Diagnostic]:
+        return [_warning_from(r) for r in self.state.warnings]
+
+
+def _own(obj: Any, owner: str, into: dict[int, str]) -> None:
+    """Map every model reachable from ``obj`` (through fields, lists, dicts) to ``owner``."""
+    from pydantic import BaseModel
+
+    stack = [obj]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, BaseModel):
+            if id(v) in into:
+                continue
+            into[id(v)] = owner
+            stack.extend(v.__dict__.values())
+        elif isinstance(v, list | tuple):
+            stack.extend(x for x in v if isinstance(x, BaseModel | list | tuple | dict))
+        elif isinstance(v, dict):
+            stack.extend(x for x in v.values() if isinstance(x, BaseModel | list | tuple | dict))
+
+
+def page_digest(page: Page, cache: BuildCache) -> str:
+    """What a page is made from: its fields, and its context with reports by digest."""
+    from pydantic import BaseModel
+
+    from .models import Report
+
+    h = hashlib.sha256()
+    seen: dict[int, str] = {}
+
+    def walk(v: Any) -> None:
+        if isinstance(v, str | int | float | bool | type(None)):
+            h.update(f"{type(v).__name__}:{v!r}\0".encode())
+        elif isinstance(v, Report):
+            h.update(f"R:{v.id}:{cache.report_digest(v.id) or _pickle_sha(v)}\0".encode())
+        elif isinstance(v, BaseModel):
+            owner = cache.owner(v)
+            if owner is not None and cache.report_digest(owner):
+                h.update(f"M:{type(v).__name__}:{owner}:{cache.report_digest(owner)}\0".encode())
+            else:  # not part of a report in this context: hash it by value
+                h.update(f"V:{_pickle_sha(v)}\0".encode())
+        elif isinstance(v, dict):
+            h.update(b"{")
+            for k, x in v.items():
+                walk(k)
+                walk(x)
+            h.update(b"}")
+        elif isinstance(v, list | tuple):
+            h.update(b"[")
+            for x in v:
+                walk(x)
+            h.update(b"]")
+        elif dataclasses.is_dataclass(v) and not isinstance(v, type):
+            if id(v) in seen:
+                h.update(seen[id(v)].encode())
+                return
+            seen[id(v)] = f"cycle:{type(v).__name__}"
+            h.update(f"D:{type(v).__name__}(".encode())
+            for f in dataclasses.fields(v):
+                walk(f.name)
+                walk(getattr(v, f.name))
+            h.update(b")")
+        else:  # dates, decimals, paths and the like
+            h.update(f"{type(v).__name__}:{v!r}\0".encode())
+
+    for f in dataclasses.fields(page):
+        walk(f.name)
+        walk(getattr(page, f.name))
+    return h.hexdigest()
+
+
+def _pickle_sha(v: Any) -> str:
+    return _sha(pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+# --- the quick path for ``build`` --------------------------------------------------------
+
+
+@dataclass
+class NoChange:
+    """What ``build`` prints when nothing changed: the saved warnings and the counts."""
+
+    warnings: list[Diagnostic]
+    reports: int
+    stats: WriteStats
+
+
+def pages_changed(stats: WriteStats) -> bool:
+    """Some HTML page was written or removed: the search index must be made again.
+
+    Pagefind has no incremental mode, so this is the one question that decides its cost.
+    """
+    return any(f.endswith(".html") for f in stats.written + stats.removed)
+
+
+def nothing_to_do(
+    content: Path, out: Path, *, templates: Path | None, search: bool, **options: Any
+) -> NoChange | None:
+    """Whether the last build of ``out`` already is this build; checked with the stdlib only.
+
+    Takes the lock too, so that it never reports "nothing changed" while another build is
+    halfway through writing.
+    """
+    if not content.is_dir() or not (out / MANIFEST).is_file():
+        return None
+    if search:
+        from .search import BUNDLE, available
+
+        if not available() or not (out / BUNDLE).is_dir():
+            return None  # the full build says what is missing, or makes the index
+    cache = BuildCache(out)
+    if not cache.state.files:
+        return None
+    theme = _theme_guess(content, templates)
+    if theme is None:  # the packaged theme: only valid if the last build used it too
+        theme = Path(cache.state.options.get("theme", "/nonexistent"))
+        if (content.resolve().parent / "templates").exists() or not theme.is_dir():
+            return None
+    if not (theme / "base.html").is_file():
+        return None
+    with cache.locked():
+        cache.begin(content, theme, **options)
+        if not cache.unchanged() or (search and not cache.state.indexed):
+            return None
+        stats = WriteStats(unchanged=sorted(cache.state.files))
+        return NoChange(cache.saved_warnings(), cache.state.reports_built, stats)

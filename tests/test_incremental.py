@@ -1,0 +1,181 @@
+"""Incremental builds: only what changed is rendered and written; the result is a cold build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rectify_site.errors import UsageError
+from rectify_site.incremental import CACHE_DIRNAME, BuildCache, cache_dir_for
+from rectify_site.pipeline import BuildResult, build_site
+
+from conftest import REPORT_ID, Run, edit
+
+OTHER = "other-report"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
+def build(content: Path, out: Path, **kw: object) -> BuildResult:
+    return build_site(content, out, templates=content.parent / "templates", **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def two_reports(content_copy: Path) -> Path:
+    """The real report and a second copy of it under another id."""
+    shutil.copytree(content_copy / REPORT_ID, content_copy / OTHER)
+    return content_copy
+
+
+def test_nothing_changed_writes_nothing(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build(content_copy, out)
+    assert first.stats and first.stats.written
+    before, cache_before = stamps(out), stamps(cache_dir_for(out))
+    again = build(content_copy, out)
+    assert again.stats is not None
+    assert again.stats.written == [] and again.stats.removed == []
+    remade = [f for f in again.files if f.endswith((".html", ".json", ".csv"))]
+    assert remade == [], "pages or data were made again although nothing changed"
+    assert stamps(out) == before, "a no-op build touched the output"
+    assert stamps(cache_dir_for(out)) == cache_before, "a no-op build rewrote the cache"
+
+
+def test_cli_noop_build_says_so_and_writes_nothing(
+    cli: Callable[..., Run], content_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert cli("build", "--content", content_copy, "--out", out).code == 0
+    before = stamps(out)
+    run = cli("build", "--content", content_copy, "--out", out)
+    assert run.code == 0, run.err
+    assert "写入 0 个文件" in run.out and "删除 0 个" in run.out
+    assert "未设置网站地址" in run.err, "the warnings of the last build are repeated"
+    assert stamps(out) == before
+
+
+def test_edit_renders_only_the_pages_of_that_report(two_reports: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(two_reports, out)
+    edit(two_reports / REPORT_ID / "categories" / "integrity.yaml", "严肃", "严格严肃")
+    result = build(two_reports, out)
+    assert result.stats is not None
+    rendered = {f for f in result.files if f.endswith(".html")}
+    assert not any(f.startswith(f"{OTHER}/") for f in rendered), rendered
+    assert f"{REPORT_ID}/categories/integrity.html" in rendered
+    assert "index.html" in rendered, "the index shows every report, so it depends on all"
+    written = set(result.stats.written)
+    assert f"{REPORT_ID}/categories/integrity.html" in written
+    assert f"{REPORT_ID}/categories/positioning.html" not in written, "same bytes, not written"
+    assert not any(f.startswith(f"{OTHER}/") for f in written)
+
+
+def test_template_edit_renders_the_pages_that_use_it(two_reports: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(two_reports, out)
+    edit(two_reports.parent / "templates" / "category.html", "</", "<!-- edited --></")
+    result = build(two_reports, out)
+    rendered = {f for f in result.files if f.endswith(".html")}
+    assert rendered and all("/categories/" in f for f in rendered), rendered
+    edit(two_reports.parent / "templates" / "base.html", "</body>", "<!-- edited --></body>")
+    result = build(two_reports, out)
+    assert {f for f in result.files if f.endswith(".html")} == {
+        p.relative_to(out).as_posix() for p in out.rglob("*.html")
+    }, "every page extends base.html"
+
+
+def test_series_of_edits_gives_a_cold_build(two_reports: Path, tmp_path: Path) -> None:
+    out, cold = tmp_path / "out", tmp_path / "cold"
+    report, templates = two_reports / REPORT_ID, two_reports.parent / "templates"
+
+    def check() -> None:
+        shutil.rmtree(cold, ignore_errors=True)
+        build(two_reports, out, base_url="https://example.org/r/")
+        build_site(
+            two_reports,
+            cold,
+            templates=templates,
+            base_url="https://example.org/r/",
+            incremental=False,
+        )
+        assert tree(out) == tree(cold)
+
+    check()
+    edit(report / "categories" / "integrity.yaml", "严肃", "严格严肃")  # one sentence
+    check()
+    edit(report / "figures.yaml", "rectified: 48", "rectified: 49")  # one figure, cited in prose
+    check()
+    edit(report / "parts" / "progress.yaml", "- organisation\n", "")  # a page goes away
+    (report / "categories" / "organisation.yaml").unlink()
+    check()
+    edit(templates / "category.html", "</", "<!-- edited --></")  # a template
+    check()
+    edit(templates / "static" / "style.css", "body", "body ")  # a fingerprinted asset
+    check()
+    edit(two_reports / "site.yaml", "name:", "name: 新", 1)  # every page shows the site name
+    check()
+    shutil.rmtree(two_reports / OTHER)  # a whole report goes away
+    check()
+    (out / REPORT_ID / "full.html").unlink()  # someone deleted an output file
+    check()
+
+
+def test_changed_base_url_renders_everything(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(content_copy, out)
+    result = build(content_copy, out, base_url="https://example.org/")
+    assert f"{REPORT_ID}/full.html" in result.files
+    assert (out / "sitemap.xml").is_file()
+
+
+def test_cache_lives_beside_the_output_never_inside(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(content_copy, out)
+    assert cache_dir_for(out) == tmp_path / CACHE_DIRNAME / "out"
+    assert (tmp_path / CACHE_DIRNAME / "CACHEDIR.TAG").is_file()
+    assert not any("cache" in p.name or p.suffix == ".pickle" for p in out.rglob("*"))
+
+
+def test_foreign_cache_folder_is_refused(content_copy: Path, tmp_path: Path) -> None:
+    (tmp_path / CACHE_DIRNAME).mkdir()
+    (tmp_path / CACHE_DIRNAME / "notes.txt").write_text("keep me")
+    with pytest.raises(UsageError, match=r"CACHEDIR\.TAG"):
+        build(content_copy, tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / CACHE_DIRNAME).iterdir()) == ["notes.txt"]
+
+
+def test_second_build_of_the_same_folder_is_refused(
+    cli: Callable[..., Run], content_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    holder = BuildCache(out)
+    with holder.locked():  # as if another build were writing the folder right now
+        run = cli("build", "--content", content_copy, "--out", out)
+    assert run.code == 2, run.err
+    assert "另一个构建正在写入该目录" in run.err and "Traceback" not in run.err
+    assert not out.exists()
+    assert cli("build", "--content", content_copy, "--out", out).code == 0
+
+
+def test_failed_build_keeps_the_cache_usable(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(content_copy, out)
+    figures = content_copy / REPORT_ID / "figures.yaml"
+    good = figures.read_text("utf-8")
+    edit(figures, "rectified: 48", "rectified: 99")
+    with pytest.raises(Exception, match="99"):
+        build(content_copy, out)
+    figures.write_text(good, "utf-8")
+    again = build(content_copy, out)
+    assert again.stats is not None and again.stats.written == []
