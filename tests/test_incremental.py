@@ -33,8 +33,9 @@ def build(content: Path, out: Path, **kw: object) -> BuildResult:
 
 @pytest.fixture
 def two_reports(content_copy: Path) -> Path:
-    """The real report and a second copy of it under another id."""
+    """The real report and a copy of it under another id and issuer (no shared series)."""
     shutil.copytree(content_copy / REPORT_ID, content_copy / OTHER)
+    edit(content_copy / OTHER / "report.yaml", "issuer: ", "issuer: （测试副本）")
     return content_copy
 
 
@@ -179,3 +180,18 @@ def test_failed_build_keeps_the_cache_usable(content_copy: Path, tmp_path: Path)
     figures.write_text(good, "utf-8")
     again = build(content_copy, out)
     assert again.stats is not None and again.stats.written == []
+
+
+def test_a_report_page_follows_the_other_reports_of_its_issuer(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    """The overview shows the issuer's series and the change in figures: edits there count."""
+    shutil.copytree(content_copy / REPORT_ID, content_copy / "huangpu-later")
+    out, cold = tmp_path / "out", tmp_path / "cold"
+    build(content_copy, out)
+    edit(content_copy / REPORT_ID / "figures.yaml", "rectified: 48", "rectified: 47")
+    result = build(content_copy, out)
+    assert "huangpu-later/index.html" in result.files
+    assert "huangpu-later/full.html" not in result.files, "the full text shows no series"
+    build_site(content_copy, cold, templates=content_copy.parent / "templates", incremental=False)
+    assert tree(out) == tree(cold)

@@ -263,6 +263,8 @@ class BuildCache:
         self._manifest: dict[str, str] | None = None
         self._owners: dict[int, str] | None = None
         self._all_reports: list[Report] = []
+        self.memo: dict[int, str] = {}
+        """Digests of the dataclasses in page contexts, by identity, for one build."""
 
     # -- lock --
 
@@ -564,53 +566,45 @@ def _own(obj: Any, owner: str, into: dict[int, str]) -> None:
 
 
 def page_digest(page: Page, cache: BuildCache) -> str:
-    """What a page is made from: its fields, and its context with reports by digest."""
+    """What a page is made from: its fields and context, with reports by their digest.
+
+    Reports stand for the hash of their files; a model that belongs to a report stands
+    for that report; dataclasses, containers and plain values are hashed by value. The
+    digest of a dataclass is kept for the whole build (contexts share a collection view).
+    """
     from pydantic import BaseModel
 
     from .models import Report
 
-    h = hashlib.sha256()
-    seen: dict[int, str] = {}
+    memo = cache.memo
 
-    def walk(v: Any) -> None:
+    def enc(v: Any) -> str:
         if isinstance(v, str | int | float | bool | type(None)):
-            h.update(f"{type(v).__name__}:{v!r}\0".encode())
-        elif isinstance(v, Report):
-            h.update(f"R:{v.id}:{cache.report_digest(v.id) or _pickle_sha(v)}\0".encode())
-        elif isinstance(v, BaseModel):
+            return f"{type(v).__name__}:{v!r}"
+        if isinstance(v, Report):
+            return f"R:{v.id}:{cache.report_digest(v.id) or _pickle_sha(v)}"
+        if isinstance(v, BaseModel):
             owner = cache.owner(v)
-            if owner is not None and cache.report_digest(owner):
-                h.update(f"M:{type(v).__name__}:{owner}:{cache.report_digest(owner)}\0".encode())
-            else:  # not part of a report in this context: hash it by value
-                h.update(f"V:{_pickle_sha(v)}\0".encode())
-        elif isinstance(v, dict):
-            h.update(b"{")
-            for k, x in v.items():
-                walk(k)
-                walk(x)
-            h.update(b"}")
-        elif isinstance(v, list | tuple):
-            h.update(b"[")
-            for x in v:
-                walk(x)
-            h.update(b"]")
-        elif dataclasses.is_dataclass(v) and not isinstance(v, type):
-            if id(v) in seen:
-                h.update(seen[id(v)].encode())
-                return
-            seen[id(v)] = f"cycle:{type(v).__name__}"
-            h.update(f"D:{type(v).__name__}(".encode())
-            for f in dataclasses.fields(v):
-                walk(f.name)
-                walk(getattr(v, f.name))
-            h.update(b")")
-        else:  # dates, decimals, paths and the like
-            h.update(f"{type(v).__name__}:{v!r}\0".encode())
+            digest = cache.report_digest(owner) if owner else None
+            # not part of a loaded report: hash it by value
+            return f"M:{owner}:{digest}" if digest else f"V:{_pickle_sha(v)}"
+        if isinstance(v, dict):
+            return "{" + ",".join(f"{enc(k)}={enc(x)}" for k, x in v.items()) + "}"
+        if isinstance(v, list | tuple):
+            return "[" + ",".join(enc(x) for x in v) + "]"
+        if dataclasses.is_dataclass(v) and not isinstance(v, type):
+            known = memo.get(id(v))
+            if known is None:
+                memo[id(v)] = f"cycle:{type(v).__name__}"  # a self-reference stops here
+                fields = ",".join(
+                    f"{f.name}={enc(getattr(v, f.name))}" for f in dataclasses.fields(v)
+                )
+                known = memo[id(v)] = f"D:{type(v).__name__}:{_sha(fields.encode())}"
+            return known
+        return f"{type(v).__name__}:{v!r}"  # dates, decimals, paths and the like
 
-    for f in dataclasses.fields(page):
-        walk(f.name)
-        walk(getattr(page, f.name))
-    return h.hexdigest()
+    fields = [(f.name, getattr(page, f.name)) for f in dataclasses.fields(page)]
+    return _sha(enc(fields).encode())
 
 
 def _pickle_sha(v: Any) -> str:
