@@ -8,11 +8,11 @@ Markdown parser has raw HTML off).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,9 +52,14 @@ def default_theme() -> Path:
     the sub-package) falls back to that top-level folder itself.
     """
     try:
-        return Path(str(resources.files("rectify_site.theme")))
+        spec = importlib.util.find_spec("rectify_site.theme")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "templates"
+        spec = None
+    # theme/ has no __init__.py: it is a namespace package, whose resources.files() is a
+    # MultiplexedPath that str() does not turn into a folder; its search path does.
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parents[2] / "templates"
 
 
 def find_theme(content: Path, templates: Path | None) -> Path:

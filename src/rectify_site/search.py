@@ -30,7 +30,8 @@ INSTALL_HINT = (
 
 def available() -> bool:
     """Whether the extended Pagefind binary (the one that segments Chinese) is installed."""
-    return importlib.util.find_spec("pagefind_bin_extended") is not None
+    spec = importlib.util.find_spec
+    return spec("pagefind") is not None and spec("pagefind_bin_extended") is not None
 
 
 def require_pagefind() -> None:
