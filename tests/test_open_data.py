@@ -230,3 +230,20 @@ def test_build_writes_the_search_index(tmp_path: Path, content_copy: Path) -> No
     edit(content_copy / REPORT_ID / "categories" / "development.yaml", "营商环境", "营商生态")
     assert cli.main(["build", "--content", str(content_copy), "--out", str(out)]) == 0
     assert (out / "pagefind" / "pagefind.js").is_file()
+
+
+def test_search_index_is_deterministic(tmp_path: Path, content_copy: Path) -> None:
+    """The same content gives the same Pagefind bundle, so site diffs stay reviewable."""
+    bundles = []
+    for name in ("one", "two"):
+        out = tmp_path / name
+        build_site(content_copy, out, search=True, incremental=False)
+        bundle = out / "pagefind"
+        bundles.append(
+            {
+                p.relative_to(bundle).as_posix(): p.read_bytes()
+                for p in bundle.rglob("*")
+                if p.is_file()
+            }
+        )
+    assert bundles[0] == bundles[1]

@@ -282,6 +282,7 @@ def test_search_box_on_a_page_leads_to_results_that_open_the_aspect(page: Any, u
     box.press("Enter")
     page.wait_for_selector(".search-results li")
     assert "找到" in page.locator(".search-status").inner_text()
+    assert "中共上海市黄浦区委员会" in page.locator(".result-report").first.inner_text()
     link = page.locator(".search-results a[href$='#relocation-integrity']")
     assert link.count() == 1
     link.click()

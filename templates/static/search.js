@@ -65,6 +65,12 @@ async function run(query) {
     const h = document.createElement("h2");
     h.append(link(data.url, data.meta.title || data.url));
     li.append(h);
+    if (data.meta.report) {  // which report, in a collection of many
+      const from = document.createElement("p");
+      from.className = "result-report";
+      from.textContent = data.meta.report;
+      li.append(from);
+    }
     const subs = data.sub_results.filter((s) => s.url !== data.url).slice(0, 4);
     if (subs.length) {
       const ul = document.createElement("ul");
