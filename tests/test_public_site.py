@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -474,3 +475,13 @@ def test_pdf_names_the_reports_when_the_id_is_unknown(cli: Any, tmp_path: Path) 
     need(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
     run = cli("pdf", "no-such-report", "--out", tmp_path / "r.pdf")
     assert run.code == 2 and REPORT_ID in run.err
+
+
+def test_pdf_asks_which_report_when_there_are_several(
+    cli: Any, content_copy: Path, tmp_path: Path
+) -> None:
+    need(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
+    shutil.copytree(content_copy / REPORT_ID, content_copy / "second-copy")
+    run = cli("pdf", "--content", content_copy, "--out", tmp_path / "r.pdf")
+    assert run.code == 2
+    assert "请指定" in run.err and REPORT_ID in run.err and "second-copy" in run.err

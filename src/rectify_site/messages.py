@@ -174,6 +174,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no publication date (published): the report is left out of the feed (atom.xml); "
         "set published in report.yaml or the SOURCE_DATE_EPOCH environment variable",
     ),
+    "pdf.report_needed": (
+        "内容中有多份通报:请指定要打印的通报编号,可选 {choices}",
+        "the content holds several reports: name the one to print, one of {choices}",
+    ),
     "pdf.report_unknown": (
         "没有编号为“{value}”的通报:可选 {choices}",
         "no report with id '{value}': choose one of {choices}",

@@ -74,16 +74,8 @@ def write_pdf(
     if report_id is None and len(ids) == 1:
         report_id = ids[0]
     if report_id not in ids:
-        raise UsageError(
-            [
-                diag(
-                    content,
-                    "pdf.report_unknown",
-                    value=report_id or "",
-                    choices=", ".join(ids),
-                )
-            ]
-        )
+        key = "pdf.report_needed" if report_id is None else "pdf.report_unknown"
+        raise UsageError([diag(content, key, value=report_id, choices=", ".join(ids))])
     out = out or Path(f"{report_id}.pdf")
     files, _ = render_site(collection, theme=find_theme(content, templates))
     with tempfile.TemporaryDirectory(prefix="rectify-pdf-") as tmp:
