@@ -57,13 +57,34 @@ def _parser() -> argparse.ArgumentParser:
         "--no-search", action="store_true", help="skip the Pagefind search index (faster)"
     )
 
-    c = sub.add_parser("check", help="validate content; writes nothing")
+    c = sub.add_parser("check", help="validate content and the site it makes; writes nothing")
     common(c)
+    c.add_argument(
+        "--format",
+        choices=["text", "json", "github"],
+        default="text",
+        help="text (path:line:col: …), json, or github (workflow annotations)",
+    )
+    c.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    c.add_argument(
+        "--no-html-check",
+        dest="html_check",
+        action="store_false",
+        help="skip the Nu HTML Checker (faster; CI should not use this)",
+    )
 
     d = sub.add_parser("pdf", help="print a report to an A4 PDF through Chromium")
     common(d)
     d.add_argument("report", nargs="?", default=None, help="report id (default: the only one)")
     d.add_argument("--out", type=Path, default=None, help="PDF file (default: <report-id>.pdf)")
+
+    sc = sub.add_parser("schema", help="write the JSON Schema of each content file kind")
+    sc.add_argument(
+        "--out", type=Path, default=Path("schemas"), help="folder to write (default: schemas)"
+    )
+    sc.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="language of messages (default: zh)"
+    )
     return p
 
 
@@ -79,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "pdf":
             return _pdf(args)
+        if args.command == "schema":
+            return _schema(args)
     except SiteError as exc:
         for d in exc.diagnostics:
             print(d.format(args.lang), file=sys.stderr)
@@ -137,15 +160,48 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from .pipeline import load_site
+    """Load, render and check everything; print findings in the chosen format.
 
-    collection = load_site(args.content)
-    for d in collection.warnings:
-        print(d.format(args.lang), file=sys.stderr)
-    n = len(collection.reports) + len(collection.drafts)
-    print(
-        f"checked {n} report(s): no errors" if args.lang == "en" else f"已检查 {n} 份通报:没有错误"
-    )
+    Exit 0 when clean, 1 on errors (or warnings with --strict), 2 on usage errors.
+    """
+    from .errors import SiteError, UsageError
+    from .formats import render
+    from .pipeline import check_site
+
+    try:
+        found = check_site(args.content, templates=args.templates, html=args.html_check)
+    except SiteError as exc:
+        found = exc.diagnostics
+        if isinstance(exc, UsageError):
+            sys.stderr.write(render(found, "text", args.lang))
+            return exc.exit_code
+    found = sorted(set(found), key=lambda d: (d.path, d.line or 0, d.col or 0, d.field))
+    errors = sum(d.severity == "error" for d in found)
+    warnings = len(found) - errors
+    stream = sys.stderr if args.format == "text" else sys.stdout
+    stream.write(render(found, args.format, args.lang))
+    failed = errors > 0 or (args.strict and warnings > 0)
+    if args.format == "text":
+        if not found:
+            summary = "checked: no errors" if args.lang == "en" else "检查完毕:没有错误"
+        elif args.lang == "en":
+            summary = f"checked: {errors} error(s), {warnings} warning(s)"
+        else:
+            summary = f"检查完毕:{errors} 个错误,{warnings} 个警告"
+        print(summary, file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    """Write schemas/<kind>.schema.json; content files name them on their first line."""
+    from .schema import schema_files, write_schemas
+
+    changed = write_schemas(args.out)
+    total = len(schema_files())
+    if args.lang == "en":
+        print(f"wrote {len(changed)} of {total} schema(s) into {args.out}")
+    else:
+        print(f"已写入 {args.out}:{total} 个 JSON Schema,其中 {len(changed)} 个有变化")
     return 0
 
 

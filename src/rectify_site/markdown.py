@@ -7,6 +7,7 @@ not put a space inside a Chinese sentence.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -21,7 +22,9 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _CJK_RE = re.compile(
     "[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u201c\u201d\u2018\u2019\u2014\u2026]"
 )
-_LINK_TARGET_RE = re.compile(r"\]\(\s*<?([^)\s>]*)|<([a-zA-Z][a-zA-Z0-9+.\-]*:[^>\s]*)>")
+_LINK_TARGET_RE = re.compile(
+    r"\]\(\s*<?((?:[^()\s>]|\([^()\s]*\))*)|<([a-zA-Z][a-zA-Z0-9+.\-]*:[^>\s]*)>"
+)
 _RAW_HTML_RE = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)?/?>|<!--")
 
 
@@ -36,7 +39,8 @@ def unsafe_links(source: str) -> list[str]:
     out = []
     for m in _LINK_TARGET_RE.finditer(source):
         target = m.group(1) if m.group(1) is not None else m.group(2)
-        if target and not is_safe_url(target):
+        # markdown-it decodes entities in a destination: &#106;avascript: is javascript:
+        if target and not is_safe_url(html.unescape(target)):
             out.append(target)
     return out
 

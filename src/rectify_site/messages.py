@@ -40,8 +40,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "YAML cannot be indented with tabs: use spaces",
     ),
     "yaml.duplicate_key": (
-        "键“{key}”重复(第一次出现在第 {first} 行):请删除或合并其中一个",
-        "duplicate key '{key}' (first on line {first}): remove or merge one of them",
+        "键“{name}”重复(第一次出现在第 {first} 行):请删除或合并其中一个",
+        "duplicate key '{name}' (first on line {first}): remove or merge one of them",
     ),
     "yaml.alias": (
         "不支持 YAML 锚点与别名(&、*):请直接写出内容",
@@ -118,8 +118,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{{{{ figures.problems.total }}}}",
     ),
     "prose.unsafe": (
-        "正文中的引用只能读取数据:{problem}",
-        "references in prose may only read data: {problem}",
+        "正文中的引用只能读取数据,不能使用{problem}:请写成 {{{{ figures.problems.total }}}} "
+        "这样的形式",
+        "references in prose may only read data, not use {problem}: write them as "
+        "{{{{ figures.problems.total }}}}",
     ),
     "prose.html": (
         "正文不允许使用 HTML 标签:请改用 Markdown",
@@ -129,6 +131,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "链接“{url}”不安全(不允许 javascript:、data: 等):请改为 http(s) 或站内链接",
         "link '{url}' is unsafe (javascript:, data: and the like are refused): "
         "use an http(s) or internal link",
+    ),
+    "link.broken": (
+        "链接“{url}”指向站内不存在的文件:请检查模板或正文中的链接",
+        "link '{url}' leads to no file of the site: check the link in the template or prose",
+    ),
+    "link.anchor": (
+        "链接“{url}”的锚点“{anchor}”在目标页面上不存在:请检查标识(id)是否改过",
+        "link '{url}': the target page has no anchor '{anchor}': check whether an id changed",
+    ),
+    "link.external_load": (
+        "页面从其他网站加载“{url}”:站点须离线可用,请把该文件放进主题的 static 目录",
+        "the page loads '{url}' from another host: the site must work offline; put the file "
+        "in the theme's static folder",
+    ),
+    "html.invalid": (
+        "HTML 不符合规范(Nu HTML Checker):{problem}。请修改模板",
+        "invalid HTML (Nu HTML Checker): {problem}. Fix the template",
+    ),
+    "typography": (
+        "标点或空格不符合中文排版规范(GB/T 15834):“{old}”应写作“{new}”",
+        "punctuation or spacing does not follow Chinese typography (GB/T 15834): "
+        "write “{old}” as “{new}”",
     ),
     "collection.empty": (
         "没有找到任何通报:content 下每个通报一个文件夹,内含 report.yaml",
@@ -181,6 +205,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pdf.report_unknown": (
         "没有编号为“{value}”的通报:可选 {choices}",
         "no report with id '{value}': choose one of {choices}",
+    ),
+    "tool.failed": (
+        "工具 {tool} 运行失败:{problem}",
+        "the tool {tool} failed: {problem}",
     ),
 }
 

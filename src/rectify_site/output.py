@@ -8,10 +8,13 @@ renamed into place, so a reader (or an interrupted build) never sees half a file
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,59 +101,174 @@ def _atomic_write(path: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o644)
+        _stamp(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
+def _stamp(path: Path) -> None:
+    """Give a written file the time SOURCE_DATE_EPOCH names, for reproducible archives."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        os.utime(path, (int(epoch), int(epoch)))
+
+
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+STAGING_PREFIX = ".rectify-staging-"
+"""Staging folders live inside the output folder: same file system, so renames are atomic."""
 
 
 def write_site(
     out: Path, files: dict[str, bytes], *, keep: dict[str, str] | None = None
 ) -> WriteStats:
-    """Make ``out`` hold exactly ``files``: write changed ones, remove stale ones we made.
+    """Make ``out`` hold exactly ``files`` (and ``keep``), all or nothing (see ``writing``)."""
+    with writing(out, files, keep=keep) as stats:
+        pass
+    return stats
+
+
+@contextlib.contextmanager
+def writing(
+    out: Path, files: dict[str, bytes], *, keep: dict[str, str] | None = None
+) -> Iterator[WriteStats]:
+    """Make ``out`` hold exactly ``files``, all or nothing, including the caller's block.
+
+    Phase 1 writes every changed file into a staging folder inside ``out``; a failure
+    there leaves the site untouched. Phase 2 renames each staged file into place, keeping
+    a hard link to the file it replaces and moving stale files aside. Then the caller's
+    block runs on the new site (the search index is made there); if anything fails or is
+    interrupted (Ctrl-C, SIGTERM) up to the block's end, every file is put back as it was.
+    Unchanged files are not rewritten. The manifest goes last, so it only ever describes
+    a complete site, and is rewritten only when it changes.
 
     ``keep`` (path -> sha256) names files an incremental build did not render again
     because their inputs did not change; they stay as they are (the caller has checked
-    that the manifest and the disk hold them). The manifest is rewritten only when it
-    changes, so a build that changes nothing writes nothing.
+    that the manifest and the disk hold them).
     """
-    stats = WriteStats()
+    created = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
+    for leftover in out.glob(STAGING_PREFIX + "*"):  # from a build that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
     previous = read_manifest(out)
+    stats = WriteStats()
     hashes: dict[str, str] = {}
     for rel, h in (keep or {}).items():
         if rel not in files:
             hashes[rel] = h
             stats.unchanged.append(rel)
-    try:
-        for rel in sorted(files):
-            data = files[rel]
-            h = digest(data)
-            hashes[rel] = h
-            path = out / rel
-            if previous.get(rel) == h and path.is_file() and path.stat().st_size == len(data):
-                stats.unchanged.append(rel)
-                continue
-            _atomic_write(path, data)
+    changed: list[tuple[str, bytes]] = []
+    for rel in sorted(files):
+        data = files[rel]
+        hashes[rel] = h = digest(data)
+        path = out / rel
+        if previous.get(rel) == h and path.is_file() and path.stat().st_size == len(data):
+            stats.unchanged.append(rel)
+        else:
+            changed.append((rel, data))
             stats.written.append(rel)
-        for rel in sorted(set(previous) - set(files) - set(hashes)):
-            path = out / rel
-            if path.is_file() and not path.is_symlink():
-                path.unlink()
-                stats.removed.append(rel)
-                _prune_empty(path.parent, out)
-    except OSError as exc:
-        raise UsageError([diag(out, "output.failed", problem=str(exc))]) from None
-    manifest = {"tool": "rectify-site", "files": dict(sorted(hashes.items()))}
-    data = (json.dumps(manifest, indent=1) + "\n").encode()
-    if stats.written or stats.removed or hashes != previous or not (out / MANIFEST).is_file():
-        _atomic_write(out / MANIFEST, data)
+    stale = [
+        rel
+        for rel in sorted(set(previous) - set(hashes))
+        if (out / rel).is_file() and not (out / rel).is_symlink()
+    ]
     stats.unchanged.sort()
-    return stats
+    manifest = {"tool": "rectify-site", "files": dict(sorted(hashes.items()))}
+    manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode()
+    if changed or stale or _read_bytes(out / MANIFEST) != manifest_bytes:
+        changed.append((MANIFEST, manifest_bytes))
+    stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    undo = _Undo()
+    try:
+        _swap(out, stage, changed, stale, undo)
+        yield stats
+    except BaseException as exc:
+        undo.run()
+        if created:
+            shutil.rmtree(out, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise UsageError([diag(out, "output.failed", problem=str(exc))]) from None
+        raise
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    for rel in stale:
+        stats.removed.append(rel)
+        _prune_empty((out / rel).parent, out)
+
+
+@dataclass
+class _Undo:
+    """What phase 2 changed, newest last, so that it can be put back."""
+
+    done: list[tuple[Path, Path | None]] = field(default_factory=list)
+    """(target, backup of what it was, or None where there was nothing)."""
+    made: list[Path] = field(default_factory=list)
+    """Folders created for new files."""
+
+    def run(self) -> None:
+        for target, backup in reversed(self.done):
+            if backup is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(backup, target)
+        for folder in reversed(self.made):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+
+
+def _swap(
+    out: Path, stage: Path, changed: list[tuple[str, bytes]], stale: list[str], undo: _Undo
+) -> None:
+    """Stage every file, then rename them all into place, recording how to undo each."""
+    staged: list[tuple[Path, Path]] = []
+    for i, (rel, data) in enumerate(changed):
+        tmp = stage / f"new-{i}"
+        tmp.write_bytes(data)
+        os.chmod(tmp, 0o644)
+        _stamp(tmp)
+        staged.append((tmp, out / rel))
+    for i, (tmp, target) in enumerate(staged):
+        undo.made += _make_parents(target.parent, out)
+        backup = None
+        if target.is_file():
+            backup = stage / f"old-{i}"
+            _keep(target, backup)
+        undo.done.append((target, backup))
+        os.replace(tmp, target)
+    for j, rel in enumerate(stale):
+        backup = stage / f"stale-{j}"
+        os.replace(out / rel, backup)
+        undo.done.append((out / rel, backup))
+
+
+def _read_bytes(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _keep(target: Path, backup: Path) -> None:
+    """A second name for the current file, so a rollback can put it back."""
+    try:
+        os.link(target, backup)
+    except OSError:  # a file system without hard links
+        shutil.copy2(target, backup)
+
+
+def _make_parents(folder: Path, root: Path) -> list[Path]:
+    """Create ``folder`` and its missing parents below ``root``; return the ones made."""
+    missing = []
+    while folder != root and not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for f in reversed(missing):
+        f.mkdir()
+    return list(reversed(missing))
 
 
 def _prune_empty(folder: Path, root: Path) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .collection import Collection, load_collection
 from .errors import Diagnostic, UsageError, diag
 from .feed import atom_feed
-from .output import WriteStats, check_output_dir, write_site
+from .output import WriteStats, check_output_dir, writing
 from .render import find_theme, load_assets, make_env, render_pages
 from .site import data_files, pages_for, robots, sitemap
 
@@ -115,7 +115,7 @@ def build_site(
 
         require_pagefind()
     theme = find_theme(content, templates)
-    sources = [content] + ([templates] if templates else [])
+    sources = [content, theme]  # the theme found beside content/ is protected too
     check_output_dir(out, sources=sources, project=content.resolve().parent)
     from .incremental import BuildCache, pages_changed
 
@@ -136,14 +136,43 @@ def build_site(
             cache=cache,
         )
         kept = dict(cache.kept) if cache else {}
-        stats = write_site(out, files, keep=kept)
-        warnings = collection.warnings + warnings
-        stale = pages_changed(stats) or not (cache and cache.state.indexed)
-        if search and (stale or not (out / "pagefind").is_dir()):
-            from .search import index_site  # Pagefind reads the written HTML; see search.py
+        with writing(out, files, keep=kept) as stats:  # undone if indexing fails
+            stale = pages_changed(stats) or not (cache and cache.state.indexed)
+            if search and (stale or not (out / "pagefind").is_dir()):
+                from .search import index_site  # Pagefind reads the written HTML; search.py
 
-            index_site(out)
+                index_site(out)
+        warnings = collection.warnings + warnings
         if cache:
             shown = collection.reports + (collection.drafts if include_drafts else [])
             cache.commit(stats, warnings, len(shown), indexed=search or not stale)
     return BuildResult(collection, files, stats, warnings, kept)
+
+
+def check_site(
+    content: Path, *, templates: Path | None = None, html: bool = True
+) -> list[Diagnostic]:
+    """Everything ``build`` does except writing, then checks of what it would publish.
+
+    Raises ContentError when the content does not load; otherwise returns every finding:
+    loading warnings, broken links and anchors, loads from other hosts, typography and
+    (with ``html``) the Nu HTML Checker's errors. Drafts are checked too.
+    """
+    from urllib.parse import urlsplit
+
+    from .htmlcheck import check_html
+    from .linkcheck import check_links
+    from .typography import check_typography
+
+    collection = load_site(content)
+    theme = find_theme(content, templates)
+    files, warnings = render_site(collection, theme=theme, include_drafts=True)
+    # a site without a base URL is fine to check; the build says what it leaves out
+    found = collection.warnings + [w for w in warnings if w.key != "base_url.missing"]
+    base = collection.site.base_url
+    root_path = urlsplit(base).path.rstrip("/") + "/" if base else "/"
+    found += check_links(files, root_path=root_path)
+    found += check_typography(collection.files)
+    if html:
+        found += check_html(files, project=content.resolve().parent, where=content)
+    return found

@@ -95,11 +95,12 @@ def _parse(source: str) -> nodes.Template | tuple[str, dict[str, Any]]:
         return ("prose.syntax", {"problem": exc.message or str(exc), "line": exc.lineno})
     for node in ast.find_all(nodes.Node):
         if not isinstance(node, _ALLOWED_NODES):
-            return ("prose.unsafe", {"problem": type(node).__name__})
+            return ("prose.unsafe", {"problem": _construct(node)})
         if isinstance(node, nodes.Filter) and (
             node.name not in _ENV.filters or node.dyn_args or node.dyn_kwargs or node.node is None
         ):
-            return ("prose.unsafe", {"problem": f"filter {node.name}"})
+            problem = (f"过滤器 {node.name}", f"the filter {node.name}")
+            return ("prose.unsafe", {"problem": problem})
     return ast
 
 
@@ -118,6 +119,8 @@ def _eval(node: nodes.Node, data: dict[str, Any]) -> Any:
     if isinstance(node, nodes.Getattr | nodes.Getitem):
         parent = _eval(node.node, data)
         key = node.attr if isinstance(node, nodes.Getattr) else _eval(node.arg, data)
+        if isinstance(key, str) and key.startswith("_"):
+            raise SecurityError(key)  # __class__ and friends: say so, not "missing"
         if isinstance(parent, dict) and key in parent:
             return parent[key]
         raise _Missing
@@ -147,11 +150,24 @@ def expand(source: str, data: dict[str, Any]) -> tuple[str, tuple[str, dict[str,
                     out.append(str(_finalize(_eval(child, data))))
     except _Missing:
         return source, ("prose.undefined", {"name": _first_missing(ast, data)})
-    except SecurityError as exc:  # pragma: no cover - the syntax whitelist stops these first
-        return source, ("prose.unsafe", {"problem": str(exc)})
+    except SecurityError:  # internals such as __class__
+        return source, ("prose.unsafe", {"problem": ("内部属性", "internal attributes")})
     except (TypeError, ValueError, AttributeError) as exc:
         return source, ("prose.syntax", {"problem": str(exc)})
     return "".join(out), None
+
+
+def _construct(node: nodes.Node) -> tuple[str, str]:
+    """What a refused piece of template syntax is, in the editor's words."""
+    if isinstance(node, nodes.Call):
+        return ("函数调用", "calls")
+    if isinstance(node, nodes.BinExpr | nodes.UnaryExpr | nodes.Compare):
+        return ("运算", "arithmetic or comparisons")
+    if isinstance(node, nodes.For):
+        return ("循环", "loops")
+    if isinstance(node, nodes.If | nodes.CondExpr):
+        return ("条件", "conditions")
+    return (f"{type(node).__name__} 语法", f"{type(node).__name__} syntax")
 
 
 def _dotted(node: nodes.Node) -> str:

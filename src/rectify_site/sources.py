@@ -30,6 +30,9 @@ MAX_FILE_BYTES = 1_000_000
 MAX_NODES = 200_000
 """Bound on YAML nodes per file, so no input can make loading take unbounded time."""
 
+MAX_DEPTH = 64
+"""Bound on nesting: libyaml's composer recurses, and 200 000 ``[`` would crash it."""
+
 Loc = tuple[str | int, ...]
 
 
@@ -83,7 +86,9 @@ def read_text(path: Path, root: Path | None = None) -> str:
     except UnicodeDecodeError as exc:
         offset = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
         line = raw[:offset].count(b"\n") + 1
-        raise LoadFailed([diag(path, "file.not_utf8", line=line, offset=offset)]) from None
+        start = raw.rfind(b"\n", 0, offset) + 1
+        col = len(raw[start:offset].decode("utf-8-sig", "replace")) + 1
+        raise LoadFailed([diag(path, "file.not_utf8", line=line, col=col, offset=offset)]) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -95,6 +100,7 @@ def load_yaml(path: Path, root: Path | None = None) -> Source:
     ):
         raise LoadFailed([diag(path, "file.empty", line=1)])
     try:
+        _scan(path, text)
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise LoadFailed([_syntax_diagnostic(path, text, exc)]) from None
@@ -111,8 +117,80 @@ def load_yaml(path: Path, root: Path | None = None) -> Source:
     return Source(path=path, data=data, marks=builder.marks)
 
 
+def _scan(path: Path, text: str) -> None:
+    """Bound nesting and size and refuse aliases on the event stream, before composing.
+
+    libyaml's parser is iterative, so this pass is safe on any input; the composer that
+    follows recurses and would expand an alias bomb, so it only sees bounded documents.
+    """
+    depth = nodes = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            nodes += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent):
+            nodes += 1
+        elif isinstance(event, yaml.AliasEvent):
+            m = event.start_mark
+            raise LoadFailed([diag(path, "yaml.alias", line=m.line + 1, col=m.column + 1)])
+        if depth > MAX_DEPTH or nodes > MAX_NODES:
+            m = event.start_mark
+            raise LoadFailed([diag(path, "yaml.too_deep", line=m.line + 1, col=m.column + 1)])
+
+
+_SYNTAX_HINTS: list[tuple[str, tuple[str, str]]] = [
+    (
+        "end of stream",
+        ("引号或括号没有闭合", "a quote or bracket is not closed"),
+    ),
+    (
+        "mapping values are not allowed",
+        (
+            "此处不能出现“: ”;值里有英文冒号时请给整个值加引号,或检查上一行的缩进",
+            "': ' is not allowed here; quote a value that holds a colon, or check the "
+            "indentation of the line above",
+        ),
+    ),
+    (
+        "did not find expected key",
+        ("这一行的缩进与同级的键不一致", "this line is not indented like the keys beside it"),
+    ),
+    (
+        "did not find expected ',' or",
+        ("方括号或花括号没有闭合,或缺少逗号", "a bracket is not closed, or a comma is missing"),
+    ),
+    (
+        "did not find expected '-' indicator",
+        ("列表中混入了不以“- ”开头的行", "a list holds a line that does not start with '- '"),
+    ),
+    (
+        "could not find expected ':'",
+        ("缺少“: ”(键和值之间要有英文冒号和空格)", "a ': ' is missing between a key and its value"),
+    ),
+    (
+        "found another document",
+        (
+            "一个文件只能有一个 YAML 文档:请删除多余的“---”行",
+            "a file holds one YAML document: remove the extra '---' line",
+        ),
+    ),
+    (
+        "cannot start any token",
+        (
+            "值不能以 @ 或 ` 开头:请给整个值加引号",
+            "a value cannot start with @ or `: quote the whole value",
+        ),
+    ),
+]
+"""libyaml's problems, in words an editor can act on (the original follows in brackets)."""
+
+
 def _syntax_diagnostic(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark and "quoted scalar" in (exc.context or ""):
+        mark = exc.context_mark  # where the unclosed quote opened, not the end of the file
     line = mark.line + 1 if mark else None
     col = mark.column + 1 if mark else None
     if line is not None:
@@ -122,10 +200,14 @@ def _syntax_diagnostic(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diag
             "\t" in (exc.problem or "") or "tab" in (exc.problem or "")
         ):
             return diag(path, "yaml.tab", line=line, col=col)
-    problem = (exc.problem or exc.context or "").strip()
-    return diag(path, "yaml.syntax", line=line, col=col, problem=problem)
+    original = (exc.problem or exc.context or "").strip()
+    hint = next((h for key, h in _SYNTAX_HINTS if key in original), (original, original))
+    if hint[0] != original:
+        hint = (f"{hint[0]}({original})", f"{hint[1]} ({original})")
+    return diag(path, "yaml.syntax", line=line, col=col, problem=hint)
 
 
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
 _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 
 
@@ -154,6 +236,9 @@ class _Builder:
             return None
         self._seen.add(id(node))
         self.marks.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+            self._problem(node, "yaml.tag", tag=node.tag)  # !!python/object and the like
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
@@ -174,7 +259,7 @@ class _Builder:
             key = str(key)
             if key in out or key in first_line:
                 self._problem(
-                    key_node, "yaml.duplicate_key", key=key, first=first_line.get(key, "?")
+                    key_node, "yaml.duplicate_key", name=key, first=first_line.get(key, "?")
                 )
                 continue
             line = key_node.start_mark.line + 1

@@ -1,0 +1,120 @@
+"""Chinese typography as official documents write it, checked by AutoCorrect.
+
+AutoCorrect (``autocorrect-py``) is a maintained CJK copywriting linter. Its default
+style puts spaces between Chinese and Latin letters or digits (57 项); official documents
+(GB/T 15834, GB/T 9704) write 57项, so the spacing rules are off and only the
+punctuation rules stay on: full-width punctuation inside Chinese text, no space next to
+full-width punctuation, half-width letters and digits. Findings are warnings, each at
+the YAML file and line of the text; ``check --strict`` makes them fail.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import Diagnostic, diag
+from .sources import LoadFailed, Loc, Source, load_yaml
+
+CONFIG: dict[str, Any] = {
+    "rules": {
+        # GB/T 15834 style: no space between Chinese and Latin letters or digits (57项)
+        "space-word": 0,
+        "space-punctuation": 0,
+        "space-bracket": 0,
+        "space-backticks": 0,
+        "space-dash": 0,
+        # full-width punctuation inside Chinese text, and no spaces around it
+        "fullwidth": 1,
+        "no-space-fullwidth": 1,
+        "no-space-fullwidth-quote": 1,
+        # full-width letters and digits (ＡＢＣ１２３) to half-width
+        "halfwidth-word": 1,
+        "halfwidth-punctuation": 1,
+        "spellcheck": 0,
+    }
+}
+"""AutoCorrect's configuration (the ``.autocorrectrc`` format) for official documents."""
+
+_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_CONTEXT = 6
+"""Characters of context on either side of a change, so the editor can find it."""
+
+
+@cache
+def _linter() -> Any:
+    import autocorrect_py  # imported here: only ``check`` needs it
+
+    autocorrect_py.load_config(json.dumps(CONFIG))
+    return autocorrect_py
+
+
+def lint_text(text: str) -> list[tuple[int, str, str]]:
+    """(line within ``text``, old excerpt, suggested excerpt) for each finding."""
+    result = _linter().lint_for(text, "text")
+    out = []
+    for found in result.lines:
+        for old, new in _changes(found.old, found.new):
+            out.append((int(found.line), old, new))
+    return out
+
+
+def _changes(old: str, new: str) -> Iterator[tuple[str, str]]:
+    """Short excerpts around each change AutoCorrect made to a line; near ones merged."""
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    spans: list[list[int]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if spans and i1 - spans[-1][1] <= 2 * _CONTEXT:
+            spans[-1][1], spans[-1][3] = i2, j2
+        else:
+            spans.append([i1, i2, j1, j2])
+    for i1, i2, j1, j2 in spans:
+        a0, b0 = max(0, i1 - _CONTEXT), max(0, j1 - _CONTEXT)
+        yield old[a0 : i2 + _CONTEXT], new[b0 : j2 + _CONTEXT]
+
+
+def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, (*loc, i))
+    elif isinstance(data, str) and _CJK_RE.search(data):
+        yield loc, data
+
+
+def check_typography(paths: Iterable[Path]) -> list[Diagnostic]:
+    """Typography warnings for every Chinese text in the given YAML files."""
+    from .collection import field_name
+
+    out: list[Diagnostic] = []
+    for path in paths:
+        try:
+            source: Source = load_yaml(path)
+        except LoadFailed:
+            continue  # already reported by loading
+        for loc, text in _strings(source.data):
+            line, col = source.where(loc)
+            for offset, old, new in lint_text(text):
+                at = line + offset - 1 if line is not None and "\n" in text else line
+                out.append(
+                    diag(
+                        path,
+                        "typography",
+                        line=at,
+                        col=col,
+                        field=field_name(loc),
+                        severity="warning",
+                        old=old,
+                        new=new,
+                    )
+                )
+    return out

@@ -1,0 +1,196 @@
+"""``rectify-site check``: what CI runs on every change, so each finding must be trustworthy.
+
+It loads, renders and checks the site (links, anchors, loads from other hosts, HTML
+validity, typography) and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rectify_site.cli import main
+from rectify_site.linkcheck import check_links
+from rectify_site.typography import lint_text
+
+from conftest import ROOT, Run, edit, find_vnu, need
+
+
+def _tree(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file below ``folder`` with its bytes and modification time."""
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_real_content_passes_strict_check(cli: Callable[..., Run]) -> None:
+    need(find_vnu() is not None and shutil.which("java") is not None, "vnu or java missing")
+    run = cli("check", "--strict")
+    assert run.code == 0, run.err
+    assert run.out.strip() == "检查完毕:没有错误"
+    assert run.err == ""
+    run = cli("check", "--strict", "--format", "json")
+    assert run.code == 0 and json.loads(run.out) == []
+
+
+def test_check_writes_nothing(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = content_copy.parent
+    monkeypatch.chdir(project)
+    before = _tree(project)
+    assert main(["check"]) == 0, capsys.readouterr().err
+    assert _tree(project) == before
+    assert sorted(p.name for p in project.iterdir()) == ["content", "templates"]
+
+
+def test_usage_errors_exit_2(cli: Callable[..., Run], tmp_path: Path) -> None:
+    run = cli("check", "--format", "xml")
+    assert run.code == 2 and "invalid choice: 'xml'" in run.err
+    run = cli("check", "--content", tmp_path / "nowhere", "--format", "json")
+    assert run.code == 2 and "内容目录不存在:请用 --content 指定" in run.err
+
+
+def _check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
+    capsys.readouterr()
+    code = main(["check", *args])
+    err = capsys.readouterr().err
+    return code, [ln for ln in err.splitlines() if ": error: " in ln or ": warning: " in ln]
+
+
+def test_template_links_are_checked(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken link, a missing anchor and a CDN script in the theme: each on each page."""
+    report = content_copy.parent / "templates" / "report.html"
+    edit(
+        report,
+        "阅读通报全文</a>",
+        "阅读通报全文</a><a href=\"{{ url(report.id ~ '/nothing.html') }}\">x</a>"
+        "<a href=\"{{ url(report.id ~ '/full.html#no-such-id') }}\">y</a>"
+        '<script src="https://cdn.example.com/x.js"></script>',
+    )
+    monkeypatch.chdir(content_copy.parent)
+    code, lines = _check(capsys, "--no-html-check")
+    assert code == 1
+    assert len(lines) == 3
+    page = "_site/huangpu-12-2/index.html"
+    assert lines[0].startswith(f"{page}:") and lines[0].endswith(
+        "error: href: 链接“nothing.html”指向站内不存在的文件:请检查模板或正文中的链接"
+    )
+    assert lines[1].endswith(
+        "error: href: 链接“full.html#no-such-id”的锚点“no-such-id”在目标页面上不存在:"
+        "请检查标识(id)是否改过"
+    )
+    assert lines[2].endswith(
+        "error: src: 页面从其他网站加载“https://cdn.example.com/x.js”:站点须离线可用,"
+        "请把该文件放进主题的 static 目录"
+    )
+
+
+def test_prose_link_to_a_missing_page_is_found(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(
+        content_copy / "huangpu-12-2" / "report.yaml",
+        "请及时反映。",
+        "请及时反映。见[统计](figures.htm)，或[中国政府网](https://www.gov.cn/)。",
+    )
+    monkeypatch.chdir(content_copy.parent)
+    code, lines = _check(capsys, "--no-html-check")
+    assert code == 1
+    # a link to another host is fine; the relative link breaks on every page it appears on
+    assert lines and all("链接“figures.htm”指向站内不存在的文件" in ln for ln in lines)
+    assert any(ln.startswith("_site/huangpu-12-2/full.html:") for ln in lines)
+
+
+def test_link_checker_over_pages_in_memory() -> None:
+    index = (
+        '<a href="a/">a</a><a href="a/b.html#x">b</a><img src="//cdn.example/i.png">'
+        '<link rel="canonical" href="https://example.org/"><a href="#top">top</a>'
+        '<link rel="stylesheet" href="https://fonts.example/f.css">'
+        '<a href="../outside.html">o</a><a href="mailto:a@b.cn">m</a>'
+    )
+    b = '<p id="x"></p><a href="../index.html#nope">n</a><a href="/a/index.html#x2">r</a>'
+    files = {
+        "index.html": index.encode(),
+        "a/index.html": b'<p id="x2"></p>',
+        "a/b.html": b.encode(),
+        "style.css": b"body{background:url(https://img.example/bg.png)}",
+    }
+    found = [(d.path, d.line, d.col, d.key) for d in check_links(files)]
+    assert found == [
+        ("_site/a/b.html", 1, b.index('<a href="../') + 1, "link.anchor"),
+        ("_site/index.html", 1, index.index("<img") + 1, "link.external_load"),
+        ("_site/index.html", 1, index.index('<link rel="style') + 1, "link.external_load"),
+        ("_site/index.html", 1, index.index('<a href="../') + 1, "link.broken"),
+        ("_site/style.css", None, None, "link.external_load"),
+    ]
+
+
+def test_invalid_html_in_the_theme_is_found_by_vnu(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    need(find_vnu() is not None and shutil.which("java") is not None, "vnu or java missing")
+    monkeypatch.setenv("VNU_JAR", str(find_vnu()))
+    edit(content_copy.parent / "templates" / "figures.html", "</table>", "</table><span><div>")
+    monkeypatch.chdir(content_copy.parent)
+    code, lines = _check(capsys)
+    assert code == 1
+    assert lines, "vnu found nothing"
+    assert all(ln.startswith("_site/huangpu-12-2/figures.html:") for ln in lines)
+    assert any("HTML 不符合规范(Nu HTML Checker):" in ln and "“div”" in ln for ln in lines)
+
+
+def test_missing_vnu_is_a_warning_that_strict_fails(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("VNU_JAR", str(content_copy / "no-such.jar"))
+    monkeypatch.chdir(content_copy.parent)  # no node_modules/ here
+    hint = "在项目目录运行 npm install --ignore-scripts vnu-jar,或设置 VNU_JAR"
+    code, lines = _check(capsys)
+    assert code == 0
+    assert lines in (
+        [f"content: warning: 缺少工具 vnu:{hint}"],
+        ["content: warning: 缺少工具 java:apt-get install default-jre-headless"],
+    )
+    assert _check(capsys, "--strict")[0] == 1
+
+
+def test_typography_keeps_official_style() -> None:
+    """57项 stays as it is (no space between Chinese and digits); punctuation is full width."""
+    assert lint_text("截至目前，巡视反馈的57项具体问题已经整改48项。") == []
+    assert lint_text("2023年3月29日至6月16日，长三角C9联盟“一带双核三区”") == []
+    assert lint_text("截至目前,巡视反馈的57项") == [
+        (1, "截至目前,巡视反馈的5", "截至目前，巡视反馈的5")
+    ]
+    assert lint_text("第一行。\n第二行 ，好") == [(2, "第二行 ，好", "第二行，好")]
+
+
+def test_typography_warning_names_the_line_and_strict_fails(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    part = content_copy / "huangpu-12-2" / "parts" / "progress.yaml"
+    edit(part, "截至目前，巡视反馈的", "截至目前,巡视反馈的")
+    line = next(n for n, t in enumerate(part.read_text("utf-8").splitlines(), 1) if "截至目前" in t)
+    monkeypatch.chdir(content_copy.parent)
+    code, lines = _check(capsys, "--no-html-check")
+    assert code == 0
+    assert lines == [
+        f"content/huangpu-12-2/parts/progress.yaml:{line}:3: warning: closing[0].text: "
+        "标点或空格不符合中文排版规范(GB/T 15834):"
+        "“截至目前,巡视反馈的{”应写作“截至目前，巡视反馈的{”"
+    ]
+    assert _check(capsys, "--no-html-check", "--strict")[0] == 1
+
+
+def test_check_without_html_check_is_documented() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for flag in ("--format text|json|github", "--strict", "--no-html-check"):
+        assert flag in readme
