@@ -69,8 +69,19 @@ def make_markdown() -> MarkdownIt:
 _MD = make_markdown()
 
 
+_INLINE_SYNTAX = re.compile(r"[\\`*_\[\]!<>&~\n\r\0]|^\s|\s$")
+"""Characters that can start inline Markdown or need escaping; prose without any is text."""
+
+
 @lru_cache(maxsize=65536)
 def render_inline(source: str) -> str:
-    """Inline Markdown to HTML; cached because the same prose renders on several pages."""
+    """Inline Markdown to HTML; cached because the same prose renders on several pages.
+
+    Most prose is plain Chinese text with no Markdown at all: for it the result is the
+    text with " escaped (the only character markdown-it would escape that is left), and
+    parsing is skipped; tests check that both ways give the same HTML.
+    """
+    if _INLINE_SYNTAX.search(source) is None:
+        return source.replace('"', "&quot;")
     html: str = _MD.renderInline(source)
     return html

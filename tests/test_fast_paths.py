@@ -1,0 +1,129 @@
+"""Shortcuts taken for speed give exactly what the slow, obvious way gives.
+
+No timings here (speed lives in benchmarks/): only that the bytes are the same.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rectify_site import render
+from rectify_site.collection import Collection, load_collection
+from rectify_site.markdown import _MD, render_inline
+from rectify_site.pipeline import render_site
+from rectify_site.prose import PROSE_FIELDS
+from rectify_site.render import _chunks, _relpath, load_assets, make_env, render_pages
+from rectify_site.site import pages_for
+
+from conftest import CONTENT, TEMPLATES
+from synthetic import generate
+
+PROSE_ALPHABET = st.sampled_from(
+    list("整改落实，。、；：“”（）《》问题ab Z09 \t\n.-:/#+=|{}'\"%@*_[]()!<>&~`\\")
+)
+
+
+def _prose(model: object) -> list[str]:
+    """Every prose string in a model tree."""
+    out: list[str] = []
+    fields = getattr(type(model), "model_fields", {})
+    for name in fields:
+        value = getattr(model, name)
+        values = value if isinstance(value, list) else [value]
+        for v in values:
+            if name in PROSE_FIELDS and isinstance(v, str):
+                out.append(v)
+            elif hasattr(type(v), "model_fields"):
+                out += _prose(v)
+    return out
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Collection:
+    content = tmp_path_factory.mktemp("fast") / "content"
+    generate.generate(6, content, seed=5)
+    return load_collection(content)
+
+
+def test_plain_prose_renders_as_markdown_it_would(
+    collection: Collection, synthetic: Collection
+) -> None:
+    strings = [s for r in collection.reports + synthetic.reports for s in _prose(r)]
+    assert len(strings) > 200
+    for s in strings:
+        assert render_inline(s) == _MD.renderInline(s)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(PROSE_ALPHABET, max_size=40))
+def test_any_text_renders_as_markdown_it_would(text: str) -> None:
+    assert render_inline(text) == _MD.renderInline(text)
+
+
+SEGMENT = st.sampled_from(["a", "b", "index.html", "huangpu-12-2", "categories", "x.html"])
+
+
+@given(st.lists(SEGMENT, min_size=1, max_size=4), st.lists(SEGMENT, max_size=4))
+def test_relative_links_match_posixpath(to: list[str], start: list[str]) -> None:
+    expected = posixpath.relpath("/".join(to), "/".join(start) or ".")
+    assert _relpath("/".join(to), "/".join(start)) == expected
+
+
+def test_chunks_cover_every_page_once_and_keep_reports_together(synthetic: Collection) -> None:
+    pages = pages_for(synthetic)
+    bounds = _chunks(pages, 2)
+    assert [i for a, b in bounds for i in range(a, b)] == list(range(len(pages)))
+    for a, _ in bounds[1:]:
+        assert pages[a].report_id != pages[a - 1].report_id
+
+
+def test_parallel_rendering_gives_the_same_bytes_in_the_same_order(
+    synthetic: Collection,
+) -> None:
+    assets = load_assets(TEMPLATES)
+    env = make_env(TEMPLATES, site=synthetic.site, assets=assets, base_url=None)
+    pages = pages_for(synthetic)
+    serial = render_pages(env, pages, jobs=1)
+    parallel = render_pages(env, pages, jobs=2)
+    assert list(parallel) == list(serial)
+    assert parallel == serial
+
+
+def test_a_template_error_in_a_worker_is_a_content_error(
+    synthetic: Collection, tmp_path: Path
+) -> None:
+    import shutil
+
+    from rectify_site.errors import ContentError
+
+    theme = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, theme)
+    figures = theme / "figures.html"
+    figures.write_text(figures.read_text("utf-8").replace("{{ group }}", "{{ nope }}"), "utf-8")
+    env = make_env(theme, site=synthetic.site, assets=load_assets(theme), base_url=None)
+    with pytest.raises(ContentError) as exc:
+        render_pages(env, pages_for(synthetic), jobs=2)
+    assert any(d.key == "template.error" for d in exc.value.diagnostics)
+
+
+def test_env_var_sets_the_number_of_render_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RECTIFY_SITE_JOBS", "1")
+    assert render.render_jobs(100_000) == 1
+    monkeypatch.delenv("RECTIFY_SITE_JOBS")
+    assert render.render_jobs(10) == 1  # small sites stay in one process
+
+
+def test_real_site_renders_the_same_in_parallel() -> None:
+    c = load_collection(CONTENT)
+    serial, _ = render_site(c, theme=TEMPLATES)
+    # the real site is small, so force the parallel path through the env var's hook
+    assets = load_assets(TEMPLATES)
+    env = make_env(TEMPLATES, site=c.site, assets=assets, base_url=None)
+    parallel = render_pages(env, pages_for(c), jobs=2)
+    for url, data in parallel.items():
+        assert serial[url] == data
