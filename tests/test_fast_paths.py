@@ -127,3 +127,32 @@ def test_real_site_renders_the_same_in_parallel() -> None:
     parallel = render_pages(env, pages_for(c), jobs=2)
     for url, data in parallel.items():
         assert serial[url] == data
+
+
+def test_parallel_loading_gives_the_same_reports_and_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rectify_site.errors import ContentError
+
+    content = tmp_path / "content"
+    generate.generate(8, content, seed=7)
+    monkeypatch.setenv("RECTIFY_SITE_JOBS", "1")
+    serial = load_collection(content)
+    monkeypatch.setenv("RECTIFY_SITE_JOBS", "2")
+    parallel = load_collection(content)
+    assert parallel.reports == serial.reports
+    assert parallel.files == serial.files
+    # a broken file in one report, a bad figure in another: the same diagnostics either way
+    first, second = serial.reports[0].id, serial.reports[1].id
+    (content / first / "parts" / "next-steps.yaml").write_text("title: [unclosed\n", "utf-8")
+    figures = content / second / "figures.yaml"
+    figures.write_text(figures.read_text("utf-8").replace("total: ", "total: -", 1), "utf-8")
+    found = []
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("RECTIFY_SITE_JOBS", jobs)
+        with pytest.raises(ContentError) as exc:
+            load_collection(content)
+        found.append([d.format() for d in exc.value.diagnostics])
+    assert found[0] == found[1]
+    assert any("next-steps.yaml:2:1: error" in line for line in found[0])
+    assert any("figures.yaml:" in line and "problems.total" in line for line in found[0])

@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import multiprocessing
-import os
 import posixpath
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +39,7 @@ from .numbering import (
     zh_numeral,
 )
 from .site import Page
+from .workers import can_fork, jobs_for, pool
 
 STATIC_DIR = "static"
 FINGERPRINTED = ("style.css", "site.js", "search.js")
@@ -205,25 +203,8 @@ _WORK: tuple[Environment, list[Page]] | None = None
 
 
 def render_jobs(pages: int) -> int:
-    """How many processes to render ``pages`` with: one per core, one for small sites.
-
-    ``RECTIFY_SITE_JOBS`` overrides it (1 turns parallel rendering off). Workers are
-    forked, so they inherit the compiled templates and the models instead of pickling
-    them; where fork is unavailable, or threads are running (a fork could copy a held
-    lock), rendering stays in this process.
-    """
-    env = os.environ.get("RECTIFY_SITE_JOBS", "")
-    if env.isdigit() and int(env) > 0:
-        jobs = int(env)
-    elif pages < PARALLEL_MIN_PAGES:
-        return 1
-    else:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    return max(1, min(jobs, pages)) if _can_fork() else 1
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """How many processes to render ``pages`` with (see ``workers.jobs_for``)."""
+    return jobs_for(pages, PARALLEL_MIN_PAGES)
 
 
 def _render_one(env: Environment, page: Page) -> bytes:
@@ -280,16 +261,15 @@ def render_pages(
     global _WORK
     pages = list(pages)
     jobs = render_jobs(len(pages)) if jobs is None else jobs
-    if jobs <= 1 or not _can_fork():
+    if jobs <= 1 or not can_fork():
         return {page.url: _render_one(env, page) for page in pages}
     for name in {p.template for p in pages}:
         env.get_template(name)  # compiled once, here, then inherited by every worker
     results: dict[str, bytes] = {}
     _WORK = (env, pages)
     try:
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(jobs) as pool:
-            for part, problems in pool.imap_unordered(_render_chunk, _chunks(pages, jobs)):
+        with pool(jobs) as workers:
+            for part, problems in workers.imap_unordered(_render_chunk, _chunks(pages, jobs)):
                 if problems:
                     raise ContentError(problems)
                 results.update(part)

@@ -20,9 +20,30 @@ import yaml
 from .errors import Diagnostic, diag
 
 try:  # libyaml keeps node marks too, and is much faster
-    _Loader: type[Any] = yaml.CSafeLoader
+    _Base: type[Any] = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_IMPLICIT_FIRST = frozenset(_Base.yaml_implicit_resolvers)
+"""First characters that may make a plain scalar something other than a string."""
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader, with a short cut for the commonest scalar: plain Chinese text.
+
+    PyYAML asks ``resolve`` for the tag of every scalar and tries regular expressions
+    chosen by its first character; text starting with any other character is a string
+    (what PyYAML itself would answer after the lookup), so we say so at once.
+    """
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and value and value[0] not in _IMPLICIT_FIRST:
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
+
+
+assert None not in _IMPLICIT_FIRST  # no wildcard resolver, or the short cut would skip it
 
 MAX_FILE_BYTES = 1_000_000
 """Content files are small; anything bigger is almost certainly the wrong file."""
@@ -38,19 +59,41 @@ Loc = tuple[str | int, ...]
 
 @dataclass
 class Source:
-    """One loaded YAML file: its data and the (line, col) of every key and item."""
+    """One loaded YAML file: its data and the (line, col) of every key and item.
+
+    Marks are only needed for error messages, so they are found when first asked for,
+    by reading the file again; a clean build of a large collection never pays for them.
+    """
 
     path: Path
     data: Any
-    marks: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    _marks: dict[Loc, tuple[int, int]] | None = field(default=None, repr=False)
+
+    @property
+    def marks(self) -> dict[Loc, tuple[int, int]]:
+        if self._marks is None:
+            self._marks = _marks_of(self.path)
+        return self._marks
 
     def where(self, loc: Loc) -> tuple[int | None, int | None]:
         """The line and column of ``loc``, or of its nearest ancestor that exists."""
+        marks = self.marks
         for end in range(len(loc), -1, -1):
-            mark = self.marks.get(tuple(loc[:end]))
+            mark = marks.get(tuple(loc[:end]))
             if mark is not None:
                 return mark
         return (None, None)
+
+
+def _marks_of(path: Path) -> dict[Loc, tuple[int, int]]:
+    try:
+        node = yaml.compose(read_text(path), Loader=_Loader)
+    except (LoadFailed, yaml.YAMLError):
+        return {}
+    builder = _Builder(path, record=True)
+    if node is not None:
+        builder.build(node, ())
+    return builder.marks
 
 
 class LoadFailed(Exception):
@@ -114,7 +157,7 @@ def load_yaml(path: Path, root: Path | None = None) -> Source:
         raise LoadFailed(builder.problems)
     if not isinstance(data, dict):
         raise LoadFailed([diag(path, "yaml.not_mapping", line=1, col=1)])
-    return Source(path=path, data=data, marks=builder.marks)
+    return Source(path=path, data=data)
 
 
 def _scan(path: Path, text: str) -> None:
@@ -214,8 +257,10 @@ _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
 class _Builder:
     """Turns composed YAML nodes into Python values, recording marks and problems."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, record: bool = False) -> None:
         self.path = path
+        self.record = record
+        """Whether to keep every node's mark (for error messages, see Source.marks)."""
         self.marks: dict[Loc, tuple[int, int]] = {}
         self.problems: list[Diagnostic] = []
         self._seen: set[int] = set()
@@ -235,7 +280,8 @@ class _Builder:
             self._problem(node, "yaml.alias")
             return None
         self._seen.add(id(node))
-        self.marks.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if self.record:
+            self.marks.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
             self._problem(node, "yaml.tag", tag=node.tag)  # !!python/object and the like
             return None
@@ -264,7 +310,8 @@ class _Builder:
                 continue
             line = key_node.start_mark.line + 1
             first_line[key] = line
-            self.marks[(*loc, key)] = (line, key_node.start_mark.column + 1)
+            if self.record:
+                self.marks[(*loc, key)] = (line, key_node.start_mark.column + 1)
             out[key] = self.build(value_node, (*loc, key))
         return out
 
