@@ -78,6 +78,35 @@ def test_interrupt_midway_leaves_the_last_good_site(
     assert _snapshot(built) == before
 
 
+def test_sigterm_midway_leaves_the_last_good_site(
+    built: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``build`` turns SIGTERM into an unwinding interrupt: the writes are rolled back."""
+    import signal
+
+    from rectify_site.cli import main
+
+    before = _snapshot(built)
+    real = os.replace
+    calls = {"n": 0}
+
+    def replace(src: Any, dst: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            os.kill(os.getpid(), signal.SIGTERM)  # delivered before the next bytecode
+        real(src, dst)
+
+    previous = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(output.os, "replace", replace)
+    try:
+        code = main(["build", "--content", str(content_copy), "--out", str(built), "--no-search"])
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert code == 130
+    assert calls["n"] >= 4
+    assert _snapshot(built) == before
+
+
 def test_staging_failure_leaves_the_last_good_site(
     built: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -95,6 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "build":
+            _sigterm_unwinds()
             return _build(args)
         if args.command == "check":
             return _check(args)
@@ -113,6 +114,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("rectify-site: interrupted", file=sys.stderr)
         return 130
     return 2  # pragma: no cover - argparse requires a command
+
+
+def _sigterm_unwinds() -> None:
+    """SIGTERM (a CI job cancelled, a service stopped) unwinds like Ctrl-C, so a build
+    that is writing puts the last good site back instead of dying half-way."""
+    import signal
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _build(args: argparse.Namespace) -> int:
