@@ -73,6 +73,18 @@ def _parser() -> argparse.ArgumentParser:
         help="skip the Nu HTML Checker (faster; CI should not use this)",
     )
 
+    s = sub.add_parser("serve", help="preview with live reload while editing (drafts shown)")
+    common(s)
+    s.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default: 127.0.0.1, this machine only)",
+    )
+    s.add_argument(
+        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+    )
+    s.add_argument("--no-search", action="store_true", help="do not refresh the search index")
+
     d = sub.add_parser("pdf", help="print a report to an A4 PDF through Chromium")
     common(d)
     d.add_argument("report", nargs="?", default=None, help="report id (default: the only one)")
@@ -99,6 +111,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(
+                args.content,
+                templates=args.templates,
+                host=args.host,
+                port=args.port,
+                search=not args.no_search,
+                lang=args.lang,
+            )
         if args.command == "pdf":
             return _pdf(args)
         if args.command == "schema":

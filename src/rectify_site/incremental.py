@@ -460,7 +460,7 @@ class BuildCache:
 
     def _closures(self, env: Environment, pages: list[Page]) -> dict[str, str]:
         """Template -> digest of it and everything it extends, includes or imports."""
-        from jinja2 import meta
+        from jinja2 import TemplateError, meta
 
         theme = {k[2:]: v[2] for k, v in self.inputs.items() if k.startswith("t:")}
         refs: dict[str, list[str]] = {}
@@ -470,8 +470,11 @@ class BuildCache:
                 sha = theme.get(name, "")
                 known = self.state.templates.get(sha)
                 if known is None:
-                    source = env.loader.get_source(env, name)[0] if env.loader else ""
-                    found = list(meta.find_referenced_templates(env.parse(source)))
+                    try:
+                        source = env.loader.get_source(env, name)[0] if env.loader else ""
+                        found = list(meta.find_referenced_templates(env.parse(source)))
+                    except TemplateError:  # rendering reports it, with file and line
+                        found = [None]
                     # a name computed at render time could be any template
                     named = {t for t in found if t is not None}
                     known = sorted(theme) if None in found else sorted(named)

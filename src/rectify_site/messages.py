@@ -187,6 +187,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "another build is writing this folder (lock {lock}): wait for it to finish",
     ),
     "output.failed": ("写入输出失败:{problem}", "writing the output failed: {problem}"),
+    "serve.port_busy": (
+        "端口 {port} 已被占用(可能已有一个预览在运行):请用 --port 换一个端口,或 --port 0 自动选择",
+        "port {port} is in use (a preview may be running already): choose another with --port, "
+        "or --port 0 for any free port",
+    ),
+    "serve.bind_failed": (
+        "无法在 {host}:{port} 上启动预览:{problem}",
+        "cannot start the preview on {host}:{port}: {problem}",
+    ),
+    "serve.exposed": (
+        "预览服务器监听 {host},局域网内其他机器也能访问(包括草稿):仅在确有需要时使用",
+        "the preview listens on {host}, so other machines can reach it (drafts included): "
+        "use this only when you mean to",
+    ),
+    "serve.internal": (
+        "预览构建时出现内部错误:{problem}(详见终端输出;这是 rectify-site 的问题,请报告)",
+        "internal error while building the preview: {problem} (see the terminal; "
+        "this is a bug in rectify-site, please report it)",
+    ),
     "tool.missing": ("缺少工具 {tool}:{hint}", "missing tool {tool}: {hint}"),
     "search.failed": (
         "搜索索引生成失败(Pagefind):{problem}",
