@@ -5,14 +5,16 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from rectify_site.errors import UsageError
 from rectify_site.incremental import CACHE_DIRNAME, BuildCache, cache_dir_for
 from rectify_site.pipeline import BuildResult, build_site
+from rectify_site.search import available
 
-from conftest import REPORT_ID, Run, edit
+from conftest import REPORT_ID, Run, edit, need
 
 OTHER = "other-report"
 
@@ -27,8 +29,10 @@ def stamps(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*")}
 
 
-def build(content: Path, out: Path, **kw: object) -> BuildResult:
-    return build_site(content, out, templates=content.parent / "templates", **kw)  # type: ignore[arg-type]
+def build(content: Path, out: Path, **kw: Any) -> BuildResult:
+    """An incremental build of the copy; without the search index unless asked for."""
+    kw.setdefault("search", False)
+    return build_site(content, out, templates=content.parent / "templates", **kw)
 
 
 @pytest.fixture
@@ -100,14 +104,15 @@ def test_series_of_edits_gives_a_cold_build(two_reports: Path, tmp_path: Path) -
     out, cold = tmp_path / "out", tmp_path / "cold"
     report, templates = two_reports / REPORT_ID, two_reports.parent / "templates"
 
-    def check() -> None:
+    def check(search: bool = False) -> None:
         shutil.rmtree(cold, ignore_errors=True)
-        build(two_reports, out, base_url="https://example.org/r/")
+        build(two_reports, out, base_url="https://example.org/r/", search=search)
         build_site(
             two_reports,
             cold,
             templates=templates,
             base_url="https://example.org/r/",
+            search=search,
             incremental=False,
         )
         assert tree(out) == tree(cold)
@@ -130,6 +135,8 @@ def test_series_of_edits_gives_a_cold_build(two_reports: Path, tmp_path: Path) -
     check()
     (out / REPORT_ID / "full.html").unlink()  # someone deleted an output file
     check()
+    edit(report / "categories" / "integrity.yaml", "严格严肃", "严肃")
+    check(search=available())  # and the search index too, where Pagefind is installed
 
 
 def test_changed_base_url_renders_everything(content_copy: Path, tmp_path: Path) -> None:
@@ -193,5 +200,30 @@ def test_a_report_page_follows_the_other_reports_of_its_issuer(
     result = build(content_copy, out)
     assert "huangpu-later/index.html" in result.files
     assert "huangpu-later/full.html" not in result.files, "the full text shows no series"
-    build_site(content_copy, cold, templates=content_copy.parent / "templates", incremental=False)
+    build_site(
+        content_copy,
+        cold,
+        templates=content_copy.parent / "templates",
+        search=False,
+        incremental=False,
+    )
     assert tree(out) == tree(cold)
+
+
+def test_search_index_is_made_again_only_when_a_page_changed(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    from rectify_site.search import BUNDLE
+
+    need(available(), "pagefind[extended] is missing: pip install -e '.[test]'")
+    out = tmp_path / "out"
+    build(content_copy, out, search=True)
+    before = stamps(out / BUNDLE)
+    assert before
+    build(content_copy, out, search=True)
+    assert stamps(out / BUNDLE) == before, "nothing changed: Pagefind did not run"
+    build(content_copy, out, search=False)  # a page changes without the index...
+    edit(content_copy / REPORT_ID / "categories" / "integrity.yaml", "严肃", "严格严肃")
+    build(content_copy, out, search=False)
+    build(content_copy, out, search=True)  # ...so the next build with search makes it again
+    assert stamps(out / BUNDLE) != before
