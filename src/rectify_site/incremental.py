@@ -190,9 +190,14 @@ class State:
         except (OSError, ValueError, TypeError):
             return cls()
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "format": FORMAT,
+            **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)},
+        }
+
     def dump(self) -> bytes:
-        data = {"format": FORMAT, **dataclasses.asdict(self)}
-        return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=0).encode()
+        return json.dumps(self.as_dict(), ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _warning_record(d: Diagnostic) -> dict[str, Any]:
@@ -263,8 +268,9 @@ class BuildCache:
         self._manifest: dict[str, str] | None = None
         self._owners: dict[int, str] | None = None
         self._all_reports: list[Report] = []
-        self.memo: dict[int, str] = {}
-        """Digests of the dataclasses in page contexts, by identity, for one build."""
+        self.memo: dict[int, tuple[Any, str]] = {}
+        """Digests of the containers and dataclasses in page contexts, by identity, for one
+        build: the contexts are made before planning and not changed while it runs."""
 
     # -- lock --
 
@@ -541,7 +547,7 @@ class BuildCache:
             reports_built=reports_built,
             indexed=indexed,
         )
-        if new.dump() != self.state.dump():  # a build that changed nothing writes nothing
+        if new.as_dict() != self.state.as_dict():  # a build that changed nothing writes nothing
             new.saved_ns = time.time_ns()
             _atomic_write(self.dir / "state.json", new.dump())
         self.state = new
@@ -575,39 +581,80 @@ def page_digest(page: Page, cache: BuildCache) -> str:
     for that report; dataclasses, containers and plain values are hashed by value. The
     digest of a dataclass is kept for the whole build (contexts share a collection view).
     """
-    from pydantic import BaseModel
-
-    from .models import Report
-
     memo = cache.memo
 
+    def remembered(v: Any, make: Callable[[], str]) -> str:
+        # keyed by identity; the entry holds the object, so that its id is never reused
+        hit = memo.get(id(v))
+        if hit is None:
+            memo[id(v)] = (v, f"cycle:{type(v).__name__}")  # a self-reference stops here
+            hit = memo[id(v)] = (v, make())
+        return hit[1]
+
     def enc(v: Any) -> str:
-        if isinstance(v, str | int | float | bool | type(None)):
+        kind = _KINDS.get(type(v)) or _kind(type(v))
+        if kind == "plain":
             return f"{type(v).__name__}:{v!r}"
-        if isinstance(v, Report):
+        if kind == "report":
             return f"R:{v.id}:{cache.report_digest(v.id) or _pickle_sha(v)}"
-        if isinstance(v, BaseModel):
+        if kind == "model":
             owner = cache.owner(v)
             digest = cache.report_digest(owner) if owner else None
             # not part of a loaded report: hash it by value
             return f"M:{owner}:{digest}" if digest else f"V:{_pickle_sha(v)}"
-        if isinstance(v, dict):
-            return "{" + ",".join(f"{enc(k)}={enc(x)}" for k, x in v.items()) + "}"
-        if isinstance(v, list | tuple):
-            return "[" + ",".join(enc(x) for x in v) + "]"
-        if dataclasses.is_dataclass(v) and not isinstance(v, type):
-            known = memo.get(id(v))
-            if known is None:
-                memo[id(v)] = f"cycle:{type(v).__name__}"  # a self-reference stops here
-                fields = ",".join(
-                    f"{f.name}={enc(getattr(v, f.name))}" for f in dataclasses.fields(v)
-                )
-                known = memo[id(v)] = f"D:{type(v).__name__}:{_sha(fields.encode())}"
-            return known
+        if kind == "dict":  # contexts share big maps and lists (all the reports)
+            return remembered(
+                v, lambda: _short("{" + ",".join(f"{enc(k)}={enc(x)}" for k, x in v.items()))
+            )
+        if kind == "seq":
+            return remembered(v, lambda: _short("[" + ",".join(enc(x) for x in v)))
+        if kind == "dataclass":
+            return remembered(
+                v,
+                lambda: _short(
+                    f"D:{type(v).__name__}("
+                    + ",".join(f"{f.name}={enc(getattr(v, f.name))}" for f in dataclasses.fields(v))
+                ),
+            )
         return f"{type(v).__name__}:{v!r}"  # dates, decimals, paths and the like
 
-    fields = [(f.name, getattr(page, f.name)) for f in dataclasses.fields(page)]
-    return _sha(enc(fields).encode())
+    return _sha(
+        "|".join(
+            f"{f.name}={enc(getattr(page, f.name))}" for f in dataclasses.fields(page)
+        ).encode()
+    )
+
+
+_KINDS: dict[type, str] = {}
+"""How page_digest treats each type it meets, found once per type (isinstance on pydantic
+models is slow enough to matter across thousands of pages)."""
+
+
+def _kind(t: type) -> str:
+    from pydantic import BaseModel
+
+    from .models import Report
+
+    if issubclass(t, str | int | float | bool | type(None)):
+        kind = "plain"
+    elif issubclass(t, Report):
+        kind = "report"
+    elif issubclass(t, BaseModel):
+        kind = "model"
+    elif issubclass(t, dict):
+        kind = "dict"
+    elif issubclass(t, list | tuple):
+        kind = "seq"
+    elif dataclasses.is_dataclass(t):
+        kind = "dataclass"
+    else:
+        kind = "other"
+    _KINDS[t] = kind
+    return kind
+
+
+def _short(text: str) -> str:
+    return text if len(text) < 200 else f"H:{_sha(text.encode())}"
 
 
 def _pickle_sha(v: Any) -> str:
