@@ -26,7 +26,9 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def stamps(folder: Path) -> dict[str, int]:
-    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*")}
+    """Modification times of a folder, everything in it, and its own."""
+    found = {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*")}
+    return {**found, ".": folder.stat().st_mtime_ns}
 
 
 def build(content: Path, out: Path, **kw: Any) -> BuildResult:

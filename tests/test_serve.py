@@ -31,6 +31,12 @@ SERVE = [sys.executable, "-m", "rectify_site", "serve"]
 FULL = f"{REPORT_ID}/full.html"
 
 
+def line_of(path: Path, text: str) -> int:
+    """The line number of ``text`` in a content file, as an error message names it."""
+    lines = path.read_text("utf-8").splitlines()
+    return next(i for i, ln in enumerate(lines, 1) if text in ln)
+
+
 class Served:
     """A ``rectify-site serve`` subprocess and what it printed."""
 
@@ -132,13 +138,15 @@ def test_broken_content_shows_the_errors_then_the_page_returns(
     figures = content_copy / REPORT_ID / "figures.yaml"
     edit(figures, "rectified: 48", "rectified: 99")
     _, body = served.until(FULL, lambda s, b: s == 500)
-    assert f"{REPORT_ID}/figures.yaml:7:5" in body
+    assert f"{REPORT_ID}/figures.yaml:{line_of(figures, 'rectified: 99')}:5" in body
     assert "problems.by_status.rectified" in body and "已整改数(99)大于具体问题总数(57)" in body
     assert RELOAD_JS in body, "the error page reloads by itself too"
     assert served.get("index.html")[0] == 500, "every page shows the errors"
     edit(figures, "rectified: 99", "rectified: 48")
     served.until(FULL, lambda s, b: s == 200 and "整改48项" in b)
-    assert any("figures.yaml:7:5: error:" in line for line in served.err), "and in the terminal"
+    assert any("figures.yaml:" in ln and ": error:" in ln for ln in served.err), (
+        "and in the terminal"
+    )
 
 
 def test_a_template_error_names_the_template(served: Served, content_copy: Path) -> None:
@@ -264,7 +272,8 @@ def test_an_open_page_reloads_by_itself(browser: Any, served: Served, content_co
     assert problems == [], "the reload script runs under the site's CSP"
 
     edit(figures, "rectified: 47", "rectified: 99")  # a mistake shows in the open page
-    expect(page.locator("body")).to_contain_text("figures.yaml:7:5", timeout=wait)
+    where = f"figures.yaml:{line_of(figures, 'rectified: 99')}:5"
+    expect(page.locator("body")).to_contain_text(where, timeout=wait)
     edit(figures, "rectified: 99", "rectified: 48")  # and the page comes back by itself
     expect(page.locator("body")).to_contain_text("整改48项", timeout=wait)
     page.close()

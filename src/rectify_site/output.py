@@ -181,6 +181,9 @@ def writing(
     manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode()
     if changed or stale or _read_bytes(out / MANIFEST) != manifest_bytes:
         changed.append((MANIFEST, manifest_bytes))
+    if not changed:  # nothing to write: not even a staging folder (mtimes stay as they are)
+        yield stats
+        return
     stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
     undo = _Undo()
     try:
