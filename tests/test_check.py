@@ -110,6 +110,24 @@ def test_prose_link_to_a_missing_page_is_found(
     assert any(ln.startswith("_site/huangpu-12-2/full.html:") for ln in lines)
 
 
+def test_prose_image_from_another_host_is_found(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Markdown image in prose would make every reader's browser call another host."""
+    edit(
+        content_copy / "huangpu-12-2" / "report.yaml",
+        "请及时反映。",
+        "请及时反映。![二维码](https://cdn.example.com/qr.png)",
+    )
+    monkeypatch.chdir(content_copy.parent)
+    code, lines = _check(capsys, "--no-html-check")
+    assert code == 1
+    assert lines and all(
+        ": error: src: 页面从其他网站加载“https://cdn.example.com/qr.png”" in ln for ln in lines
+    )
+    assert any(ln.startswith("_site/huangpu-12-2/full.html:") for ln in lines)
+
+
 def test_link_checker_over_pages_in_memory() -> None:
     index = (
         '<a href="a/">a</a><a href="a/b.html#x">b</a><img src="//cdn.example/i.png">'

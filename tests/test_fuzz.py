@@ -13,12 +13,15 @@ reproducible); ``HYPOTHESIS_PROFILE=thorough`` runs thousands with fresh randomn
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 import shutil
 import tempfile
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -26,6 +29,7 @@ from hypothesis import strategies as st
 
 from rectify_site.collection import load_collection
 from rectify_site.errors import ContentError, SiteError
+from rectify_site.markdown import render_inline
 from rectify_site.output import MANIFEST
 from rectify_site.pipeline import build_site, render_site
 from rectify_site.render import find_theme
@@ -256,9 +260,47 @@ def test_mutated_content_builds_completely_or_not_at_all(edit: Mutation) -> None
             assert (out / rel_out).read_bytes() == body
 
 
+def _latin1(raw: bytes) -> str:
+    return raw.decode("latin-1")
+
+
 def _build_or_report(content: Path, out: Path) -> Any:
     try:
         return build_site(content, out, templates=TEMPLATES, search=False)
     except SiteError as exc:
         _assert_diagnostics_carry_paths(exc)
         return None
+
+
+# --- prose can never inject markup -------------------------------------------------------
+
+_PROSE_TAGS = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+_PROSE_TAGS |= {t: set() for t in ("em", "strong", "code", "br")}
+
+
+class _Markup(HTMLParser):
+    """Every tag and attribute in rendered prose, to hold them to the few Markdown makes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+
+@settings(PROFILE, max_examples=max(50, PROFILE.max_examples))
+@given(st.one_of(markdownish, st.text(max_size=60), st.binary(max_size=40).map(_latin1)))
+def test_rendered_prose_holds_only_markdown_markup(text: str) -> None:
+    """Whatever an editor types, prose renders to Markdown's own tags with safe links only."""
+    for source in (text, f"[链接]({text})", f"![图]({text})", f"<{text}>"):
+        parser = _Markup()
+        parser.feed(render_inline(source))
+        parser.close()
+        for tag, attrs in parser.found:
+            assert tag in _PROSE_TAGS, (source, tag)
+            for name, value in attrs:
+                assert name in _PROSE_TAGS[tag], (source, tag, name)
+                if name in ("href", "src"):
+                    scheme = urlsplit(html.unescape(value or "").strip()).scheme.lower()
+                    assert scheme in ("", "http", "https", "mailto", "tel"), (source, value)
