@@ -61,7 +61,7 @@ def test_write_failing_midway_leaves_the_last_good_site(
     built: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch, after: int
 ) -> None:
     before = _snapshot(built)
-    monkeypatch.setattr(output.os, "replace", _fail_after(after, OSError(28, "No space left")))
+    monkeypatch.setattr(os, "replace", _fail_after(after, OSError(28, "No space left")))
     with pytest.raises(UsageError) as info:
         build_site(content_copy, built, search=False)
     assert "写入输出失败:[Errno 28] No space left" in info.value.diagnostics[0].format()
@@ -72,7 +72,7 @@ def test_interrupt_midway_leaves_the_last_good_site(
     built: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     before = _snapshot(built)
-    monkeypatch.setattr(output.os, "replace", _fail_after(4, KeyboardInterrupt()))
+    monkeypatch.setattr(os, "replace", _fail_after(4, KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         build_site(content_copy, built, search=False)
     assert _snapshot(built) == before
@@ -97,7 +97,7 @@ def test_sigterm_midway_leaves_the_last_good_site(
         real(src, dst)
 
     previous = signal.getsignal(signal.SIGTERM)
-    monkeypatch.setattr(output.os, "replace", replace)
+    monkeypatch.setattr(os, "replace", replace)
     try:
         code = main(["build", "--content", str(content_copy), "--out", str(built), "--no-search"])
     finally:
@@ -129,7 +129,7 @@ def test_staging_failure_leaves_the_last_good_site(
 def test_failed_first_build_leaves_no_folder(
     content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(output.os, "replace", _fail_after(2, OSError(5, "I/O error")))
+    monkeypatch.setattr(os, "replace", _fail_after(2, OSError(5, "I/O error")))
     with pytest.raises(UsageError):
         build_site(content_copy, tmp_path / "fresh", search=False)
     assert not (tmp_path / "fresh").exists()
@@ -139,7 +139,7 @@ def test_a_good_build_after_a_failed_one_completes(
     built: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with monkeypatch.context() as m:
-        m.setattr(output.os, "replace", _fail_after(3, OSError(28, "No space left")))
+        m.setattr(os, "replace", _fail_after(3, OSError(28, "No space left")))
         with pytest.raises(UsageError):
             build_site(content_copy, built, search=False)
     stats = build_site(content_copy, built, search=False).stats

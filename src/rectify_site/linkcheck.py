@@ -132,17 +132,20 @@ def _check_one(
 ) -> list[Diagnostic]:
     url = url.strip()
     scheme = urlsplit(url).scheme.lower()
-    at = {"line": line, "col": col, "field": attr}
+
+    def found(key: str, anchor: str = "") -> list[Diagnostic]:
+        return [diag(where, key, line=line, col=col, field=attr, url=url, anchor=anchor)]
+
     if scheme in ("javascript", "vbscript"):
-        return [diag(where, "link.unsafe", url=url, **at)]
+        return found("link.unsafe")
     if scheme in ("mailto", "tel", "data") or not url:
         return []
     if scheme or _is_external(url):
-        return [diag(where, "link.external_load", url=url, **at)] if loads else []
+        return found("link.external_load") if loads else []
     target = _resolve(path, url, root_path)
     if target is None or target not in files:
-        return [diag(where, "link.broken", url=url, **at)]
+        return found("link.broken")
     fragment = unquote(urlsplit(url).fragment)
     if fragment and fragment != "top" and target in pages and fragment not in pages[target].ids:
-        return [diag(where, "link.anchor", url=url, anchor=fragment, **at)]
+        return found("link.anchor", anchor=fragment)
     return []

@@ -176,11 +176,17 @@ def _scan(path: Path, text: str) -> None:
         elif isinstance(event, yaml.ScalarEvent):
             nodes += 1
         elif isinstance(event, yaml.AliasEvent):
-            m = event.start_mark
-            raise LoadFailed([diag(path, "yaml.alias", line=m.line + 1, col=m.column + 1)])
+            raise LoadFailed([_event_diag(path, event, "yaml.alias")])
         if depth > MAX_DEPTH or nodes > MAX_NODES:
-            m = event.start_mark
-            raise LoadFailed([diag(path, "yaml.too_deep", line=m.line + 1, col=m.column + 1)])
+            raise LoadFailed([_event_diag(path, event, "yaml.too_deep")])
+
+
+def _event_diag(path: Path, event: yaml.Event, key: str) -> Diagnostic:
+    """A diagnostic at the 1-based line and column where an event starts."""
+    m = event.start_mark
+    if m is None:  # pragma: no cover - libyaml marks every event
+        return diag(path, key)
+    return diag(path, key, line=m.line + 1, col=m.column + 1)
 
 
 _SYNTAX_HINTS: list[tuple[str, tuple[str, str]]] = [

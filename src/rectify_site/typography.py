@@ -50,7 +50,8 @@ _CONTEXT = 6
 def _linter() -> Any:
     import autocorrect_py  # imported here: only ``check`` needs it
 
-    autocorrect_py.load_config(json.dumps(CONFIG))
+    # load_config exists in the extension module; its .pyi stub leaves it out
+    autocorrect_py.load_config(json.dumps(CONFIG))  # type: ignore[attr-defined]
     return autocorrect_py
 
 
