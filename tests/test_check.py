@@ -7,6 +7,7 @@ validity, typography) and writes nothing.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -179,6 +180,25 @@ def test_missing_vnu_is_a_warning_that_strict_fails(
         ["content: warning: 缺少工具 java:apt-get install default-jre-headless"],
     )
     assert _check(capsys, "--strict")[0] == 1
+
+
+def test_a_broken_html_checker_fails_the_check(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """vnu that crashes must not read as "no HTML errors"."""
+    bin_dir = content_copy.parent / "bin"
+    bin_dir.mkdir()
+    java = bin_dir / "java"
+    java.write_text("#!/bin/sh\necho 'Error: Unable to access jarfile' >&2\nexit 1\n", "utf-8")
+    java.chmod(0o755)
+    jar = content_copy.parent / "vnu.jar"
+    jar.write_bytes(b"not a jar")
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("VNU_JAR", str(jar))
+    monkeypatch.chdir(content_copy.parent)
+    code, lines = _check(capsys)
+    assert code == 1
+    assert lines == ["content: error: 工具 vnu 运行失败:Error: Unable to access jarfile"]
 
 
 def test_typography_keeps_official_style() -> None:
