@@ -216,7 +216,9 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
             "series": series,
             "previous": previous,
             "changes": changes(previous, report) if previous else [],
-            "headlines": view.headlines,
+            # only the series' own headlines: the whole dict would make every overview
+            # page's context (and its incremental digest) grow with the collection
+            "headlines": {r.id: view.headlines[r.id] for r in series.reports},
         }
         pages.append(
             Page(
