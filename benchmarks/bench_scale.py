@@ -464,7 +464,7 @@ def tools(
 
 def build_once(tool: str, cmd: list[str], cwd: Path, env: dict[str, str], out: Path) -> Run:
     """A cold build: no output, and no incremental cache (rectify-site keeps it beside)."""
-    for stale in (out, out.parent / ".rectify-cache", cwd / "__pycache__", cwd / ".cache"):
+    for stale in (out, out.parent / ".rectify-cache"):
         if stale.exists():
             shutil.rmtree(stale)
     return timed(cmd, cwd=cwd, env=env)
