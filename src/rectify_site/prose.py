@@ -127,7 +127,7 @@ def _eval(node: nodes.Node, data: dict[str, Any]) -> Any:
     if isinstance(node, nodes.Filter):
         assert node.node is not None
         args = [_eval(a, data) for a in node.args]
-        kwargs = {kw.key: _eval(kw.value, data) for kw in node.kwargs}
+        kwargs: dict[str, Any] = {str(kw.key): _eval(kw.value, data) for kw in node.kwargs}
         return _ENV.filters[node.name](_eval(node.node, data), *args, **kwargs)
     raise SecurityError(type(node).__name__)  # pragma: no cover - _parse refuses these
 

@@ -29,7 +29,7 @@ _IMPLICIT_FIRST = frozenset(_Base.yaml_implicit_resolvers)
 """First characters that may make a plain scalar something other than a string."""
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):  # type: ignore[misc]
     """The safe loader, with a short cut for the commonest scalar: plain Chinese text.
 
     PyYAML asks ``resolve`` for the tag of every scalar and tries regular expressions
