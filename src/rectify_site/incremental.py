@@ -268,6 +268,7 @@ class BuildCache:
         self._manifest: dict[str, str] | None = None
         self._owners: dict[int, str] | None = None
         self._all_reports: list[Report] = []
+        self._by_key: dict[str, dict[str, list[str]]] | None = None
         self.memo: dict[int, tuple[Any, str]] = {}
         """Digests of the containers and dataclasses in page contexts, by identity, for one
         build: the contexts are made before planning and not changed while it runs."""
@@ -431,7 +432,11 @@ class BuildCache:
     ) -> dict[str, bytes]:
         """Derived files (``name``) made by ``produce`` from ``inputs``: reused if unchanged."""
         key = _key(name, self.code, self.options, inputs, self._site_digest())
-        old = {rel: v for rel, v in self.state.outputs.items() if v[0] == key}
+        if self._by_key is None:
+            self._by_key = {}
+            for rel, v in self.state.outputs.items():
+                self._by_key.setdefault(v[0], {})[rel] = v
+        old = self._by_key.get(key, {})
         if old and all(self._valid(rel, v[1]) for rel, v in old.items()):
             for rel, v in old.items():
                 self.kept[rel] = v[1]

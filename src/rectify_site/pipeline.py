@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,14 @@ from .errors import Diagnostic, UsageError, diag
 from .feed import atom_feed
 from .output import WriteStats, check_output_dir, writing
 from .render import find_theme, load_assets, make_env, render_pages
-from .site import data_files, pages_for, robots, sitemap
+from .site import (
+    collection_data_files,
+    data_files,
+    pages_for,
+    report_data_files,
+    robots,
+    sitemap,
+)
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
@@ -77,8 +85,12 @@ def render_site(
         salt = (base_url, include_drafts, serving, assets.names, epoch)
         files = render_pages(env, cache.plan_pages(env, pages, salt, reports))
         cache.record(files)
+        # data_files, made apart: per report, and the few files about the whole collection
         digests = [(r.id, cache.report_digest(r.id)) for r in reports]
-        files.update(cache.stage("data", [salt, digests], lambda: data_files(collection, reports)))
+        files.update(cache.stage("data", [salt, digests], lambda: collection_data_files(reports)))
+        for r in reports:
+            made = partial(report_data_files, r)
+            files.update(cache.stage(f"data:{r.id}", [salt, cache.report_digest(r.id)], made))
     files.update(assets.files)
     files["robots.txt"] = robots(base_url)
     if base_url:

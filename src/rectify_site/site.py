@@ -360,11 +360,23 @@ def report_schema() -> bytes:
 
 def data_files(collection: Collection, reports: list[Report]) -> dict[str, bytes]:
     """Downloads: each report's JSON and CSV, and the schema they follow."""
-    out = {"data/report.schema.json": report_schema(), "data/reports.json": data_index(reports)}
+    out = collection_data_files(reports)
     for report in reports:
-        out[f"{report.id}/data/report.json"] = report_json(report)
-        out[f"{report.id}/data/figures.csv"] = figures_csv(report)
+        out.update(report_data_files(report))
     return out
+
+
+def collection_data_files(reports: list[Report]) -> dict[str, bytes]:
+    """The data files about the whole collection (an incremental build makes them apart)."""
+    return {"data/report.schema.json": report_schema(), "data/reports.json": data_index(reports)}
+
+
+def report_data_files(report: Report) -> dict[str, bytes]:
+    """One report's data files: they depend on that report alone."""
+    return {
+        f"{report.id}/data/report.json": report_json(report),
+        f"{report.id}/data/figures.csv": figures_csv(report),
+    }
 
 
 def data_index(reports: list[Report]) -> bytes:
