@@ -14,7 +14,7 @@ from rectify_site.incremental import CACHE_DIRNAME, BuildCache, cache_dir_for
 from rectify_site.pipeline import BuildResult, build_site
 from rectify_site.search import available
 
-from conftest import REPORT_ID, Run, edit, need
+from conftest import REPORT_ID, TEMPLATES, Run, edit, need
 
 OTHER = "other-report"
 
@@ -229,3 +229,37 @@ def test_search_index_is_made_again_only_when_a_page_changed(
     build(content_copy, out, search=False)
     build(content_copy, out, search=True)  # ...so the next build with search makes it again
     assert stamps(out / BUNDLE) != before
+
+
+def test_edits_on_a_collection_give_a_cold_build(tmp_path: Path) -> None:
+    """Many reports, several per issuer: listings, series and indexes follow every edit."""
+    from synthetic import generate
+
+    content = tmp_path / "content"
+    generate.generate(8, content, seed=5)
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    out, cold = tmp_path / "out", tmp_path / "cold"
+    folders = sorted(p for p in content.iterdir() if (p / "report.yaml").is_file())
+
+    def check() -> None:
+        shutil.rmtree(cold, ignore_errors=True)
+        build(content, out, base_url="https://example.org/")
+        build_site(
+            content,
+            cold,
+            templates=tmp_path / "templates",
+            base_url="https://example.org/",
+            search=False,
+            incremental=False,
+        )
+        assert tree(out) == tree(cold)
+
+    check()
+    for folder in folders[:3]:  # a sentence, then a figure that moves headlines and changes
+        category = sorted((folder / "categories").glob("*.yaml"))[0]
+        edit(category, "。", "，切实巩固整改成效。")
+        check()
+        edit(folder / "figures.yaml", "measures:\n  total: ", "measures:\n  total: 1")
+        check()
+    shutil.rmtree(folders[-1])  # a report leaves its series
+    check()
