@@ -27,14 +27,17 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
 import pickle
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +48,7 @@ from .output import MANIFEST, WriteStats, read_manifest
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from .collection import Collection
     from .models import Report
     from .site import Page
 
@@ -255,6 +259,10 @@ class BuildCache:
         self._lock: int | None = None
         self._reports: dict[str, tuple[str, Report, list[Diagnostic], list[Path]]] = {}
         self._dirty_reports: set[str] = set()
+        self.last_collection: Collection | None = None
+        self._held: dict[str, tuple[Report, dict[int, str]]] = {}
+        self._env: tuple[str, Environment] | None = None
+        """The collection of the last build through this instance (serve keeps one)."""
         self._reset()
 
     def _reset(self) -> None:
@@ -461,9 +469,46 @@ class BuildCache:
         """The id of the report that holds model ``obj``, by identity (None if none)."""
         if self._owners is None:
             self._owners = {}
+            known, self._held = self._held, {}
             for report in self._all_reports:
-                _own(report, report.id, self._owners)
+                held = known.get(report.id)
+                if held is None or held[0] is not report:  # a report loaded afresh
+                    ids: dict[int, str] = {}
+                    _own(report, report.id, ids)
+                    held = (report, ids)
+                self._held[report.id] = held  # holds the report, so its ids stay its own
+                self._owners.update(held[1])
         return self._owners.get(id(obj))
+
+    def bytecode_cache(self) -> Any:
+        """Compiled templates on disk, so that ``build`` in a new process skips compiling.
+
+        Jinja keys them by template name and source checksum and checks the Python
+        version; the folder is per code version, since our Environment's options matter.
+        """
+        from jinja2 import FileSystemBytecodeCache
+
+        self._ensure_dir()
+        folder = self.dir / "jinja" / self.code[:16]
+        if not folder.is_dir():
+            for old in folder.parent.glob("*"):  # compiled by another version of the code
+                shutil.rmtree(old, ignore_errors=True)
+            folder.mkdir(parents=True, exist_ok=True)
+        return FileSystemBytecodeCache(str(folder))
+
+    def environment(self, key: Any, make: Callable[[], Environment]) -> Environment:
+        """The Jinja environment of the last build if theme, site and options are the same.
+
+        Its compiled templates are then reused: ``serve`` does not compile them again on
+        every save. A fresh process (``build``) always makes a new one.
+        """
+        theme = sorted((k, v[2]) for k, v in self.inputs.items() if k.startswith("t:"))
+        full = _key(self.code, theme, self._site_digest(), key)
+        if self._env is None or self._env[0] != full:
+            env = make()
+            env.bytecode_cache = self.bytecode_cache()
+            self._env = (full, env)
+        return self._env[1]
 
     def _site_digest(self) -> str:
         stamp = self.inputs.get("c:site.yaml")
@@ -596,6 +641,12 @@ def page_digest(page: Page, cache: BuildCache) -> str:
             hit = memo[id(v)] = (v, make())
         return hit[1]
 
+    def encode_fields(v: Any) -> str:
+        values = [getattr(v, name) for name in _field_names(type(v))]
+        if all(type(x) in _PLAIN for x in values):  # the common case: a row of figures
+            return repr(values)
+        return "(" + ",".join(enc(x) for x in values) + ")"
+
     def enc(v: Any) -> str:
         kind = _KINDS.get(type(v)) or _kind(type(v))
         if kind == "plain":
@@ -614,13 +665,7 @@ def page_digest(page: Page, cache: BuildCache) -> str:
         if kind == "seq":
             return remembered(v, lambda: _short("[" + ",".join(enc(x) for x in v)))
         if kind == "dataclass":
-            return remembered(
-                v,
-                lambda: _short(
-                    f"D:{type(v).__name__}("
-                    + ",".join(f"{f.name}={enc(getattr(v, f.name))}" for f in dataclasses.fields(v))
-                ),
-            )
+            return remembered(v, lambda: _short(f"D:{type(v).__name__}{encode_fields(v)}"))
         return f"{type(v).__name__}:{v!r}"  # dates, decimals, paths and the like
 
     return _sha(
@@ -656,6 +701,19 @@ def _kind(t: type) -> str:
         kind = "other"
     _KINDS[t] = kind
     return kind
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime})
+"""Types whose repr is their value: a dataclass of these is hashed by its repr alone."""
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(t: type) -> tuple[str, ...]:
+    names = _FIELDS.get(t)
+    if names is None:
+        names = _FIELDS[t] = tuple(f.name for f in dataclasses.fields(t))
+    return names
 
 
 def _short(text: str) -> str:

@@ -74,7 +74,11 @@ def render_site(
                 )
             )
     assets = load_assets(theme)
-    env = make_env(theme, site=collection.site, assets=assets, base_url=base_url, serving=serving)
+    new_env = partial(
+        make_env, theme, site=collection.site, assets=assets, base_url=base_url, serving=serving
+    )
+    # serve reuses the last build's environment, and its compiled templates, if it can
+    env = cache.environment((base_url, serving, assets.names), new_env) if cache else new_env()
     pages = pages_for(collection, include_drafts=include_drafts)
     reports = collection.reports + (collection.drafts if include_drafts else [])
     if cache is None:
@@ -138,6 +142,11 @@ def build_site(
         if cache:
             options = {"base_url": base_url, "include_drafts": include_drafts, "serving": serving}
             cache.begin(content, theme, **options)
+            last = cache.last_collection  # serve's long-lived cache remembers its last build
+            if last is not None and cache.unchanged() and (not search or cache.state.indexed):
+                stats = WriteStats(unchanged=sorted(cache.state.files))
+                kept = {rel: v[0] for rel, v in cache.state.files.items()}
+                return BuildResult(last, {}, stats, cache.saved_warnings(), kept)
         collection = load_collection(content, cache)
         files, warnings = render_site(
             collection,
@@ -158,6 +167,7 @@ def build_site(
         if cache:
             shown = collection.reports + (collection.drafts if include_drafts else [])
             cache.commit(stats, warnings, len(shown), indexed=search or not stale)
+            cache.last_collection = collection
     return BuildResult(collection, files, stats, warnings, kept)
 
 

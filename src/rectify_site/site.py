@@ -204,7 +204,13 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
                     listing.url,
                     "listing.html",
                     listing.name,
-                    {"view": view, "listings": [listing], "kind": kind, "single": True},
+                    # its own reports' headlines only: a page's context is what it depends on
+                    {
+                        "headlines": {r.id: view.headlines[r.id] for r in listing.reports},
+                        "listings": [listing],
+                        "kind": kind,
+                        "single": True,
+                    },
                 )
             )
     for report in reports:
