@@ -149,6 +149,19 @@ def test_broken_content_shows_the_errors_then_the_page_returns(
     )
 
 
+def test_content_broken_from_the_start_shows_the_errors(content_copy: Path) -> None:
+    figures = content_copy / REPORT_ID / "figures.yaml"
+    edit(figures, "total: 134", "total: lots")
+    s = Served(content_copy)
+    try:
+        status, body = s.get("index.html")
+        assert status == 500 and "measures.total" in body and "应为整数" in body
+        edit(figures, "total: lots", "total: 134")
+        s.until("index.html", lambda st, b: st == 200)
+    finally:
+        assert s.stop() == 0
+
+
 def test_a_template_error_names_the_template(served: Served, content_copy: Path) -> None:
     template = content_copy.parent / "templates" / "category.html"
     good = template.read_text("utf-8")

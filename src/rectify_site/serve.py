@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import errno
 import html
+import importlib.util
 import ipaddress
 import mimetypes
 import posixpath
@@ -451,6 +452,12 @@ def serve(
     """Run the preview until Ctrl-C; returns the exit status."""
     from .output import check_output_dir
 
+    if importlib.util.find_spec("watchfiles") is None:
+        hint = (
+            "请安装 pip install 'rectify-site[serve]'",
+            "install pip install 'rectify-site[serve]'",
+        )
+        raise UsageError([diag("serve", "tool.missing", tool="watchfiles", hint=hint)])
     out = content.resolve().parent / "_serve"
     sources = [content] + ([templates] if templates else [])
     if not content.is_dir():
