@@ -262,6 +262,7 @@ class BuildCache:
         self.last_collection: Collection | None = None
         self._held: dict[str, tuple[Report, dict[int, str]]] = {}
         self._env: tuple[str, Environment] | None = None
+        self._bytecode: Any = None
         """The collection of the last build through this instance (serve keeps one)."""
         self._reset()
 
@@ -485,16 +486,16 @@ class BuildCache:
 
         Jinja keys them by template name and source checksum and checks the Python
         version; the folder is per code version, since our Environment's options matter.
+        New ones are saved by ``commit``, once the site is written, never before.
         """
-        from jinja2 import FileSystemBytecodeCache
-
         self._ensure_dir()
         folder = self.dir / "jinja" / self.code[:16]
         if not folder.is_dir():
             for old in folder.parent.glob("*"):  # compiled by another version of the code
                 shutil.rmtree(old, ignore_errors=True)
             folder.mkdir(parents=True, exist_ok=True)
-        return FileSystemBytecodeCache(str(folder))
+        self._bytecode = _deferred_bytecode_cache(folder)
+        return self._bytecode
 
     def environment(self, key: Any, make: Callable[[], Environment]) -> Environment:
         """The Jinja environment of the last build if theme, site and options are the same.
@@ -582,6 +583,8 @@ class BuildCache:
                 (self.dir / "reports" / f"{name}.pickle").unlink(missing_ok=True)
                 self._reports.pop(name, None)
         self._dirty_reports.clear()
+        if self._bytecode is not None:
+            self._bytecode.flush()
         shas = {v[2] for k, v in self.inputs.items() if k.startswith("t:")}
         templates = {k: v for k, v in self.state.templates.items() if k in shas}
         new = State(
@@ -604,6 +607,37 @@ class BuildCache:
 
     def saved_warnings(self) -> list[Diagnostic]:
         return [_warning_from(r) for r in self.state.warnings]
+
+
+def _deferred_bytecode_cache(folder: Path) -> Any:
+    """A Jinja bytecode cache that reads from ``folder`` and writes there on ``flush``."""
+    import io
+
+    from jinja2.bccache import Bucket, BytecodeCache
+
+    class Deferred(BytecodeCache):
+        def __init__(self) -> None:
+            self.pending: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: Bucket) -> None:
+            try:
+                with open(folder / f"{bucket.key}.cache", "rb") as fh:
+                    bucket.load_bytecode(fh)
+            except OSError:
+                pass
+
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            buf = io.BytesIO()
+            bucket.write_bytecode(buf)
+            self.pending[bucket.key] = buf.getvalue()
+
+        def flush(self) -> None:
+            for key, data in sorted(self.pending.items()):
+                with contextlib.suppress(OSError):  # a cache: losing it only costs time
+                    _atomic_write(folder / f"{key}.cache", data)
+            self.pending.clear()
+
+    return Deferred()
 
 
 def _own(obj: Any, owner: str, into: dict[int, str]) -> None:
