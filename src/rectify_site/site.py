@@ -31,8 +31,6 @@ class Page:
     report_id: str | None = None
     """The report this page shows; its inputs are that report's files."""
     in_sitemap: bool = True
-    also_reads: tuple[str, ...] = ()
-    """Other reports this page shows (an overview lists its issuer's series)."""
 
 
 def report_url(report: Report, page: str = "index.html") -> str:
@@ -226,16 +224,7 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
             # page's context (and its incremental digest) grow with the collection
             "headlines": {r.id: view.headlines[r.id] for r in series.reports},
         }
-        pages.append(
-            Page(
-                report_url(report),
-                "report.html",
-                report.title,
-                overview,
-                report.id,
-                also_reads=tuple(r.id for r in series.reports if r.id != report.id),
-            )
-        )
+        pages.append(Page(report_url(report), "report.html", report.title, overview, report.id))
         pages.append(
             Page(
                 report_url(report, "full.html"),
