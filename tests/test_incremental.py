@@ -263,3 +263,37 @@ def test_edits_on_a_collection_give_a_cold_build(tmp_path: Path) -> None:
         check()
     shutil.rmtree(folders[-1])  # a report leaves its series
     check()
+
+
+def test_edits_in_a_long_lived_preview_give_a_cold_build(tmp_path: Path) -> None:
+    """serve keeps reports, digests and templates in memory between builds: still exact."""
+    from rectify_site.serve import Preview
+
+    from synthetic import generate
+
+    content = tmp_path / "content"
+    generate.generate(6, content, seed=11)
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    preview = Preview(content, tmp_path / "_serve", search=False, log=lambda s: None)
+    folders = sorted(p for p in content.iterdir() if (p / "report.yaml").is_file())
+    cold = tmp_path / "cold"
+
+    def check() -> None:
+        preview.build()
+        assert not preview.snapshot.errors, preview.snapshot.errors
+        shutil.rmtree(cold, ignore_errors=True)
+        options = {"include_drafts": True, "serving": True, "search": False}
+        build_site(content, cold, templates=tmp_path / "templates", incremental=False, **options)
+        assert tree(tmp_path / "_serve") == tree(cold)
+        assert {k: v for k, v in preview.snapshot.files.items()} == {
+            k: v for k, v in tree(cold).items() if not k.startswith(".rectify")
+        }
+
+    check()
+    for folder in folders[:2]:
+        edit(sorted((folder / "categories").glob("*.yaml"))[0], "。", "，切实巩固整改成效。")
+        check()
+        edit(folder / "figures.yaml", "measures:\n  total: ", "measures:\n  total: 1")
+        check()
+    edit(tmp_path / "templates" / "listing.html", "</h1>", "</h1>\n<!-- edited -->")
+    check()

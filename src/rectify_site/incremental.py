@@ -263,6 +263,8 @@ class BuildCache:
         self._held: dict[str, tuple[Report, dict[int, str]]] = {}
         self._env: tuple[str, Environment] | None = None
         self._bytecode: Any = None
+        self._pages: dict[str, tuple[list[Any], str]] = {}
+        """Per page: what its digest was made from, and the digest (see _page_digest)."""
         """The collection of the last build through this instance (serve keeps one)."""
         self._reset()
 
@@ -426,7 +428,7 @@ class BuildCache:
         base = _key(self.code, self.options, salt, self._site_digest())
         todo: list[Page] = []
         for page in pages:
-            key = _key(base, closures[page.template], page_digest(page, self))
+            key = _key(base, closures[page.template], self._page_digest(page))
             old = self.state.outputs.get(page.url)
             self.outputs[page.url] = [key, ""]
             if old is not None and old[0] == key and self._valid(page.url, old[1]):
@@ -435,6 +437,30 @@ class BuildCache:
             else:
                 todo.append(page)
         return todo
+
+    def _page_digest(self, page: Page) -> str:
+        """page_digest, or the last build's when the page is made of the very same objects.
+
+        Loaded reports and their models are never changed after loading, and ``serve``
+        keeps those of unchanged reports from one build to the next: a page whose fields
+        and context values are the same objects (or equal plain values) as last time has
+        the same digest. The memo holds those objects, so their ids cannot be reused.
+        """
+        values = [getattr(page, f) for f in _field_names(type(page)) if f != "context"]
+        values += [x for kv in page.context.items() for x in kv]
+        old = self._pages.get(page.url)
+        if (
+            old is not None
+            and len(old[0]) == len(values)
+            and all(
+                a is b or (type(a) in _PLAIN and type(a) is type(b) and a == b)
+                for a, b in zip(old[0], values, strict=True)
+            )
+        ):
+            return old[1]
+        digest = page_digest(page, self)
+        self._pages[page.url] = (values, digest)
+        return digest
 
     def stage(
         self, name: str, inputs: Any, produce: Callable[[], dict[str, bytes]]
