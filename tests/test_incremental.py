@@ -297,3 +297,17 @@ def test_edits_in_a_long_lived_preview_give_a_cold_build(tmp_path: Path) -> None
         check()
     edit(tmp_path / "templates" / "listing.html", "</h1>", "</h1>\n<!-- edited -->")
     check()
+
+
+def test_a_new_source_date_epoch_is_not_a_no_op(
+    cli: Callable[..., Run], content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feed dates an undated report by SOURCE_DATE_EPOCH: the quick path must see it."""
+    out = tmp_path / "out"
+    args = ("build", "--content", content_copy, "--out", out, "--no-search")
+    assert cli(*args, "--base-url", "https://example.org/").code == 0
+    before = (out / "atom.xml").read_bytes()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    run = cli(*args, "--base-url", "https://example.org/")
+    assert run.code == 0, run.err
+    assert (out / "atom.xml").read_bytes() != before

@@ -343,6 +343,8 @@ class BuildCache:
         self.options = {
             "content": str(content.resolve()),
             "theme": str(theme.resolve()),
+            # dates in the feed and the files' times follow it
+            "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
             **options,
         }
         same = self.state.code == self.code
