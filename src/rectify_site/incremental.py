@@ -2,22 +2,28 @@
 
 The dependency graph is derived afresh on every build, from hashes alone::
 
-    content/<report>/**   -> report digest --+
-    templates + includes  -> template digest +-> page key  -> render the page again?
-    site.yaml, package code and version,     |
-    base_url, drafts, serving, asset names --+-> global key (every page, the data files)
+    content/<report>/**     -> report digest ----+
+    a template + the ones it extends, includes,  +-> page key -> render the page again?
+      imports               -> template digest --+
+    site.yaml, package code and version, base_url, drafts, serving, SOURCE_DATE_EPOCH,
+      asset names           -> global key: part of every page's and data file's key
+    one report's digest     -> its report.json and figures.csv
+    every report's digest   -> data/reports.json and the schema
+    an HTML page written or removed -> the search index (Pagefind) is made again
 
 A page depends on the reports its context holds (the index holds all of them, a
-category page its own report) and on the closure of its template through
-extends/include/import. A model in a context that belongs to a report stands for that
-report's digest; anything else in a context is hashed by value. A page is rendered again
-only when its key changed; otherwise its bytes stay where the last build wrote them.
+category page its own report) and on its template's closure. A model in a context that
+belongs to a report stands for that report's digest; anything else in a context is
+hashed by value. A page is rendered again only when its key changed; otherwise its bytes
+stay where the last build wrote them (the manifest and the file's size vouch for them).
 
 Where the cache lives: beside the output folder, never inside it, so it is never
-published: ``<parent>/.rectify-cache/<output name>/`` holds ``CACHEDIR.TAG`` (marks the
-folder as ours; backup tools skip it), ``state.json`` (input hashes, page keys, the
-output manifest), ``reports/<id>.pickle`` (loaded reports) and ``lock``. Deleting it
-makes the next build a cold one. A ``.rectify-cache`` folder without our tag is refused.
+published: ``<parent>/.rectify-cache/`` holds ``CACHEDIR.TAG`` (marks the folder as ours;
+backup tools skip it) and, per output folder, ``<output name>/`` with ``state.json``
+(input hashes, page keys, the output manifest), ``reports/<id>.pickle`` (loaded
+reports), ``jinja/`` (compiled templates) and ``lock``. Deleting it makes the next build
+a cold one. A ``.rectify-cache`` folder without our tag is refused. Pickles and compiled
+templates are only ever read back by the same code version that wrote them.
 
 This module imports only the standard library at the top, so that ``build`` can find
 out that nothing changed without importing pydantic or Jinja.
