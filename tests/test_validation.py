@@ -167,3 +167,15 @@ def test_draft_is_left_out_of_build(
     assert not (out / REPORT_ID).exists()
     assert (out / "second" / "full.html").exists()
     assert "草稿" in run.err and f"{REPORT_ID}/report.yaml" in run.err
+
+
+def test_unlisted_file_is_a_warning_and_the_report_still_builds(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    stray = content_copy / REPORT_ID / "categories" / "stray.yaml"
+    stray.write_text("title: 草稿\naspects: []\n", "utf-8")
+    out = tmp_path / "out"
+    run = cli("build", "--content", content_copy, "--out", out, "--no-search")
+    assert run.code == 0, run.err
+    assert "categories/stray.yaml: warning:" in run.err and "不会发布" in run.err
+    assert (out / REPORT_ID / "full.html").is_file()

@@ -185,8 +185,9 @@ class _ReportLoader:
                 self.model(f"parts/{path.name}", PartFile)
             for path in sorted((self.folder / "categories").glob("*.yaml")):
                 self.model(f"categories/{path.name}", CategoryFile)
-        if len(self.problems) > before or report is None or figures is None:
-            return None
+        new_errors = any(p.severity == "error" for p in self.problems[before:])
+        if new_errors or report is None or figures is None:
+            return None  # warnings (an unlisted file) do not keep a report out
         assembled = assemble(self.folder.name, report, parts, categories, figures)
         findings = cross_check(assembled)
         expanded, prose_findings = expand_report(assembled)
