@@ -2,9 +2,10 @@
 
 Prose can only read data. A reference is parsed by Jinja, then checked against a short
 list of allowed syntax (names, attribute and item lookups, constants and the ``zh`` and
-``date`` filters); no loops, calls or arithmetic. What remains is interpreted on plain
-data (dict keys only, never attributes or methods), so a missing name is an error, not
-a blank; each distinct string is parsed once.
+``date`` filters); no loops, calls or arithmetic. What remains is rendered in Jinja's
+immutable sandbox with StrictUndefined, on plain data (never the models and their
+methods), so a missing name is an error, not a blank. Each distinct string is compiled
+once.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
@@ -78,16 +79,13 @@ def data_for(report: Report) -> dict[str, Any]:
     }
 
 
-class _Missing(Exception):
-    """A name or key that the data does not have (reported as prose.undefined)."""
-
-
 @lru_cache(maxsize=8192)
-def _parse(source: str) -> nodes.Template | tuple[str, dict[str, Any]]:
-    """The checked syntax tree of one prose string, or the problem with it.
+def _compile(source: str) -> Template | tuple[str, dict[str, Any]]:
+    """The sandboxed template of one prose string, or the problem with it.
 
-    Cached: reports of one issuer repeat their boilerplate (intro, closing figures), and
-    parsing is most of what expanding costs.
+    The string is parsed, checked against the allowed syntax, then compiled by the
+    immutable sandbox. Cached: reports repeat their boilerplate (the intro, the closing
+    figures), so each distinct string is compiled once however many reports use it.
     """
     try:
         ast = _ENV.parse(source)
@@ -101,60 +99,27 @@ def _parse(source: str) -> nodes.Template | tuple[str, dict[str, Any]]:
         ):
             problem = (f"过滤器 {node.name}", f"the filter {node.name}")
             return ("prose.unsafe", {"problem": problem})
-    return ast
-
-
-def _eval(node: nodes.Node, data: dict[str, Any]) -> Any:
-    """Evaluate the few expressions prose allows, on plain data (dict keys only).
-
-    Interpreting the checked tree directly is what Jinja's sandbox would do, minus
-    compiling every string to Python (most of the cost of loading a large collection).
-    """
-    if isinstance(node, nodes.Const):
-        return node.value
-    if isinstance(node, nodes.Name):
-        if node.name not in data:
-            raise _Missing
-        return data[node.name]
-    if isinstance(node, nodes.Getattr | nodes.Getitem):
-        parent = _eval(node.node, data)
-        key = node.attr if isinstance(node, nodes.Getattr) else _eval(node.arg, data)
-        if isinstance(key, str) and key.startswith("_"):
-            raise SecurityError(key)  # __class__ and friends: say so, not "missing"
-        if isinstance(parent, dict) and key in parent:
-            return parent[key]
-        raise _Missing
-    if isinstance(node, nodes.Filter):
-        assert node.node is not None
-        args = [_eval(a, data) for a in node.args]
-        kwargs: dict[str, Any] = {str(kw.key): _eval(kw.value, data) for kw in node.kwargs}
-        return _ENV.filters[node.name](_eval(node.node, data), *args, **kwargs)
-    raise SecurityError(type(node).__name__)  # pragma: no cover - _parse refuses these
+        if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            return ("prose.unsafe", {"problem": ("内部属性", "internal attributes")})
+    return _ENV.from_string(ast)
 
 
 def expand(source: str, data: dict[str, Any]) -> tuple[str, tuple[str, dict[str, Any]] | None]:
     """Render the references in one prose string: (text, None) or (source, (key, params))."""
     if "{" not in source:
         return source, None
-    ast = _parse(source)
-    if isinstance(ast, tuple):
-        return source, ast
-    out: list[str] = []
+    template = _compile(source)
+    if isinstance(template, tuple):
+        return source, template
     try:
-        for output in ast.body:
-            assert isinstance(output, nodes.Output)
-            for child in output.nodes:
-                if isinstance(child, nodes.TemplateData):
-                    out.append(child.data)
-                else:
-                    out.append(str(_finalize(_eval(child, data))))
-    except _Missing:
-        return source, ("prose.undefined", {"name": _first_missing(ast, data)})
-    except SecurityError:  # internals such as __class__
+        return template.render(data), None
+    except SecurityError:  # internals such as __class__, refused by the sandbox
         return source, ("prose.unsafe", {"problem": ("内部属性", "internal attributes")})
+    except UndefinedError:
+        ast = _ENV.parse(source)
+        return source, ("prose.undefined", {"name": _first_missing(ast, data)})
     except (TypeError, ValueError, AttributeError) as exc:
         return source, ("prose.syntax", {"problem": str(exc)})
-    return "".join(out), None
 
 
 def _construct(node: nodes.Node) -> tuple[str, str]:
