@@ -19,7 +19,8 @@ def test_version(cli: Callable[..., Run]) -> None:
 def test_check_real_content(cli: Callable[..., Run]) -> None:
     run = cli("check")
     assert run.code == 0, run.err
-    assert "没有错误" in run.out
+    assert "0 个错误" in run.out
+    assert ": error:" not in run.err
 
 
 def test_build_writes_site(cli: Callable[..., Run], tmp_path: Path) -> None:
