@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 
 JOBS_ENV = "RECTIFY_SITE_JOBS"
@@ -33,6 +34,17 @@ def jobs_for(items: int, minimum: int) -> int:
     return max(1, min(jobs, items)) if can_fork() else 1
 
 
+def _default_signals() -> None:
+    """Workers take SIGTERM's default action again.
+
+    ``build`` turns SIGTERM into KeyboardInterrupt so that it can roll its writes back;
+    a forked worker inherits that handler. Pool.terminate (run by every ``with pool``)
+    stops workers with SIGTERM, and a worker that raised instead of dying could hold the
+    task queue's lock as it unwound and leave its sibling, and the build, waiting forever.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def pool(jobs: int) -> multiprocessing.pool.Pool:
     """A pool of forked workers (callers check ``can_fork`` first)."""
-    return multiprocessing.get_context("fork").Pool(jobs)
+    return multiprocessing.get_context("fork").Pool(jobs, initializer=_default_signals)
