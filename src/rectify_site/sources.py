@@ -242,6 +242,8 @@ def _syntax_diagnostic(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diag
         mark = exc.context_mark  # where the unclosed quote opened, not the end of the file
     line = mark.line + 1 if mark else None
     col = mark.column + 1 if mark else None
+    if "nesting depth" in (exc.problem or ""):  # libyaml's own bound (PyYAML >= 6.0.4)
+        return diag(path, "yaml.too_deep", line=line, col=col)
     if line is not None:
         lines = text.split("\n")
         source_line = lines[line - 1] if line - 1 < len(lines) else ""
