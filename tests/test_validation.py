@@ -179,3 +179,14 @@ def test_unlisted_file_is_a_warning_and_the_report_still_builds(
     assert run.code == 0, run.err
     assert "categories/stray.yaml: warning:" in run.err and "不会发布" in run.err
     assert (out / REPORT_ID / "full.html").is_file()
+
+
+def test_a_broken_report_yaml_still_lets_other_files_be_checked(content_copy: Path) -> None:
+    """One bad date must not hide a missing file or figures that do not add up."""
+    edit(content_copy / REPORT_ID / "report.yaml", "feedback: 2023-08-30", "feedback: soon")
+    edit(content_copy / REPORT_ID / "figures.yaml", "rectified: 48", "rectified: 58")
+    (content_copy / REPORT_ID / "categories" / "integrity.yaml").unlink()
+    errors = "\n".join(_errors(content_copy))
+    assert "report.yaml:" in errors and "inspection.feedback: 应为日期" in errors
+    assert "figures.yaml:" in errors and "已整改数(58)大于具体问题总数(57)" in errors
+    assert "parts/progress.yaml:" in errors and "categories[4]: 缺少文件" in errors

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import ContentError, Diagnostic, UsageError, diag
 from .messages import MESSAGES
 from .models import (
+    SLUG_RE,
     CategoryFile,
     FiguresFile,
     Finding,
@@ -32,6 +33,7 @@ from .models import (
     SiteFile,
     _check_slug,
     assemble,
+    check_figures,
     cross_check,
 )
 from .prose import expand_report
@@ -96,6 +98,14 @@ def pydantic_diagnostics(exc: ValidationError, source: Source) -> list[Diagnosti
     return out
 
 
+def _raw_ids(source: Source | None, key: str) -> list[str] | None:
+    """``key``'s list of ids as written, if it is one (for a file that failed validation)."""
+    value = source.data.get(key) if source is not None and isinstance(source.data, dict) else None
+    if isinstance(value, list) and all(isinstance(v, str) and SLUG_RE.match(v) for v in value):
+        return value
+    return None
+
+
 class _ReportLoader:
     """Loads one report folder, collecting diagnostics instead of stopping at the first."""
 
@@ -147,9 +157,12 @@ class _ReportLoader:
         figures = self.model("figures.yaml", FiguresFile)
         parts: dict[str, PartFile] = {}
         categories: dict[str, CategoryFile] = {}
-        if report is not None:
-            src = self.sources["report.yaml"]
-            for i, pid in enumerate(report.parts):
+        src = self.sources.get("report.yaml")
+        # The listing to follow: the validated one, else the raw one of a report.yaml that
+        # is valid YAML but fails elsewhere, so that missing files are still reported.
+        part_ids = report.parts if report is not None else _raw_ids(src, "parts")
+        if src is not None and part_ids is not None:
+            for i, pid in enumerate(part_ids):
                 if pid in parts:
                     line, col = src.where(("parts", i))
                     self.problems.append(
@@ -177,7 +190,7 @@ class _ReportLoader:
                     )
                     if cat is not None:
                         categories[cid] = cat
-            self._unlisted("parts", set(report.parts), "report.yaml")
+            self._unlisted("parts", set(part_ids), "report.yaml")
             listed = {c for p in parts.values() for c in p.categories}
             self._unlisted("categories", listed, "parts/*.yaml")
         else:  # no listing to follow: still check every file, to report all errors at once
@@ -187,6 +200,8 @@ class _ReportLoader:
                 self.model(f"categories/{path.name}", CategoryFile)
         new_errors = any(p.severity == "error" for p in self.problems[before:])
         if new_errors or report is None or figures is None:
+            if figures is not None:  # the figures' own checks need nothing else
+                self.problems.extend(self.finding(f) for f in check_figures(figures))
             return None  # warnings (an unlisted file) do not keep a report out
         assembled = assemble(self.folder.name, report, parts, categories, figures)
         findings = cross_check(assembled)
