@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
+from .formats import FORMATS
 
 if TYPE_CHECKING:
     from .output import WriteStats
@@ -61,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     common(c)
     c.add_argument(
         "--format",
-        choices=["text", "json", "github"],
+        choices=FORMATS,
         default="text",
         help="text (path:line:col: …), json, or github (workflow annotations)",
     )

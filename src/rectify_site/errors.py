@@ -11,7 +11,7 @@ fixes a whole batch per build.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -114,32 +114,6 @@ class UsageError(SiteError):
     """Bad flags, a refused output folder or a missing tool."""
 
     exit_code = 2
-
-
-@dataclass
-class DiagnosticList:
-    """Collects findings across a whole run, so that all are reported together."""
-
-    items: list[Diagnostic] = field(default_factory=list)
-
-    def add(self, d: Diagnostic) -> None:
-        self.items.append(d)
-
-    def extend(self, ds: list[Diagnostic]) -> None:
-        self.items.extend(ds)
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity == "warning"]
-
-    def raise_if_errors(self) -> None:
-        """Stop the pipeline here when anything is wrong, carrying every finding."""
-        if self.errors:
-            raise ContentError(self.items)
 
 
 def _sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

@@ -192,12 +192,6 @@ class Item(Strict):
             raise PydanticCustomError("item_body", "item needs text or actions", {})
         return self
 
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def action_count(self) -> int:
-        """Number of actions in this item."""
-        return len(self.actions)
-
 
 class Aspect(Item):
     """方面: one problem area of a category, with its own stable id and anchor."""

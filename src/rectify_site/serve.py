@@ -110,7 +110,6 @@ class Preview:
         self._build_lock = threading.Lock()
         self._search = search and _search_available()
         self._index_wanted = threading.Event()
-        self._index_thread: threading.Thread | None = None
 
     # -- building --
 
