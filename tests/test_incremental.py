@@ -311,3 +311,16 @@ def test_a_new_source_date_epoch_is_not_a_no_op(
     run = cli(*args, "--base-url", "https://example.org/")
     assert run.code == 0, run.err
     assert (out / "atom.xml").read_bytes() != before
+
+
+def test_the_lock_is_cross_platform_and_refuses_a_second_holder(tmp_path: Path) -> None:
+    """filelock (flock here, msvcrt on Windows): a second holder fails at once, exit 2."""
+    out = tmp_path / "out"
+    first, second = BuildCache(out), BuildCache(out)
+    with first.locked():
+        with pytest.raises(UsageError) as refused:
+            second.lock()
+        assert refused.value.exit_code == 2
+        assert "另一个构建正在写入该目录" in refused.value.diagnostics[0].format("zh")
+    with second.locked():  # released: the next build takes it
+        pass

@@ -52,6 +52,7 @@ from .errors import Diagnostic, UsageError, diag
 from .output import MANIFEST, WriteStats, read_manifest
 
 if TYPE_CHECKING:
+    from filelock import BaseFileLock
     from jinja2 import Environment
 
     from .collection import Collection
@@ -70,12 +71,6 @@ TAG = (
 RACY_NS = 2_000_000_000
 """A file changed this close before the state was saved is hashed again, whatever its stamp
 says (git's "racily clean" rule: a same-size edit within the clock's granularity)."""
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not on Windows
-    fcntl = None  # type: ignore[assignment]
-
 
 def cache_dir_for(out: Path) -> Path:
     """``<parent>/.rectify-cache/<name>/``: beside the output, so it is never published."""
@@ -262,7 +257,7 @@ class BuildCache:
         self.out = out
         self.dir = cache_dir_for(out)
         self.state = State.read(self.dir / "state.json") if self.dir.is_dir() else State()
-        self._lock: int | None = None
+        self._lock: BaseFileLock | None = None
         self._reports: dict[str, tuple[str, Report, list[Diagnostic], list[Path]]] = {}
         self._dirty_reports: set[str] = set()
         self.last_collection: Collection | None = None
@@ -318,18 +313,19 @@ class BuildCache:
             return
         self._ensure_dir()
         path = self.dir / "lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        if fcntl is not None:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                os.close(fd)
-                raise UsageError([diag(self.out, "output.locked", lock=str(path))]) from None
-        self._lock = fd
+        # filelock: flock on POSIX, msvcrt.locking on Windows; released if the process dies
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(path, timeout=0, thread_local=False, is_singleton=False)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise UsageError([diag(self.out, "output.locked", lock=str(path))]) from None
+        self._lock = lock
 
     def unlock(self) -> None:
         if self._lock is not None:
-            os.close(self._lock)  # closing the descriptor releases the flock
+            self._lock.release()
             self._lock = None
 
     @contextlib.contextmanager

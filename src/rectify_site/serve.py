@@ -453,8 +453,8 @@ def serve(
 
     if importlib.util.find_spec("watchfiles") is None:
         hint = (
-            "请安装 pip install 'rectify-site[serve]'",
-            "install pip install 'rectify-site[serve]'",
+            "它是核心依赖，请重新安装 pip install -e .",
+            "it is a core dependency: reinstall with pip install -e .",
         )
         raise UsageError([diag("serve", "tool.missing", tool="watchfiles", hint=hint)])
     out = content.resolve().parent / "_serve"
