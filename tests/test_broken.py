@@ -133,7 +133,7 @@ def test_json_format_carries_path_line_and_column(
             "column": 5,
             "severity": "error",
             "field": "problems.by_status.rectified",
-            "message": "已整改数(58)大于具体问题总数(57):请核对",
+            "message": "已整改数（58）大于具体问题总数（57）：请核对",
         }
     ]
 

@@ -34,7 +34,7 @@ def test_real_content_passes_strict_check(cli: Callable[..., Run]) -> None:
     need(find_vnu() is not None and shutil.which("java") is not None, "vnu or java missing")
     run = cli("check", "--strict")
     assert run.code == 0, run.err
-    assert run.out.strip() == "检查完毕:没有错误"
+    assert run.out.strip() == "检查完毕：没有错误"
     assert run.err == ""
     run = cli("check", "--strict", "--format", "json")
     assert run.code == 0 and json.loads(run.out) == []
@@ -55,7 +55,7 @@ def test_usage_errors_exit_2(cli: Callable[..., Run], tmp_path: Path) -> None:
     run = cli("check", "--format", "xml")
     assert run.code == 2 and "invalid choice: 'xml'" in run.err
     run = cli("check", "--content", tmp_path / "nowhere", "--format", "json")
-    assert run.code == 2 and "内容目录不存在:请用 --content 指定" in run.err
+    assert run.code == 2 and "内容目录不存在：请用 --content 指定" in run.err
 
 
 def _check(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str]]:
@@ -83,14 +83,14 @@ def test_template_links_are_checked(
     assert len(lines) == 3
     page = "_site/huangpu-12-2/index.html"
     assert lines[0].startswith(f"{page}:") and lines[0].endswith(
-        "error: href: 链接“nothing.html”指向站内不存在的文件:请检查模板或正文中的链接"
+        "error: href: 链接“nothing.html”指向站内不存在的文件：请检查模板或正文中的链接"
     )
     assert lines[1].endswith(
-        "error: href: 链接“full.html#no-such-id”的锚点“no-such-id”在目标页面上不存在:"
-        "请检查标识(id)是否改过"
+        "error: href: 链接“full.html#no-such-id”的锚点“no-such-id”在目标页面上不存在："
+        "请检查标识（id）是否改过"
     )
     assert lines[2].endswith(
-        "error: src: 页面从其他网站加载“https://cdn.example.com/x.js”:站点须离线可用,"
+        "error: src: 页面从其他网站加载“https://cdn.example.com/x.js”：站点须离线可用，"
         "请把该文件放进主题的 static 目录"
     )
 
@@ -164,7 +164,7 @@ def test_invalid_html_in_the_theme_is_found_by_vnu(
     assert code == 1
     assert lines, "vnu found nothing"
     assert all(ln.startswith("_site/huangpu-12-2/figures.html:") for ln in lines)
-    assert any("HTML 不符合规范(Nu HTML Checker):" in ln and "“div”" in ln for ln in lines)
+    assert any("HTML 不符合规范（Nu HTML Checker）：" in ln and "“div”" in ln for ln in lines)
 
 
 def test_missing_vnu_is_a_warning_that_strict_fails(
@@ -172,12 +172,12 @@ def test_missing_vnu_is_a_warning_that_strict_fails(
 ) -> None:
     monkeypatch.setenv("VNU_JAR", str(content_copy / "no-such.jar"))
     monkeypatch.chdir(content_copy.parent)  # no node_modules/ here
-    hint = "在项目目录运行 npm install --ignore-scripts vnu-jar,或设置 VNU_JAR"
+    hint = "在项目目录运行 npm install --ignore-scripts vnu-jar，或设置 VNU_JAR"
     code, lines = _check(capsys)
     assert code == 0
     assert lines in (
-        [f"content: warning: 缺少工具 vnu:{hint}"],
-        ["content: warning: 缺少工具 java:apt-get install default-jre-headless"],
+        [f"content: warning: 缺少工具 vnu：{hint}"],
+        ["content: warning: 缺少工具 java：apt-get install default-jre-headless"],
     )
     assert _check(capsys, "--strict")[0] == 1
 
@@ -198,7 +198,7 @@ def test_a_broken_html_checker_fails_the_check(
     monkeypatch.chdir(content_copy.parent)
     code, lines = _check(capsys)
     assert code == 1
-    assert lines == ["content: error: 工具 vnu 运行失败:Error: Unable to access jarfile"]
+    assert lines == ["content: error: 工具 vnu 运行失败：Error: Unable to access jarfile"]
 
 
 def test_typography_keeps_official_style() -> None:
@@ -222,7 +222,7 @@ def test_typography_warning_names_the_line_and_strict_fails(
     assert code == 0
     assert lines == [
         f"content/huangpu-12-2/parts/progress.yaml:{line}:3: warning: closing[0].text: "
-        "标点或空格不符合中文排版规范(GB/T 15834):"
+        "标点或空格不符合中文排版规范（GB/T 15834）："
         "“截至目前,巡视反馈的{”应写作“截至目前，巡视反馈的{”"
     ]
     assert _check(capsys, "--no-html-check", "--strict")[0] == 1

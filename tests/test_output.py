@@ -64,7 +64,7 @@ def test_write_failing_midway_leaves_the_last_good_site(
     monkeypatch.setattr(os, "replace", _fail_after(after, OSError(28, "No space left")))
     with pytest.raises(UsageError) as info:
         build_site(content_copy, built, search=False)
-    assert "写入输出失败:[Errno 28] No space left" in info.value.diagnostics[0].format()
+    assert "写入输出失败：[Errno 28] No space left" in info.value.diagnostics[0].format()
     assert _snapshot(built) == before
 
 
@@ -218,7 +218,7 @@ def test_foreign_non_empty_folder_is_refused(content_copy: Path, cli: Callable[.
     run = cli("build", "--content", "content", "--out", "docs", cwd=project)
     assert run.code == 2
     assert run.err.startswith(
-        "docs: error: 拒绝写入输出目录:"
-        "该文件夹非空且不是本工具生成的站点;请换一个输出目录或先清空它"
+        "docs: error: 拒绝写入输出目录："
+        "该文件夹非空且不是本工具生成的站点；请换一个输出目录或先清空它"
     )
     assert [p.name for p in (project / "docs").iterdir()] == ["notes.md"]

@@ -139,7 +139,7 @@ def test_broken_content_shows_the_errors_then_the_page_returns(
     edit(figures, "rectified: 48", "rectified: 99")
     _, body = served.until(FULL, lambda s, b: s == 500)
     assert f"{REPORT_ID}/figures.yaml:{line_of(figures, 'rectified: 99')}:5" in body
-    assert "problems.by_status.rectified" in body and "已整改数(99)大于具体问题总数(57)" in body
+    assert "problems.by_status.rectified" in body and "已整改数（99）大于具体问题总数（57）" in body
     assert RELOAD_JS in body, "the error page reloads by itself too"
     assert served.get("index.html")[0] == 500, "every page shows the errors"
     edit(figures, "rectified: 99", "rectified: 48")

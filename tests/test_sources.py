@@ -25,7 +25,7 @@ def _fail(tmp_path: Path, text: str) -> list[str]:
 def test_duplicate_key_is_refused_with_both_lines(tmp_path: Path) -> None:
     (msg,) = _fail(tmp_path, "title: a\nissuer: b\ntitle: c\n")
     assert msg.endswith(
-        "f.yaml:3:1: error: 键“title”重复(第一次出现在第 1 行):请删除或合并其中一个"
+        "f.yaml:3:1: error: 键“title”重复（第一次出现在第 1 行）：请删除或合并其中一个"
     )
 
 

@@ -39,7 +39,7 @@ def test_rectified_over_total(content_copy: Path) -> None:
     line = _line_of(fig, "rectified: 58")
     assert _errors(content_copy) == [
         f"{fig}:{line}:5: error: problems.by_status.rectified: "
-        "已整改数(58)大于具体问题总数(57):请核对"
+        "已整改数（58）大于具体问题总数（57）：请核对"
     ]
 
 
@@ -75,7 +75,7 @@ def test_all_statuses_together_over_total(content_copy: Path) -> None:
     edit(fig, "  completed: 已完成\n", "  completed: 已完成\n  basically: 基本完成\n")
     edit(fig, "    completed: 120\n", "    completed: 120\n    basically: 20\n")
     (err,) = _errors(content_copy)
-    assert "各状态合计数(140)大于整改措施总数(134)" in err
+    assert "各状态合计数（140）大于整改措施总数（134）" in err
 
 
 def test_dates_out_of_order(content_copy: Path) -> None:
@@ -83,14 +83,14 @@ def test_dates_out_of_order(content_copy: Path) -> None:
     edit(rep, "feedback: 2023-08-30", "feedback: 2023-05-30")
     (err,) = _errors(content_copy)
     assert f"report.yaml:{_line_of(rep, 'feedback:')}:" in err
-    assert "inspection.feedback: 巡视结束日期(2023-06-16)应不晚于反馈日期(2023-05-30)" in err
+    assert "inspection.feedback: 巡视结束日期（2023-06-16）应不晚于反馈日期（2023-05-30）" in err
 
 
 def test_start_after_end(content_copy: Path) -> None:
     rep = content_copy / REPORT_ID / "report.yaml"
     edit(rep, "start: 2023-03-29", "start: 2023-07-01")
     (err,) = _errors(content_copy)
-    assert "inspection.end: 巡视开始日期(2023-07-01)应不晚于巡视结束日期(2023-06-16)" in err
+    assert "inspection.end: 巡视开始日期（2023-07-01）应不晚于巡视结束日期（2023-06-16）" in err
 
 
 def test_duplicate_aspect_id(content_copy: Path) -> None:
@@ -188,5 +188,5 @@ def test_a_broken_report_yaml_still_lets_other_files_be_checked(content_copy: Pa
     (content_copy / REPORT_ID / "categories" / "integrity.yaml").unlink()
     errors = "\n".join(_errors(content_copy))
     assert "report.yaml:" in errors and "inspection.feedback: 应为日期" in errors
-    assert "figures.yaml:" in errors and "已整改数(58)大于具体问题总数(57)" in errors
+    assert "figures.yaml:" in errors and "已整改数（58）大于具体问题总数（57）" in errors
     assert "parts/progress.yaml:" in errors and "categories[4]: 缺少文件" in errors

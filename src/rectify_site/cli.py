@@ -189,8 +189,8 @@ def _build(args: argparse.Namespace) -> int:
         )
     else:
         print(
-            f"已构建 {n} 份通报到 {args.out}:写入 {len(stats.written)} 个文件,"
-            f"未变 {len(stats.unchanged)} 个,删除 {len(stats.removed)} 个"
+            f"已构建 {n} 份通报到 {args.out}：写入 {len(stats.written)} 个文件，"
+            f"未变 {len(stats.unchanged)} 个，删除 {len(stats.removed)} 个"
         )
     return 0
 
@@ -219,11 +219,11 @@ def _check(args: argparse.Namespace) -> int:
     failed = errors > 0 or (args.strict and warnings > 0)
     if args.format == "text":
         if not found:
-            summary = "checked: no errors" if args.lang == "en" else "检查完毕:没有错误"
+            summary = "checked: no errors" if args.lang == "en" else "检查完毕：没有错误"
         elif args.lang == "en":
             summary = f"checked: {errors} error(s), {warnings} warning(s)"
         else:
-            summary = f"检查完毕:{errors} 个错误,{warnings} 个警告"
+            summary = f"检查完毕：{errors} 个错误，{warnings} 个警告"
         print(summary, file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
 
@@ -237,7 +237,7 @@ def _schema(args: argparse.Namespace) -> int:
     if args.lang == "en":
         print(f"wrote {len(changed)} of {total} schema(s) into {args.out}")
     else:
-        print(f"已写入 {args.out}:{total} 个 JSON Schema,其中 {len(changed)} 个有变化")
+        print(f"已写入 {args.out}：{total} 个 JSON Schema，其中 {len(changed)} 个有变化")
     return 0
 
 

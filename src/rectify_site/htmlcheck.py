@@ -51,7 +51,7 @@ def check_html(
             else (
                 "vnu",
                 (
-                    "在项目目录运行 npm install --ignore-scripts vnu-jar,或设置 VNU_JAR",
+                    "在项目目录运行 npm install --ignore-scripts vnu-jar，或设置 VNU_JAR",
                     "run npm install --ignore-scripts vnu-jar in the project, or set VNU_JAR",
                 ),
             )

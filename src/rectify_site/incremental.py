@@ -72,6 +72,7 @@ RACY_NS = 2_000_000_000
 """A file changed this close before the state was saved is hashed again, whatever its stamp
 says (git's "racily clean" rule: a same-size edit within the clock's granularity)."""
 
+
 def cache_dir_for(out: Path) -> Path:
     """``<parent>/.rectify-cache/<name>/``: beside the output, so it is never published."""
     out = out.resolve()
@@ -296,7 +297,7 @@ class BuildCache:
                         self.dir.parent,
                         "output.refused",
                         reason=(
-                            f"{CACHE_DIRNAME} 已存在但不是本工具的缓存目录(缺少 {TAG_NAME})",
+                            f"{CACHE_DIRNAME} 已存在但不是本工具的缓存目录（缺少 {TAG_NAME}）",
                             f"{CACHE_DIRNAME} exists but is not rectify-site's cache "
                             f"(no {TAG_NAME})",
                         ),

@@ -75,7 +75,7 @@ def check_output_dir(out: Path, *, sources: list[Path], project: Path) -> None:
                     out,
                     "output.refused",
                     reason=(
-                        "该文件夹非空且不是本工具生成的站点;请换一个输出目录或先清空它",
+                        "该文件夹非空且不是本工具生成的站点；请换一个输出目录或先清空它",
                         "the folder is not empty and was not written by rectify-site; "
                         "choose another or empty it first",
                     ),

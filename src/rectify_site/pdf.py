@@ -17,8 +17,8 @@ from pathlib import Path
 from .errors import UsageError, diag
 
 INSTALL = (
-    "请安装 Chromium 与 playwright:apt-get install chromium fonts-noto-cjk,"
-    "然后 pip install 'rectify-site[pdf]'(或设置环境变量 CHROMIUM 指向浏览器)",
+    "请安装 Chromium 与 playwright：apt-get install chromium fonts-noto-cjk，"
+    "然后 pip install 'rectify-site[pdf]'（或设置环境变量 CHROMIUM 指向浏览器）",
     "install Chromium and playwright: apt-get install chromium fonts-noto-cjk, then "
     "pip install 'rectify-site[pdf]' (or point the CHROMIUM environment variable at a browser)",
 )

@@ -23,7 +23,7 @@ BUNDLE = "pagefind"
 """The search bundle's folder inside the output folder."""
 
 INSTALL_HINT = (
-    "请安装 pip install 'pagefind[extended]'(或用 --no-search 跳过搜索索引)",
+    "请安装 pip install 'pagefind[extended]'（或用 --no-search 跳过搜索索引）",
     "install it with pip install 'pagefind[extended]' (or skip the index with --no-search)",
 )
 

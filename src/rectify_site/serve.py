@@ -160,7 +160,7 @@ class Preview:
             if self.lang == "en":
                 self.log(f"rebuilt in {took:.2f} s: {n} file(s) written")
             else:
-                self.log(f"已重新构建({took:.2f} 秒):写入 {n} 个文件")
+                self.log(f"已重新构建（{took:.2f} 秒）：写入 {n} 个文件")
             if self._search and (
                 (stats and pages_changed(stats)) or not (self.out / "pagefind").is_dir()
             ):
@@ -275,11 +275,11 @@ def _allow_self(policy: str) -> str:
 def error_page(errors: tuple[Diagnostic, ...], generation: int, lang: str) -> bytes:
     """The errors in place of the page, with the reload script: fixing them brings it back."""
     en = lang == "en"
-    title = "The content has errors" if en else "内容有误,页面暂不能显示"
+    title = "The content has errors" if en else "内容有误，页面暂不能显示"
     hint = (
         "Fix these and save: this page reloads by itself."
         if en
-        else "请改正以下问题并保存,本页会自动刷新。"
+        else "请改正以下问题并保存，本页会自动刷新。"
     )
     items = []
     for d in errors:
@@ -483,7 +483,7 @@ def serve(
             if lang == "en":
                 print(f"previewing {url} (drafts shown; Ctrl-C stops)", flush=True)
             else:
-                print(f"正在预览 {url}(草稿也会显示;按 Ctrl-C 停止)", flush=True)
+                print(f"正在预览 {url}（草稿也会显示；按 Ctrl-C 停止）", flush=True)
             server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
             pass

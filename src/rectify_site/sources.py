@@ -197,7 +197,7 @@ _SYNTAX_HINTS: list[tuple[str, tuple[str, str]]] = [
     (
         "mapping values are not allowed",
         (
-            "此处不能出现“: ”;值里有英文冒号时请给整个值加引号,或检查上一行的缩进",
+            "此处不能出现“: ”；值里有英文冒号时请给整个值加引号，或检查上一行的缩进",
             "': ' is not allowed here; quote a value that holds a colon, or check the "
             "indentation of the line above",
         ),
@@ -208,7 +208,7 @@ _SYNTAX_HINTS: list[tuple[str, tuple[str, str]]] = [
     ),
     (
         "did not find expected ',' or",
-        ("方括号或花括号没有闭合,或缺少逗号", "a bracket is not closed, or a comma is missing"),
+        ("方括号或花括号没有闭合，或缺少逗号", "a bracket is not closed, or a comma is missing"),
     ),
     (
         "did not find expected '-' indicator",
@@ -216,19 +216,22 @@ _SYNTAX_HINTS: list[tuple[str, tuple[str, str]]] = [
     ),
     (
         "could not find expected ':'",
-        ("缺少“: ”(键和值之间要有英文冒号和空格)", "a ': ' is missing between a key and its value"),
+        (
+            "缺少“: ”（键和值之间要有英文冒号和空格）",
+            "a ': ' is missing between a key and its value",
+        ),
     ),
     (
         "found another document",
         (
-            "一个文件只能有一个 YAML 文档:请删除多余的“---”行",
+            "一个文件只能有一个 YAML 文档：请删除多余的“---”行",
             "a file holds one YAML document: remove the extra '---' line",
         ),
     ),
     (
         "cannot start any token",
         (
-            "值不能以 @ 或 ` 开头:请给整个值加引号",
+            "值不能以 @ 或 ` 开头：请给整个值加引号",
             "a value cannot start with @ or `: quote the whole value",
         ),
     ),
@@ -254,7 +257,7 @@ def _syntax_diagnostic(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diag
     original = (exc.problem or exc.context or "").strip()
     hint = next((h for key, h in _SYNTAX_HINTS if key in original), (original, original))
     if hint[0] != original:
-        hint = (f"{hint[0]}({original})", f"{hint[1]} ({original})")
+        hint = (f"{hint[0]}（{original}）", f"{hint[1]} ({original})")
     return diag(path, "yaml.syntax", line=line, col=col, problem=hint)
 
 
