@@ -53,7 +53,7 @@ def test_check_writes_nothing(
 
 def test_usage_errors_exit_2(cli: Callable[..., Run], tmp_path: Path) -> None:
     run = cli("check", "--format", "xml")
-    assert run.code == 2 and "invalid choice: 'xml'" in run.err
+    assert run.code == 2 and "参数 --format：无效的取值“xml”" in run.err
     run = cli("check", "--content", tmp_path / "nowhere", "--format", "json")
     assert run.code == 2 and "内容目录不存在：请用 --content 指定" in run.err
 

@@ -7,10 +7,11 @@ Heavy modules are imported inside each command, so ``--version`` and ``--help`` 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .formats import FORMATS
@@ -19,91 +20,313 @@ if TYPE_CHECKING:
     from .output import WriteStats
 
 
+LANGS = ("zh", "en")
+
+_ARGPARSE_ZH: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(
+            r"argument (?P<a>\S+): invalid choice: '?(?P<v>[^' ]*)'? \(choose from (?P<c>.*)\)"
+        ),
+        "参数 {a}：无效的取值“{v}”，可选 {c}",
+    ),
+    (
+        re.compile(r"argument (?P<a>\S+): invalid \w+ value: '(?P<v>.*)'"),
+        "参数 {a}：“{v}”不是有效的值",
+    ),
+    (re.compile(r"argument (?P<a>\S+): expected one argument"), "参数 {a} 后须写一个值"),
+    (re.compile(r"the following arguments are required: (?P<a>.*)"), "缺少必需的参数：{a}"),
+    (re.compile(r"unrecognized arguments: (?P<a>.*)"), "无法识别的参数：{a}"),
+]
+"""argparse's own error messages, in Chinese (argparse's gettext has no Chinese)."""
+
+
+def _argparse_zh(message: str) -> str:
+    for pattern, template in _ARGPARSE_ZH:
+        m = pattern.fullmatch(message)
+        if m:
+            return template.format(**m.groupdict())
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors exit 2 with one line, as every other error does."""
+    """argparse in the chosen language; usage errors exit 2 with one line, as every other
+    error does."""
+
+    def __init__(self, *args: Any, lang: str = "zh", **kwargs: Any) -> None:
+        self.lang = lang
+        en = lang == "en"
+        kwargs.setdefault("formatter_class", _formatter(lang))
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "positional arguments" if en else "位置参数"
+        self._optionals.title = "options" if en else "选项"
+        self.add_argument(
+            "-h",
+            "--help",
+            action="help",
+            help="show this help and exit" if en else "显示本帮助并退出",
+        )
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
+        if self.lang != "en":
+            message = _argparse_zh(message)
         sys.stderr.write(f"rectify-site: error: {message}\n")
         raise SystemExit(2)
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="rectify-site", description="巡视整改进展情况通报的静态网站生成器")
-    p.add_argument("--version", action="version", version=f"rectify-site {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _formatter(lang: str) -> type[argparse.HelpFormatter]:
+    """Help in ``lang``: argparse's fixed words (usage, section colons) translated too."""
+    en = lang == "en"
 
-    def common(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument(
-            "--content",
-            type=Path,
-            default=Path("content"),
-            help="collection root, one folder per report (default: content)",
-        )
-        sp.add_argument(
-            "--templates",
-            type=Path,
-            default=None,
-            help="theme folder (default: templates/ beside content/, else built in)",
-        )
-        sp.add_argument(
-            "--lang", choices=["zh", "en"], default="zh", help="language of messages (default: zh)"
-        )
+    class Formatter(argparse.HelpFormatter):
+        def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any = None) -> None:
+            if prefix is None:
+                prefix = "usage: " if en else "用法："
+            super().add_usage(usage, actions, groups, prefix)
 
-    b = sub.add_parser("build", help="build the site")
-    common(b)
-    b.add_argument("--out", type=Path, default=Path("_site"), help="output folder (_site)")
-    b.add_argument("--base-url", default=None, help="absolute URL the site is published at")
-    b.add_argument(
-        "--no-search", action="store_true", help="skip the Pagefind search index (faster)"
+        def format_help(self) -> str:
+            text = super().format_help()
+            # argparse ends each section title with an ASCII colon; Chinese takes "："
+            return text if en else re.sub(r"(?m)^(\S[^\n:]*):$", r"\1：", text)
+
+    return Formatter
+
+
+def _lang_of(argv: Sequence[str]) -> str:
+    """The language asked for anywhere on the command line (``--lang en``), else Chinese.
+
+    The help is built in that language before parsing; the environment's LANG is ignored.
+    """
+    lang = "zh"
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    return lang if lang in LANGS else "zh"
+
+
+def _parser(lang: str = "zh") -> argparse.ArgumentParser:
+    """The command line in ``lang``: every description and option help in that language."""
+    en = lang == "en"
+
+    def t(zh: str, english: str) -> str:
+        return english if en else zh
+
+    p = _Parser(
+        prog="rectify-site",
+        lang=lang,
+        description=t(
+            "巡视整改进展情况通报的静态网站生成器",
+            "a static site generator for rectification reports (巡视整改进展情况的通报)",
+        ),
+    )
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"rectify-site {__version__}",
+        help=t("显示版本号并退出", "show the version and exit"),
+    )
+    p.add_argument("--lang", choices=LANGS, default=lang, help=argparse.SUPPRESS)
+    sub = p.add_subparsers(
+        dest="command", required=True, parser_class=_Parser, title=t("命令", "commands")
     )
 
-    c = sub.add_parser("check", help="validate content and the site it makes; writes nothing")
+    def path(sp: argparse.ArgumentParser, *names: str, kind: str, **kw: Any) -> None:
+        kw.setdefault("metavar", "DIR" if kind == "dir" else "FILE")
+        action = sp.add_argument(*names, type=Path, **kw)
+        action.complete_kind = kind  # type: ignore[attr-defined]  # for completion
+
+    def language(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--lang",
+            choices=LANGS,
+            default=lang,
+            help=t(
+                "提示信息和帮助的语言（默认：zh）", "language of messages and help (default: zh)"
+            ),
+        )
+
+    def common(sp: argparse.ArgumentParser) -> None:
+        path(
+            sp,
+            "--content",
+            kind="dir",
+            default=Path("content"),
+            help=t(
+                "内容目录，每份通报一个文件夹（默认：content）",
+                "collection root, one folder per report (default: content)",
+            ),
+        )
+        path(
+            sp,
+            "--templates",
+            kind="dir",
+            default=None,
+            help=t(
+                "主题目录，可只放要改动的模板，其余取自内置主题（默认：content 旁的 templates）",
+                "theme folder; it may hold only the templates it changes, the rest come from "
+                "the built-in theme (default: templates/ beside content/)",
+            ),
+        )
+        language(sp)
+
+    def quiet(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "-q",
+            "--quiet",
+            action="store_true",
+            help=t(
+                "不显示进度（不在终端时本就不显示）",
+                "show no progress (never shown off a terminal)",
+            ),
+        )
+
+    b = sub.add_parser("build", lang=lang, help=t("生成网站", "build the site"))
+    common(b)
+    path(
+        b,
+        "--out",
+        kind="dir",
+        default=Path("_site"),
+        help=t("输出目录（默认：_site）", "output folder (default: _site)"),
+    )
+    b.add_argument(
+        "--base-url",
+        default=None,
+        metavar="URL",
+        help=t("网站发布地址（绝对网址）", "absolute URL the site is published at"),
+    )
+    b.add_argument(
+        "--no-search",
+        action="store_true",
+        help=t("不生成 Pagefind 搜索索引（更快）", "skip the Pagefind search index (faster)"),
+    )
+    quiet(b)
+
+    c = sub.add_parser(
+        "check",
+        lang=lang,
+        help=t(
+            "检查内容及其生成的网站，不写入任何文件",
+            "validate content and the site it makes; writes nothing",
+        ),
+    )
     common(c)
     c.add_argument(
         "--format",
         choices=FORMATS,
         default="text",
-        help="text (path:line:col: …), json, or github (workflow annotations)",
+        help=t(
+            "输出格式：text（路径、行、列和说明）、json 或 github（GitHub Actions 注解）",
+            "text (path:line:col: …), json, or github (workflow annotations)",
+        ),
     )
-    c.add_argument("--strict", action="store_true", help="warnings fail the check too")
+    c.add_argument(
+        "--strict", action="store_true", help=t("警告也算不通过", "warnings fail the check too")
+    )
     c.add_argument(
         "--no-html-check",
         dest="html_check",
         action="store_false",
-        help="skip the Nu HTML Checker (faster; CI should not use this)",
+        help=t(
+            "跳过 Nu HTML Checker（更快；CI 不应使用）",
+            "skip the Nu HTML Checker (faster; CI should not use this)",
+        ),
     )
+    quiet(c)
 
-    s = sub.add_parser("serve", help="preview with live reload while editing (drafts shown)")
+    s = sub.add_parser(
+        "serve",
+        lang=lang,
+        help=t(
+            "编辑时预览，保存即刷新（显示草稿）",
+            "preview with live reload while editing (drafts shown)",
+        ),
+    )
     common(s)
     s.add_argument(
         "--host",
         default="127.0.0.1",
-        help="address to listen on (default: 127.0.0.1, this machine only)",
+        help=t(
+            "监听地址（默认：127.0.0.1，仅本机可访问）",
+            "address to listen on (default: 127.0.0.1, this machine only)",
+        ),
     )
     s.add_argument(
-        "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
+        "--port",
+        type=int,
+        default=8000,
+        help=t("端口（默认：8000；0 表示自动选择）", "port (default: 8000; 0 picks a free one)"),
     )
-    s.add_argument("--no-search", action="store_true", help="do not refresh the search index")
+    s.add_argument(
+        "--no-search",
+        action="store_true",
+        help=t("不更新搜索索引", "do not refresh the search index"),
+    )
 
-    d = sub.add_parser("pdf", help="print a report to an A4 PDF through Chromium")
+    d = sub.add_parser(
+        "pdf",
+        lang=lang,
+        help=t("用 Chromium 把通报打印为 A4 PDF", "print a report to an A4 PDF through Chromium"),
+    )
     common(d)
-    d.add_argument("report", nargs="?", default=None, help="report id (default: the only one)")
-    d.add_argument("--out", type=Path, default=None, help="PDF file (default: <report-id>.pdf)")
+    d.add_argument(
+        "report",
+        nargs="?",
+        default=None,
+        help=t("通报编号（默认：唯一的那份通报）", "report id (default: the only one)"),
+    )
+    path(
+        d,
+        "--out",
+        kind="file",
+        default=None,
+        help=t("PDF 文件（默认：<通报编号>.pdf）", "PDF file (default: <report-id>.pdf)"),
+    )
 
-    sc = sub.add_parser("schema", help="write the JSON Schema of each content file kind")
-    sc.add_argument(
-        "--out", type=Path, default=Path("schemas"), help="folder to write (default: schemas)"
+    sc = sub.add_parser(
+        "schema",
+        lang=lang,
+        help=t("写出每类内容文件的 JSON Schema", "write the JSON Schema of each content file kind"),
     )
-    sc.add_argument(
-        "--lang", choices=["zh", "en"], default="zh", help="language of messages (default: zh)"
+    path(
+        sc,
+        "--out",
+        kind="dir",
+        default=Path("schemas"),
+        help=t("输出目录（默认：schemas）", "folder to write (default: schemas)"),
     )
+    language(sc)
+
+    co = sub.add_parser(
+        "completion",
+        lang=lang,
+        help=t(
+            "输出 shell 自动补全脚本（bash 或 zsh）",
+            "print a shell completion script (bash or zsh)",
+        ),
+        description=t(
+            "输出 shell 自动补全脚本。bash：在 ~/.bashrc 中加入 "
+            'eval "$(rectify-site completion bash)"；zsh：把 rectify-site completion zsh '
+            "的输出存为 fpath 中的 _rectify-site",
+            "print a shell completion script. bash: add "
+            'eval "$(rectify-site completion bash)" to ~/.bashrc; zsh: save the output of '
+            "rectify-site completion zsh as _rectify-site in a folder on your fpath",
+        ),
+    )
+    co.add_argument("shell", choices=("bash", "zsh"), help=t("shell 的种类", "the shell"))
+    language(co)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rectify-site`` script."""
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser(_lang_of(argv)).parse_args(argv)
     from .errors import SiteError
 
     try:
@@ -127,6 +350,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _pdf(args)
         if args.command == "schema":
             return _schema(args)
+        if args.command == "completion":
+            return _completion(args)
     except SiteError as exc:
         for d in exc.diagnostics:
             print(d.format(args.lang), file=sys.stderr)
@@ -170,6 +395,7 @@ def _build(args: argparse.Namespace) -> int:
         stats: WriteStats | None = same.stats
     else:
         from .pipeline import build_site
+        from .progress import for_terminal
 
         result = build_site(
             args.content,
@@ -177,6 +403,7 @@ def _build(args: argparse.Namespace) -> int:
             templates=args.templates,
             base_url=args.base_url,
             search=search,
+            progress=for_terminal(quiet=args.quiet, lang=args.lang),
         )
         warnings, n, stats = result.warnings, len(result.collection.reports), result.stats
     for d in warnings:
@@ -203,9 +430,13 @@ def _check(args: argparse.Namespace) -> int:
     from .errors import SiteError, UsageError
     from .formats import render
     from .pipeline import check_site
+    from .progress import for_terminal
 
+    progress = for_terminal(quiet=args.quiet, lang=args.lang)
     try:
-        found = check_site(args.content, templates=args.templates, html=args.html_check)
+        found = check_site(
+            args.content, templates=args.templates, html=args.html_check, progress=progress
+        )
     except SiteError as exc:
         found = exc.diagnostics
         if isinstance(exc, UsageError):
@@ -226,6 +457,24 @@ def _check(args: argparse.Namespace) -> int:
             summary = f"检查完毕：{errors} 个错误，{warnings} 个警告"
         print(summary, file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
+
+
+def _completion(args: argparse.Namespace) -> int:
+    """A completion script from shtab, with folders and files completed where expected."""
+    import shtab
+
+    parser = _parser(args.lang)
+    kinds = {"dir": shtab.DIRECTORY, "file": shtab.FILE}
+    stack = [parser]
+    while stack:
+        for action in stack.pop()._actions:
+            kind = getattr(action, "complete_kind", None)
+            if kind:
+                action.complete = kinds[kind]  # type: ignore[attr-defined]
+            if isinstance(action, argparse._SubParsersAction):
+                stack.extend(action.choices.values())
+    sys.stdout.write(shtab.complete(parser, shell=args.shell))
+    return 0
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .collection import Collection, load_collection
-from .errors import Diagnostic, UsageError, diag
+from .errors import ContentError, Diagnostic, UsageError, diag
 from .feed import atom_feed
 from .output import WriteStats, check_output_dir, writing
+from .progress import NO_PROGRESS, Progress
 from .render import find_theme, load_assets, make_env, render_pages
 from .site import (
     collection_data_files,
@@ -56,6 +57,7 @@ def render_site(
     include_drafts: bool = False,
     serving: bool = False,
     cache: BuildCache | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """Every output file as bytes, in memory, plus the warnings rendering raised.
 
@@ -82,12 +84,12 @@ def render_site(
     pages = pages_for(collection, include_drafts=include_drafts)
     reports = collection.reports + (collection.drafts if include_drafts else [])
     if cache is None:
-        files = render_pages(env, pages)
+        files = render_pages(env, pages, progress=progress)
         files.update(data_files(collection, reports))
     else:  # which pages to render is decided here; how render_pages renders them is its own
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         salt = (base_url, include_drafts, serving, assets.names, epoch)
-        files = render_pages(env, cache.plan_pages(env, pages, salt, reports))
+        files = render_pages(env, cache.plan_pages(env, pages, salt, reports), progress=progress)
         cache.record(files)
         # data_files, made apart: per report, and the few files about the whole collection
         digests = [(r.id, cache.report_digest(r.id)) for r in reports]
@@ -118,14 +120,46 @@ def build_site(
     serving: bool = False,
     cache: BuildCache | None = None,
     incremental: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> BuildResult:
     """Load, render and write the site; the output changes only if every phase succeeds.
 
     Incremental by default: the output folder's cache (incremental.py) lets unchanged
     reports skip loading and unchanged pages skip rendering; its lock keeps two builds
     from writing the same folder at once. ``serve`` passes its own long-lived ``cache``
-    (and indexes for search itself, after the pages are live).
+    (and indexes for search itself, after the pages are live). ``progress`` hears of each
+    phase (load, render, write, index) as it starts; the CLI draws it on a terminal.
     """
+    try:
+        return _build_site(
+            content,
+            out,
+            templates=templates,
+            base_url=base_url,
+            include_drafts=include_drafts,
+            search=search,
+            serving=serving,
+            cache=cache,
+            incremental=incremental,
+            progress=progress,
+        )
+    finally:
+        progress.close()
+
+
+def _build_site(
+    content: Path,
+    out: Path,
+    *,
+    templates: Path | None,
+    base_url: str | None,
+    include_drafts: bool,
+    search: bool,
+    serving: bool,
+    cache: BuildCache | None,
+    incremental: bool,
+    progress: Progress,
+) -> BuildResult:
     if search:  # a missing Pagefind is reported before anything is written
         from .search import require_pagefind
 
@@ -147,7 +181,9 @@ def build_site(
                 stats = WriteStats(unchanged=sorted(cache.state.files))
                 kept = {rel: v[0] for rel, v in cache.state.files.items()}
                 return BuildResult(last, {}, stats, cache.saved_warnings(), kept)
+        progress.phase("load")
         collection = load_collection(content, cache)
+        progress.phase("render")
         files, warnings = render_site(
             collection,
             theme=theme,
@@ -155,13 +191,16 @@ def build_site(
             include_drafts=include_drafts,
             serving=serving,
             cache=cache,
+            progress=progress,
         )
+        progress.phase("write", total=len(files))
         kept = dict(cache.kept) if cache else {}
         with writing(out, files, keep=kept) as stats:  # undone if indexing fails
             stale = pages_changed(stats) or not (cache and cache.state.indexed)
             if search and (stale or not (out / "pagefind").is_dir()):
                 from .search import index_site  # Pagefind reads the written HTML; search.py
 
+                progress.phase("index")
                 index_site(out)
         warnings = collection.warnings + warnings
         if cache:
@@ -172,7 +211,11 @@ def build_site(
 
 
 def check_site(
-    content: Path, *, templates: Path | None = None, html: bool = True
+    content: Path,
+    *,
+    templates: Path | None = None,
+    html: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> list[Diagnostic]:
     """Everything ``build`` does except writing, then checks of what it would publish.
 
@@ -186,15 +229,42 @@ def check_site(
     from .linkcheck import check_links
     from .typography import check_typography
 
-    collection = load_site(content)
-    theme = find_theme(content, templates)
-    files, warnings = render_site(collection, theme=theme, include_drafts=True)
-    # a site without a base URL is fine to check; the build says what it leaves out
-    found = collection.warnings + [w for w in warnings if w.key != "base_url.missing"]
-    base = collection.site.base_url
-    root_path = urlsplit(base).path.rstrip("/") + "/" if base else "/"
-    found += check_links(files, root_path=root_path)
-    found += check_typography(collection.files)
-    if html:
-        found += check_html(files, project=content.resolve().parent, where=content)
-    return found
+    try:
+        progress.phase("load")
+        try:
+            collection = load_site(content)
+        except ContentError as exc:
+            # an error in one report hides no finding of another: every file that still
+            # reads as YAML is checked for typography too
+            typography = check_typography(_content_files(content), root=content)
+            raise ContentError([*exc.diagnostics, *typography]) from None
+        theme = find_theme(content, templates)
+        progress.phase("render")
+        files, warnings = render_site(
+            collection, theme=theme, include_drafts=True, progress=progress
+        )
+        progress.phase("check")
+        # a site without a base URL is fine to check; the build says what it leaves out
+        found = collection.warnings + [w for w in warnings if w.key != "base_url.missing"]
+        base = collection.site.base_url
+        root_path = urlsplit(base).path.rstrip("/") + "/" if base else "/"
+        found += check_links(files, root_path=root_path)
+        found += check_typography(collection.files)
+        if html:
+            found += check_html(files, project=content.resolve().parent, where=content)
+        return found
+    finally:
+        progress.close()
+
+
+def _content_files(content: Path) -> list[Path]:
+    """The YAML files of a content folder that a report could hold (no symlinks)."""
+    if not content.is_dir():
+        return []
+    return sorted(
+        p
+        for p in content.rglob("*.yaml")
+        if p.is_file()
+        and not p.is_symlink()
+        and not any(part.startswith((".", "_")) for part in p.relative_to(content).parts)
+    )

@@ -38,6 +38,7 @@ from .numbering import (
     zh_date,
     zh_numeral,
 )
+from .progress import NO_PROGRESS, Progress
 from .site import Page
 from .workers import can_fork, jobs_for, pool
 
@@ -251,7 +252,11 @@ def _chunks(pages: list[Page], jobs: int) -> list[tuple[int, int]]:
 
 
 def render_pages(
-    env: Environment, pages: Iterable[Page], *, jobs: int | None = None
+    env: Environment,
+    pages: Iterable[Page],
+    *,
+    jobs: int | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> dict[str, bytes]:
     """Render every page into memory; nothing is written until all have rendered.
 
@@ -260,9 +265,14 @@ def render_pages(
     """
     global _WORK
     pages = list(pages)
+    progress.phase("render", total=len(pages))
     jobs = render_jobs(len(pages)) if jobs is None else jobs
     if jobs <= 1 or not can_fork():
-        return {page.url: _render_one(env, page) for page in pages}
+        out: dict[str, bytes] = {}
+        for page in pages:
+            out[page.url] = _render_one(env, page)
+            progress.advance()
+        return out
     for name in {p.template for p in pages}:
         env.get_template(name)  # compiled once, here, then inherited by every worker
     results: dict[str, bytes] = {}
@@ -273,6 +283,7 @@ def render_pages(
                 if problems:
                     raise ContentError(problems)
                 results.update(part)
+                progress.advance(len(part))
     finally:
         _WORK = None
     return {page.url: results[page.url] for page in pages}

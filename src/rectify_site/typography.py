@@ -92,14 +92,18 @@ def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
         yield loc, data
 
 
-def check_typography(paths: Iterable[Path]) -> list[Diagnostic]:
-    """Typography warnings for every Chinese text in the given YAML files."""
+def check_typography(paths: Iterable[Path], *, root: Path | None = None) -> list[Diagnostic]:
+    """Typography warnings for every Chinese text in the given YAML files.
+
+    Files that do not load (already reported by loading) are left out; ``root`` is the
+    content folder that they must stay inside.
+    """
     from .collection import field_name
 
     out: list[Diagnostic] = []
     for path in paths:
         try:
-            source: Source = load_yaml(path)
+            source: Source = load_yaml(path, root)
         except LoadFailed:
             continue  # already reported by loading
         for loc, text in _strings(source.data):
