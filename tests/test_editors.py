@@ -219,3 +219,37 @@ def test_an_error_in_one_report_hides_no_finding_of_another(
         "other-report/parts/" in ln and ": warning: " in ln and "中文排版" in ln for ln in lines
     ), lines
     assert "Traceback" not in run.err
+
+
+# --- a theme that overrides one file --------------------------------------------------
+
+
+def test_a_site_theme_may_override_only_base_html(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    from conftest import CONTENT, TEMPLATES
+
+    shutil.copytree(CONTENT, tmp_path / "content")
+    own = tmp_path / "templates"
+    own.mkdir()
+    base = (TEMPLATES / "base.html").read_text("utf-8")
+    assert "</body>" in base
+    (own / "base.html").write_text(base.replace("</body>", "<!-- our own base --></body>"))
+    out = tmp_path / "_site"
+    run = cli("build", "--content", tmp_path / "content", "--out", out, "--no-search")
+    assert run.code == 0, run.err
+    for page in ("index.html", f"{REPORT_ID}/full.html", f"{REPORT_ID}/figures.html"):
+        assert "<!-- our own base -->" in (out / page).read_text("utf-8"), page
+    assert list((out / "assets").glob("style.*.css")), "static assets come from the package"
+    assert (out / "favicon.svg").is_file()
+    again = cli("build", "--content", tmp_path / "content", "--out", out, "--no-search")
+    assert "写入 0 个文件" in again.out
+    edit(own / "base.html", "<!-- our own base -->", "<!-- edited -->")
+    third = cli("build", "--content", tmp_path / "content", "--out", out, "--no-search")
+    assert "写入 0 个文件" not in third.out  # the override is an input of every page
+    assert "<!-- edited -->" in (out / "index.html").read_text("utf-8")
+    (own / "static").mkdir()
+    (own / "static" / "favicon.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    fourth = cli("build", "--content", tmp_path / "content", "--out", out, "--no-search")
+    assert fourth.code == 0, fourth.err
+    assert (out / "favicon.svg").read_text() == "<svg xmlns='http://www.w3.org/2000/svg'/>"
+    check = cli("check", "--content", tmp_path / "content", "--no-html-check")
+    assert check.code == 0, check.err

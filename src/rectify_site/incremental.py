@@ -108,10 +108,17 @@ def _walk(root: Path, prefix: str, into: dict[str, Path]) -> None:
 
 
 def input_files(content: Path, theme: Path) -> dict[str, Path]:
-    """Every file a build can read: ``c:`` content, ``t:`` theme (templates and assets)."""
+    """Every file a build can read: ``c:`` content, ``t:`` theme (templates and assets).
+
+    The theme is the files the build uses: a site's own folder over the packaged theme
+    (``themes.theme_folders``), so a change in either is seen.
+    """
+    from .themes import theme_folders
+
     files: dict[str, Path] = {}
     _walk(content, "c:", files)
-    _walk(theme, "t:", files)
+    for folder in reversed(theme_folders(theme)):
+        _walk(folder, "t:", files)  # the site's own file replaces the packaged one
     return files
 
 
@@ -158,7 +165,7 @@ def _theme_guess(content: Path, templates: Path | None) -> Path | None:
     if templates is not None:
         return templates
     beside = content.resolve().parent / "templates"
-    return beside if (beside / "base.html").is_file() else None
+    return beside if beside.is_dir() else None
 
 
 # --- the state of the last build -------------------------------------------------------
@@ -832,7 +839,7 @@ def nothing_to_do(
         theme = Path(cache.state.options.get("theme", "/nonexistent"))
         if (content.resolve().parent / "templates").exists() or not theme.is_dir():
             return None
-    if not (theme / "base.html").is_file():
+    if not theme.is_dir():
         return None
     with cache.locked():
         cache.begin(content, theme, **options)

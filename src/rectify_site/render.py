@@ -8,7 +8,6 @@ Markdown parser has raw HTML off).
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from .numbering import (
 )
 from .progress import NO_PROGRESS, Progress
 from .site import Page
+from .themes import default_theme, theme_folders
 from .workers import can_fork, jobs_for, pool
 
 STATIC_DIR = "static"
@@ -47,31 +47,18 @@ FINGERPRINTED = ("style.css", "site.js", "search.js")
 """Assets renamed by content hash so hosts can cache them for a year."""
 
 
-def default_theme() -> Path:
-    """The theme that ships inside the package (built from the top-level templates/).
-
-    Running from a source checkout (or an editable install, whose finder does not map
-    the sub-package) falls back to that top-level folder itself.
-    """
-    try:
-        spec = importlib.util.find_spec("rectify_site.theme")
-    except ModuleNotFoundError:
-        spec = None
-    # theme/ has no __init__.py: it is a namespace package, whose resources.files() is a
-    # MultiplexedPath that str() does not turn into a folder; its search path does.
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    return Path(__file__).resolve().parents[2] / "templates"
-
-
 def find_theme(content: Path, templates: Path | None) -> Path:
-    """``--templates``, else ``templates/`` beside ``content/``, else the packaged theme."""
+    """``--templates``, else ``templates/`` beside ``content/``, else the packaged theme.
+
+    The folder found may hold only the files it changes: the packaged theme lies under it
+    (``themes.theme_folders``), for templates and static assets alike.
+    """
     if templates is not None:
-        if not (templates / "base.html").is_file():
+        if not templates.is_dir():
             raise UsageError([diag(templates, "templates.missing")])
         return templates
     beside = content.resolve().parent / "templates"
-    if (beside / "base.html").is_file():
+    if beside.is_dir():
         return beside
     return default_theme()
 
@@ -86,22 +73,25 @@ class Assets:
 
 
 def load_assets(theme: Path) -> Assets:
+    """The static files of ``theme`` over the packaged theme's: a site's own file wins."""
+    found: dict[str, Path] = {}
+    for folder in reversed(theme_folders(theme)):
+        static = folder / STATIC_DIR
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file():
+                    found[path.relative_to(static).as_posix()] = path
     files: dict[str, bytes] = {}
     names: dict[str, str] = {}
-    static = theme / STATIC_DIR
-    if static.is_dir():
-        for path in sorted(static.rglob("*")):
-            if not path.is_file():
-                continue
-            rel = path.relative_to(static).as_posix()
-            data = path.read_bytes()
-            if rel in FINGERPRINTED:
-                stem, ext = posixpath.splitext(rel)
-                out = f"assets/{stem}.{hashlib.sha256(data).hexdigest()[:10]}{ext}"
-            else:
-                out = rel
-            files[out] = data
-            names[rel] = out
+    for rel, path in sorted(found.items()):
+        data = path.read_bytes()
+        if rel in FINGERPRINTED:
+            stem, ext = posixpath.splitext(rel)
+            out = f"assets/{stem}.{hashlib.sha256(data).hexdigest()[:10]}{ext}"
+        else:
+            out = rel
+        files[out] = data
+        names[rel] = out
     return Assets(files, names)
 
 
@@ -156,7 +146,8 @@ def make_env(
 ) -> Environment:
     """The theme's Jinja environment with the helpers templates use."""
     env = Environment(
-        loader=FileSystemLoader(str(theme)),
+        # the site's own folder first, then the packaged theme: override one file at a time
+        loader=FileSystemLoader([str(p) for p in theme_folders(theme)]),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
