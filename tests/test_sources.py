@@ -40,3 +40,24 @@ def test_decimals_are_exact_and_marks_point_at_keys(tmp_path: Path) -> None:
 def test_only_comments_is_an_empty_file(tmp_path: Path) -> None:
     (msg,) = _fail(tmp_path, "# nothing here\n")
     assert "文件为空" in msg
+
+
+def test_one_dialect_with_the_editor(tmp_path: Path) -> None:
+    """YAML 1.2's true/false and plain decimal integers; YAML 1.1's extras stay text."""
+    from rectify_site.sources import load_yaml
+
+    f = tmp_path / "f.yaml"
+    f.write_text(
+        "a: true\nb: False\nc: yes\nd: off\ne: 57\nf: 5_7\ng: 0x39\nh: 0o71\ni: 071\n"
+        "j: -3\nk: 130.98\nl: 1_000.5\nm: 1:30\nn: 2023-03-29\n",
+        "utf-8",
+    )
+    data = load_yaml(f).data
+    assert data["a"] is True and data["b"] is False
+    assert data["c"] == "yes" and data["d"] == "off"
+    assert data["e"] == 57 and data["j"] == -3
+    for key, text in {"f": "5_7", "g": "0x39", "h": "0o71", "i": "071", "l": "1_000.5"}.items():
+        assert data[key] == text, key
+    assert str(data["k"]) == "130.98"
+    assert data["m"] == "1:30"  # sexagesimal (YAML 1.1): text
+    assert str(data["n"]) == "2023-03-29"

@@ -66,10 +66,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "未知字段：请检查拼写，或删除该字段",
         "unknown field: check the spelling or remove it",
     ),
-    "int_type": ("应为整数", "must be a whole number"),
+    "int_type": (
+        "应为整数：请只写十进制数字，如 57",
+        "must be a whole number: write plain decimal digits, such as 57",
+    ),
     "int_from_float": ("应为整数，不能带小数", "must be a whole number, without decimals"),
     "string_type": ("应为文字", "must be text"),
-    "bool_type": ("应为 true 或 false", "must be true or false"),
+    "bool_type": (
+        "请写 true 或 false（不接受 yes、no、on、off）",
+        "write true or false (yes, no, on and off are not accepted)",
+    ),
     "date_type": ("应为日期（YYYY-MM-DD）", "must be a date (YYYY-MM-DD)"),
     "decimal_type": ("应为数字（如 130.98）", "must be a number (such as 130.98)"),
     "list_type": ("应为列表（每项以“- ”开头）", "must be a list (each entry starting with '- ')"),

@@ -262,7 +262,10 @@ def _syntax_diagnostic(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diag
 
 
 _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
-_INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+"""YAML 1.2's booleans, the ones the editor's yaml-language-server knows; yes/no/on/off
+(YAML 1.1) stay text, so that a boolean field refuses them as the editor does."""
 
 
 class _Builder:
@@ -332,15 +335,20 @@ class _Builder:
             return value
         if tag == "tag:yaml.org,2002:null":
             return None
+        # One dialect with the editor (YAML 1.2 as yaml-language-server reads it, narrowed):
+        # true/false only, integers in plain decimal; anything else stays text, which the
+        # model refuses with a message that says what to write.
         if tag == "tag:yaml.org,2002:bool":
-            return value.lower() in ("true", "yes", "on")
+            return _BOOLS.get(value, value)
         if tag == "tag:yaml.org,2002:int":
             if _INT_RE.match(value):
-                return int(value.replace("_", ""))
-            return value  # octal, hex, sexagesimal: keep the text; the model says what's wrong
+                return int(value)
+            return value  # 5_7, 0x39, 0o71, 0b1, 1:30 (YAML 1.1): text, refused as a number
         if tag == "tag:yaml.org,2002:float":
+            if "_" in value or ":" in value:
+                return value  # 1_000.5, 1:30.5 (YAML 1.1 only)
             try:
-                return Decimal(value.replace("_", ""))
+                return Decimal(value)
             except InvalidOperation:
                 return value
         if tag == "tag:yaml.org,2002:timestamp":
