@@ -76,7 +76,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请写 true 或 false（不接受 yes、no、on、off）",
         "write true or false (yes, no, on and off are not accepted)",
     ),
-    "date_type": ("应为日期（YYYY-MM-DD）", "must be a date (YYYY-MM-DD)"),
+    "date_type": (
+        "应为日期：写作 YYYY-MM-DD，不加引号",
+        "must be a date: write YYYY-MM-DD, without quotes",
+    ),
     "decimal_type": ("应为数字（如 130.98）", "must be a number (such as 130.98)"),
     "list_type": ("应为列表（每项以“- ”开头）", "must be a list (each entry starting with '- ')"),
     "dict_type": ("应为映射（每行写作 key: value）", "must be a mapping of keys to values"),

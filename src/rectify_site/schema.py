@@ -13,7 +13,9 @@ so they never drift from what ``check`` enforces (a test keeps the committed cop
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+from typing import Any
 
 from .models import FILE_MODELS
 
@@ -25,12 +27,95 @@ def schema_files() -> dict[str, bytes]:
     """``<kind>.schema.json`` -> its bytes; stable (sorted keys) so diffs stay reviewable."""
     out = {}
     for kind, model in sorted(FILE_MODELS.items()):
-        schema = model.model_json_schema(mode="validation")
+        schema = for_editors(model.model_json_schema(mode="validation"), kind)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"{kind}.schema.json"
         text = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         out[f"{kind}.schema.json"] = text.encode("utf-8")
     return out
+
+
+SLUG_PATTERN = "^[a-z0-9][a-z0-9-]{0,62}$"
+"""What ``check`` accepts as an id (models.SLUG_RE), for the editor to underline the rest."""
+
+_RST = re.compile(r"``([^`]+)``|:[a-z]+:`([^`]+)`")
+
+
+def _plain(text: str) -> str:
+    """A docstring as hover text: RST literals (``draft``, :class:`X`) as `draft`, `X`."""
+    return _RST.sub(lambda m: f"`{m.group(1) or m.group(2)}`", text).strip()
+
+
+def for_editors(schema: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The models' schema as a Chinese office reads it in the editor, and as strict as check.
+
+    Every field's title and description in Chinese (schemadocs.py), the English of the
+    models' docstring kept as a second line, no RST markup, an example where it helps;
+    ids carry check's pattern; exact decimals are numbers only (check refuses text).
+    """
+    from .schemadocs import doc_for
+
+    def field(prop: dict[str, Any], owner: str | None, name: str) -> None:
+        english = _plain(prop.get("description", ""))
+        doc = doc_for(owner, name)
+        if doc is not None:
+            prop["title"] = doc.title
+            prop["description"] = f"{doc.description}\n\n{english}" if english else doc.description
+            if doc.examples and "examples" not in prop:
+                prop["examples"] = doc.examples
+        elif english:
+            prop["description"] = english
+        if name == "id" and _is_text(prop) and "pattern" not in prop:
+            _add_pattern(prop, SLUG_PATTERN)
+
+    def walk(node: Any, owner: str | None) -> None:
+        if isinstance(node, dict):
+            _numbers_only(node)
+            for name, prop in (node.get("properties") or {}).items():
+                if isinstance(prop, dict):
+                    field(prop, owner, name)
+            for key, value in node.items():
+                if key == "$defs" and isinstance(value, dict):
+                    for def_name, sub in value.items():
+                        if isinstance(sub, dict) and "description" in sub:
+                            sub["description"] = _plain(sub["description"])
+                        walk(sub, def_name)
+                else:
+                    walk(value, owner)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, owner)
+
+    if "description" in schema:
+        schema["description"] = _plain(schema["description"])
+    walk(schema, kind)
+    return schema
+
+
+def _is_text(prop: dict[str, Any]) -> bool:
+    return prop.get("type") == "string" or any(
+        isinstance(b, dict) and b.get("type") == "string" for b in prop.get("anyOf", [])
+    )
+
+
+def _add_pattern(prop: dict[str, Any], pattern: str) -> None:
+    if prop.get("type") == "string":
+        prop["pattern"] = pattern
+    for branch in prop.get("anyOf", []):
+        if isinstance(branch, dict) and branch.get("type") == "string":
+            branch["pattern"] = pattern
+
+
+def _numbers_only(node: dict[str, Any]) -> None:
+    """pydantic writes a Decimal as number-or-string; check takes only an unquoted number."""
+    branches = node.get("anyOf")
+    if not isinstance(branches, list) or len(branches) != 2:
+        return
+    kinds = [b.get("type") if isinstance(b, dict) else None for b in branches]
+    if sorted(map(str, kinds)) == ["number", "string"]:
+        number = branches[kinds.index("number")]
+        del node["anyOf"]
+        node.update(number)
 
 
 def write_schemas(folder: Path) -> list[Path]:
