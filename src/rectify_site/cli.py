@@ -302,6 +302,66 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
     )
     language(sc)
 
+    nw = sub.add_parser(
+        "new",
+        lang=lang,
+        help=t("新建网站或通报的骨架", "start a new site or report from a skeleton"),
+    )
+    language(nw)
+    what = nw.add_subparsers(
+        dest="what", required=True, parser_class=_Parser, title=t("新建", "what to start")
+    )
+    ns = what.add_parser(
+        "site",
+        lang=lang,
+        help=t(
+            "新建网站：content/（含 site.yaml 和一份通报骨架）、schemas/ 和 .gitignore",
+            "a new site: content/ (site.yaml and one report skeleton), schemas/, .gitignore",
+        ),
+    )
+    path(ns, "dir", kind="dir", help=t("新网站的文件夹", "the new site's folder"))
+    ns.add_argument(
+        "--report",
+        default="report-1",
+        metavar="ID",
+        help=t("通报编号（默认：report-1）", "the report's id (default: report-1)"),
+    )
+    language(ns)
+    nr = what.add_parser(
+        "report",
+        lang=lang,
+        help=t(
+            "新建一份通报：每个文件带 schema 行和逐项说明，以草稿开始",
+            "a new report: each file with its schema line and a comment per field; a draft",
+        ),
+    )
+    nr.add_argument(
+        "id",
+        metavar="ID",
+        help=t(
+            "通报编号，即网址：小写字母、数字和连字符", "the report's id, its URL: a-z, 0-9 and -"
+        ),
+    )
+    nr.add_argument(
+        "--kind", choices=("巡视", "巡察"), default="巡视", help=t("巡视或巡察", "巡视 or 巡察")
+    )
+    path(
+        nr,
+        "--content",
+        kind="dir",
+        default=Path("content"),
+        help=t("内容目录（默认：content）", "the content folder (default: content)"),
+    )
+    path(
+        nr,
+        "--from",
+        dest="source",
+        kind="file",
+        default=None,
+        help=t("从 Word 文档、文本或网页导入", "import from a Word document, text or web page"),
+    )
+    language(nr)
+
     co = sub.add_parser(
         "completion",
         lang=lang,
@@ -352,6 +412,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _schema(args)
         if args.command == "completion":
             return _completion(args)
+        if args.command == "new":
+            return _new(args)
     except SiteError as exc:
         for d in exc.diagnostics:
             print(d.format(args.lang), file=sys.stderr)
@@ -457,6 +519,41 @@ def _check(args: argparse.Namespace) -> int:
             summary = f"检查完毕：{errors} 个错误，{warnings} 个警告"
         print(summary, file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    """``new site DIR`` and ``new report ID``: write a skeleton, say what to do next."""
+    from .scaffold import new_report, new_site
+
+    en = args.lang == "en"
+    if args.what == "site":
+        new_site(args.dir, report_id=args.report)
+        content = args.dir / "content"
+        report = content / args.report
+    elif args.source is not None:
+        return _import(args)
+    else:
+        new_report(args.content, args.id, kind=args.kind)
+        content, report = args.content, args.content / args.id
+    preview = f"rectify-site serve --content {content}"
+    if en:
+        print(f"created {report} (a draft): fill in every 【未填写】, preview with: {preview}")
+    else:
+        print(f"已创建 {report}（草稿）：把每个【未填写】换成原文内容；预览：{preview}")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    """``new report ID --from FILE``: the importer's work, where it is installed."""
+    import importlib.util
+
+    from .errors import UsageError, diag
+
+    if importlib.util.find_spec("rectify_site.importing") is None:
+        raise UsageError([diag(args.source, "new.import_missing")])
+    # TODO(importer): call rectify_site.importing's entry point once it is merged, e.g.
+    # import_report(args.source, args.content / args.id, kind=args.kind)
+    raise UsageError([diag(args.source, "new.import_missing")])
 
 
 def _completion(args: argparse.Namespace) -> int:

@@ -219,6 +219,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "internal error while building the preview: {problem} (see the terminal; "
         "this is a bug in rectify-site, please report it)",
     ),
+    "placeholder.unfilled": (
+        "未填写：请把“【未填写】”换成实际内容，或删去这一项",
+        "not filled in: replace “【未填写】” with the real text, or remove the entry",
+    ),
+    "new.exists": (
+        "已存在，不会覆盖：请换一个名称，或先移走它",
+        "already exists and is not overwritten: choose another name, or move it away first",
+    ),
+    "new.import_missing": (
+        "导入功能（rectify_site.importing）尚未安装：请先用 new report 生成骨架再填写",
+        "import (rectify_site.importing) is not available: start from the skeleton of "
+        "new report instead",
+    ),
     "tool.missing": ("缺少工具 {tool}：{hint}", "missing tool {tool}: {hint}"),
     "search.failed": (
         "搜索索引生成失败（Pagefind）：{problem}",

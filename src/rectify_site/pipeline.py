@@ -20,6 +20,7 @@ from .output import WriteStats, check_output_dir, writing
 from .progress import NO_PROGRESS, Progress
 from .render import find_theme, load_assets, make_env, render_pages
 from .site import (
+    Page,
     collection_data_files,
     data_files,
     pages_for,
@@ -58,6 +59,7 @@ def render_site(
     serving: bool = False,
     cache: BuildCache | None = None,
     progress: Progress = NO_PROGRESS,
+    placeholders: list[Diagnostic] | None = None,
 ) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """Every output file as bytes, in memory, plus the warnings rendering raised.
 
@@ -97,6 +99,8 @@ def render_site(
         for r in reports:
             made = partial(report_data_files, r)
             files.update(cache.stage(f"data:{r.id}", [salt, cache.report_digest(r.id)], made))
+    if placeholders:  # serve: a skeleton's drafts, each placeholder marked and listed
+        _mark_placeholders(files, pages, placeholders, collection.root)
     files.update(assets.files)
     files["robots.txt"] = robots(base_url)
     if base_url:
@@ -183,6 +187,7 @@ def _build_site(
                 return BuildResult(last, {}, stats, cache.saved_warnings(), kept)
         progress.phase("load")
         collection = load_collection(content, cache)
+        listed = _placeholders(collection, content, drafts_allowed=serving and include_drafts)
         progress.phase("render")
         files, warnings = render_site(
             collection,
@@ -192,6 +197,7 @@ def _build_site(
             serving=serving,
             cache=cache,
             progress=progress,
+            placeholders=listed,
         )
         progress.phase("write", total=len(files))
         kept = dict(cache.kept) if cache else {}
@@ -202,7 +208,7 @@ def _build_site(
 
                 progress.phase("index")
                 index_site(out)
-        warnings = collection.warnings + warnings
+        warnings = collection.warnings + warnings + listed
         if cache:
             shown = collection.reports + (collection.drafts if include_drafts else [])
             cache.commit(stats, warnings, len(shown), indexed=search or not stale)
@@ -238,6 +244,7 @@ def check_site(
             # reads as YAML is checked for typography too
             typography = check_typography(_content_files(content), root=content)
             raise ContentError([*exc.diagnostics, *typography]) from None
+        _placeholders(collection, content, drafts_allowed=False)
         theme = find_theme(content, templates)
         progress.phase("render")
         files, warnings = render_site(
@@ -255,6 +262,43 @@ def check_site(
         return found
     finally:
         progress.close()
+
+
+def _placeholders(
+    collection: Collection, content: Path, *, drafts_allowed: bool
+) -> list[Diagnostic]:
+    """Raise ContentError for every placeholder a skeleton left (placeholders.py).
+
+    ``serve`` (``drafts_allowed``) lets drafts keep theirs: they come back as warnings, to
+    be marked in the pages and listed in the draft banner.
+    """
+    import dataclasses
+
+    from .placeholders import find_placeholders, report_of
+
+    found = find_placeholders(collection.files, content)
+    if not found:
+        return []
+    drafts = {r.id for r in collection.drafts} if drafts_allowed else set()
+    errors = [d for d in found if report_of(d.path, content) not in drafts]
+    if errors:
+        raise ContentError(errors)
+    return [dataclasses.replace(d, severity="warning") for d in found]
+
+
+def _mark_placeholders(
+    files: dict[str, bytes], pages: list[Page], listed: list[Diagnostic], root: Path
+) -> None:
+    from .placeholders import mark_html, report_of
+
+    by_report: dict[str, list[Diagnostic]] = {}
+    for d in listed:
+        by_report.setdefault(report_of(d.path, root) or "", []).append(d)
+    for page in pages:
+        found = by_report.get(page.report_id or "")
+        if found and page.url in files and page.url.endswith(".html"):
+            html = files[page.url].decode("utf-8")
+            files[page.url] = mark_html(html, found).encode("utf-8")
 
 
 def _content_files(content: Path) -> list[Path]:
