@@ -537,7 +537,7 @@ def _new(args: argparse.Namespace) -> int:
         content, report = args.content, args.content / args.id
     preview = f"rectify-site serve --content {content}"
     if en:
-        print(f"created {report} (a draft): fill in every 【未填写】, preview with: {preview}")
+        print(f"created {report} (a draft); fill in each placeholder 未填写 and preview: {preview}")
     else:
         print(f"已创建 {report}（草稿）：把每个【未填写】换成原文内容；预览：{preview}")
     return 0

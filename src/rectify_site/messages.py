@@ -221,7 +221,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "placeholder.unfilled": (
         "未填写：请把“【未填写】”换成实际内容，或删去这一项",
-        "not filled in: replace “【未填写】” with the real text, or remove the entry",
+        "not filled in: replace the placeholder 未填写 with the real text, or remove the entry",
     ),
     "new.exists": (
         "已存在，不会覆盖：请换一个名称，或先移走它",
