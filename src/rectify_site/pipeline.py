@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .collection import Collection, load_collection
-from .errors import Diagnostic, UsageError, diag
-from .feed import atom_feed
-from .output import WriteStats, check_output_dir, writing
-from .render import find_theme, load_assets, make_env, render_pages
-from .site import (
+from .datafiles import (
     collection_data_files,
     data_files,
-    pages_for,
     report_data_files,
     robots,
     sitemap,
 )
+from .errors import Diagnostic, UsageError, diag
+from .feed import atom_feed
+from .output import WriteStats, check_output_dir, writing
+from .pages import pages_for, site_name
+from .render import find_theme, load_assets, make_env, render_pages
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
@@ -74,16 +74,17 @@ def render_site(
                 )
             )
     assets = load_assets(theme)
-    new_env = partial(
-        make_env, theme, site=collection.site, assets=assets, base_url=base_url, serving=serving
-    )
+    site = collection.site.model_copy(update={"name": site_name(collection)})
+    new_env = partial(make_env, theme, site=site, assets=assets, base_url=base_url, serving=serving)
     # serve reuses the last build's environment, and its compiled templates, if it can
-    env = cache.environment((base_url, serving, assets.names), new_env) if cache else new_env()
+    env = (
+        cache.environment((base_url, serving, assets.names, site), new_env) if cache else new_env()
+    )
     pages = pages_for(collection, include_drafts=include_drafts)
     reports = collection.reports + (collection.drafts if include_drafts else [])
     if cache is None:
         files = render_pages(env, pages)
-        files.update(data_files(collection, reports))
+        files.update(data_files(reports))
     else:  # which pages to render is decided here; how render_pages renders them is its own
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         salt = (base_url, include_drafts, serving, assets.names, epoch)
@@ -98,8 +99,8 @@ def render_site(
     files.update(assets.files)
     files["robots.txt"] = robots(base_url)
     if base_url:
-        files["sitemap.xml"] = sitemap(base_url, pages)
-        feed, feed_warnings = atom_feed(collection.site.name, base_url, reports, collection.root)
+        files["sitemap.xml"] = sitemap(base_url, [p.url for p in pages if p.in_sitemap])
+        feed, feed_warnings = atom_feed(site.name or "", base_url, reports, collection.root)
         files["atom.xml"] = feed
         warnings += feed_warnings
     else:
