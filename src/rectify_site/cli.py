@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--no-search", action="store_true", help="skip the Pagefind search index (faster)"
     )
+    b.add_argument(
+        "--no-compress",
+        dest="compress",
+        action="store_false",
+        help="do not write .gz and .br copies of text files over 1 KB",
+    )
 
     c = sub.add_parser("check", help="validate content and the site it makes; writes nothing")
     common(c)
@@ -164,6 +170,7 @@ def _build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         include_drafts=False,
         serving=False,
+        compress=args.compress,
     )
     if same is not None:
         warnings, n = same.warnings, same.reports
@@ -177,6 +184,7 @@ def _build(args: argparse.Namespace) -> int:
             templates=args.templates,
             base_url=args.base_url,
             search=search,
+            compress=args.compress,
         )
         warnings, n, stats = result.warnings, len(result.collection.reports), result.stats
     for d in warnings:
