@@ -213,13 +213,20 @@ def _check(args: argparse.Namespace) -> int:
     from .pipeline import check_site
 
     try:
-        found = check_site(args.content, templates=args.templates, html=args.html_check)
+        found = check_site(
+            args.content,
+            templates=args.templates,
+            html=args.html_check,
+            trace=args.format != "text",  # annotations need a file of the repository
+        )
     except SiteError as exc:
         found = exc.diagnostics
         if isinstance(exc, UsageError):
             sys.stderr.write(render(found, "text", args.lang))
             return exc.exit_code
-    found = sorted(set(found), key=lambda d: (d.path, d.line or 0, d.col or 0, d.field))
+    found = sorted(
+        set(found), key=lambda d: (d.path, d.line or 0, d.col or 0, d.field, d.message())
+    )
     errors = sum(d.severity == "error" for d in found)
     warnings = len(found) - errors
     stream = sys.stderr if args.format == "text" else sys.stdout

@@ -192,13 +192,16 @@ def build_site(
 
 
 def check_site(
-    content: Path, *, templates: Path | None = None, html: bool = True
+    content: Path, *, templates: Path | None = None, html: bool = True, trace: bool = False
 ) -> list[Diagnostic]:
     """Everything ``build`` does except writing, then checks of what it would publish.
 
     Raises ContentError when the content does not load; otherwise returns every finding:
     loading warnings, broken links and anchors, loads from other hosts, typography and
-    (with ``html``) the Nu HTML Checker's errors. Drafts are checked too.
+    (with ``html``) the Nu HTML Checker's errors. Drafts are checked too. With
+    ``trace`` (``--format github`` and ``json``), a finding on a generated page names the
+    content that produced it where that is known, and the page in its message
+    (provenance.py).
     """
     from urllib.parse import urlsplit
 
@@ -217,4 +220,8 @@ def check_site(
     found += check_typography(collection.files)
     if html:
         found += check_html(files, project=content.resolve().parent, where=content)
+    if trace:
+        from .provenance import trace_findings
+
+        found = trace_findings(found, files, content)
     return found
