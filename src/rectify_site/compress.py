@@ -3,8 +3,8 @@
 A web server that serves ``page.html.gz`` for ``page.html`` (nginx's ``gzip_static``,
 ``brotli_static``) sends the smallest bytes without compressing on every request. Every
 text file over 1 KB gets both copies, made deterministically: gzip at level 9 with no
-file name and a zero time in its header, brotli at its best quality, so that two builds
-of the same input stay byte-identical.
+file name and a zero time in its header, brotli at quality 8 (see BROTLI_QUALITY), so
+that two builds of the same input stay byte-identical.
 
 The copies go through the same atomic, incremental write as the pages (output.py): a
 copy is made again only when its file's bytes changed, and a copy whose file is gone is
@@ -23,6 +23,11 @@ MIN_SIZE = 1024
 TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".mjs", ".json", ".xml", ".csv", ".svg", ".txt"})
 """What is compressed: text. Images, PDFs and Pagefind's index files are compressed already."""
 
+BROTLI_QUALITY = 8
+"""On the real site, quality 8 makes the .br files 14% smaller than the .gz ones;
+quality 11 makes them 22% smaller but takes about 18 times as long (minutes for a cold
+build of a large collection)."""
+
 SUFFIXES = (".gz", ".br")
 """The copies beside each file, in the order they are made."""
 
@@ -38,10 +43,10 @@ def gzip_bytes(data: bytes) -> bytes:
 
 
 def brotli_bytes(data: bytes) -> bytes:
-    """brotli at quality 11 with the text mode hint (deterministic for one brotli version)."""
+    """brotli with the text mode hint (the same bytes for one brotli version)."""
     import brotli  # type: ignore[import-untyped]
 
-    return bytes(brotli.compress(data, mode=brotli.MODE_TEXT, quality=11))
+    return bytes(brotli.compress(data, mode=brotli.MODE_TEXT, quality=BROTLI_QUALITY))
 
 
 def copies(data: bytes) -> dict[str, bytes]:

@@ -37,6 +37,7 @@ class BuildResult:
 
     collection: Collection
     files: dict[str, bytes]
+    """Every file this build made (pages, data, assets and their .gz and .br copies)."""
     stats: WriteStats | None
     warnings: list[Diagnostic] = field(default_factory=list)
     kept: dict[str, str] = field(default_factory=dict)
@@ -188,7 +189,7 @@ def build_site(
             shown = collection.reports + (collection.drafts if include_drafts else [])
             cache.commit(stats, warnings, len(shown), indexed=search or not stale)
             cache.last_collection = collection
-    return BuildResult(collection, files, stats, warnings, kept)
+    return BuildResult(collection, to_write, stats, warnings, to_keep)
 
 
 def check_site(
