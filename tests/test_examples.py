@@ -30,7 +30,7 @@ def test_github_workflow_checks_pull_requests_on_content_builds_and_uploads() ->
     runs = _runs(steps)
     assert "default-jre-headless" in runs
     assert "npm install" in runs and "--ignore-scripts" in runs and "vnu-jar" in runs
-    assert "pip install rectify-site" in runs
+    assert "python -m pip install ." in runs  # rectify-site from the checkout (a fork)
     lines = [ln.strip() for ln in runs.splitlines()]
     check = lines.index("rectify-site check --strict --format github")
     build = next(i for i, ln in enumerate(lines) if ln.startswith("rectify-site build"))
@@ -51,7 +51,7 @@ def test_gitlab_job_checks_merge_requests_on_content_builds_and_keeps_the_site()
     setup = "\n".join(job["before_script"])
     assert "default-jre-headless" in setup
     assert "--ignore-scripts" in setup and "vnu-jar" in setup
-    assert "pip install rectify-site" in setup
+    assert "python -m pip install ." in setup
     script = job["script"]
     assert script[0].startswith("rectify-site check --strict")
     assert any(s.startswith("rectify-site build") for s in script[1:])
