@@ -35,6 +35,8 @@ from rectify_site.search import available
 from conftest import CONTENT, REPORT_ID, ROOT, TEMPLATES, need
 
 NGINX = Path(os.environ.get("NGINX", "/usr/sbin/nginx"))
+BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
+"""Debian's libnginx-mod-http-brotli-static; where it is installed, brotli_static is on."""
 SUBPATH = "/reports/"
 BASE_URL = "https://example.org/reports/"
 YEAR = "public, max-age=31536000, immutable"
@@ -108,12 +110,17 @@ def nginx_conf(tmp: Path, site: Path, port: int) -> str:
     include = (ROOT / "deploy" / "nginx.conf").read_text("utf-8")
     include = include.replace("@SUBPATH@", SUBPATH).replace("@SITE_ROOT@", f"{site}/")
     assert "@" not in re.sub(r"#.*", "", include), "a placeholder is left"
+    if BROTLI_MODULE.is_file():  # as a deployer with the module does: uncomment the line
+        include = include.replace("# brotli_static on;", "brotli_static on;")
+        assert "\n    brotli_static on;" in include
     (tmp / "rectify-site.conf").write_text(include, "utf-8")
     user = _unprivileged_user()
     temp = "\n".join(
         f"    {kind}_temp_path {tmp}/{kind};" for kind in ("client_body", "proxy", "fastcgi")
     )
+    module = f"load_module {BROTLI_MODULE};" if BROTLI_MODULE.is_file() else ""
     return f"""
+{module}
 {f"user {user};" if user else ""}
 worker_processes 1;
 daemon off;
@@ -294,6 +301,17 @@ def test_gzip_is_answered_from_the_gz_file(server: Server, rel: str) -> None:
     status, headers, body = server.get(SUBPATH + rel)
     assert "content-encoding" not in headers
     assert body == (server.site / rel).read_bytes()
+
+
+def test_brotli_is_answered_from_the_br_file_where_the_module_is_installed(
+    server: Server,
+) -> None:
+    need(BROTLI_MODULE.is_file(), "apt-get install libnginx-mod-http-brotli-static")
+    rel = f"{REPORT_ID}/full.html"
+    status, headers, body = server.get(SUBPATH + rel, **{"Accept-Encoding": "br, gzip"})
+    assert status == 200 and headers.get("content-encoding") == "br"
+    assert body == (server.site / (rel + ".br")).read_bytes()
+    assert headers["content-type"] == TYPES[".html"]
 
 
 def test_the_folder_serves_its_index(server: Server) -> None:
