@@ -45,7 +45,7 @@ from rectify_site.serve import Preview  # noqa: E402
 GENERATE = ROOT / "benchmarks" / "generate.py"
 """The scale issue's generator of labelled synthetic reports."""
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-BUILD = [sys.executable, "-m", "rectify_site", "build", "--no-search"]
+BUILD = [sys.executable, "-m", "rectify_site", "build", "--no-search", "--no-compress"]
 SCENARIOS = ["cold", "no-op", "one sentence", "one figure", "template"]
 
 

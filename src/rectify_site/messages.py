@@ -228,6 +228,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the page loads '{url}' from another host: the site must work offline; put the file "
         "in the theme's static folder",
     ),
+    "page.traced": (
+        "生成页面 {page}：{message}",
+        "generated page {page}: {message}",
+    ),
     "html.invalid": (
         "HTML 不符合规范(Nu HTML Checker):{problem}。请修改模板",
         "invalid HTML (Nu HTML Checker): {problem}. Fix the template",

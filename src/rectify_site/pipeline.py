@@ -37,6 +37,7 @@ class BuildResult:
 
     collection: Collection
     files: dict[str, bytes]
+    """Every file this build made (pages, data, assets and their .gz and .br copies)."""
     stats: WriteStats | None
     warnings: list[Diagnostic] = field(default_factory=list)
     kept: dict[str, str] = field(default_factory=dict)
@@ -119,6 +120,7 @@ def build_site(
     serving: bool = False,
     cache: BuildCache | None = None,
     incremental: bool = True,
+    compress: bool = True,
 ) -> BuildResult:
     """Load, render and write the site; the output changes only if every phase succeeds.
 
@@ -126,7 +128,12 @@ def build_site(
     reports skip loading and unchanged pages skip rendering; its lock keeps two builds
     from writing the same folder at once. ``serve`` passes its own long-lived ``cache``
     (and indexes for search itself, after the pages are live).
+
+    With ``compress`` (the default), every text file over 1 KB also gets ``.gz`` and
+    ``.br`` copies beside it (compress.py), written with the pages; a serving build
+    (the preview) never writes them.
     """
+    compress = compress and not serving
     if search:  # a missing Pagefind is reported before anything is written
         from .search import require_pagefind
 
@@ -141,7 +148,12 @@ def build_site(
         cache = BuildCache(out)
     with cache.locked() if own and cache else contextlib.nullcontext():
         if cache:
-            options = {"base_url": base_url, "include_drafts": include_drafts, "serving": serving}
+            options = {
+                "base_url": base_url,
+                "include_drafts": include_drafts,
+                "serving": serving,
+                "compress": compress,
+            }
             cache.begin(content, theme, **options)
             last = cache.last_collection  # serve's long-lived cache remembers its last build
             if last is not None and cache.unchanged() and (not search or cache.state.indexed):
@@ -158,28 +170,40 @@ def build_site(
             cache=cache,
         )
         kept = dict(cache.kept) if cache else {}
-        with writing(out, files, keep=kept) as stats:  # undone if indexing fails
-            stale = pages_changed(stats) or not (cache and cache.state.indexed)
-            if search and (stale or not (out / "pagefind").is_dir()):
-                from .search import index_site  # Pagefind reads the written HTML; search.py
+        to_write, to_keep = files, kept
+        if compress:  # the .gz and .br copies go through the same write as their files
+            from .compress import precompressed
+            from .output import read_manifest
 
-                index_site(out)
+            made, same = precompressed(out, files, kept, read_manifest(out))
+            to_write, to_keep = {**files, **made}, {**kept, **same}
+        with writing(out, to_write, keep=to_keep) as stats:  # undone if indexing fails
+            stale = pages_changed(stats) or not (cache and cache.state.indexed)
+            if search:
+                from .search import bundle_compressed, index_site
+
+                # Pagefind reads the written HTML (search.py); --no-compress changes it too
+                if stale or not (out / "pagefind").is_dir() or bundle_compressed(out) != compress:
+                    index_site(out, compress=compress)
         warnings = collection.warnings + warnings
         if cache:
             shown = collection.reports + (collection.drafts if include_drafts else [])
             cache.commit(stats, warnings, len(shown), indexed=search or not stale)
             cache.last_collection = collection
-    return BuildResult(collection, files, stats, warnings, kept)
+    return BuildResult(collection, to_write, stats, warnings, to_keep)
 
 
 def check_site(
-    content: Path, *, templates: Path | None = None, html: bool = True
+    content: Path, *, templates: Path | None = None, html: bool = True, trace: bool = False
 ) -> list[Diagnostic]:
     """Everything ``build`` does except writing, then checks of what it would publish.
 
     Raises ContentError when the content does not load; otherwise returns every finding:
     loading warnings, broken links and anchors, loads from other hosts, typography and
-    (with ``html``) the Nu HTML Checker's errors. Drafts are checked too.
+    (with ``html``) the Nu HTML Checker's errors. Drafts are checked too. With
+    ``trace`` (``--format github`` and ``json``), a finding on a generated page names the
+    content that produced it where that is known, and the page in its message
+    (provenance.py).
     """
     from urllib.parse import urlsplit
 
@@ -198,4 +222,8 @@ def check_site(
     found += check_typography(collection.files)
     if html:
         found += check_html(files, project=content.resolve().parent, where=content)
+    if trace:
+        from .provenance import trace_findings
+
+        found = trace_findings(found, files, content)
     return found
