@@ -205,6 +205,15 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
         action="store_true",
         help=t("不生成 Pagefind 搜索索引（更快）", "skip the Pagefind search index (faster)"),
     )
+    b.add_argument(
+        "--no-compress",
+        dest="compress",
+        action="store_false",
+        help=t(
+            "不为超过 1 KB 的文本文件另写 .gz 和 .br 副本",
+            "do not write .gz and .br copies of text files over 1 KB",
+        ),
+    )
     quiet(b)
 
     c = sub.add_parser(
@@ -451,6 +460,7 @@ def _build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         include_drafts=False,
         serving=False,
+        compress=args.compress,
     )
     if same is not None:
         warnings, n = same.warnings, same.reports
@@ -465,6 +475,7 @@ def _build(args: argparse.Namespace) -> int:
             templates=args.templates,
             base_url=args.base_url,
             search=search,
+            compress=args.compress,
             progress=for_terminal(quiet=args.quiet, lang=args.lang),
         )
         warnings, n, stats = result.warnings, len(result.collection.reports), result.stats
@@ -497,14 +508,20 @@ def _check(args: argparse.Namespace) -> int:
     progress = for_terminal(quiet=args.quiet, lang=args.lang)
     try:
         found = check_site(
-            args.content, templates=args.templates, html=args.html_check, progress=progress
+            args.content,
+            templates=args.templates,
+            html=args.html_check,
+            trace=args.format != "text",  # annotations need a file of the repository
+            progress=progress,
         )
     except SiteError as exc:
         found = exc.diagnostics
         if isinstance(exc, UsageError):
             sys.stderr.write(render(found, "text", args.lang))
             return exc.exit_code
-    found = sorted(set(found), key=lambda d: (d.path, d.line or 0, d.col or 0, d.field))
+    found = sorted(
+        set(found), key=lambda d: (d.path, d.line or 0, d.col or 0, d.field, d.message())
+    )
     errors = sum(d.severity == "error" for d in found)
     warnings = len(found) - errors
     stream = sys.stderr if args.format == "text" else sys.stdout

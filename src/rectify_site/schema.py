@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .models import FILE_MODELS
+from .files import FILE_MODELS
 
 SCHEMA_DIR = "schemas"
 """Where ``rectify-site schema`` writes, at the project root beside content/."""
@@ -35,9 +35,7 @@ def schema_files() -> dict[str, bytes]:
     return out
 
 
-SLUG_PATTERN = "^[a-z0-9][a-z0-9-]{0,62}$"
-"""What ``check`` accepts as an id (models.SLUG_RE), for the editor to underline the rest."""
-
+_CJK = re.compile("[\u4e00-\u9fff]")
 _RST = re.compile(r"``([^`]+)``|:[a-z]+:`([^`]+)`")
 
 
@@ -51,22 +49,26 @@ def for_editors(schema: dict[str, Any], kind: str) -> dict[str, Any]:
 
     Every field's title and description in Chinese (schemadocs.py), the English of the
     models' docstring kept as a second line, no RST markup, an example where it helps;
-    ids carry check's pattern; exact decimals are numbers only (check refuses text).
+    exact decimals are numbers only (check refuses text).
     """
-    from .schemadocs import doc_for
+    from .schemadocs import STATUS_HELP, doc_for
 
     def field(prop: dict[str, Any], owner: str | None, name: str) -> None:
-        english = _plain(prop.get("description", ""))
+        text = _plain(prop.get("description", ""))
         doc = doc_for(owner, name)
         if doc is not None:
             prop["title"] = doc.title
-            prop["description"] = f"{doc.description}\n\n{english}" if english else doc.description
+            if not _CJK.search(text.split("\n", 1)[0]):  # an English docstring only
+                text = f"{doc.description}\n\n{text}" if text else doc.description
+            if name == "by_status" and STATUS_HELP not in text:  # hover explains statuses
+                english = text.split("\n", 1)[1].strip() if "\n" in text else ""
+                text = f"{STATUS_HELP}\n\n{english}".strip()
             if doc.examples and "examples" not in prop:
                 prop["examples"] = doc.examples
-        elif english:
-            prop["description"] = english
-        if name == "id" and _is_text(prop) and "pattern" not in prop:
-            _add_pattern(prop, SLUG_PATTERN)
+        elif _CJK.search(text):  # a title from the docstring's first words
+            prop["title"] = re.split(r"[，。：；（,.:;(\n]", text, maxsplit=1)[0]
+        if text:
+            prop["description"] = text
 
     def walk(node: Any, owner: str | None) -> None:
         if isinstance(node, dict):
@@ -90,20 +92,6 @@ def for_editors(schema: dict[str, Any], kind: str) -> dict[str, Any]:
         schema["description"] = _plain(schema["description"])
     walk(schema, kind)
     return schema
-
-
-def _is_text(prop: dict[str, Any]) -> bool:
-    return prop.get("type") == "string" or any(
-        isinstance(b, dict) and b.get("type") == "string" for b in prop.get("anyOf", [])
-    )
-
-
-def _add_pattern(prop: dict[str, Any], pattern: str) -> None:
-    if prop.get("type") == "string":
-        prop["pattern"] = pattern
-    for branch in prop.get("anyOf", []):
-        if isinstance(branch, dict) and branch.get("type") == "string":
-            branch["pattern"] = pattern
 
 
 def _numbers_only(node: dict[str, Any]) -> None:
@@ -138,8 +126,8 @@ def kind_of(rel: str) -> str | None:
         return "site"
     if len(parts) == 2 and parts[1] in ("report.yaml", "figures.yaml"):
         return parts[1].removesuffix(".yaml")
-    if len(parts) == 3 and parts[1] in ("parts", "categories") and parts[2].endswith(".yaml"):
-        return "part" if parts[1] == "parts" else "category"
+    if len(parts) >= 3 and parts[-1].endswith(".yaml") and parts[1] != "attachments":
+        return "node"  # parts/<id>.yaml, and any node kept in a file of its own
     return None
 
 
