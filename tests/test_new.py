@@ -74,3 +74,94 @@ def test_new_refuses_to_overwrite(cli: Callable[..., Run], tmp_path: Path) -> No
     assert run.code == 2 and "已存在，不会覆盖" in run.err
     run = cli("new", "report", "Bad_Id", "--content", content)
     assert run.code == 2 and "不可用于网址" in run.err
+
+
+# --- the skeletons ---------------------------------------------------------------------
+
+
+def _editor_accepts(content: Path, report: str = "") -> None:
+    """Every skeleton file names its schema, and the editor's schema accepts it as it is."""
+    import json
+
+    import jsonschema  # type: ignore[import-untyped]  # no stubs installed
+
+    from rectify_site.schema import modeline
+    from test_schema_editor import _editor_view
+
+    for path in sorted((content / report).rglob("*.yaml")):
+        rel = path.relative_to(content).as_posix()
+        first = path.read_text("utf-8").splitlines()[0]
+        assert first == modeline(rel), rel
+        schema_path = (path.parent / first.split("$schema=", 1)[1]).resolve()
+        schema = json.loads(schema_path.read_text("utf-8"))
+        cls = jsonschema.validators.validator_for(schema)
+        data = _editor_view(path.read_text("utf-8"))
+        errors = [
+            e.message for e in cls(schema, format_checker=cls.FORMAT_CHECKER).iter_errors(data)
+        ]
+        assert errors == [], rel
+
+
+def test_new_site_then_preview(cli: Callable[..., Run], tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    run = cli("new", "site", site)
+    assert run.code == 0, run.err
+    assert "已创建" in run.out and "rectify-site serve" in run.out
+    content = site / "content"
+    assert (content / "site.yaml").is_file() and (content / "report-1" / "report.yaml").is_file()
+    ignored = (site / ".gitignore").read_text("utf-8").split()
+    assert "_site/" in ignored and ".rectify-cache/" in ignored and "_serve/" in ignored
+    assert sorted(p.name for p in (site / "schemas").iterdir()) == [
+        "figures.schema.json",
+        "node.schema.json",
+        "report.schema.json",
+        "site.schema.json",
+    ]
+    _editor_accepts(content)
+    report = (content / "report-1" / "report.yaml").read_text("utf-8")
+    assert "draft: true" in report and "kind: 巡视" in report
+    # check: every placeholder is an error at its line, and nothing else is wrong
+    checked = cli("check", "--content", content, "--no-html-check", cwd=site)
+    assert checked.code == 1
+    lines = [ln for ln in checked.err.splitlines() if ": error: " in ln or ": warning: " in ln]
+    assert lines and all(re.search(r"\.yaml:\d+:\d+: error: .*未填写", ln) for ln in lines), lines
+    assert any("report.yaml" in ln and "title: 未填写" in ln for ln in lines)
+    # build: refused, nothing written
+    built = cli("build", "--content", content, "--out", site / "_site", "--no-search", cwd=site)
+    assert built.code == 1 and not (site / "_site").exists()
+    # serve: the draft is shown, placeholders marked and listed, no error page
+    result = build_site(content, site / "_serve", search=False, include_drafts=True, serving=True)
+    page = (site / "_serve" / "report-1" / "index.html").read_text("utf-8")
+    assert '<mark class="placeholder"' in page and "尚未填写" in page
+    assert sum(d.key == "placeholder.unfilled" for d in result.warnings) == len(lines)
+
+
+def test_new_report_of_a_xuncha_beside_a_published_one(
+    cli: Callable[..., Run], content_copy: Path
+) -> None:
+    run = cli("new", "report", "county-3", "--kind", "巡察", "--content", content_copy)
+    assert run.code == 0, run.err
+    report = (content_copy / "county-3" / "report.yaml").read_text("utf-8")
+    assert "kind: 巡察" in report and "巡察组" in report
+    _editor_accepts(content_copy, "county-3")
+    checked = cli("check", "--content", content_copy, "--no-html-check")
+    errors = [ln for ln in checked.err.splitlines() if ": error: " in ln]
+    assert errors and all("county-3/" in ln and "未填写" in ln for ln in errors), errors
+    result = build_site(
+        content_copy,
+        content_copy.parent / "_serve",
+        search=False,
+        include_drafts=True,
+        serving=True,
+    )
+    assert any(r.id == "county-3" for r in result.collection.drafts)
+
+
+def test_new_report_from_a_file_says_what_is_missing(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    source = tmp_path / "report.docx"
+    source.write_bytes(b"")
+    run = cli("new", "report", "imported", "--from", source, "--content", tmp_path / "content")
+    assert run.code == 2 and "Traceback" not in run.err
+    assert "导入" in run.err

@@ -69,9 +69,8 @@ parts:
 contact:
   # 征求意见的一段话，如：欢迎广大干部群众对{kind}整改落实情况进行监督。
   invitation: {todo}
-  # 电话，如：021-33134800-11393
-  phone: {todo}
-  # 电子邮箱、通信地址、信封注明；邮编是文字，请加引号
+  # 电话、电子邮箱、通信地址、信封注明；邮编是文字，请加引号。填写后去掉行首的 #
+  # phone: 021-33134800-11393
   # email: someone@example.org
   # address: ××路×号
   # envelope_note: 关于{kind}整改落实情况的意见建议
