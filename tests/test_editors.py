@@ -221,6 +221,25 @@ def test_an_error_in_one_report_hides_no_finding_of_another(
     assert "Traceback" not in run.err
 
 
+def test_an_error_in_one_report_hides_no_rendered_finding_of_another(
+    content_copy: Path, cli: Callable[..., Run]
+) -> None:
+    """The reports that load are still rendered and checked: a broken link in one report
+    and an unknown field beside 58 > 57 in another's figures.yaml, all in one run."""
+    other = content_copy / "other-report"
+    shutil.copytree(content_copy / REPORT_ID, other)
+    figures = content_copy / REPORT_ID / "figures.yaml"
+    edit(figures, "rectified: 48", "rectified: 58")
+    edit(figures, "    total: 57\n", "    total: 57\n    totl: 1\n")
+    edit(other / "report.yaml", "intro: 根据", "intro: 见[附件](nothing.html)。根据")
+    run = cli("check", "--content", content_copy, "--no-html-check")
+    assert run.code == 1, run.err
+    lines = [ln for ln in run.err.splitlines() if ": error: " in ln]
+    assert any(f"{REPORT_ID}/figures.yaml" in ln and "58" in ln for ln in lines), lines
+    assert any(f"{REPORT_ID}/figures.yaml" in ln and "totl" in ln for ln in lines), lines
+    assert any("other-report" in ln and "nothing.html" in ln for ln in lines), lines
+
+
 # --- a theme that overrides one file --------------------------------------------------
 
 

@@ -78,6 +78,35 @@ def field_name(loc: Loc) -> str:
     return out
 
 
+def _without_unknown(model: type[M], data: Any, exc: ValidationError) -> M | None:
+    """The file's model with its unknown fields left out, when they are all that is wrong.
+
+    The errors are already reported, so the report is never published; but the rest of
+    the file is still checked (a misspelt field never hides 58 > 57 beside it).
+    """
+    import copy
+
+    errors = exc.errors(include_url=False)
+    if not errors or any(e["type"] != "extra_forbidden" for e in errors):
+        return None
+    trimmed = copy.deepcopy(data)
+    for err in errors:
+        loc = _clean_loc(tuple(err["loc"]))
+        node: Any = trimmed
+        for part in loc[:-1]:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                node = None
+                break
+        if isinstance(node, dict):
+            node.pop(loc[-1], None)
+    try:
+        return model.model_validate(trimmed)
+    except ValidationError:
+        return None
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> Loc:
     return tuple(p for p in loc if not (isinstance(p, str) and p in _UNION_TAGS))
 
@@ -180,7 +209,7 @@ class _ReportLoader:
             return model.model_validate(source.data)
         except ValidationError as exc:
             self.problems.extend(pydantic_diagnostics(exc, source))
-            return None
+            return _without_unknown(model, source.data, exc)
 
     def nodes(
         self, entries: list[NodeFile], file: str, at: Loc, open_: tuple[str, ...]
@@ -323,11 +352,16 @@ class ReportCache(Protocol):
     ) -> None: ...
 
 
-def load_collection(root: Path, cache: ReportCache | None = None) -> Collection:
+def load_collection(
+    root: Path, cache: ReportCache | None = None, *, keep_going: bool = False
+) -> Collection:
     """Load and validate every report under ``root``; raise ContentError listing all errors.
 
     With ``cache`` (incremental builds), a report folder whose files have not changed
     since it last loaded without errors is taken from the cache instead of being parsed.
+    With ``keep_going`` (check), errors do not raise while some report loaded: the
+    collection of those is returned, the errors among its ``warnings``, so that the
+    caller can still check everything else before it reports them all.
     """
     if not root.is_dir():
         raise UsageError([diag(root, "content.missing")])
@@ -377,7 +411,7 @@ def load_collection(root: Path, cache: ReportCache | None = None) -> Collection:
         if report is not None:
             (drafts if report.draft else reports).append(report)
     errors = [p for p in problems if p.severity == "error"]
-    if errors:
+    if errors and not (keep_going and (reports or drafts)):
         raise ContentError(problems)
     if not reports and not drafts:
         raise ContentError([diag(root, "collection.empty")])

@@ -249,7 +249,8 @@ def check_site(
 ) -> list[Diagnostic]:
     """Everything ``build`` does except writing, then checks of what it would publish.
 
-    Raises ContentError when the content does not load; otherwise returns every finding:
+    Raises ContentError when the content does not load, with every other finding: the
+    reports that did load are still rendered and checked. Otherwise returns every finding:
     loading warnings, broken links and anchors, loads from other hosts, typography and
     (with ``html``) the Nu HTML Checker's errors. Drafts are checked too. With
     ``trace`` (``--format github`` and ``json``), a finding on a generated page names the
@@ -265,21 +266,26 @@ def check_site(
     try:
         progress.phase("load")
         try:
-            collection = load_site(content)
-        except ContentError as exc:
-            # an error in one report hides no finding of another: every file that still
-            # reads as YAML is checked for typography too
+            # an error in one report hides no finding of another: the reports that load
+            # are rendered and checked, and every error is reported together at the end
+            collection = load_collection(content, keep_going=True)
+        except ContentError as exc:  # nothing loaded: still every file's typography
             typography = check_typography(_content_files(content), root=content)
             raise ContentError([*exc.diagnostics, *typography]) from None
-        _placeholders(collection, content, drafts_allowed=False)
+        found = list(collection.warnings)
+        found += _placeholders(collection, content, drafts_allowed=False, raising=False)
+        content_errors = any(d.severity == "error" for d in found)
         theme = find_theme(content, templates)
         progress.phase("render")
-        files, warnings = render_site(
-            collection, theme=theme, include_drafts=True, progress=progress
-        )
+        try:
+            files, warnings = render_site(
+                collection, theme=theme, include_drafts=True, progress=progress
+            )
+        except ContentError as exc:
+            raise ContentError([*found, *exc.diagnostics]) from None
         progress.phase("check")
         # a site without a base URL is fine to check; the build says what it leaves out
-        found = collection.warnings + [w for w in warnings if w.key != "base_url.missing"]
+        found += [w for w in warnings if w.key != "base_url.missing"]
         base = collection.site.base_url
         root_path = urlsplit(base).path.rstrip("/") + "/" if base else "/"
         found += check_links(files, root_path=root_path)
@@ -290,18 +296,21 @@ def check_site(
             from .provenance import trace_findings
 
             found = trace_findings(found, files, content)
+        if content_errors:  # the content does not load: an error, with everything else found
+            raise ContentError(found)
         return found
     finally:
         progress.close()
 
 
 def _placeholders(
-    collection: Collection, content: Path, *, drafts_allowed: bool
+    collection: Collection, content: Path, *, drafts_allowed: bool, raising: bool = True
 ) -> list[Diagnostic]:
     """Raise ContentError for every placeholder a skeleton left (placeholders.py).
 
     ``serve`` (``drafts_allowed``) lets drafts keep theirs: they come back as warnings, to
-    be marked in the pages and listed in the draft banner.
+    be marked in the pages and listed in the draft banner. ``check`` (not ``raising``)
+    gets the errors back, to report with everything else.
     """
     import dataclasses
 
@@ -312,6 +321,8 @@ def _placeholders(
         return []
     drafts = {r.id for r in collection.drafts} if drafts_allowed else set()
     errors = [d for d in found if report_of(d.path, content) not in drafts]
+    if errors and not raising:
+        return errors
     if errors:
         raise ContentError(errors)
     return [dataclasses.replace(d, severity="warning") for d in found]
