@@ -292,7 +292,7 @@ class NodeFile(Strict):
     """标题（不含编号，编号自动生成）。
     The heading, without its number (numbers are generated)."""
     run_in: bool | None = None
-    """标题是否接排在正文之前并以“。”结束；默认：没有下级且至多一段时接排。
+    """标题是否接排在正文之前并以“。”结束；默认：部分（第一层）单独成行；其他层级没有下级且至多一段时接排。
     Whether the heading runs into the first paragraph, ended with 。."""
     numbered: bool = True
     """是否编号；不编号的段落（如结尾的统计段落）写 false。
