@@ -336,6 +336,28 @@ PartEntry = Annotated[
 ]
 
 
+ATTACHMENT_NAME_RE = re.compile(r"^[^/\\\x00-\x1f.][^/\\\x00-\x1f]{0,120}$")
+
+
+def _check_attachment_name(value: str) -> str:
+    if not ATTACHMENT_NAME_RE.match(value) or ".." in value:
+        raise PydanticCustomError("attachment_name", "bad name {value}", {"value": value})
+    return value
+
+
+class AttachmentFile(Strict):
+    """一个附件：attachments/ 中的文件及其标题，按通报所列顺序。
+    One attachment: a file in the report folder's attachments/, and its title."""
+
+    file: Annotated[str, AfterValidator(_check_attachment_name)]
+    """文件名（在通报目录的 attachments/ 中），如 tasks.pdf。
+    允许 pdf、doc、docx、xls、xlsx、ofd、jpg、png。
+    The file's name inside attachments/."""
+    title: Text
+    """附件标题，如“巡视整改任务清单”。
+    Its title as the report lists it."""
+
+
 class ReportFile(Strict):
     """``<report>/report.yaml``: the report's identity, opening, parts and contact."""
 
@@ -378,6 +400,9 @@ class ReportFile(Strict):
     corrections: list[Correction] = []
     """修订记录，按时间先后。
     Corrections made after publication, oldest first."""
+    attachments: list[AttachmentFile] = []
+    """附件，按顺序；文件放在通报目录的 attachments/ 中，列在全文末尾。
+    Attachments in order; the files live in the report folder's attachments/."""
 
 
 # --- figures.yaml ------------------------------------------------------------------
