@@ -191,6 +191,8 @@ def write_ledger(
                     cell = ws.cell(row=r, column=col[name], value=value)
                     if isinstance(value, dt.date):
                         cell.number_format = "yyyy-mm-dd"
+                    elif isinstance(value, str):
+                        cell.data_type = "s"  # text, even where it starts with =, as typed '=
             r += 1
         if layout == "merged" and r - first > 1:
             for name in PROBLEM_HEADERS:

@@ -411,3 +411,84 @@ def test_disagreements() -> None:
 
     assert translate(found[1][1], found[1][2]) == "台账中已整改 47 项，此处为 48 项"
     assert translate(found[0][1], found[0][2]) == "台账中共 57 项，此处为 58 项"
+
+
+# --- the files made from a ledger -------------------------------------------------------
+
+
+def test_the_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    from rectify_site.ledger_files import template_xlsx
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    made = template_xlsx(ASPECTS, STATUSES)
+    assert made == template_xlsx(ASPECTS, STATUSES)  # byte-identical
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(made)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    assert [c.value for c in ws[1]] == list(data.HEADERS)
+    assert ws.freeze_panes == "A2"
+    assert ws.column_dimensions["C"].width == 48
+    lists = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists["B2:B2001"] == "'选项'!$A$2:$A$17"
+    assert lists["H2:H2001 I2:I2001"] == "'选项'!$B$2:$B$4"
+    options = wb["选项"]
+    assert options.sheet_state == "hidden"
+    assert [options.cell(row=r, column=1).value for r in (2, 17)] == [
+        "针对第1方面的问题（合成）",
+        "针对第16方面的问题（合成）",
+    ]
+    assert [options.cell(row=r, column=2).value for r in (2, 3, 4)] == [
+        "已整改",
+        "已完成",
+        "正在推进",
+    ]
+    # an empty template reads as an empty ledger, without a finding
+    ledger, found = read(path)
+    assert found == [] and ledger is not None and ledger.problems == ()
+    # filled in with the drop-downs' values, it reads
+    ws.append([1, "针对第1方面的问题（合成）", "（合成）问题", "（合成）措施"])
+    wb.save(path)
+    ledger, found = read(path)
+    assert found == [] and ledger is not None and ledger.problems[0].aspect == "aspect-1"
+
+
+def test_published_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    from rectify_site.ledger import DEFAULT_PUBLISHED
+    from rectify_site.ledger_files import ledger_csv, ledger_xlsx, published
+
+    rows = simple()
+    rows[0].measures[0].note = '=HYPERLINK("http://example.org","x")'
+    rows[0].measures[1].unit = "@SUM(1)"
+    ledger, found = read(data.write_ledger(tmp_path / "ledger.xlsx", rows))
+    assert found == [] and ledger is not None
+    columns = [*DEFAULT_PUBLISHED, "备注"]
+    table = published(ledger, columns, ASPECTS, STATUSES, {"measure": "正在推进"})
+    assert table.columns[:3] == ("序号", "方面", "具体问题")
+    assert table.rows[0][:4] == (1, "针对第1方面的问题（合成）", "（合成）问题一", "（合成）措施一")
+    assert [r[columns.index("措施状态")] for r in table.rows] == ["已完成"] + ["正在推进"] * 3
+    assert "（合成）责任领导" not in str(table)
+    csv_bytes = ledger_csv(table)
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")
+    text = csv_bytes.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'@SUM(1)" in text
+    assert text.splitlines()[1].startswith("1,针对第1方面的问题（合成）,（合成）问题一,")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    made = ledger_xlsx(table)
+    assert made == ledger_xlsx(table)
+    with zipfile.ZipFile(__import__("io").BytesIO(made)) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+        core = zf.read("docProps/core.xml").decode()
+        assert "2023-11-14T22:13:20Z" in core
+        assert "<f>" not in zf.read("xl/worksheets/sheet1.xml").decode()
+    out = tmp_path / "published.xlsx"
+    out.write_bytes(made)
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    values = [c.value for r in ws.iter_rows() for c in r]
+    assert all(isinstance(v, str | int) or v is None for v in values)
+    assert '\'=HYPERLINK("http://example.org","x")' in values
+    assert ws["A2"].value == 1 and ws.freeze_panes == "A2"
