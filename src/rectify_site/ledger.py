@@ -26,7 +26,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from xml.etree import ElementTree
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -262,6 +261,12 @@ Merge = tuple[int, int, int, int, str]
 """A merged range: first row, first column, last row, last column, and ``C2:C4``."""
 
 
+_MERGE_CELL = re.compile(
+    rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s+ref=[\"']([A-Z]+[0-9]+:[A-Z]+[0-9]+)[\"']"
+)
+"""A merged range in the sheet's XML: ``<mergeCell ref="C2:C4"/>``, in any namespace prefix."""
+
+
 def _read_sheet(path: Path) -> tuple[list[list[Any]], list[Merge]]:
     """The first sheet's values by row, and its merged ranges.
 
@@ -286,16 +291,13 @@ def _read_sheet(path: Path) -> tuple[list[list[Any]], list[Merge]]:
     if not isinstance(part, str):
         raise ValueError("no worksheet")
     merges: list[Merge] = []
-    tag = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
-    with zipfile.ZipFile(path) as zf, zf.open(part) as fh:
-        for _event, elem in ElementTree.iterparse(fh):
-            if elem.tag == tag:
-                ref = elem.get("ref", "")
-                c0, r0, c1, r1 = range_boundaries(ref)
-                if None not in (c0, r0, c1, r1):
-                    merges.append((int(r0 or 0), int(c0 or 0), int(r1 or 0), int(c1 or 0), ref))
-            elif not elem.tag.endswith("}mergeCells"):
-                elem.clear()
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(part)
+    for m in _MERGE_CELL.finditer(xml):
+        ref = m[1].decode("ascii")
+        c0, r0, c1, r1 = range_boundaries(ref)
+        if c0 and r0 and c1 and r1:
+            merges.append((r0, c0, r1, c1, ref))
     return rows, merges
 
 
