@@ -492,3 +492,15 @@ def test_published_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert all(isinstance(v, str | int) or v is None for v in values)
     assert '\'=HYPERLINK("http://example.org","x")' in values
     assert ws["A2"].value == 1 and ws.freeze_panes == "A2"
+
+
+def test_as_of_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rectify_site.ledger import default_as_of, parse_as_of
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1719705600")  # 2024-06-30T00:00:00Z
+    assert default_as_of() == dt.date(2024, 6, 30)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert default_as_of() == dt.date.today()
+    assert parse_as_of("2024年7月1日") == parse_as_of("2024-07-01") == dt.date(2024, 7, 1)
+    with pytest.raises(ValueError):
+        parse_as_of("yesterday")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import os
 import re
 import warnings
 import zipfile
@@ -627,6 +628,22 @@ class _Reader:
 
 
 # --- checks over time (check --as-of) ---------------------------------------------------
+
+
+def default_as_of() -> dt.date:
+    """``check --as-of``'s default: the day of SOURCE_DATE_EPOCH (UTC) if set, else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return dt.date.today()
+
+
+def parse_as_of(text: str) -> dt.date:
+    """``--as-of`` as given: 2024-06-30 or 2024年6月30日 (argparse reports a ValueError)."""
+    parsed = parse_date(text)
+    if parsed is None:
+        raise ValueError(text)
+    return parsed
 
 
 def check_dates(
