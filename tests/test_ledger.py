@@ -22,7 +22,6 @@ from rectify_site.ledger import (
     Ledger,
     StatusRef,
     check_dates,
-    disagreements,
     read_ledger,
 )
 
@@ -390,27 +389,6 @@ def test_overdue_and_undated(tmp_path: Path) -> None:
         "截至 2024-07-01 仍为“未填写”",
     ]
     assert [d.line for d in check_dates(ledger, dt.date(2024, 4, 1), STATUSES)] == [2, 3]
-
-
-# --- the declared figures against the ledger ------------------------------------------------
-
-
-def test_disagreements() -> None:
-    counted = Count(total=57, by_status={"rectified": 47})
-    assert disagreements(57, {"rectified": 47}, counted, STATUSES, "项") == []
-    found = disagreements(58, {"rectified": 48}, counted, STATUSES, "项")
-    assert found == [
-        (None, "ledger.disagrees_total", {"counted": 57, "declared": 58, "unit": "项"}),
-        (
-            "rectified",
-            "ledger.disagrees",
-            {"status": "已整改", "counted": 47, "declared": 48, "unit": "项"},
-        ),
-    ]
-    from rectify_site.messages import translate
-
-    assert translate(found[1][1], found[1][2]) == "台账中已整改 47 项，此处为 48 项"
-    assert translate(found[0][1], found[0][2]) == "台账中共 57 项，此处为 58 项"
 
 
 # --- the files made from a ledger -------------------------------------------------------

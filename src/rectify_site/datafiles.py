@@ -12,6 +12,7 @@ import json
 from xml.sax.saxutils import escape
 
 from .figures import figure_rows
+from .ledger_pages import ledger_downloads
 from .report import Report
 from .urls import report_path
 
@@ -49,6 +50,7 @@ def report_data_files(report: Report) -> dict[str, bytes]:
     return {
         report_path(report, "json"): report_json(report),
         report_path(report, "csv"): figures_csv(report),
+        **ledger_downloads(report),  # only where the issuer publishes its ledger
     }
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from .errors import Diagnostic, diag
 
@@ -72,20 +72,6 @@ PROBLEM_COLUMNS: tuple[Column, ...] = ("序号", "方面", "具体问题", "问�
 PRIVATE_COLUMNS: tuple[Column, ...] = ("责任领导", "备注")
 """Not published unless ``publish_columns`` names them: leaders' names are personal data."""
 DEFAULT_PUBLISHED: tuple[Column, ...] = tuple(h for h in HEADERS if h not in PRIVATE_COLUMNS)
-
-
-class LedgerOptions(BaseModel):
-    """``ledger:`` in report.yaml: whether the issuer publishes its ledger, and which columns."""
-
-    model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
-    )
-
-    publish: bool = False
-    """false (the default): the ledger only feeds and checks the figures; nothing of it is
-    published. true: a 整改台账 page per report, with CSV and XLSX downloads."""
-    publish_columns: list[Column] = Field(default_factory=lambda: list(DEFAULT_PUBLISHED))
-    """The columns shown when published; by default every column except 责任领导 and 备注."""
 
 
 # --- the view of the report the ledger needs --------------------------------------------
@@ -679,43 +665,6 @@ def check_dates(
                     col=col,
                     field="完成日期",
                     severity="warning",
-                )
-            )
-    return out
-
-
-# --- the declared figures against the ledger --------------------------------------------
-
-
-def disagreements(
-    declared_total: int | None,
-    declared_by_status: Mapping[str, int],
-    counted: Count,
-    statuses: Mapping[str, StatusRef],
-    unit: str,
-) -> list[tuple[str | None, str, dict[str, Any]]]:
-    """Where a tally's declared numbers differ from the ledger's count.
-
-    Each entry: the status key (None for the total), the message key, its parameters.
-    """
-    out: list[tuple[str | None, str, dict[str, Any]]] = []
-    if declared_total is not None and declared_total != counted.total:
-        out.append(
-            (
-                None,
-                "ledger.disagrees_total",
-                {"counted": counted.total, "declared": declared_total, "unit": unit},
-            )
-        )
-    for key, value in declared_by_status.items():
-        have = counted.by_status.get(key, 0)
-        if have != value:
-            label = statuses[key].label if key in statuses else key
-            out.append(
-                (
-                    key,
-                    "ledger.disagrees",
-                    {"status": label, "counted": have, "declared": value, "unit": unit},
                 )
             )
     return out

@@ -168,11 +168,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the text lists {found} {what} as {status}, this says {declared}: check the figures",
     ),
     "tally.ledger_total": (
-        "台账中{what}共 {found} {unit}，此处为 {declared} {unit}：请核对",
+        "台账中{what}共 {found} {unit}，此处为 {declared} {unit}",
         "the ledger holds {found} {what}, this says {declared}: check the figures",
     ),
     "tally.ledger_status": (
-        "台账中{status} {found} {unit}，此处为 {declared} {unit}：请核对",
+        "台账中{status} {found} {unit}，此处为 {declared} {unit}",
         "the ledger holds {found} {status}, this says {declared}: check the figures",
     ),
     "rate.no_done": (
@@ -381,14 +381,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ledger.no_done_date": (
         "整改措施已完成，但未填写完成日期：请补上",
         "measure completed without a completion date: fill it in",
-    ),
-    "ledger.disagrees": (
-        "台账中{status} {counted} {unit}，此处为 {declared} {unit}",
-        "the ledger has {counted} {status}, here {declared}",
-    ),
-    "ledger.disagrees_total": (
-        "台账中共 {counted} {unit}，此处为 {declared} {unit}",
-        "the ledger has {counted} in all, here {declared}",
     ),
     "ledger.exists": (
         "文件已存在，不会覆盖：请用 --out 指定新的文件名",
