@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import brotli
 import pytest
 
 from rectify_site.cli import main
@@ -160,19 +161,19 @@ def test_check_as_of_warns_of_overdue_measures(
 
 
 def _texts(site: Path) -> bytes:
-    """Every file of the site, Pagefind's compressed index decompressed too, and without
-    the zero-width spaces with which it segments Chinese words."""
+    """Every file of the site; its compressed copies (.gz, .br) and Pagefind's index also
+    decompressed, without the zero-width spaces with which Pagefind segments Chinese."""
     out = []
     for p in sorted(site.rglob("*")):
         if not p.is_file():
             continue
         raw = p.read_bytes()
         out.append(raw)
-        for unpack in (gzip.decompress, lambda b: zlib.decompress(b, -15)):
+        for unpack in (gzip.decompress, brotli.decompress, lambda b: zlib.decompress(b, -15)):
             try:
                 out.append(unpack(raw).replace("\u200b".encode(), b""))
                 break
-            except (OSError, EOFError, zlib.error):
+            except (OSError, EOFError, zlib.error, brotli.error):
                 continue
     return b"\n".join(out)
 
