@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.util
+import json
 import shutil
 import sys
 import zlib
@@ -111,6 +112,24 @@ def test_figures_come_from_the_ledger_where_not_declared(content_copy: Path) -> 
     assert "巡视反馈的57项具体问题已经整改49项。提出整改措施134条，已经完成120条" in text
 
 
+def test_a_tally_within_a_category_counts_its_ledger_rows(content_copy: Path) -> None:
+    with_ledger(content_copy)
+    figures = content_copy / REPORT_ID / "figures.yaml"
+    edit(
+        figures,
+        "- id: discipline\n",
+        "  - {id: positioning, label: 定位问题, unit: 项, counts: problem, scope: positioning}\n"
+        "- id: discipline\n",
+    )
+    report = load_collection(content_copy).reports[0]
+    assert report.ledger is not None
+    inside = {n.id for c in report.categories() if c.anchor == "positioning" for n in c.walk()}
+    expected = report.ledger.count("problem", inside)
+    assert 0 < expected.total < 57
+    tally = {f.path: f for f in report.figures.all()}["positioning"]
+    assert (tally.total, tally.by_status) == (expected.total, expected.by_status)
+
+
 def test_ledger_diagnostics_in_the_loader(content_copy: Path) -> None:
     ids = aspect_ids(content_copy)
     rows = data.shaped_like(ids, 57, 48, 134, 120)
@@ -195,6 +214,7 @@ def test_an_unpublished_ledger_leaves_no_trace(content_copy: Path, tmp_path: Pat
         assert text.encode() not in everything, text
     assert not (out / REPORT_ID / "ledger.html").exists()
     assert not list(out.rglob("ledger*"))
+    assert "ledger" not in (out / "data" / "reports.json").read_text("utf-8")
     assert read_ledger  # the reader is what put the texts in the model
 
 
@@ -243,6 +263,10 @@ def test_a_published_ledger(
     assert (again / REPORT_ID / "data" / "ledger.xlsx").read_bytes() == xlsx
     assert (again / REPORT_ID / "data" / "ledger.csv").read_bytes() == csv_bytes
     assert (again / REPORT_ID / "ledger.html").read_bytes() == page.encode()
+    # the open-data listings name the downloads
+    assert "data/ledger.xlsx" in (out / "data" / "index.html").read_text("utf-8")
+    listed = json.loads((out / "data" / "reports.json").read_text("utf-8"))["reports"][0]
+    assert listed["ledger_csv"] == f"{REPORT_ID}/data/ledger.csv"
     # search indexes it
     assert "（合成）第1个具体问题".encode() in _texts(out / "pagefind")
 

@@ -12,7 +12,7 @@ import json
 from xml.sax.saxutils import escape
 
 from .figures import figure_rows
-from .ledger_pages import ledger_downloads
+from .ledger_pages import is_published, ledger_downloads
 from .report import Report
 from .urls import report_path
 
@@ -77,6 +77,15 @@ def data_index(reports: list[Report]) -> bytes:
             "page": report_path(r, "full"),
             "json": report_path(r, "json"),
             "csv": report_path(r, "csv"),
+            # the ledger's downloads, only where the issuer publishes it
+            **(
+                {
+                    "ledger_csv": report_path(r, "ledger_csv"),
+                    "ledger_xlsx": report_path(r, "ledger_xlsx"),
+                }
+                if is_published(r)
+                else {}
+            ),
         }
         for r in sorted(reports, key=lambda r: r.id)
     ]
