@@ -247,10 +247,10 @@ def test_a_published_ledger(
     assert 'id="p-1"' in page and 'id="p-1-1"' in page
     # filters are links to pages made at build time
     assert 'href="ledger/status-rectified.html"' in page
-    assert 'href="ledger/status-open.html"' in page
+    assert 'href="ledger/open.html"' in page
     unit_pages = sorted((out / REPORT_ID / "ledger").glob("unit-*.html"))
     assert len(unit_pages) == len(data.UNITS)
-    opened = (out / REPORT_ID / "ledger" / "status-open.html").read_text("utf-8")
+    opened = (out / REPORT_ID / "ledger" / "open.html").read_text("utf-8")
     assert opened.count("个问题的第") == 14
     # downloads
     csv_bytes = (out / REPORT_ID / "data" / "ledger.csv").read_bytes()

@@ -2,8 +2,9 @@
 
 The office keeps one row per measure (整改措施) in Excel; a problem (具体问题) with several
 measures spans several rows, its own cells either merged over them or left empty below
-its first row. The first sheet is read in openpyxl's normal mode (read-only mode cannot
-see merged ranges); its first row holds the headers, matched by name, in any order::
+its first row. The first sheet is read (its cells by openpyxl, its merged ranges from
+the sheet's own XML: see ``_read_sheet``); its first row holds the headers, matched by
+name, in any order::
 
     序号 方面 具体问题 整改措施 责任单位 责任领导 完成时限 问题状态 措施状态 完成日期 备注
 

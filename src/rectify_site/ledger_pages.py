@@ -4,7 +4,8 @@ Only for ``ledger: {publish: true}`` in report.yaml; otherwise nothing here runs
 word of the ledger reaches the site. The pages::
 
     <report>/ledger.html                  every problem with its measures, by category and aspect
-    <report>/ledger/status-<key>.html     the rows of one status (status-open: none yet)
+    <report>/ledger/status-<key>.html     the rows of one status
+    <report>/ledger/open.html             the rows whose status cell is empty (not done yet)
     <report>/ledger/unit-<hash>.html      the rows of one responsible unit
     <report>/data/ledger.csv, ledger.xlsx the published columns, for download
 
@@ -15,7 +16,7 @@ row has an id, and each problem's number links to its row on the full ledger pag
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -32,7 +33,8 @@ NOT_DONE = "尚未完成"
 """How an empty status cell reads where the report names no remainder."""
 
 OPEN = "open"
-"""The filter of rows whose status cell is empty (not done yet)."""
+"""The filter (and page, ``ledger/open.html``) of rows whose status cell is empty: apart
+from the ``status-<key>`` pages, so that no status key can take its name."""
 
 
 def ledger_path(report: Report, page: str = "index") -> str:
@@ -42,6 +44,10 @@ def ledger_path(report: Report, page: str = "index") -> str:
     if page in ("csv", "xlsx"):
         return report_path(report, f"ledger_{page}")
     return f"{report.id}/ledger/{page}.html"
+
+
+def _status_page(key: str) -> str:
+    return OPEN if key == OPEN else f"status-{key}"
 
 
 def unit_page(unit: str) -> str:
@@ -211,7 +217,7 @@ class _Builder:
         for k in self.status_keys():
             match = self.matches(k)
             count = sum(1 for p in led.problems for m in p.measures if match(p, m))
-            page = f"status-{k}"
+            page = _status_page(k)
             label = self.label(None if k == OPEN else k, "measure")
             statuses.append(Filter(label, ledger_path(report, page), count, current == page))
         units = tuple(
@@ -317,6 +323,8 @@ class LedgerSheet:
         b = _Builder(self.report)
         if self.page == "index":
             return b.view(self.title, lambda p, m: True, None)
+        if self.page == OPEN:
+            return b.view(self.title, b.matches(OPEN), self.page)
         if self.page.startswith("status-"):
             return b.view(self.title, b.matches(self.page[len("status-") :]), self.page)
         unit = self.title
@@ -330,7 +338,7 @@ def ledger_sheets(report: Report) -> list[tuple[str, LedgerSheet]]:
     b = _Builder(report)
     out = [(ledger_path(report), LedgerSheet(report, "index", "全部"))]
     for key in b.status_keys():
-        page = f"status-{key}"
+        page = _status_page(key)
         title = b.label(None if key == OPEN else key, "measure")
         out.append((ledger_path(report, page), LedgerSheet(report, page, title)))
     for unit in b.ledger.units():
@@ -354,14 +362,3 @@ def ledger_downloads(report: Report) -> dict[str, bytes]:
         ledger_path(report, "csv"): ledger_csv(table),
         ledger_path(report, "xlsx"): ledger_xlsx(table),
     }
-
-
-def search_texts(views: Sequence[LedgerView]) -> list[str]:
-    """Every text a view shows (for tests)."""
-    out: list[str] = []
-    for v in views:
-        for c in v.categories:
-            for a in c.aspects:
-                for r in a.rows:
-                    out += [str(x.value) for x in r.problem_cells + r.measure_cells]
-    return out
