@@ -420,29 +420,34 @@ class _Reader:
                 covered[(r, c0)] = m
         self.covered = covered
 
+        # every row as long as the header, and a merged range's value in every cell it covers
+        width = max(columns.values())
+        for row in rows:
+            if len(row) < width:
+                row.extend([None] * (width - len(row)))
+        for (r, c), m in covered.items():
+            if r <= len(rows) and c <= width:
+                rows[r - 1][c - 1] = rows[m[0] - 1][c - 1]
+
         def cell(row: list[Any], r: int, name: str) -> Any:
             """The cell's value; a merged range's value in every cell it covers."""
             c = columns.get(name)
-            if c is None:
-                return None
-            m = covered.get((r, c))
-            if m is not None:
-                top = rows[m[0] - 1]
-                return top[c - 1] if c - 1 < len(top) else None
-            return row[c - 1] if c - 1 < len(row) else None
+            return None if c is None else row[c - 1]
 
         def own(row: list[Any], r: int, name: str) -> Any:
             """The value written in this very cell (None for a cell a merge covers)."""
             c = columns.get(name)
             if c is None or (r, c) in covered:
                 return None
-            return row[c - 1] if c - 1 < len(row) else None
+            return row[c - 1]
+
+        indices = [c - 1 for c in columns.values()]
 
         # problem spans: a row where a problem's own cell has a value starts a problem
         starts: list[int] = []
         data: list[tuple[int, list[Any]]] = []
         for r, row in enumerate(rows[1:], start=2):
-            if all(_text(cell(row, r, n)) is None for n in columns):
+            if all(row[i] is None or _text(row[i]) is None for i in indices):
                 continue  # an empty row
             data.append((r, row))
             if any(_text(own(row, r, n)) is not None for n in PROBLEM_COLUMNS):
