@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -359,6 +360,24 @@ def test_size_limits(tmp_path: Path) -> None:
         f"{SHOWN}: error: 解压后过大（104857601 字节，上限 104857600 字节）：拒绝读取，"
         "请检查是否放错文件"
     ]
+
+
+def test_a_symlink_out_of_the_content_folder(tmp_path: Path) -> None:
+    outside = data.write_ledger(tmp_path / "elsewhere" / "ledger.xlsx", simple())
+    root = tmp_path / "content"
+    (root / "r").mkdir(parents=True)
+    link = root / "r" / "ledger.xlsx"
+    link.symlink_to(outside)
+    ledger, found = read_ledger(link, ASPECTS, STATUSES, display=SHOWN, root=root)
+    assert ledger is None
+    assert [d.format() for d in found] == [
+        f"{SHOWN}: error: 符号链接指向 content 目录之外({outside.resolve()}):请改为普通文件"
+    ]
+    inside = root / "r" / "real.xlsx"
+    shutil.copy(outside, inside)
+    link.unlink()
+    link.symlink_to(inside)
+    assert read_ledger(link, ASPECTS, STATUSES, root=root)[0] is not None
 
 
 def test_english_messages(tmp_path: Path) -> None:

@@ -282,7 +282,7 @@ class _ReportLoader:
         path = self.folder / LEDGER_FILE
         self.files.append(path)
         statuses = {k: StatusRef(s.label, s.done) for k, s in figures.statuses.items()}
-        ledger, found = read_ledger(path, [a for a, _ in aspects], statuses)
+        ledger, found = read_ledger(path, [a for a, _ in aspects], statuses, root=self.root)
         self.problems.extend(found)
         return ledger
 

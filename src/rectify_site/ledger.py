@@ -212,14 +212,20 @@ def read_ledger(
     statuses: Mapping[str, StatusRef],
     *,
     display: str | Path | None = None,
+    root: Path | None = None,
 ) -> tuple[Ledger | None, list[Diagnostic]]:
     """Read and check ``path``; the ledger (None when unreadable) and every finding.
 
-    ``display`` is the path diagnostics print (default: ``path``). Errors in rows do not
+    ``display`` is the path diagnostics print (default: ``path``); with ``root``, a symlink
+    that leads out of it is refused, as content files are. Errors in rows do not
     stop the reading: every row is checked, and the ledger is returned only without errors.
     """
     where = str(display if display is not None else path)
     problems: list[Diagnostic] = []
+    if root is not None and path.is_symlink():  # as for YAML: nothing from outside content/
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return None, [diag(where, "file.symlink_outside", target=str(target))]
     try:
         size = path.stat().st_size
     except OSError as exc:
