@@ -277,7 +277,11 @@ def test_published_columns_are_the_issuer_s_choice(content_copy: Path, tmp_path:
     out = tmp_path / "_site"
     build_site(content_copy, out, search=False)
     page = (out / REPORT_ID / "ledger.html").read_text("utf-8")
-    assert "（合成）责任领导1" in page and "（合成）单位" not in page
+    assert "（合成）责任领导1" in page and "（合成）区" not in page  # no unit, not even a filter
+    assert "按状态" not in page and "已整改 48 个" not in page  # no status column published
+    assert not (out / REPORT_ID / "ledger").exists()  # so no filtered pages either
+    everything = b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
+    assert "（合成）区发展改革委".encode() not in everything
     header = (out / REPORT_ID / "data" / "ledger.csv").read_text("utf-8-sig").splitlines()[0]
     assert header == "序号,具体问题,整改措施,责任领导"
 

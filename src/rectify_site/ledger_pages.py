@@ -182,6 +182,8 @@ class _Builder:
         self.measure_columns = tuple(
             c for c in self.columns if c not in PROBLEM_CELLS and c != "方面"
         )
+        self.problem_status = "问题状态" in self.columns
+        self.measure_status = "措施状态" in self.columns
 
     def totals(self, count: Count, role: str) -> tuple[tuple[str, int], ...]:
         out = [(self.label(k, role), n) for k, n in count.by_status.items()]
@@ -195,21 +197,33 @@ class _Builder:
             return self.opened.get(role) or NOT_DONE
         return self.statuses[key].label if key in self.statuses else key
 
-    @staticmethod
-    def matches(key: str) -> Callable[[Problem, Measure], bool]:
-        """Rows of a status: the measure's, or its problem's (open: the measure's cell empty)."""
-        if key == OPEN:
-            return lambda p, m: m.status is None
-        return lambda p, m: m.status == key or p.status == key
+    def matches(self, key: str) -> Callable[[Problem, Measure], bool]:
+        """Rows of a status, by the status columns that are published: the measure's, or its
+        problem's (open: the measure's status cell empty)."""
+        by_m, by_p = self.measure_status, self.problem_status
+        if key == OPEN:  # a measure not done yet; the problem's cell where it is all there is
+            return (lambda p, m: m.status is None) if by_m else (lambda p, m: p.status is None)
+        return lambda p, m: (by_m and m.status == key) or (by_p and p.status == key)
 
     def status_keys(self) -> list[str]:
-        used = {
-            k for p in self.ledger.problems for k in [p.status, *(m.status for m in p.measures)]
-        }
+        """The statuses to filter by: only those of the published status columns."""
+        if not (self.problem_status or self.measure_status):
+            return []
+        used: set[str | None] = set()  # the statuses named, None for an empty cell
+        for p in self.ledger.problems:
+            if self.problem_status:
+                used.add(p.status)
+            if self.measure_status:
+                used.update(m.status for m in p.measures)
         keys = [k for k in self.statuses if k in used]
-        if any(m.status is None for m in self.ledger.measures()):
+        open_ = self.matches(OPEN)
+        if any(open_(p, m) for p in self.ledger.problems for m in p.measures):
             keys.append(OPEN)
         return keys
+
+    def units(self) -> list[str]:
+        """The responsible units to filter by: none unless 责任单位 is published."""
+        return self.ledger.units() if "责任单位" in self.columns else []
 
     def filters(self, current: str | None) -> tuple[tuple[Filter, ...], tuple[Filter, ...]]:
         report, led = self.report, self.ledger
@@ -227,7 +241,7 @@ class _Builder:
                 sum(1 for m in led.measures() if m.unit == u),
                 current == unit_page(u),
             )
-            for u in led.units()
+            for u in self.units()
         )
         return tuple(statuses), units
 
@@ -280,8 +294,9 @@ class _Builder:
                     sum(a.measures for a in aspects),
                 )
             )
-        problem_totals = self.totals(led.count("problem"), "problem")
-        measure_totals = self.totals(led.count("measure"), "measure")
+        # counts by status only where the status column is published
+        problem_totals = self.totals(led.count("problem"), "problem") if self.problem_status else ()
+        measure_totals = self.totals(led.count("measure"), "measure") if self.measure_status else ()
         status_filters, unit_filters = self.filters(current)
         return LedgerView(
             title=title,
@@ -341,7 +356,7 @@ def ledger_sheets(report: Report) -> list[tuple[str, LedgerSheet]]:
         page = _status_page(key)
         title = b.label(None if key == OPEN else key, "measure")
         out.append((ledger_path(report, page), LedgerSheet(report, page, title)))
-    for unit in b.ledger.units():
+    for unit in b.units():
         page = unit_page(unit)
         out.append((ledger_path(report, page), LedgerSheet(report, page, unit)))
     return out
