@@ -380,6 +380,24 @@ def test_a_symlink_out_of_the_content_folder(tmp_path: Path) -> None:
     assert read_ledger(link, ASPECTS, STATUSES, root=root)[0] is not None
 
 
+def test_merged_ranges_as_openpyxl_s_normal_mode_sees_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pattern over the sheet's XML finds what normal mode finds (and is its fallback)."""
+    import openpyxl
+
+    import rectify_site.ledger
+    from rectify_site.ledger import _read_sheet
+
+    path = data.write_ledger(tmp_path / "ledger.xlsx", simple(), merges=["E2:E3"])
+    normal = openpyxl.load_workbook(path).worksheets[0].merged_cells.ranges
+    expected = sorted((r.min_row, r.min_col, r.max_row, r.max_col, r.coord) for r in normal)
+    assert len(expected) == 5  # 序号 方面 具体问题 问题状态 over rows 2-4, and E2:E3
+    assert sorted(_read_sheet(path)[1]) == expected
+    monkeypatch.setattr(rectify_site.ledger, "_sheet_part", lambda sheet: None)
+    assert sorted(_read_sheet(path)[1]) == expected
+
+
 def test_english_messages(tmp_path: Path) -> None:
     path = data.write_ledger(tmp_path / "ledger.xlsx", simple(m2="已完结"))
     _, found = read_ledger(path, ASPECTS, STATUSES, display=SHOWN)

@@ -261,6 +261,12 @@ _MERGE_CELL = re.compile(
 """A merged range in the sheet's XML: ``<mergeCell ref="C2:C4"/>``, in any namespace prefix."""
 
 
+def _sheet_part(sheet: Any) -> str | None:
+    """Where the sheet's XML lies in the workbook's zip (openpyxl's read-only sheets know)."""
+    part = getattr(sheet, "_worksheet_path", None)
+    return part if isinstance(part, str) else None
+
+
 def _read_sheet(path: Path) -> tuple[list[list[Any]], list[Merge]]:
     """The first sheet's values by row, and its merged ranges.
 
@@ -279,12 +285,17 @@ def _read_sheet(path: Path) -> tuple[list[list[Any]], list[Merge]]:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong size: read what is there
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-        part = getattr(sheet, "_worksheet_path", None)
+        part = _sheet_part(sheet)
     finally:
         workbook.close()
-    if not isinstance(part, str):
-        raise ValueError("no worksheet")
     merges: list[Merge] = []
+    if not isinstance(part, str):  # another openpyxl: its normal mode knows the ranges
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            full = openpyxl.load_workbook(path, data_only=True, keep_links=False)
+        for r in full.worksheets[0].merged_cells.ranges:
+            merges.append((r.min_row, r.min_col, r.max_row, r.max_col, r.coord))
+        return rows, merges
     with zipfile.ZipFile(path) as zf:
         xml = zf.read(part)
     for m in _MERGE_CELL.finditer(xml):
