@@ -80,6 +80,26 @@ def _parser() -> argparse.ArgumentParser:
         help="skip the Nu HTML Checker (faster; CI should not use this)",
     )
 
+    c.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="DATE",
+        help="the day ledger deadlines are checked against (default: SOURCE_DATE_EPOCH, "
+        "else today)",
+    )
+
+    lg = sub.add_parser("ledger", help="the ledger (整改台账, ledger.xlsx) of a report")
+    lsub = lg.add_subparsers(dest="ledger_command", required=True, parser_class=_Parser)
+    lt = lsub.add_parser(
+        "template", help="write an empty ledger.xlsx with the report's aspects and statuses"
+    )
+    common(lt)
+    lt.add_argument("report", help="report id (its folder under content/)")
+    lt.add_argument(
+        "--out", type=Path, default=None, help="file to write (default: ledger-<report>.xlsx)"
+    )
+
     s = sub.add_parser("serve", help="preview with live reload while editing (drafts shown)")
     common(s)
     s.add_argument(
@@ -105,6 +125,17 @@ def _parser() -> argparse.ArgumentParser:
         "--lang", choices=["zh", "en"], default="zh", help="language of messages (default: zh)"
     )
     return p
+
+
+def _as_of(text: str) -> object:
+    import datetime as dt
+
+    from .ledger import parse_date
+
+    parsed = parse_date(text)
+    if not isinstance(parsed, dt.date):
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (write 2024-06-30)")
+    return parsed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -133,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _pdf(args)
         if args.command == "schema":
             return _schema(args)
+        if args.command == "ledger":
+            return _ledger_template(args)
     except SiteError as exc:
         for d in exc.diagnostics:
             print(d.format(args.lang), file=sys.stderr)
@@ -218,6 +251,7 @@ def _check(args: argparse.Namespace) -> int:
             templates=args.templates,
             html=args.html_check,
             trace=args.format != "text",  # annotations need a file of the repository
+            as_of=args.as_of,
         )
     except SiteError as exc:
         found = exc.diagnostics
@@ -253,6 +287,36 @@ def _schema(args: argparse.Namespace) -> int:
         print(f"wrote {len(changed)} of {total} schema(s) into {args.out}")
     else:
         print(f"已写入 {args.out}:{total} 个 JSON Schema,其中 {len(changed)} 个有变化")
+    return 0
+
+
+def _ledger_template(args: argparse.Namespace) -> int:
+    """Write an empty ledger.xlsx for one report; never over an existing file."""
+    from .collection import load_collection
+    from .errors import UsageError, diag
+    from .ledger_files import template_xlsx
+    from .ledger_pages import aspect_refs, status_refs
+
+    collection = load_collection(args.content)
+    reports = {r.id: r for r in collection.reports + collection.drafts}
+    report = reports.get(args.report)
+    if report is None:
+        choices = "、".join(sorted(reports))
+        raise UsageError(
+            [diag(args.content, "pdf.report_unknown", value=args.report, choices=choices)]
+        )
+    out: Path = args.out or Path(f"ledger-{report.id}.xlsx")
+    if out.exists():
+        raise UsageError([diag(out, "ledger.exists")])
+    data = template_xlsx(aspect_refs(report), status_refs(report))
+    try:
+        with open(out, "xb") as fh:  # exclusive: never over a file made meanwhile
+            fh.write(data)
+    except FileExistsError:
+        raise UsageError([diag(out, "ledger.exists")]) from None
+    except OSError as exc:
+        raise UsageError([diag(out, "output.failed", problem=exc.strerror or str(exc))]) from None
+    print(f"wrote {out}" if args.lang == "en" else f"已生成 {out}")
     return 0
 
 

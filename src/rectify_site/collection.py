@@ -7,6 +7,7 @@ Layout (docs/content-model.md)::
     content/<report-id>/figures.yaml       optional: statuses and every statistic, once
     content/<report-id>/parts/<id>.yaml    a part (a node), listed in report.yaml
     content/<report-id>/<dir>/<id>.yaml    any node kept in a file of its own ({file: …})
+    content/<report-id>/ledger.xlsx        optional: the office's ledger (ledger.py reads it)
 
 Every problem in every file is collected before anything fails, each as a Diagnostic
 with the file, the line and the field.
@@ -22,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .assemble import Draft, assemble, check_figures
+from .assemble import Draft, assemble, check_figures, ledger_aspects, ledger_entities
 from .checks import Finding
 from .errors import ContentError, Diagnostic, UsageError, diag
 from .files import (
@@ -33,6 +34,8 @@ from .files import (
     _check_slug,
     _part_ref,
 )
+from .ledger import FILENAME as LEDGER_FILE
+from .ledger import AspectRef, Ledger, StatusRef, read_ledger
 from .messages import MESSAGES
 from .report import Attachment, Report
 from .sources import LoadFailed, Loc, Source, load_yaml
@@ -257,11 +260,31 @@ class _ReportLoader:
         attachments = self._attachments(report)
         if any(p.severity == "error" for p in self.problems[before:]):
             return None
-        extra = {"attachments": attachments}
-        assembled, findings = assemble(self.folder.name, report, parts, figures, extra=extra)
+        ledger, entities = None, None
+        if (self.folder / LEDGER_FILE).exists():
+            aspects = ledger_aspects(report, parts)
+            ledger = self.ledger(aspects, figures)
+            if ledger is None:
+                return None
+            entities = ledger_entities(ledger, aspects)
+        extra = {"attachments": attachments, "ledger": ledger, "ledger_options": report.ledger}
+        assembled, findings = assemble(
+            self.folder.name, report, parts, figures, ledger=entities, extra=extra
+        )
         for f in findings:
             self.problems.append(self.finding(f))
         return assembled
+
+    def ledger(
+        self, aspects: list[tuple[AspectRef, frozenset[str]]], figures: FiguresFile
+    ) -> Ledger | None:
+        """ledger.xlsx read and checked against the report's aspects and statuses."""
+        path = self.folder / LEDGER_FILE
+        self.files.append(path)
+        statuses = {k: StatusRef(s.label, s.done) for k, s in figures.statuses.items()}
+        ledger, found = read_ledger(path, [a for a, _ in aspects], statuses, root=self.root)
+        self.problems.extend(found)
+        return ledger
 
     def finding(self, f: Finding) -> Diagnostic:
         source = self.sources.get(f.file)

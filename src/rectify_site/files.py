@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .ledger import DEFAULT_PUBLISHED, Column
 from .numbering import STYLES
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -358,6 +359,20 @@ class AttachmentFile(Strict):
     Its title as the report lists it."""
 
 
+class LedgerOptions(Strict):
+    """整改台账（ledger.xlsx）是否公开，公开哪些列。
+    Whether the issuer publishes its ledger (ledger.xlsx), and which columns."""
+
+    publish: bool = False
+    """false（默认）：台账只用于汇总、核对统计数字，网站上不出现台账的任何内容；
+    true：公开台账页面及 CSV、XLSX 下载。
+    false (the default): the ledger only feeds and checks the figures and nothing of it is
+    published; true: a ledger page per report, with CSV and XLSX downloads."""
+    publish_columns: list[Column] = list(DEFAULT_PUBLISHED)
+    """公开的列，按此顺序；默认除“责任领导”“备注”外的各列（领导姓名属个人信息）。
+    The columns published, in this order; by default every column but 责任领导 and 备注."""
+
+
 class ReportFile(Strict):
     """``<report>/report.yaml``: the report's identity, opening, parts and contact."""
 
@@ -403,6 +418,9 @@ class ReportFile(Strict):
     attachments: list[AttachmentFile] = []
     """附件，按顺序；文件放在通报目录的 attachments/ 中，列在全文末尾。
     Attachments in order; the files live in the report folder's attachments/."""
+    ledger: LedgerOptions = LedgerOptions()
+    """整改台账：同一目录下的 ledger.xlsx 是否公开。
+    The ledger (ledger.xlsx beside this file): whether it is published."""
 
 
 # --- figures.yaml ------------------------------------------------------------------

@@ -7,6 +7,7 @@ the last good site as it was. ``load_site`` is the first half alone, for ``check
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,6 +24,7 @@ from .datafiles import (
 )
 from .errors import Diagnostic, UsageError, diag
 from .feed import atom_feed
+from .ledger import StatusRef, check_dates, default_as_of
 from .output import WriteStats, check_output_dir, writing
 from .pages import pages_for, site_name
 from .render import find_theme, load_assets, make_env, render_pages
@@ -208,8 +210,23 @@ def build_site(
     return BuildResult(collection, to_write, stats, warnings, to_keep)
 
 
+def ledger_warnings(collection: Collection, as_of: dt.date) -> list[Diagnostic]:
+    """Overdue measures and done ones without a date, in every report's ledger."""
+    out: list[Diagnostic] = []
+    for report in collection.reports + collection.drafts:
+        if report.ledger is not None:
+            statuses = {k: StatusRef(s.label, s.done) for k, s in report.figures.statuses.items()}
+            out += check_dates(report.ledger, as_of, statuses)
+    return out
+
+
 def check_site(
-    content: Path, *, templates: Path | None = None, html: bool = True, trace: bool = False
+    content: Path,
+    *,
+    templates: Path | None = None,
+    html: bool = True,
+    trace: bool = False,
+    as_of: dt.date | None = None,
 ) -> list[Diagnostic]:
     """Everything ``build`` does except writing, then checks of what it would publish.
 
@@ -218,7 +235,9 @@ def check_site(
     (with ``html``) the Nu HTML Checker's errors. Drafts are checked too. With
     ``trace`` (``--format github`` and ``json``), a finding on a generated page names the
     content that produced it where that is known, and the page in its message
-    (provenance.py).
+    (provenance.py). Every ledger's measures past their deadline on ``as_of`` (default:
+    SOURCE_DATE_EPOCH's day, else today) and not done are warnings, as are done measures
+    without a 完成日期.
     """
     from urllib.parse import urlsplit
 
@@ -235,6 +254,7 @@ def check_site(
     root_path = urlsplit(base).path.rstrip("/") + "/" if base else "/"
     found += check_links(files, root_path=root_path)
     found += check_typography(collection.files)
+    found += ledger_warnings(collection, as_of or default_as_of())
     if html:
         found += check_html(files, project=content.resolve().parent, where=content)
     if trace:

@@ -98,6 +98,8 @@ def check_typography(paths: Iterable[Path]) -> list[Diagnostic]:
 
     out: list[Diagnostic] = []
     for path in paths:
+        if path.suffix != ".yaml":
+            continue  # the ledger (ledger.xlsx) is no prose
         try:
             source: Source = load_yaml(path)
         except LoadFailed:
