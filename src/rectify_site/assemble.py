@@ -22,6 +22,8 @@ from typing import Any
 
 from .checks import Finding, IdClaims, Loc, check_dates
 from .files import FigureFile, FiguresFile, NodeFile, ReportFile
+from .ledger import AspectRef, Ledger
+from .markdown import plain_text
 from .numbering import level_style, number
 from .prose import expand_checked
 from .report import (
@@ -230,7 +232,8 @@ class _FigureBuilder:
                 for e in self.entities
                 if e.role == f.counts and (f.scope is None or f.scope in e.within)
             ]
-        if not listed:
+        from_ledger = self.source.get(f.counts or "") == "ledger"
+        if not listed and not from_ledger:  # a ledger is complete: none there counts as 0
             if f.total is None and not (self.partial and f.counts):
                 self.finding((*loc, "total"), "tally.no_total", f"{path}.total", what=f.label)
             return f.total, dict(f.by_status), False
@@ -267,7 +270,11 @@ class _FigureBuilder:
 
 
 def _figure_data(figures: Figures) -> dict[str, Any]:
-    """What prose may read of the figures: nested plain values by path."""
+    """What prose may read of the figures: nested plain values by path.
+
+    A tally counted from a list knows every status's count, 0 included; a typed tally
+    has only the counts content gives (so a misspelt status is an error, not a 0).
+    """
     data: dict[str, Any] = {}
     for group in figures.groups:
         into = data.setdefault(group.id, {}) if group.id else data
@@ -275,9 +282,12 @@ def _figure_data(figures: Figures) -> dict[str, Any]:
             if not f.is_tally:
                 into[f.id] = f.value
                 continue
+            counts = dict(f.by_status)
+            if f.derived:
+                counts = {k: f.by_status.get(k, 0) for k in figures.statuses} | counts
             entry: dict[str, Any] = {
                 "total": f.total,
-                "by_status": dict(f.by_status),
+                "by_status": counts,
                 "done": f.done,
                 "remainder": f.remainder,
             }
@@ -315,8 +325,8 @@ def _build_node(n: _Numbered, prose: _Prose, action_style: str) -> Node:
         for i, t in enumerate(d.node.actions)
     ]
     run_in = d.node.run_in
-    if run_in is None:
-        run_in = not d.children and len(paragraphs) <= 1
+    if run_in is None:  # a part stands on its own line; a leaf of one paragraph runs in
+        run_in = n.depth > 1 and not d.children and len(paragraphs) <= 1
     return Node(
         id=d.id,
         anchor=n.anchor,
@@ -373,8 +383,8 @@ def assemble(
     found += ids.found
     entities = listed
     source = {"problem": "listed", "measure": "listed"}
-    if ledger is not None:
-        roles = {e.role for e in ledger}
+    if ledger is not None:  # a ledger lists both, even when it is empty
+        roles = {"problem", "measure"}
         entities = [e for e in listed if e.role not in roles] + ledger
         source.update({r: "ledger" for r in roles})
     builder = _FigureBuilder(figures, entities, source, {n.anchor for n in flat})
@@ -428,6 +438,42 @@ def assemble(
         ),
         found,
     )
+
+
+def ledger_aspects(
+    report: ReportFile, parts: list[Draft]
+) -> list[tuple[AspectRef, frozenset[str]]]:
+    """The aspects a ledger row may name, each with the anchors of the nodes it lies in.
+
+    The loader reads the ledger with these before ``assemble``, which then counts its rows
+    as entities inside those nodes (a tally's ``scope``).
+    """
+    out: list[tuple[AspectRef, frozenset[str]]] = []
+
+    def walk(nodes: list[_Numbered], category: str | None) -> None:
+        for n in nodes:
+            role = n.draft.node.role
+            here = n.anchor if role == "category" else category
+            if role == "aspect":
+                heading = plain_text(n.draft.node.heading or "")
+                out.append((AspectRef(n.draft.id or n.anchor, heading, here, n.number), n.within))
+            walk(n.children, here)
+
+    walk(_number_tree(parts, list(report.numbering.levels), 1, (), frozenset()), None)
+    return out
+
+
+def ledger_entities(
+    ledger: Ledger, aspects: list[tuple[AspectRef, frozenset[str]]]
+) -> list[Entity]:
+    """Every problem and measure of the ledger, inside its aspect."""
+    within = {a.id: inside for a, inside in aspects}
+    out: list[Entity] = []
+    for p in ledger.problems:
+        inside = within.get(p.aspect, frozenset())
+        out.append(Entity("problem", p.status, inside))
+        out.extend(Entity("measure", m.status, inside) for m in p.measures)
+    return out
 
 
 def check_figures(figures: FiguresFile) -> list[Finding]:

@@ -34,6 +34,10 @@ _ARGPARSE_ZH: list[tuple[re.Pattern[str], str]] = [
         "参数 {a}：“{v}”不是有效的值",
     ),
     (re.compile(r"argument (?P<a>\S+): expected one argument"), "参数 {a} 后须写一个值"),
+    (
+        re.compile(r"argument (?P<a>\S+): not a date: '(?P<v>.*)' \(write (?P<e>.*)\)"),
+        "参数 {a}：“{v}”不是日期，请写作 {e}",
+    ),
     (re.compile(r"the following arguments are required: (?P<a>.*)"), "缺少必需的参数：{a}"),
     (re.compile(r"unrecognized arguments: (?P<a>.*)"), "无法识别的参数：{a}"),
 ]
@@ -120,7 +124,7 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
         prog="rectify-site",
         lang=lang,
         description=t(
-            "巡视整改进展情况通报的静态网站生成器",
+            "巡视巡察整改进展情况通报的静态网站生成器",
             "a static site generator for rectification reports (巡视整改进展情况的通报)",
         ),
     )
@@ -246,7 +250,50 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
             "skip the Nu HTML Checker (faster; CI should not use this)",
         ),
     )
+    c.add_argument(
+        "--as-of",
+        type=_as_of,
+        default=None,
+        metavar="DATE",
+        help=t(
+            "检查台账整改时限所依据的日期（默认：SOURCE_DATE_EPOCH 的日期，否则为今天）",
+            "the day ledger deadlines are checked against (default: SOURCE_DATE_EPOCH, else today)",
+        ),
+    )
     quiet(c)
+
+    lg = sub.add_parser(
+        "ledger",
+        lang=lang,
+        help=t("通报的整改台账（ledger.xlsx）", "the ledger (ledger.xlsx) of a report"),
+    )
+    language(lg)
+    lsub = lg.add_subparsers(
+        dest="ledger_command", required=True, parser_class=_Parser, title=t("命令", "commands")
+    )
+    lt = lsub.add_parser(
+        "template",
+        lang=lang,
+        help=t(
+            "生成一份空白 ledger.xlsx，列好通报的各方面和状态",
+            "write an empty ledger.xlsx with the report's aspects and statuses",
+        ),
+    )
+    common(lt)
+    lt.add_argument(
+        "report",
+        help=t("通报编号（content 下的文件夹名）", "report id (its folder under content/)"),
+    )
+    path(
+        lt,
+        "--out",
+        kind="file",
+        default=None,
+        help=t(
+            "要写入的文件（默认：ledger-<通报编号>.xlsx）",
+            "file to write (default: ledger-<report>.xlsx)",
+        ),
+    )
 
     s = sub.add_parser(
         "serve",
@@ -392,6 +439,17 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
     return p
 
 
+def _as_of(text: str) -> object:
+    import datetime as dt
+
+    from .ledger import parse_date
+
+    parsed = parse_date(text)
+    if not isinstance(parsed, dt.date):
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (write 2024-06-30)")
+    return parsed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``rectify-site`` script."""
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -423,6 +481,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _completion(args)
         if args.command == "new":
             return _new(args)
+        if args.command == "ledger":
+            return _ledger_template(args)
     except SiteError as exc:
         for d in exc.diagnostics:
             print(d.format(args.lang), file=sys.stderr)
@@ -512,6 +572,7 @@ def _check(args: argparse.Namespace) -> int:
             templates=args.templates,
             html=args.html_check,
             trace=args.format != "text",  # annotations need a file of the repository
+            as_of=args.as_of,
             progress=progress,
         )
     except SiteError as exc:
@@ -601,6 +662,36 @@ def _schema(args: argparse.Namespace) -> int:
         print(f"wrote {len(changed)} of {total} schema(s) into {args.out}")
     else:
         print(f"已写入 {args.out}：{total} 个 JSON Schema，其中 {len(changed)} 个有变化")
+    return 0
+
+
+def _ledger_template(args: argparse.Namespace) -> int:
+    """Write an empty ledger.xlsx for one report; never over an existing file."""
+    from .collection import load_collection
+    from .errors import UsageError, diag
+    from .ledger_files import template_xlsx
+    from .ledger_pages import aspect_refs, status_refs
+
+    collection = load_collection(args.content)
+    reports = {r.id: r for r in collection.reports + collection.drafts}
+    report = reports.get(args.report)
+    if report is None:
+        choices = "、".join(sorted(reports))
+        raise UsageError(
+            [diag(args.content, "pdf.report_unknown", value=args.report, choices=choices)]
+        )
+    out: Path = args.out or Path(f"ledger-{report.id}.xlsx")
+    if out.exists():
+        raise UsageError([diag(out, "ledger.exists")])
+    data = template_xlsx(aspect_refs(report), status_refs(report))
+    try:
+        with open(out, "xb") as fh:  # exclusive: never over a file made meanwhile
+            fh.write(data)
+    except FileExistsError:
+        raise UsageError([diag(out, "ledger.exists")]) from None
+    except OSError as exc:
+        raise UsageError([diag(out, "output.failed", problem=exc.strerror or str(exc))]) from None
+    print(f"wrote {out}" if args.lang == "en" else f"已生成 {out}")
     return 0
 
 

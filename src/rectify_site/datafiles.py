@@ -12,6 +12,7 @@ import json
 from xml.sax.saxutils import escape
 
 from .figures import figure_rows
+from .ledger_pages import is_published, ledger_downloads
 from .report import Report
 from .urls import report_path
 
@@ -49,6 +50,7 @@ def report_data_files(report: Report) -> dict[str, bytes]:
     return {
         report_path(report, "json"): report_json(report),
         report_path(report, "csv"): figures_csv(report),
+        **ledger_downloads(report),  # only where the issuer publishes its ledger
     }
 
 
@@ -75,6 +77,15 @@ def data_index(reports: list[Report]) -> bytes:
             "page": report_path(r, "full"),
             "json": report_path(r, "json"),
             "csv": report_path(r, "csv"),
+            # the ledger's downloads, only where the issuer publishes it
+            **(
+                {
+                    "ledger_csv": report_path(r, "ledger_csv"),
+                    "ledger_xlsx": report_path(r, "ledger_xlsx"),
+                }
+                if is_published(r)
+                else {}
+            ),
         }
         for r in sorted(reports, key=lambda r: r.id)
     ]

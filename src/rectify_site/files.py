@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .ledger import DEFAULT_PUBLISHED, Column
 from .numbering import STYLES
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -292,7 +293,7 @@ class NodeFile(Strict):
     """标题（不含编号，编号自动生成）。
     The heading, without its number (numbers are generated)."""
     run_in: bool | None = None
-    """标题是否接排在正文之前并以“。”结束；默认：没有下级且至多一段时接排。
+    """标题是否接排在正文之前并以“。”结束；默认：部分（第一层）单独成行；其他层级没有下级且至多一段时接排。
     Whether the heading runs into the first paragraph, ended with 。."""
     numbered: bool = True
     """是否编号；不编号的段落（如结尾的统计段落）写 false。
@@ -334,6 +335,42 @@ PartEntry = Annotated[
     NodeFile,
     BeforeValidator(_part_ref, json_schema_input_type=Slug | NodeFile),
 ]
+
+
+ATTACHMENT_NAME_RE = re.compile(r"^[^/\\\x00-\x1f.][^/\\\x00-\x1f]{0,120}$")
+
+
+def _check_attachment_name(value: str) -> str:
+    if not ATTACHMENT_NAME_RE.match(value) or ".." in value:
+        raise PydanticCustomError("attachment_name", "bad name {value}", {"value": value})
+    return value
+
+
+class AttachmentFile(Strict):
+    """一个附件：attachments/ 中的文件及其标题，按通报所列顺序。
+    One attachment: a file in the report folder's attachments/, and its title."""
+
+    file: Annotated[str, AfterValidator(_check_attachment_name)]
+    """文件名（在通报目录的 attachments/ 中），如 tasks.pdf。
+    允许 pdf、doc、docx、xls、xlsx、ofd、jpg、png。
+    The file's name inside attachments/."""
+    title: Text
+    """附件标题，如“巡视整改任务清单”。
+    Its title as the report lists it."""
+
+
+class LedgerOptions(Strict):
+    """整改台账（ledger.xlsx）是否公开，公开哪些列。
+    Whether the issuer publishes its ledger (ledger.xlsx), and which columns."""
+
+    publish: bool = False
+    """false（默认）：台账只用于汇总、核对统计数字，网站上不出现台账的任何内容；
+    true：公开台账页面及 CSV、XLSX 下载。
+    false (the default): the ledger only feeds and checks the figures and nothing of it is
+    published; true: a ledger page per report, with CSV and XLSX downloads."""
+    publish_columns: list[Column] = list(DEFAULT_PUBLISHED)
+    """公开的列，按此顺序；默认除“责任领导”“备注”外的各列（领导姓名属个人信息）。
+    The columns published, in this order; by default every column but 责任领导 and 备注."""
 
 
 class ReportFile(Strict):
@@ -378,6 +415,12 @@ class ReportFile(Strict):
     corrections: list[Correction] = []
     """修订记录，按时间先后。
     Corrections made after publication, oldest first."""
+    attachments: list[AttachmentFile] = []
+    """附件，按顺序；文件放在通报目录的 attachments/ 中，列在全文末尾。
+    Attachments in order; the files live in the report folder's attachments/."""
+    ledger: LedgerOptions = LedgerOptions()
+    """整改台账：同一目录下的 ledger.xlsx 是否公开。
+    The ledger (ledger.xlsx beside this file): whether it is published."""
 
 
 # --- figures.yaml ------------------------------------------------------------------

@@ -180,12 +180,38 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the text lists {found} {what} as {status}, this says {declared}: check the figures",
     ),
     "tally.ledger_total": (
-        "台账中{what}共 {found} {unit}，此处为 {declared} {unit}：请核对",
+        "台账中{what}共 {found} {unit}，此处为 {declared} {unit}",
         "the ledger holds {found} {what}, this says {declared}: check the figures",
     ),
     "tally.ledger_status": (
-        "台账中{status} {found} {unit}，此处为 {declared} {unit}：请核对",
+        "台账中{status} {found} {unit}，此处为 {declared} {unit}",
         "the ledger holds {found} {status}, this says {declared}: check the figures",
+    ),
+    "attachment.name": (
+        "附件文件名“{value}”不可用：请写 attachments/ 中的文件名，不含路径",
+        "attachment name '{value}' is not allowed: write a file name inside attachments/, "
+        "without a path",
+    ),
+    "attachment.missing": (
+        "附件“{value}”不在通报目录的 attachments/ 中：请放入该文件或改正文件名",
+        "attachment '{value}' is not in the report folder's attachments/: add it or fix the name",
+    ),
+    "attachment.type": (
+        "附件类型不允许：只能是 {allowed}",
+        "this type of attachment is not allowed: use one of {allowed}",
+    ),
+    "attachment.too_large": (
+        "附件过大（{size} 字节，上限 {limit} MB）：请压缩或拆分",
+        "attachment too large ({size} bytes, limit {limit} MB): compress or split it",
+    ),
+    "attachment.executable": (
+        "附件是可执行程序或脚本，不能发布：请换成文档或图片",
+        "the attachment is a program or a script and cannot be published: use a document",
+    ),
+    "attachment.unlisted": (
+        "该附件未在 {listing} 的 attachments 中列出，不会发布：请列出或删除",
+        "this attachment is not listed under attachments in {listing}, so it is not "
+        "published: list it or delete it",
     ),
     "rate.no_done": (
         "“{what}”的完成率无从计算：by_status 中没有算作已完成（done: true）的状态",
@@ -341,6 +367,76 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "tool.failed": (
         "工具 {tool} 运行失败：{problem}",
         "the tool {tool} failed: {problem}",
+    ),
+    # the ledger (ledger.xlsx): rows and columns as Excel numbers them
+    "ledger.not_xlsx": (
+        "不是有效的 Excel 工作簿（.xlsx）：请在 Excel 中另存为“Excel 工作簿”",
+        "not a valid Excel workbook (.xlsx): save it from Excel as an Excel Workbook",
+    ),
+    "ledger.not_xlsx_detail": (
+        "无法读取该 Excel 工作簿（{problem}）：请在 Excel 中打开后另存为“Excel 工作簿”",
+        "cannot read the Excel workbook ({problem}): open it in Excel and save it again",
+    ),
+    "ledger.too_large_unpacked": (
+        "解压后过大（{size} 字节，上限 {limit} 字节）：拒绝读取，请检查是否放错文件",
+        "unpacks to too much ({size} bytes, limit {limit}): refused; check it is the right file",
+    ),
+    "ledger.unknown_header": (
+        "未知的列名“{name}”，该列不读取：可用的列名为 {known}",
+        "unknown column '{name}', not read: the columns are {known}",
+    ),
+    "ledger.duplicate_header": (
+        "列名“{name}”重复（第一次在第 {first} 列）：请删除或改名其中一列",
+        "column '{name}' appears twice (first in column {first}): remove or rename one",
+    ),
+    "ledger.missing_header": (
+        "缺少“{name}”列：请在第 1 行加上该列名",
+        "the column '{name}' is missing: add it to row 1",
+    ),
+    "ledger.required": ("不能为空：请填写{name}", "must not be empty: fill in {name}"),
+    "ledger.duplicate_number": (
+        "序号“{value}”重复（第一次在第 {first} 行）：每个问题的序号须唯一",
+        "number '{value}' is used twice (first in row {first}): each problem needs its own",
+    ),
+    "ledger.unknown_aspect": (
+        "未找到方面“{value}”：请填写报告中方面的标识（id）或标题",
+        "no aspect '{value}': write the id or the heading of one of the report's aspects",
+    ),
+    "ledger.unknown_status": ("未定义的状态“{value}”", "undefined status '{value}'"),
+    "ledger.bad_date": (
+        "“{value}”不是日期：请填写 Excel 日期、2024-06-30 或 2024年6月30日",
+        "'{value}' is not a date: use an Excel date, 2024-06-30 or 2024年6月30日",
+    ),
+    "ledger.merge_shape": (
+        "合并单元格 {range} 跨越多列或包含表头：只能在同一列内向下合并",
+        "merged range {range} spans several columns or the header: merge down one column only",
+    ),
+    "ledger.merge_measure": (
+        "合并单元格 {range} 合并了多行整改措施：每条整改措施占一行，请取消合并",
+        "merged range {range} joins several measures: one measure a row, unmerge it",
+    ),
+    "ledger.merge_misaligned": (
+        "合并单元格 {range} 与该问题的整改措施（第 {first} 至 {last} 行）不对齐："
+        "请合并该问题的全部行",
+        "merged range {range} does not line up with the problem's measures (rows {first} to "
+        "{last}): merge all of the problem's rows",
+    ),
+    "ledger.problem_done_early": (
+        "问题状态为“{status}”，但第 {measure_row} 行的整改措施尚未完成（{measure_status}）：请核对",
+        "the problem is '{status}' but the measure in row {measure_row} is not done "
+        "({measure_status}): check the statuses",
+    ),
+    "ledger.overdue": (
+        "整改措施已逾期：完成时限为 {deadline}，截至 {as_of} 仍为“{status}”",
+        "measure overdue: deadline {deadline}, still '{status}' on {as_of}",
+    ),
+    "ledger.no_done_date": (
+        "整改措施已完成，但未填写完成日期：请补上",
+        "measure completed without a completion date: fill it in",
+    ),
+    "ledger.exists": (
+        "文件已存在，不会覆盖：请用 --out 指定新的文件名",
+        "the file exists and is not overwritten: name a new file with --out",
     ),
 }
 

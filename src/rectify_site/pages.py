@@ -11,6 +11,7 @@ from typing import Any
 
 from .collection import Collection
 from .figures import HeadlineFigure, changes, figure_tables, headline
+from .ledger_pages import ledger_sheets
 from .markdown import plain_text
 from .report import Node, Report
 from .urls import SITE_PAGES, category_path, issuer_slug, report_path, round_slug
@@ -134,6 +135,13 @@ def report_pages(report: Report, view: CollectionView) -> list[Page]:
             report.id,
         ),
     ]
+    for url, sheet in ledger_sheets(report):  # only where the issuer publishes its ledger
+        title = "整改台账" if sheet.page == "index" else f"整改台账：{sheet.title}"
+        pages.append(
+            Page(
+                url, "ledger.html", f"{report.title}：{title}", {**ctx, "ledger": sheet}, report.id
+            )
+        )
     cats = report.categories()
     parents = _parents(report)
     for i, cat in enumerate(cats):

@@ -7,6 +7,7 @@ the last good site as it was. ``load_site`` is the first half alone, for ``check
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,10 +24,12 @@ from .datafiles import (
 )
 from .errors import ContentError, Diagnostic, UsageError, diag
 from .feed import atom_feed
+from .ledger import StatusRef, check_dates, default_as_of
 from .output import WriteStats, check_output_dir, writing
 from .pages import Page, pages_for, site_name
 from .progress import NO_PROGRESS, Progress
 from .render import find_theme, load_assets, make_env, render_pages
+from .report import Report
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
@@ -43,6 +46,15 @@ class BuildResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     kept: dict[str, str] = field(default_factory=dict)
     """Files an incremental build left as they were (path -> sha256), not in ``files``."""
+
+
+def attachment_files(root: Path, reports: list[Report]) -> dict[str, bytes]:
+    """Each report's 附件, read from its attachments/ folder, under its published name."""
+    return {
+        a.url: (root / r.id / "attachments" / a.file).read_bytes()
+        for r in reports
+        for a in r.attachments
+    }
 
 
 def load_site(content: Path) -> Collection:
@@ -89,6 +101,7 @@ def render_site(
     if cache is None:
         files = render_pages(env, pages, progress=progress)
         files.update(data_files(reports))
+        files.update(attachment_files(collection.root, reports))
     else:  # which pages to render is decided here; how render_pages renders them is its own
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         salt = (base_url, include_drafts, serving, assets.names, epoch)
@@ -100,6 +113,10 @@ def render_site(
         for r in reports:
             made = partial(report_data_files, r)
             files.update(cache.stage(f"data:{r.id}", [salt, cache.report_digest(r.id)], made))
+            if r.attachments:  # copied when the report's files changed, attachments included
+                copy = partial(attachment_files, collection.root, [r])
+                key = [salt, cache.report_digest(r.id)]
+                files.update(cache.stage(f"attachments:{r.id}", key, copy))
     if placeholders:  # serve: a skeleton's drafts, each placeholder marked and listed
         _mark_placeholders(files, pages, placeholders, collection.root)
     files.update(assets.files)
@@ -239,12 +256,23 @@ def _build_site(
     return BuildResult(collection, to_write, stats, warnings, to_keep)
 
 
+def ledger_warnings(collection: Collection, as_of: dt.date) -> list[Diagnostic]:
+    """Overdue measures and done ones without a date, in every report's ledger."""
+    out: list[Diagnostic] = []
+    for report in collection.reports + collection.drafts:
+        if report.ledger is not None:
+            statuses = {k: StatusRef(s.label, s.done) for k, s in report.figures.statuses.items()}
+            out += check_dates(report.ledger, as_of, statuses)
+    return out
+
+
 def check_site(
     content: Path,
     *,
     templates: Path | None = None,
     html: bool = True,
     trace: bool = False,
+    as_of: dt.date | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> list[Diagnostic]:
     """Everything ``build`` does except writing, then checks of what it would publish.
@@ -255,7 +283,9 @@ def check_site(
     (with ``html``) the Nu HTML Checker's errors. Drafts are checked too. With
     ``trace`` (``--format github`` and ``json``), a finding on a generated page names the
     content that produced it where that is known, and the page in its message
-    (provenance.py).
+    (provenance.py). Every ledger's measures past their deadline on ``as_of`` (default:
+    SOURCE_DATE_EPOCH's day, else today) and not done are warnings, as are done measures
+    without a 完成日期.
     """
     from urllib.parse import urlsplit
 
@@ -290,6 +320,7 @@ def check_site(
         root_path = urlsplit(base).path.rstrip("/") + "/" if base else "/"
         found += check_links(files, root_path=root_path)
         found += check_typography(collection.files)
+        found += ledger_warnings(collection, as_of or default_as_of())
         if html:
             found += check_html(files, project=content.resolve().parent, where=content)
         if trace:

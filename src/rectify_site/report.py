@@ -23,7 +23,18 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Literal
 
-from .files import Contact, Correction, Disclosure, Inspection, Role, Strict
+from pydantic import Field
+
+from .files import (
+    Contact,
+    Correction,
+    Disclosure,
+    Inspection,
+    LedgerOptions,
+    Role,
+    Strict,
+)
+from .ledger import Ledger
 from .words import words
 
 SCHEMA_VERSION = 2
@@ -240,6 +251,11 @@ class Report(Strict):
     """修订记录, oldest first."""
     attachments: list[Attachment] = []
     """附件, in order."""
+    ledger: Ledger | None = Field(default=None, exclude=True)
+    """The office's ledger (ledger.xlsx), where the folder has one: never in report.json;
+    the site shows it only where ``ledger_options.publish`` says so."""
+    ledger_options: LedgerOptions = Field(default=LedgerOptions(), exclude=True)
+    """report.yaml's ``ledger:`` (publish, publish_columns)."""
 
     def nodes(self) -> Iterator[Node]:
         """Every node, in document order."""

@@ -142,6 +142,13 @@ FIELDS: dict[str, Doc] = {
     "sections": Doc("小节", "按顺序编号的小节"),
     "categories": Doc("问题大类", "按顺序列出各问题大类的文件"),
     "aspects": Doc("方面", "按顺序编号的方面（1. 2. ……）"),
+    # --- the ledger (整改台账) ---
+    "ledger": Doc("整改台账", "通报文件夹中的 ledger.xlsx：问题、措施、责任单位、时限和状态"),
+    "LedgerOptions.publish": Doc(
+        "公开台账",
+        "true：在网站上公开整改台账；默认不公开，只用于核对统计数字",
+        [False, True],
+    ),
     # --- figures.yaml ---
     "statuses": Doc(
         "状态",

@@ -102,6 +102,8 @@ def check_typography(paths: Iterable[Path], *, root: Path | None = None) -> list
 
     out: list[Diagnostic] = []
     for path in paths:
+        if path.suffix != ".yaml":
+            continue  # the ledger (ledger.xlsx) is no prose
         try:
             source: Source = load_yaml(path, root)
         except LoadFailed:

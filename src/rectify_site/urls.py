@@ -29,6 +29,8 @@ REPORT_PAGES = {
     "full": "full.html",
     "figures": "figures.html",
     "ledger": "ledger.html",
+    "ledger_csv": "data/ledger.csv",
+    "ledger_xlsx": "data/ledger.xlsx",
     "json": "data/report.json",
     "csv": "data/figures.csv",
 }
