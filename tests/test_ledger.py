@@ -351,7 +351,7 @@ def test_size_limits(tmp_path: Path) -> None:
     with open(path, "wb") as fh:
         fh.truncate(10 * 1024 * 1024 + 1)
     assert read(path)[1] == [
-        f"{SHOWN}: error: 文件过大(10485761 字节,上限 10485760 字节):请拆分或检查是否放错文件"
+        f"{SHOWN}: error: 文件过大（10485761 字节，上限 10485760 字节）：请拆分或检查是否放错文件"
     ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("xl/bomb.xml", b"\0" * (100 * 1024 * 1024 + 1))
@@ -371,7 +371,7 @@ def test_a_symlink_out_of_the_content_folder(tmp_path: Path) -> None:
     ledger, found = read_ledger(link, ASPECTS, STATUSES, display=SHOWN, root=root)
     assert ledger is None
     assert [d.format() for d in found] == [
-        f"{SHOWN}: error: 符号链接指向 content 目录之外({outside.resolve()}):请改为普通文件"
+        f"{SHOWN}: error: 符号链接指向 content 目录之外（{outside.resolve()}）：请改为普通文件"
     ]
     inside = root / "r" / "real.xlsx"
     shutil.copy(outside, inside)
