@@ -356,10 +356,10 @@ class _ReportLoader:
 
     def _unlisted(self) -> None:
         """A YAML file no listing reaches is not published: say so (a warning)."""
-        read = {p.resolve() for p in self.files}
+        read = set(self.files)  # paths made from the folder, as rglob makes them
         for path in sorted(self.folder.rglob("*.yaml")):
             rel = path.relative_to(self.folder)
-            if rel.parts[0] == "attachments" or path.resolve() in read:
+            if rel.parts[0] == "attachments" or path in read:
                 continue
             if rel.as_posix() in ("report.yaml", "figures.yaml"):
                 continue

@@ -169,6 +169,8 @@ def expand_checked(source: str, data: dict[str, Any]) -> tuple[str, list[Problem
     out, problem = expand(source, data)
     if problem is not None:
         return source, [problem]
+    if "<" not in out and "](" not in out:  # no link and no tag: most prose, checked at once
+        return out, []
     problems: list[Problem] = [("link.unsafe", {"url": url}) for url in unsafe_links(out)]
     if has_raw_html(out):
         problems.append(("prose.html", {}))
