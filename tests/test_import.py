@@ -1,0 +1,434 @@
+"""rectify-site import: the seed from text, Word and a saved web page to checked content."""
+
+from __future__ import annotations
+
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import SEED, TEMPLATES
+from htmltext import squash, visible_text
+from importdocs import PAGE_METADATA, seed_lines, write_docx, write_page
+
+from rectify_site.cli import main
+from rectify_site.importing.command import import_document
+from rectify_site.importing.writer import files
+
+RID = "imported"
+
+EXPECTED_FIGURES = [
+    # (label as the seed has it, unit, total or value, counts by status)
+    ("具体问题", "项", 57, [48]),
+    ("整改措施", "条", 134, [120]),
+    ("党纪政务立案", "件", 43, []),
+    ("开除党籍", "人", 1, []),
+    ("党内警告", "人", 7, []),
+    ("诫勉谈话", "人", 8, []),
+    ("组织处理", "人", 12, []),
+    ("退出违规钱款", "万元", Decimal("130.98"), []),
+    ("新建制度", "项", 152, []),
+    ("修订完善", "项", 201, []),
+    ("共性问题", "项", 9, [6]),
+    ("整改措施", "条", 20, [15]),
+    ("主动认领共性问题", "项", 2, []),
+    ("主动发现具体问题", "项", 2, [2]),
+    ("整改措施", "条", 7, [7]),
+]
+
+
+def run(*argv: str | Path) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in argv])
+        except SystemExit as exc:  # argparse
+            code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+def import_into(tmp_path: Path, source: Path, *extra: str) -> tuple[int, str, str, Path]:
+    content = tmp_path / "content"
+    code, out, err = run("import", source, "--content", content, "--id", RID, *extra)
+    return code, out, err, content
+
+
+def written(content: Path) -> dict[str, Any]:
+    """The report folder's files as data (the schema line checked on the way)."""
+    out = {}
+    for path in sorted((content / RID).rglob("*.yaml")):
+        text = path.read_text("utf-8")
+        assert text.startswith("# yaml-language-server: $schema="), path
+        out[path.relative_to(content / RID).as_posix()] = yaml.safe_load(text)
+    return out
+
+
+def _flat(figures: Any) -> list[tuple[str, str, Any, list[int]]]:
+    out = []
+    for group in figures["groups"]:
+        for f in group["figures"]:
+            if "total" in f:
+                out.append((f["label"], f["unit"], f["total"], list(f["by_status"].values())))
+            else:
+                value = f["value"]
+                out.append(
+                    (
+                        f["label"],
+                        f["unit"],
+                        Decimal(str(value)) if isinstance(value, float) else value,
+                        [],
+                    )
+                )
+    return out
+
+
+# --- what the seed gives --------------------------------------------------------------
+
+
+def test_seed_is_recognised_without_warnings() -> None:
+    doc = import_document(SEED)
+    assert doc.warnings == []
+    assert doc.issuer == "中共上海市黄浦区委员会"
+    assert doc.title == "关于十二届市委第二轮巡视集中整改进展情况的通报"
+    assert (doc.kind, doc.team, doc.round) == ("巡视", "市委第一巡视组", "十二届市委第二轮巡视")
+    assert [str(d) for d in (doc.start, doc.end, doc.feedback)] == [
+        "2023-03-29",
+        "2023-06-16",
+        "2023-08-30",
+    ]
+    assert doc.intro == [
+        "根据市委统一部署，{{ inspection.team }}于{{ inspection.start | date }}至"
+        "{{ inspection.end | date(year=false) }}对黄浦区开展巡视，并于"
+        "{{ inspection.feedback | date }}反馈了巡视意见。按照巡视工作有关要求，现将巡视整改进展情况予以公布。"
+    ]
+    assert [len(doc.parts), doc.count("category"), doc.count("aspect")] == [3, 6, 16]
+    assert sum(len(b.actions) for b in doc.blocks()) == 44  # 42 in aspects, 2 in the closing
+    assert doc.contact == {
+        "invitation": "欢迎广大干部群众对巡视整改落实情况进行监督。如有意见建议，请及时反映。",
+        "phone": "021-33134800-11393",
+        "email": "hpqwb123@163.com",
+        "address": "延安东路300号中共黄浦区委办公室",
+        "envelope_note": "关于巡视整改落实情况的意见建议",
+        "postcode": "200001",
+    }
+    assert "problems.total = 57 (具体问题, 项)" in doc.found
+    assert "discipline.recovered = 130.98 (退出违规钱款, 万元)" in doc.found
+
+
+def test_seed_figures_and_references() -> None:
+    data = files(import_document(SEED))
+    figures = data["figures.yaml"]
+    assert _flat(figures) == EXPECTED_FIGURES
+    assert figures["statuses"] == {
+        "rectified": {"label": "已整改", "done": True},
+        "completed": {"label": "已完成", "done": True},
+    }
+    seed = SEED.read_text("utf-8")
+    for label, *_ in EXPECTED_FIGURES:
+        assert label in seed
+    progress = data["parts/part-2.yaml"]
+    closing = [c for c in progress["children"] if c.get("numbered") is False]
+    assert len(closing) == 2
+    for node in closing:
+        assert not re.search(r"\d", node["text"]), node["text"]  # referred to, never typed
+        assert "{{ figures." in node["text"]
+    assert (
+        "{{ figures.problems.total }}项具体问题已经整改{{ figures.problems.by_status.rectified }}项"
+        in closing[0]["text"]
+    )
+    assert closing[1]["actions"][0].startswith("针对生态环保领域顽症治理")
+    # 六大类16方面 and 57个具体问题 in part one refer to the counts and the figures
+    leadership = yaml.safe_dump(data["parts/part-1.yaml"], allow_unicode=True, width=10**6)
+    assert (
+        "{{ counts.categories | zh }}大类{{ counts.aspects }}方面问题细化分解为{{ figures.problems.total }}个具体问题，提出{{ figures.measures.total }}条整改措施"
+        in leadership
+    )
+    # numbers inside actions stay as text
+    assert "46220场" in yaml.safe_dump(progress, allow_unicode=True, width=10**6)
+
+
+# --- the same text in other formats ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed_data() -> dict[str, Any]:
+    return files(import_document(SEED))
+
+
+@pytest.mark.parametrize("word_numbering", [False, True], ids=["typed", "word-numbering"])
+def test_docx_gives_the_same_report(
+    tmp_path: Path, seed_data: dict[str, Any], word_numbering: bool
+) -> None:
+    source = write_docx(tmp_path / "seed.docx", seed_lines(), word_numbering=word_numbering)
+    doc = import_document(source)
+    assert doc.warnings == []
+    assert files(doc) == seed_data
+
+
+def test_gb18030_text_gives_the_same_report(tmp_path: Path, seed_data: dict[str, Any]) -> None:
+    source = tmp_path / "seed-gb.txt"
+    source.write_bytes(SEED.read_text("utf-8").encode("gb18030"))
+    doc = import_document(source)
+    assert doc.warnings == []
+    assert files(doc) == seed_data
+
+
+def test_utf8_bom_and_crlf(tmp_path: Path, seed_data: dict[str, Any]) -> None:
+    source = tmp_path / "seed-bom.txt"
+    source.write_bytes(b"\xef\xbb\xbf" + SEED.read_text("utf-8").replace("\n", "\r\n").encode())
+    assert files(import_document(source)) == seed_data
+
+
+def test_saved_page_gives_the_same_report_and_its_disclosure(
+    tmp_path: Path, seed_data: dict[str, Any]
+) -> None:
+    source = write_page(tmp_path / "page.html", seed_lines())
+    doc = import_document(source)
+    assert doc.warnings == []
+    data = files(doc)
+    disclosure = data["report.yaml"].pop("disclosure")
+    assert data == seed_data
+    assert disclosure == {
+        "index_no": PAGE_METADATA["索引号"],
+        "publisher": PAGE_METADATA["发布机构"],
+        "written": __import__("datetime").date(2024, 1, 31),
+        "mode": PAGE_METADATA["公开方式"],
+    }
+
+
+def test_saved_page_in_gb18030(tmp_path: Path, seed_data: dict[str, Any]) -> None:
+    source = write_page(tmp_path / "page.htm", seed_lines(), encoding="gb18030")
+    data = files(import_document(source))
+    data["report.yaml"].pop("disclosure")
+    assert data == seed_data
+
+
+# --- the command: written, checked, built ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, str, Path]:
+    return import_into(tmp_path_factory.mktemp("seed"), SEED)
+
+
+def test_seed_import_passes_check_strict(imported: tuple[int, str, str, Path]) -> None:
+    code, out, err, content = imported
+    assert code == 0, err
+    assert "problems.total = 57 (具体问题, 项)" in out
+    assert "第 2 级（（一））：11 个" in out
+    from rectify_site.pipeline import check_site
+
+    found = check_site(content, templates=TEMPLATES, html=False)
+    assert found == [], [d.format() for d in found]
+
+
+def test_seed_import_files_start_with_their_schema_line(
+    imported: tuple[int, str, str, Path],
+) -> None:
+    content = imported[3]
+    data = written(content)
+    assert set(data) == {
+        "report.yaml",
+        "figures.yaml",
+        "parts/part-1.yaml",
+        "parts/part-2.yaml",
+        "parts/part-3.yaml",
+    }
+    assert _flat(data["figures.yaml"]) == EXPECTED_FIGURES
+
+
+def test_seed_import_builds_every_seed_line_in_order(
+    imported: tuple[int, str, str, Path], tmp_path: Path
+) -> None:
+    from rectify_site.pipeline import build_site
+
+    content = imported[3]
+    out = tmp_path / "_site"
+    build_site(content, out, templates=TEMPLATES, search=False)
+    page = squash(visible_text((out / RID / "full.html").read_text("utf-8")))
+    position = 0
+    for number, line in enumerate(seed_lines(), start=1):
+        wanted = squash(line)
+        found = page.find(wanted, position)
+        assert found >= 0, f"seed line {number} is missing or out of order: {line[:40]}…"
+        position = found + len(wanted)
+
+
+def test_loaded_figures_have_the_hand_made_values(imported: tuple[int, str, str, Path]) -> None:
+    from conftest import CONTENT, REPORT_ID
+
+    from rectify_site.collection import load_collection
+
+    ours = {r.id: r for r in load_collection(imported[3]).reports}[RID]
+    theirs = {r.id: r for r in load_collection(CONTENT).reports}[REPORT_ID]
+
+    def values(report: Any) -> list[tuple[Any, ...]]:
+        out = []
+        for group in report.figures.groups:
+            for f in group.figures:
+                if getattr(f, "total", None) is not None:
+                    out.append((f.total, *sorted(f.by_status.values())))
+                else:
+                    out.append((f.value,))
+        return out
+
+    assert values(ours) == values(theirs)
+
+
+# --- existing folders, ids --------------------------------------------------------------
+
+
+def test_existing_folder_is_refused_and_force_keeps_the_ledger(tmp_path: Path) -> None:
+    code, _out, err, content = import_into(tmp_path, SEED)
+    assert code == 0, err
+    folder = content / RID
+    (folder / "ledger.xlsx").write_bytes(b"ledger")
+    (folder / "attachments").mkdir()
+    (folder / "attachments" / "a.pdf").write_bytes(b"%PDF")
+    (folder / "parts" / "stray.yaml").write_text("x: 1\n", "utf-8")
+    code, _out, err = run("import", SEED, "--content", content, "--id", RID)
+    assert code == 2
+    assert "--force" in err
+    assert (folder / "parts" / "stray.yaml").exists()
+    code, _out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
+    assert code == 0, err
+    assert (folder / "ledger.xlsx").read_bytes() == b"ledger"
+    assert (folder / "attachments" / "a.pdf").exists()
+    assert not (folder / "parts" / "stray.yaml").exists()
+
+
+def test_id_from_an_ascii_file_name_else_required(tmp_path: Path) -> None:
+    source = tmp_path / "Huangpu 12-2.txt"
+    source.write_bytes(SEED.read_bytes())
+    content = tmp_path / "content"
+    code, _out, err = run("import", source, "--content", content)
+    assert code == 0, err
+    assert (content / "huangpu-12-2" / "report.yaml").is_file()
+    chinese = tmp_path / "黄浦通报.txt"
+    chinese.write_bytes(SEED.read_bytes())
+    code, _out, err = run("import", chinese, "--content", tmp_path / "other")
+    assert code == 2
+    assert "--id" in err
+    assert not (tmp_path / "other").exists()
+
+
+# --- bad input: exit 2, nothing written -------------------------------------------------
+
+
+def _cfb() -> bytes:
+    """The start of an OLE2 compound file, as Word writes a password-protected document."""
+    return bytes.fromhex("D0CF11E0A1B11AE1") + bytes(504) + os.urandom(1024)
+
+
+BAD = {
+    "empty.txt": (b"", "文件为空"),
+    "random.txt": (bytes(range(256)) * 8 + os.urandom(2048), "编码"),
+    "not-a-zip.docx": (b"This is not a zip file at all, just words.\n" * 10, "zip"),
+    "protected.docx": (_cfb(), "密码"),
+    "old.txt": (_cfb(), "密码"),
+    "no-article.html": (
+        b"<html><head><title>x</title></head><body><div><a href='/'>Home</a></div>"
+        b"<script>var s='\xe9\xa6\x96\xe9\xa1\xb5';</script></body></html>",
+        "正文",
+    ),
+    "no-structure.txt": (
+        "中共某某委员会\n关于某某的通报\n这是一段没有任何编号的文字。\n又一段文字，仍然没有编号。\n".encode(),
+        "编号",
+    ),
+    "unknown.pdf": (b"%PDF-1.4", ".docx"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_exits_2_and_writes_nothing(tmp_path: Path, name: str) -> None:
+    data, words = BAD[name]
+    source = tmp_path / name
+    source.write_bytes(data)
+    code, out, err, content = import_into(tmp_path, source)
+    assert code == 2, (out, err)
+    assert words in err, err
+    assert "Traceback" not in err
+    assert not (content / RID).exists()
+
+
+def test_missing_file_exits_2(tmp_path: Path) -> None:
+    code, _out, err, content = import_into(tmp_path, tmp_path / "nowhere.txt")
+    assert code == 2
+    assert "找不到" in err
+    assert not content.exists()
+
+
+def test_zip_bomb_docx_is_refused(tmp_path: Path) -> None:
+    import zipfile
+
+    source = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(source, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+        zf.writestr("padding.bin", b"\0" * (101 * 1024 * 1024))
+    assert source.stat().st_size < 1024 * 1024
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 2
+    assert "解压后过大" in err
+    assert not (content / RID).exists()
+
+
+def test_source_over_20_mb_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "big.txt"
+    with source.open("wb") as f:
+        f.truncate(20 * 1024 * 1024 + 1)
+    code, _out, err, _content = import_into(tmp_path, source)
+    assert code == 2
+    assert "文件过大" in err
+
+
+def test_english_messages(tmp_path: Path) -> None:
+    source = tmp_path / "empty.txt"
+    source.write_bytes(b"")
+    code, _out, err = run(
+        "import", source, "--content", tmp_path / "c", "--id", RID, "--lang", "en"
+    )
+    assert code == 2
+    assert "the file is empty" in err
+
+
+# --- warnings and failed checks --------------------------------------------------------
+
+
+def test_numbering_that_skips_is_a_warning_naming_the_line(tmp_path: Path) -> None:
+    text = SEED.read_text("utf-8").replace("三、下一步工作安排", "四、下一步工作安排")
+    text = text.replace("二、集中整改进展情况", "三、集中整改进展情况")
+    source = tmp_path / "skips.txt"
+    source.write_text(text, "utf-8")
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 0, err
+    assert re.search(r"skips\.txt:17: warning: 编号不连续：“三、”", err), err
+    assert err.count("编号不连续") == 1
+    assert (content / RID / "report.yaml").is_file()
+
+
+def test_counts_that_cannot_add_up_are_written_and_exit_1(tmp_path: Path) -> None:
+    text = SEED.read_text("utf-8").replace("57项具体问题已经整改48项", "47项具体问题已经整改48项")
+    source = tmp_path / "over.txt"
+    source.write_text(text, "utf-8")
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 1, err
+    assert "figures.yaml" in err
+    assert "48" in err and "47" in err
+    assert (content / RID / "figures.yaml").is_file()
+
+
+def test_a_line_it_cannot_place_is_kept_with_a_warning(tmp_path: Path) -> None:
+    lines = SEED.read_text("utf-8").split("\n")
+    # a stray remark after a category's heading and its aspects: kept where it stood
+    lines.insert(20, "（此处为编者补充说明，原文无编号。）")
+    source = tmp_path / "stray.txt"
+    source.write_text("\n".join(lines), "utf-8")
+    doc = import_document(source)
+    kept = [b for b in doc.blocks() if b.paragraphs and "编者补充说明" in b.paragraphs[0]]
+    assert kept, "the stray line was dropped"
