@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import SEED, TEMPLATES
-from htmltext import squash, visible_text
-from importdocs import PAGE_METADATA, seed_lines, write_docx, write_page
 
+from importdocs import PAGE_METADATA, seed_lines, write_docx, write_page
 from rectify_site.cli import main
 from rectify_site.importing.command import import_document
 from rectify_site.importing.writer import files
+
+from conftest import SEED, TEMPLATES
+from htmltext import squash, visible_text
 
 RID = "imported"
 
@@ -105,7 +106,8 @@ def test_seed_is_recognised_without_warnings() -> None:
     assert doc.intro == [
         "根据市委统一部署，{{ inspection.team }}于{{ inspection.start | date }}至"
         "{{ inspection.end | date(year=false) }}对黄浦区开展巡视，并于"
-        "{{ inspection.feedback | date }}反馈了巡视意见。按照巡视工作有关要求，现将巡视整改进展情况予以公布。"
+        "{{ inspection.feedback | date }}反馈了巡视意见。"
+        "按照巡视工作有关要求，现将巡视整改进展情况予以公布。"
     ]
     assert [len(doc.parts), doc.count("category"), doc.count("aspect")] == [3, 6, 16]
     assert sum(len(b.actions) for b in doc.blocks()) == 44  # 42 in aspects, 2 in the closing
@@ -146,7 +148,8 @@ def test_seed_figures_and_references() -> None:
     # 六大类16方面 and 57个具体问题 in part one refer to the counts and the figures
     leadership = yaml.safe_dump(data["parts/part-1.yaml"], allow_unicode=True, width=10**6)
     assert (
-        "{{ counts.categories | zh }}大类{{ counts.aspects }}方面问题细化分解为{{ figures.problems.total }}个具体问题，提出{{ figures.measures.total }}条整改措施"
+        "{{ counts.categories | zh }}大类{{ counts.aspects }}方面问题细化分解为"
+        "{{ figures.problems.total }}个具体问题，提出{{ figures.measures.total }}条整改措施"
         in leadership
     )
     # numbers inside actions stay as text
@@ -261,9 +264,9 @@ def test_seed_import_builds_every_seed_line_in_order(
 
 
 def test_loaded_figures_have_the_hand_made_values(imported: tuple[int, str, str, Path]) -> None:
-    from conftest import CONTENT, REPORT_ID
-
     from rectify_site.collection import load_collection
+
+    from conftest import CONTENT, REPORT_ID
 
     ours = {r.id: r for r in load_collection(imported[3]).reports}[RID]
     theirs = {r.id: r for r in load_collection(CONTENT).reports}[REPORT_ID]
