@@ -435,3 +435,66 @@ def test_a_line_it_cannot_place_is_kept_with_a_warning(tmp_path: Path) -> None:
     doc = import_document(source)
     kept = [b for b in doc.blocks() if b.paragraphs and "编者补充说明" in b.paragraphs[0]]
     assert kept, "the stray line was dropped"
+
+
+# --- other shapes: a synthetic 巡察 report that lists its problems --------------------
+
+COUNTY = """\
+中共示例县示例局党组
+关于县委第三轮巡察集中整改进展情况的通报
+根据县委统一部署，县委第二巡察组于2023年4月10日至5月20日对县示例局党组开展巡察，并于2023年6月15日反馈了巡察意见。现将整改进展情况予以公布。
+一、整改工作的组织领导
+局党组把巡察整改作为重要政治任务。
+二、巡察反馈问题的整改落实情况
+（一）关于落实主体责任不到位问题的整改
+1.党组会议研究全面从严治党工作不够经常。
+整改情况：修订党组议事规则，每季度专题研究一次。
+整改进展：已完成
+2.对下属单位监督检查不够。
+整改情况：制定年度监督检查计划，开展专项检查两次。
+整改进展：正在推进
+（二）关于作风建设有差距问题的整改
+1.会议文件仍然偏多。
+整改情况：精简会议文件。
+整改进展：已完成
+截至目前，巡察反馈的3个具体问题已完成2个，正在推进1个，整改完成率66.7%。提出整改措施12条，已完成9条，完成率80%。
+三、下一步工作安排
+（一）持续抓好整改。对尚未完成的问题紧盯不放。
+欢迎广大干部群众对巡察整改落实情况进行监督。
+联系电话：0000-1234567
+邮政编码：000000
+"""
+"""Synthetic (made for this test, not an official text)."""
+
+
+def test_listed_problems_statuses_and_rates(tmp_path: Path) -> None:
+    source = tmp_path / "county.txt"
+    source.write_text(COUNTY, "utf-8")
+    doc = import_document(source)
+    # 9 of 12 is 75 %, not 80 %: left as text, with a warning naming the line
+    assert [(w.line, w.key) for w in doc.warnings] == [(18, "import.rate_unmatched")]
+    data = files(doc)
+    report = data["report.yaml"]
+    assert report["inspection"]["kind"] == "巡察"
+    assert report["inspection"]["team"] == "县委第二巡察组"
+    assert report["status_line"] == "整改进展"
+    assert "contact" in report and "email" not in report["contact"]
+    figures = data["figures.yaml"]
+    assert figures["statuses"] == {
+        "completed": {"label": "已完成", "done": True},
+        "in_progress": {"label": "正在推进", "done": False},
+    }
+    problems = figures["groups"][0]["figures"][0]
+    assert problems["counts"] == "problem"
+    assert problems["rate"] == {"label": "整改完成率", "precision": 1}
+    part = data["parts/part-2.yaml"]
+    listed = [c for cat in part["children"] for c in cat.get("children", [])]
+    assert [(c["role"], c["status"]) for c in listed] == [
+        ("problem", "completed"),
+        ("problem", "in_progress"),
+        ("problem", "completed"),
+    ]
+    assert listed[0]["text"] == "整改情况：修订党组议事规则，每季度专题研究一次。"
+    closing = part["children"][-1]["text"]
+    assert "整改完成率{{ figures.problems.rate }}%" in closing
+    assert "完成率80%" in closing

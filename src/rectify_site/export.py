@@ -85,8 +85,10 @@ def report_lines(report: Any, render: Callable[[str], str] | None = None) -> lis
     intro = report.intro
     for para in [intro] if isinstance(intro, str) else list(intro or []):
         lines.append(DocLine("body", show(para)))
+    statuses = {key: status.label for key, status in report.figures.statuses.items()}
+    status_line = getattr(report, "status_line", None) or ""
     for part in report.parts:
-        lines.extend(_node_lines(part, show))
+        lines.extend(_node_lines(part, show, statuses, status_line))
     contact = report.contact
     if contact is not None:
         if getattr(contact, "invitation", None):
@@ -103,7 +105,9 @@ def report_lines(report: Any, render: Callable[[str], str] | None = None) -> lis
     return lines
 
 
-def _node_lines(node: Any, show: Callable[[str], str]) -> Iterable[DocLine]:
+def _node_lines(
+    node: Any, show: Callable[[str], str], statuses: dict[str, str], status_line: str
+) -> Iterable[DocLine]:
     number = node.number if node.numbered else ""
     heading = show(node.heading) if node.heading else ""
     paragraphs = [show(p) for p in node.paragraphs]
@@ -129,8 +133,11 @@ def _node_lines(node: Any, show: Callable[[str], str]) -> Iterable[DocLine]:
         rest = paragraphs
     for para in rest:
         yield DocLine("body", para)
+    if node.status:
+        label = statuses.get(node.status, node.status)
+        yield DocLine("body", f"{status_line}：{label}" if status_line else label)
     for child in node.children:
-        yield from _node_lines(child, show)
+        yield from _node_lines(child, show, statuses, status_line)
 
 
 # --- .txt ------------------------------------------------------------------------
