@@ -6,9 +6,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from importdocs import seed_lines
 from rectify_site.export import DocLine, to_docx, to_txt
 from rectify_site.importing.readers import read_source
+
+from importdocs import seed_lines
 
 LINES = [
     DocLine("issuer", "中共示例委员会"),

@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 import yaml
 
-from importdocs import PAGE_METADATA, seed_lines, write_docx, write_page
 from rectify_site.cli import main
 from rectify_site.importing.command import import_document
 from rectify_site.importing.writer import files
 
 from conftest import SEED, TEMPLATES
 from htmltext import squash, visible_text
+from importdocs import PAGE_METADATA, seed_lines, write_docx, write_page
 
 RID = "imported"
 
