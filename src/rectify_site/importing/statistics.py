@@ -30,6 +30,8 @@ def _status(prefix: str) -> tuple[str, str, str, bool] | None:
     for entry in _STATUS_WORDS:
         if text == entry[0]:
             return entry
+    if words.GENERIC_STATUS_RE.match(text):
+        return (text, text, "", not words.GENERIC_NOT_DONE_RE.match(text))
     return None
 
 

@@ -119,6 +119,8 @@ STATUSES: tuple[tuple[str, str, str, bool], ...] = (
 """Status words: done (已整改, 已完成 …) or not (基本完成, 持续推进, 正在…, 未完成)."""
 
 GENERIC_NOT_DONE_RE = re.compile(r"^(正在|持续|尚未|未)")
+GENERIC_STATUS_RE = re.compile(r"^(?:正在|持续)[\u4e00-\u9fff]{2,4}$")
+"""A status not in the table, before a count: 正在实施3项."""
 """A status not in the table is done unless it reads as unfinished."""
 
 UNITS = (
