@@ -93,7 +93,9 @@ def report_lines(report: Any, render: Callable[[str], str] | None = None) -> lis
     if contact is not None:
         if getattr(contact, "invitation", None):
             lines.append(DocLine("body", show(contact.invitation)))
-        for name, label in CONTACT_LABELS:
+        labels = dict(getattr(contact, "labels", None) or {})
+        for name, default in CONTACT_LABELS:
+            label = labels.get(name, default)
             value = getattr(contact, name, None)
             if not value:
                 continue
@@ -298,13 +300,5 @@ def _load(content: Path, report_id: str) -> Any:
 
 
 def _renderer(report: Any) -> Callable[[str], str]:
-    """Prose of ``report`` to plain text, its references expanded."""
-    from . import prose
-
-    data = prose.data_for(report)
-
-    def show(source: str) -> str:
-        text, _problem = prose.expand(source, data)
-        return plain_text(text)
-
-    return show
+    """Prose of the assembled report (references already expanded) to plain text."""
+    return plain_text

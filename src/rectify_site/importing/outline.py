@@ -175,6 +175,8 @@ def _header(doc: Document, header: list[tuple[int, str]]) -> None:
                 doc.warn(no or None, "import.unplaced", text=text[:30])
             doc.intro.append(text)
         i += 1
+    if len(doc.intro) > 1:  # the opening is one paragraph: the rest joins it
+        doc.intro = ["".join(doc.intro)]
     if doc.title is None:
         doc.warn(None, "import.no_title")
     if doc.issuer is None:
@@ -282,12 +284,13 @@ def _paragraph(block: Block, text: str) -> None:
 # --- the contact block at the end -----------------------------------------------------
 
 
-def _contact_field(text: str) -> tuple[str, str] | None:
+def _contact_field(text: str) -> tuple[str, str, str] | None:
+    """(field, value, the label as written) of a contact line."""
     for name, prefixes in words.CONTACT_FIELDS:
         for prefix in prefixes:
             m = re.match(rf"^{prefix}\s*[:：]\s*(.+)$", text)
             if m:
-                return name, m.group(1).strip()
+                return name, m.group(1).strip(), prefix
     return None
 
 
@@ -299,7 +302,9 @@ def _contact(doc: Document, body: list[tuple[int, str]]) -> int:
         hit = _contact_field(text)
         if hit is None or hit[0] in doc.contact:
             break
-        name, value = hit
+        name, value, label = hit
+        if label != words.CONTACT_FIELDS[[n for n, _ in words.CONTACT_FIELDS].index(name)][1][0]:
+            doc.contact_labels[name] = label
         if name == "address":
             note = words.ENVELOPE_RE.search(value)
             if note:

@@ -123,6 +123,8 @@ class _Figures:
                 self.main = Group(None)
                 self.doc.groups.append(self.main)
             group = self.main
+            for fig in figures:
+                fig.headline = True  # the report's leading tallies: problems, measures
         else:
             label = figures[0].label
             gid = next(

@@ -64,6 +64,7 @@ class Figure:
     value: Decimal | int | None = None
     total: int | None = None
     by_status: dict[str, int] = field(default_factory=dict)
+    headline: bool = False
     rate: tuple[str, int] | None = None
     """(label, precision) of the done share in %, when the report prints it."""
     counts: str | None = None
@@ -100,6 +101,8 @@ class Document:
     feedback: dt.date | None = None
     parts: list[Block] = field(default_factory=list)
     contact: dict[str, str] = field(default_factory=dict)
+    contact_labels: dict[str, str] = field(default_factory=dict)
+    """Contact lines worded otherwise than 联系电话 电子邮箱 通讯地址 邮政编码."""
     disclosure: dict[str, Any] = field(default_factory=dict)
     levels: list[str] = field(default_factory=list)
     status_line: str | None = None

@@ -93,6 +93,8 @@ def _figure(fig: Figure) -> dict[str, Any]:
             out["counts"] = fig.counts
         if fig.rate:
             out["rate"] = {"label": fig.rate[0], "precision": fig.rate[1]}
+        if fig.headline:
+            out["headline"] = True
     else:
         out["value"] = fig.value
     return out
@@ -129,11 +131,13 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
         report["numbering"] = {"levels": list(doc.levels)}
     if doc.status_line:
         report["status_line"] = doc.status_line
-    contact = {
+    contact: dict[str, Any] = {
         k: doc.contact[k]
         for k in ("invitation", "phone", "email", "address", "envelope_note", "postcode")
         if k in doc.contact
     }
+    if contact and doc.contact_labels:
+        contact["labels"] = dict(doc.contact_labels)
     if contact:
         report["contact"] = contact
     disclosure = {
