@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from rectify_site.export import DocLine, to_docx, to_txt
 from rectify_site.importing.readers import read_source
 
+from conftest import CONTENT, REPORT_ID
 from importdocs import seed_lines
 
 LINES = [
@@ -75,3 +79,81 @@ def test_docx_reads_back_as_the_same_lines(tmp_path: Path) -> None:
     path = tmp_path / "seed.docx"
     path.write_bytes(to_docx(lines))
     assert [text for _no, text in read_source(path).lines] == seed_lines()
+
+
+# --- round trips: export, then import, gives the same report -------------------------
+
+CARRIED_NOT = {"id", "anchor", "path", "file", "published", "draft", "source_url"}
+"""Fields a document's text cannot carry: ids and anchors, publication data."""
+
+
+def _comparable(report: Any) -> dict[str, Any]:
+    """report.json without what text cannot carry; figures by label, unit and value."""
+    from rectify_site.datafiles import report_json
+
+    data = json.loads(report_json(report))
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in CARRIED_NOT}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    figures = data.pop("figures")
+    data.pop("corrections", None)
+    data.pop("attachments", None)
+    data.pop("disclosure", None)
+    out = strip(data)
+    statuses = figures["statuses"]
+    out["figures"] = [
+        (
+            f["label"],
+            f["unit"],
+            f["value"] if f.get("total") is None else f["total"],
+            sorted(
+                (statuses[k]["label"], statuses[k]["done"], n) for k, n in f["by_status"].items()
+            ),
+            (f.get("rate") or {}).get("value"),
+        )
+        for g in figures["groups"]
+        for f in g["figures"]
+    ]
+    return out
+
+
+def _export_import(content: Path, report_id: str, to: str, tmp_path: Path) -> Any:
+    from rectify_site.cli import main
+    from rectify_site.collection import load_collection
+
+    out = tmp_path / f"exported.{to}"
+    assert (
+        main(["export", report_id, "--to", to, "--content", str(content), "--out", str(out)]) == 0
+    )
+    again = tmp_path / "again"
+    code = main(["import", str(out), "--content", str(again), "--id", "again"])
+    assert code == 0
+    return {r.id: r for r in load_collection(again).reports}["again"]
+
+
+@pytest.mark.parametrize("to", ["txt", "docx"])
+def test_default_report_round_trips(tmp_path: Path, to: str) -> None:
+    from rectify_site.collection import load_collection
+
+    original = {r.id: r for r in load_collection(CONTENT).reports}[REPORT_ID]
+    again = _export_import(CONTENT, REPORT_ID, to, tmp_path)
+    assert _comparable(again) == _comparable(original)
+
+
+def test_exported_txt_is_the_seed(tmp_path: Path) -> None:
+    from rectify_site.cli import main
+
+    out = tmp_path / "seed.txt"
+    assert (
+        main(["export", REPORT_ID, "--to", "txt", "--content", str(CONTENT), "--out", str(out)])
+        == 0
+    )
+    import unicodedata
+
+    got = [unicodedata.normalize("NFKC", line) for line in out.read_text("utf-8").splitlines()]
+    assert got == [unicodedata.normalize("NFKC", line) for line in seed_lines()]
