@@ -20,8 +20,6 @@ _STYLES = [(style, re.compile(pattern)) for style, pattern in words.NUMBER_STYLE
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九")}
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CJKP = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’"
-MAX_RUN_IN = 60
-"""A run-in heading is the first sentence when it is at most this long."""
 
 
 def cn_value(text: str) -> int:
@@ -260,13 +258,10 @@ def _unnumbered(no: int, depth: int, text: str) -> Block:
 
 def _fill(block: Block, rest: str) -> None:
     split = split_sentence(rest)
-    if split and len(split[0]) <= MAX_RUN_IN and split[0]:
+    if split and split[0]:
         block.heading, block.run_in = split[0], True
         if split[1].strip():
             _paragraph(block, split[1].strip())
-    elif split:  # one long sentence or more: a numbered paragraph without a heading
-        block.run_in = True
-        _paragraph(block, rest)
     else:
         block.heading = rest
 

@@ -67,6 +67,10 @@ def _suffix_label(sentence: str, end: int) -> str:
     return label
 
 
+def _clean_label(label: str) -> str:
+    return words.LABEL_TAIL_RE.sub("", label)
+
+
 def is_statistics(text: str) -> bool:
     """Whether a paragraph states figures (a count by status, or 2+ strong figures)."""
     strong = 0
@@ -207,10 +211,25 @@ def declare(state: _Figures, text: str, line: int) -> str:
                     cursor = m.end()
                     continue
             label = _strip(prefix)
+            if label in words.REMAINDER_WORDS:
+                owner = next((f for f in reversed(figures) if f.unit == unit), None)
+                under = _suffix_label(sentence, m.end())
+                if (
+                    owner is not None
+                    and owner.is_tally
+                    and under
+                    and "." not in num
+                    and int(num) == (owner.total or 0) - sum(owner.by_status.values())
+                ):
+                    owner.remainder = under
+                    spans.append((m.start("num"), m.end("num"), owner, "remainder"))
+                    cursor = m.end() + len(under)
+                    continue
             cursor = m.end()
             if not label or label.endswith("的"):
                 label = _suffix_label(sentence, m.end())
                 cursor = m.end() + len(label)
+                label = _clean_label(label)
             if not label:
                 state.doc.warn(line, "import.figure_unlabelled", value=f"{num}{unit}")
                 continue
@@ -293,6 +312,25 @@ def counts(doc: Document, text: str) -> str:
     return words.COUNT_RE.sub(one, text)
 
 
+def _derive(doc: Document, blocks: list[Block]) -> None:
+    """A tally of problems that equals the listed problems counts them (and types nothing)."""
+    listed: dict[str, int] = {}
+    for block in blocks:
+        if block.role == "problem" and block.status is not None:
+            listed[block.status] = listed.get(block.status, 0) + 1
+    count = doc.count("problem")
+    if not count:
+        return
+    for group in doc.groups:
+        for fig in group.figures:
+            if not (fig.is_tally and "问题" in fig.label and fig.total == count):
+                continue
+            fig.counts = "problem"
+            if all(listed.get(k) == n for k, n in fig.by_status.items()):
+                fig.derived = True
+            return
+
+
 def _paragraph_blocks(doc: Document) -> list[Block]:
     return doc.blocks()
 
@@ -315,12 +353,7 @@ def recognise(doc: Document) -> None:
     for block in blocks:
         if block.status is not None:
             block.status = state.status(block.status).key
-    listed = doc.count("problem")
-    if listed:
-        for group in doc.groups:
-            for fig in group.figures:
-                if fig.is_tally and "问题" in fig.label and fig.total == listed:
-                    fig.counts = "problem"
+    _derive(doc, blocks)
     for group in doc.groups:
         for fig in group.figures:
             path = group.path(fig)
@@ -329,7 +362,12 @@ def recognise(doc: Document) -> None:
                 for key, n in fig.by_status.items():
                     label = state.statuses[key].label
                     doc.found.append(f"{path}.by_status.{key} = {n} ({label}, {fig.unit})")
+                if fig.remainder:
+                    rest = (fig.total or 0) - sum(fig.by_status.values())
+                    doc.found.append(f"{path}.remainder = {rest} ({fig.remainder}, {fig.unit})")
                 if fig.rate:
                     doc.found.append(f"{path}.rate ({fig.rate[0]}, %)")
+                if fig.counts:
+                    doc.found.append(f"{path}: counts {fig.counts}")
             else:
                 doc.found.append(f"{path} = {fig.value} ({fig.label}, {fig.unit})")

@@ -65,6 +65,10 @@ class Figure:
     total: int | None = None
     by_status: dict[str, int] = field(default_factory=dict)
     headline: bool = False
+    remainder: str | None = None
+    """The label under which the report states total minus the counted statuses."""
+    derived: bool = False
+    """Counted from the listed nodes: written with ``counts`` and no numbers."""
     rate: tuple[str, int] | None = None
     """(label, precision) of the done share in %, when the report prints it."""
     counts: str | None = None

@@ -150,6 +150,12 @@ FILLERS_RE = re.compile(
 )
 """Words before a statistic's label that are not part of it (提出整改措施134条)."""
 
+REMAINDER_WORDS = ("其余", "剩余", "余下", "其他")
+"""Before the rest of a tally (其余14条正在全力推进): its remainder, under the words after."""
+
+LABEL_TAIL_RE = re.compile(r"(?:中|里|当中)$")
+"""After a label that follows its number (134项整改任务中): not part of the label."""
+
 STRONG_FIGURE_WORDS = (
     "立案",
     "处分",

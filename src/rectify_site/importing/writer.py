@@ -87,10 +87,13 @@ def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
 def _figure(fig: Figure) -> dict[str, Any]:
     out: dict[str, Any] = {"id": fig.id, "label": fig.label, "unit": fig.unit}
     if fig.is_tally:
-        out["total"] = fig.total
-        out["by_status"] = dict(fig.by_status)
+        if not fig.derived:
+            out["total"] = fig.total
+            out["by_status"] = dict(fig.by_status)
         if fig.counts:
             out["counts"] = fig.counts
+        if fig.remainder:
+            out["remainder"] = fig.remainder
         if fig.rate:
             out["rate"] = {"label": fig.rate[0], "precision": fig.rate[1]}
         if fig.headline:
