@@ -104,8 +104,19 @@ def _comparable(report: Any) -> dict[str, Any]:
     data.pop("corrections", None)
     data.pop("attachments", None)
     data.pop("disclosure", None)
-    out = strip(data)
     statuses = figures["statuses"]
+
+    def status_labels(value: Any) -> Any:  # keys are ids; text carries the labels
+        if isinstance(value, dict):
+            return {
+                k: statuses[v]["label"] if k == "status" and v else status_labels(v)
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [status_labels(v) for v in value]
+        return value
+
+    out = status_labels(strip(data))
     out["figures"] = [
         (
             f["label"],
@@ -157,3 +168,49 @@ def test_exported_txt_is_the_seed(tmp_path: Path) -> None:
 
     got = [unicodedata.normalize("NFKC", line) for line in out.read_text("utf-8").splitlines()]
     assert got == [unicodedata.normalize("NFKC", line) for line in seed_lines()]
+
+
+# --- the synthetic shapes of the general model (benchmarks/generate.py) ----------------
+
+
+def _shape(folder: Path) -> str:
+    import yaml as _yaml
+
+    report = _yaml.safe_load((folder / "report.yaml").read_text("utf-8"))
+    figures = (folder / "figures.yaml").read_text("utf-8")
+    if report.get("status_line"):
+        return "listed"
+    if "整改任务" in figures:
+        return "city"
+    cats = [_yaml.safe_load(p.read_text("utf-8")) for p in sorted(folder.glob("categories/*.yaml"))]
+    aspects = [a for c in cats for a in c.get("children", [])]
+    if any(a.get("children") for a in aspects):
+        return "standing"
+    return "district"
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    from synthetic import generate
+
+    corpus = tmp_path_factory.mktemp("corpus") / "content"
+    ids = generate.generate(40, corpus, seed=3)
+    found: dict[str, str] = {}
+    for rid in ids:
+        found.setdefault(_shape(corpus / rid), rid)
+    assert set(found) == set(generate.SHAPES), found
+    return corpus, found
+
+
+@pytest.mark.parametrize("shape", ["district", "listed", "city", "standing"])
+@pytest.mark.parametrize("to", ["txt", "docx"])
+def test_each_shape_round_trips(
+    shapes: tuple[Path, dict[str, str]], tmp_path: Path, shape: str, to: str
+) -> None:
+    from rectify_site.collection import load_collection
+
+    corpus, ids = shapes
+    rid = ids[shape]
+    original = {r.id: r for r in load_collection(corpus).reports}[rid]
+    again = _export_import(corpus, rid, to, tmp_path)
+    assert _comparable(again) == _comparable(original)

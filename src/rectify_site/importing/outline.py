@@ -93,14 +93,14 @@ def split_sentence(text: str) -> tuple[str, str] | None:
 
 
 def split_actions(text: str) -> tuple[str, list[str]]:
-    """Text before 一是, and the enumerated actions (二是 … in sequence), when there are 2+."""
+    """Text before 一是, and the enumerated actions (一是 二是 … in sequence)."""
     starts: list[tuple[int, int]] = []
     expected = 1
     for m in words.ACTION_RE.finditer(text):
         if cn_value(m.group("n")) == expected:
             starts.append((m.start(), m.end()))
             expected += 1
-    if len(starts) < 2:
+    if not starts:
         return text, []
     lead = text[: starts[0][0]]
     actions = []
