@@ -6,8 +6,10 @@ the seed itself; the page's metadata values are synthetic."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 SEED = Path(__file__).resolve().parent / "data" / "seed.txt"
 
@@ -105,3 +107,53 @@ def write_page(path: Path, lines: list[str], *, encoding: str = "utf-8") -> Path
 """
     path.write_bytes(page.encode(encoding))
     return path
+
+
+CARRIED_NOT = {"id", "anchor", "path", "file", "published", "draft", "source_url"}
+"""Fields a document's text cannot carry: ids and anchors, publication data."""
+
+
+def comparable(report: Any) -> dict[str, Any]:
+    """report.json without what text cannot carry; figures by label, unit and value."""
+    from rectify_site.datafiles import report_json
+
+    data = json.loads(report_json(report))
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in CARRIED_NOT}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    figures = data.pop("figures")
+    data.pop("corrections", None)
+    data.pop("attachments", None)
+    data.pop("disclosure", None)
+    statuses = figures["statuses"]
+
+    def status_labels(value: Any) -> Any:  # keys are ids; text carries the labels
+        if isinstance(value, dict):
+            return {
+                k: statuses[v]["label"] if k == "status" and v else status_labels(v)
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [status_labels(v) for v in value]
+        return value
+
+    out = status_labels(strip(data))
+    out["figures"] = [
+        (
+            f["label"],
+            f["unit"],
+            f["value"] if f.get("total") is None else f["total"],
+            sorted(
+                (statuses[k]["label"], statuses[k]["done"], n) for k, n in f["by_status"].items()
+            ),
+            (f.get("rate") or {}).get("value"),
+        )
+        for g in figures["groups"]
+        for f in g["figures"]
+    ]
+    return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from rectify_site.export import DocLine, to_docx, to_txt
 from rectify_site.importing.readers import read_source
 
 from conftest import CONTENT, REPORT_ID
-from importdocs import seed_lines
+from importdocs import comparable, seed_lines
 
 LINES = [
     DocLine("issuer", "中共示例委员会"),
@@ -83,55 +82,6 @@ def test_docx_reads_back_as_the_same_lines(tmp_path: Path) -> None:
 
 # --- round trips: export, then import, gives the same report -------------------------
 
-CARRIED_NOT = {"id", "anchor", "path", "file", "published", "draft", "source_url"}
-"""Fields a document's text cannot carry: ids and anchors, publication data."""
-
-
-def _comparable(report: Any) -> dict[str, Any]:
-    """report.json without what text cannot carry; figures by label, unit and value."""
-    from rectify_site.datafiles import report_json
-
-    data = json.loads(report_json(report))
-
-    def strip(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in CARRIED_NOT}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-
-    figures = data.pop("figures")
-    data.pop("corrections", None)
-    data.pop("attachments", None)
-    data.pop("disclosure", None)
-    statuses = figures["statuses"]
-
-    def status_labels(value: Any) -> Any:  # keys are ids; text carries the labels
-        if isinstance(value, dict):
-            return {
-                k: statuses[v]["label"] if k == "status" and v else status_labels(v)
-                for k, v in value.items()
-            }
-        if isinstance(value, list):
-            return [status_labels(v) for v in value]
-        return value
-
-    out = status_labels(strip(data))
-    out["figures"] = [
-        (
-            f["label"],
-            f["unit"],
-            f["value"] if f.get("total") is None else f["total"],
-            sorted(
-                (statuses[k]["label"], statuses[k]["done"], n) for k, n in f["by_status"].items()
-            ),
-            (f.get("rate") or {}).get("value"),
-        )
-        for g in figures["groups"]
-        for f in g["figures"]
-    ]
-    return out
-
 
 def _export_import(content: Path, report_id: str, to: str, tmp_path: Path) -> Any:
     from rectify_site.cli import main
@@ -153,7 +103,7 @@ def test_default_report_round_trips(tmp_path: Path, to: str) -> None:
 
     original = {r.id: r for r in load_collection(CONTENT).reports}[REPORT_ID]
     again = _export_import(CONTENT, REPORT_ID, to, tmp_path)
-    assert _comparable(again) == _comparable(original)
+    assert comparable(again) == comparable(original)
 
 
 def test_exported_txt_is_the_seed(tmp_path: Path) -> None:
@@ -213,4 +163,4 @@ def test_each_shape_round_trips(
     rid = ids[shape]
     original = {r.id: r for r in load_collection(corpus).reports}[rid]
     again = _export_import(corpus, rid, to, tmp_path)
-    assert _comparable(again) == _comparable(original)
+    assert comparable(again) == comparable(original)

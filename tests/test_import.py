@@ -17,7 +17,7 @@ from rectify_site.importing.writer import files
 
 from conftest import SEED, TEMPLATES
 from htmltext import squash, visible_text
-from importdocs import PAGE_METADATA, seed_lines, write_docx, write_page
+from importdocs import PAGE_METADATA, comparable, seed_lines, write_docx, write_page
 
 RID = "imported"
 
@@ -282,6 +282,17 @@ def test_loaded_figures_have_the_hand_made_values(imported: tuple[int, str, str,
         return out
 
     assert values(ours) == values(theirs)
+
+
+def test_seed_import_is_the_hand_made_report(imported: tuple[int, str, str, Path]) -> None:
+    """The same report.json as the hand-made content, but for what text cannot carry."""
+    from rectify_site.collection import load_collection
+
+    from conftest import CONTENT, REPORT_ID
+
+    ours = {r.id: r for r in load_collection(imported[3]).reports}[RID]
+    theirs = {r.id: r for r in load_collection(CONTENT).reports}[REPORT_ID]
+    assert comparable(ours) == comparable(theirs)
 
 
 # --- existing folders, ids --------------------------------------------------------------
