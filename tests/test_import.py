@@ -509,3 +509,44 @@ def test_listed_problems_statuses_and_rates(tmp_path: Path) -> None:
     closing = part["children"][-1]["text"]
     assert "整改完成率{{ figures.problems.rate }}%" in closing
     assert "完成率80%" in closing
+
+
+STYLES = """\
+中共示例委员会
+关于示例问题整改情况的通报
+根据统一部署，示例第一巡视组于2023年11月20日至2024年1月10日开展巡视，并于2024年3月1日反馈了巡视意见。
+一、总体情况
+(一)第一方面
+1．第一项。正文一。
+(1)第一小项。正文。
+①更细的一项。正文。
+②更细的第二项。正文。
+(2)第二小项。正文。
+2．第二项。正文二。
+"""
+"""Synthetic: the other typed styles, at depth 2 to 5."""
+
+
+def test_other_typed_styles_and_a_period_over_new_year(tmp_path: Path) -> None:
+    source = tmp_path / "styles.txt"
+    source.write_text(STYLES, "utf-8")
+    doc = import_document(source)
+    assert doc.warnings == []
+    assert doc.levels == ["一、", "（一）", "1．", "（1）", "①"]
+    assert (str(doc.start), str(doc.end), str(doc.feedback)) == (
+        "2023-11-20",
+        "2024-01-10",
+        "2024-03-01",
+    )
+    assert "{{ inspection.end | date }}" in doc.intro[0]  # the end was typed with its year
+    report = files(doc)["report.yaml"]
+    assert report["numbering"] == {"levels": ["一、", "（一）", "1．", "（1）", "①"]}
+    section = files(doc)["parts/part-1.yaml"]["children"][0]
+    assert section["heading"] == "第一方面"
+    first = section["children"][0]
+    assert (first["heading"], first["text"]) == ("第一项", "正文一。")
+    assert [c["heading"] for c in first["children"]] == ["第一小项", "第二小项"]
+    assert [c["heading"] for c in first["children"][0]["children"]] == [
+        "更细的一项",
+        "更细的第二项",
+    ]

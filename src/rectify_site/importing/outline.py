@@ -24,10 +24,10 @@ _CJKP = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’"
 
 def cn_value(text: str) -> int:
     """一 -> 1, 十六 -> 16, 二十 -> 20, 一百零五 -> 105; digits as they are."""
-    if text.isdigit():
-        return int(text)
-    if text in _CIRCLED:
+    if text in _CIRCLED:  # before isdigit(), which ① passes
         return _CIRCLED.index(text) + 1
+    if text.isdecimal():
+        return int(text)
     total, current = 0, 0
     for ch in text:
         if ch in _CN:

@@ -101,8 +101,11 @@ def decode(path: Path, data: bytes, *, html: bool = False) -> str:
     if not text and html:
         declared = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", data[:2048])
         if declared:
+            name = declared.group(1).decode("ascii").lower()
+            if name in ("gb2312", "gbk", "x-gbk", "gb_2312-80"):
+                name = "gb18030"  # pages declare gb2312 and use GBK characters
             try:
-                text = data.decode(declared.group(1).decode("ascii"))
+                text = data.decode(name)
             except (LookupError, UnicodeDecodeError):
                 text = ""
     if not text:
