@@ -446,6 +446,8 @@ def test_a_line_it_cannot_place_is_kept_with_a_warning(tmp_path: Path) -> None:
     doc = import_document(source)
     kept = [b for b in doc.blocks() if b.paragraphs and "编者补充说明" in b.paragraphs[0]]
     assert kept, "the stray line was dropped"
+    assert not kept[0].numbered
+    assert [(w.line, w.key) for w in doc.warnings] == [(21, "import.unplaced")]
 
 
 # --- other shapes: a synthetic 巡察 report that lists its problems --------------------
