@@ -439,6 +439,7 @@ def tools(
                 str(ROOT / "templates"),
                 "--out",
                 str(o),
+                "--no-compress",  # the peers write no .gz or .br copies either
                 *search,
             ],
             ROOT,

@@ -7,10 +7,12 @@ every issuer start with （合成数据）, and every title contains 合成: non
 official text. Prose is made by mixing clauses of the one real report (tests/data/seed.txt),
 so it has the vocabulary, punctuation and paragraph lengths of the real thing.
 
-The shape varies as real collections do: 3-8 categories, 10-25 aspects, 1-5 actions per
-aspect; some reports number 一是 二是 actions inside part 一's items; some count more
-statuses than done / not done (基本完成、持续推进; 未完成). Issuers publish one to four
-successive reports, each answering a later round, with growing rectified counts. The same
+The shape varies as real collections do (``SHAPES``): district reports like the real one,
+巡察 reports that list every problem with its status, city reports that count measures as
+已完成 / 正在推进 / 未完成 with a completion rate, and reports with standing headings and
+several paragraphs; 3-8 categories, 10-25 aspects, 1-5 actions per aspect. Issuers publish
+one to four successive reports, each answering a later round, with growing rectified
+counts. The same
 ``--seed`` gives byte-identical files; report ``k`` of a corpus does not depend on ``N``
 beyond the number of rounds, so corpora of different sizes have reports of the same size.
 """
@@ -25,6 +27,7 @@ import re
 import shutil
 import sys
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -179,52 +182,159 @@ def issuer_name(no: int) -> str:
     return f"{LABEL}中共合成样例第{no}单位{units[no % len(units)]}"
 
 
-def round_name(round_no: int) -> str:
-    return f"合成第{zh(round_no + 1)}轮巡视"
+def round_name(round_no: int, kind: str = "巡视") -> str:
+    return f"合成第{zh(round_no + 1)}轮{kind}"
 
 
-def _figures(rng: random.Random, p: Plan, extra: bool) -> dict[str, Any]:
-    """Figures that grow from one report of an issuer to the next."""
+SHAPES = ("district", "listed", "city", "standing")
+"""The shapes of real reports the corpus mixes (docs/content-model.md):
+
+- district: sections in part 一, categories of aspects with 一是 actions, closing figures;
+- listed: a 巡察 report that lists every problem under its aspect, each with its own
+  整改情况 and status line, tallies derived from the list, only a phone, no part 三;
+- city: measures counted as 已完成 / 正在推进 / 未完成 with a completion rate;
+- standing: headings on lines of their own with several paragraphs, and （1） tasks.
+"""
+
+
+def _status(label: str, done: bool) -> dict[str, Any]:
+    return {"label": label, "done": done}
+
+
+def _tally(
+    fid: str, label: str, unit: str, total: int | None, by_status: dict[str, int], **more: Any
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": fid, "label": label, "unit": unit}
+    if total is not None:
+        out["total"] = total
+    if by_status:
+        out["by_status"] = by_status
+    return out | more
+
+
+def _figures(rng: random.Random, p: Plan, shape: str) -> tuple[dict[str, Any], str]:
+    """Figures that grow from one report of an issuer to the next, and the closing text."""
     irng = random.Random(f"issuer-{p.issuer_no}")  # the same totals for every report
     problems = irng.randint(20, 80)
     measures = problems * 2 + irng.randint(0, 40)
     share = min(1.0, irng.uniform(0.55, 0.85) + 0.12 * p.sequence)
     rectified = int(problems * share)
     completed = int(measures * min(1.0, share + 0.05))
-    statuses = {"rectified": "已整改", "completed": "已完成"}
-    p_status: dict[str, int] = {"rectified": rectified}
-    m_status: dict[str, int] = {"completed": completed}
-    if extra:
-        statuses |= {"basically_done": "基本完成、持续推进", "not_done": "未完成"}
-        rest = problems - rectified
-        p_status["basically_done"] = rest // 2
-        p_status["not_done"] = rest - rest // 2
-        mrest = measures - completed
-        m_status["basically_done"] = mrest // 2
-    figures: dict[str, Any] = {
-        "statuses": statuses,
-        "problems": {"total": problems, "by_status": p_status},
-        "measures": {"total": measures, "by_status": m_status},
-    }
+    statuses = {"rectified": _status("已整改", True), "completed": _status("已完成", True)}
+    text = (
+        "截至目前，反馈的{{ figures.problems.total }}项具体问题已经整改"
+        "{{ figures.problems.by_status.rectified }}项。"
+    )
+    main: list[dict[str, Any]] = []
+    if shape == "listed":  # counted from the listed problems: nothing typed
+        statuses["ongoing"] = _status("正在整改", False)
+        main.append(_tally("problems", "具体问题", "项", None, {}, counts="problem", headline=True))
+        text = (
+            "截至目前，{{ figures.problems.total }}项具体问题已整改{{ figures.problems.done }}项。"
+        )
+    else:
+        main.append(
+            _tally("problems", "具体问题", "项", problems, {"rectified": rectified}, headline=True)
+        )
+    if shape == "city":
+        statuses["advancing"] = _status("正在推进", False)
+        statuses["not_done"] = _status("未完成", False)
+        rest = measures - completed
+        by = {"completed": completed, "advancing": rest - rest // 3, "not_done": rest // 3}
+        main.append(
+            _tally(
+                "measures",
+                "整改任务",
+                "项",
+                measures,
+                by,
+                headline=True,
+                rate={"label": "整改完成率", "precision": rng.choice((0, 1))},
+            )
+        )
+        text += (
+            "{{ figures.measures.total }}项整改任务中，"
+            "已完成{{ figures.measures.by_status.completed }}项，"
+            "正在推进{{ figures.measures.by_status.advancing }}项，"
+            "未完成{{ figures.measures.by_status.not_done }}项，"
+            "整改完成率{{ figures.measures.rate }}%。"
+        )
+    elif shape != "listed":
+        main.append(
+            _tally("measures", "整改措施", "条", measures, {"completed": completed}, headline=True)
+        )
+        text += (
+            "提出整改措施{{ figures.measures.total }}条，已经完成"
+            "{{ figures.measures.by_status.completed }}条，"
+            "其余{{ figures.measures.remainder }}条正在全力推进。"
+        )
+        main[-1]["remainder"] = "正在全力推进"
+    groups: list[dict[str, Any]] = [{"label": "具体问题与整改措施", "figures": main}]
     if rng.random() < 0.85:
-        figures["discipline"] = {
-            "cases_filed": rng.randint(0, 60),
-            "expelled": rng.randint(0, 3),
-            "warned": rng.randint(0, 12),
-            "admonished": rng.randint(0, 15),
-            "organisational": rng.randint(0, 20),
-            "recovered": float(f"{rng.uniform(0, 300):.2f}"),
-        }
-    if rng.random() < 0.85:
-        figures["rules"] = {"new": rng.randint(5, 200), "revised": rng.randint(5, 250)}
-    if rng.random() < 0.5:
-        total = rng.randint(3, 12)
-        mtotal = total * 2 + rng.randint(0, 6)
-        figures["common"] = {
-            "problems": {"total": total, "by_status": {"rectified": rng.randint(0, total)}},
-            "measures": {"total": mtotal, "by_status": {"completed": rng.randint(0, mtotal)}},
-        }
-    return figures
+        groups.append(
+            {
+                "id": "discipline",
+                "label": "执纪问责",
+                "figures": [
+                    {
+                        "id": "cases_filed",
+                        "label": "立案",
+                        "unit": "件",
+                        "value": rng.randint(0, 60),
+                    },
+                    {
+                        "id": "organisational",
+                        "label": "组织处理",
+                        "unit": "人",
+                        "value": rng.randint(0, 20),
+                    },
+                    {
+                        "id": "recovered",
+                        "label": "退出违规钱款",
+                        "unit": "万元",
+                        "value": Decimal(f"{rng.uniform(0, 300):.2f}"),
+                    },
+                ],
+            }
+        )
+        text += (
+            "立案{{ figures.discipline.cases_filed }}件，"
+            "组织处理{{ figures.discipline.organisational }}人，"
+            "共退出违规钱款{{ figures.discipline.recovered }}万元。"
+        )
+    if rng.random() < 0.6:  # one figure that other reports split in two
+        groups.append(
+            {
+                "id": "rules",
+                "label": "建章立制",
+                "figures": [
+                    {"id": "new", "label": "新建制度", "unit": "项", "value": rng.randint(5, 200)},
+                    {
+                        "id": "revised",
+                        "label": "修订完善",
+                        "unit": "项",
+                        "value": rng.randint(5, 250),
+                    },
+                ],
+            }
+        )
+        text += "已新建制度{{ figures.rules.new }}项，修订完善{{ figures.rules.revised }}项。"
+    elif rng.random() < 0.5:
+        groups.append(
+            {
+                "id": "rules",
+                "figures": [
+                    {
+                        "id": "made",
+                        "label": "制定及修改完善制度",
+                        "unit": "项",
+                        "value": rng.randint(5, 60),
+                    },
+                ],
+            }
+        )
+        text += "制定及修改完善制度{{ figures.rules.made }}项。"
+    return {"statuses": statuses, "groups": groups}, text
 
 
 def _split(total: int, parts: int, rng: random.Random) -> list[int]:
@@ -233,68 +343,60 @@ def _split(total: int, parts: int, rng: random.Random) -> list[int]:
     return [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
 
 
-def _closing(figures: dict[str, Any]) -> str:
-    p, m = figures["problems"]["by_status"], figures["measures"]["by_status"]
-    text = (
-        "截至目前，巡视反馈的{{ figures.problems.total }}项具体问题已经整改"
-        "{{ figures.problems.by_status.rectified }}项"
-    )
-    if "basically_done" in p:
-        text += (
-            "，基本完成、持续推进{{ figures.problems.by_status.basically_done }}项，"
-            "未完成{{ figures.problems.by_status.not_done }}项"
-        )
-    text += (
-        "。提出整改措施{{ figures.measures.total }}条，已经完成"
-        "{{ figures.measures.by_status.completed }}条"
-    )
-    if "basically_done" in m:
-        text += "，基本完成、持续推进{{ figures.measures.by_status.basically_done }}条"
-    text += "。"
-    if "discipline" in figures:
-        text += (
-            "党纪政务立案{{ figures.discipline.cases_filed }}件，"
-            "组织处理{{ figures.discipline.organisational }}人，"
-            "共退出违规钱款{{ figures.discipline.recovered }}万元。"
-        )
-    if "rules" in figures:
-        text += "已新建制度{{ figures.rules.new }}项，修订完善{{ figures.rules.revised }}项。"
-    return text
+def _aspect(w: Writer, rng: random.Random, ident: str, shape: str) -> dict[str, Any]:
+    aspect: dict[str, Any] = {"id": ident, "role": "aspect", "heading": w.problem()}
+    if shape == "listed":  # every problem listed, with its 整改情况 and status
+        aspect["children"] = [
+            {
+                "role": "problem",
+                "heading": w.sentence().rstrip("。"),
+                "text": "整改情况：" + w.paragraph(1, 3),
+                "status": "rectified" if rng.random() < 0.75 else "ongoing",
+            }
+            for _ in range(rng.randint(1, 4))
+        ]
+        return aspect
+    if shape == "standing":  # a heading of its own, paragraphs, then （1） tasks
+        aspect["text"] = [w.paragraph(1, 3) for _ in range(rng.randint(2, 3))]
+        aspect["children"] = [
+            {"heading": w.heading(), "text": w.paragraph(1, 2)} for _ in range(rng.randint(1, 3))
+        ]
+        return aspect
+    if rng.random() < 0.1:
+        aspect["text"] = w.paragraph(1, 3)
+    aspect["actions"] = [w.paragraph(2, 5) for _ in range(rng.randint(1, 5))]
+    return aspect
 
 
 def report_files(p: Plan, seed: int, vocab: Vocabulary) -> dict[str, Any]:
     """The files of one report, as data keyed by their path inside the report's folder."""
     rng = random.Random(f"report-{seed}-{p.report_id}")
     w = Writer(vocab, rng)
-    extra = rng.random() < 0.3
+    shape = SHAPES[rng.choice((0, 0, 0, 1, 2, 3))]
+    kind_of_inspection = "巡察" if shape == "listed" else "巡视"
     feedback = BASE_DATE + dt.timedelta(days=ROUND_DAYS * p.round_no + p.issuer_no % 20)
     start = feedback - dt.timedelta(days=rng.randint(110, 150))
     end = start + dt.timedelta(days=rng.randint(50, 80))
     published = feedback + dt.timedelta(days=rng.randint(60, 150))
     kind = "集中整改进展情况" if p.sequence == 0 else "整改进展情况"
-    rname = round_name(p.round_no)
+    rname = round_name(p.round_no, kind_of_inspection)
     files: dict[str, Any] = {}
 
     n_cats = rng.randint(3, 8)
     n_aspects = rng.randint(max(10, n_cats), 25)
-    cat_ids = [f"cat-{i + 1}" for i in range(n_cats)]
-    for ci, (cid, count) in enumerate(zip(cat_ids, _split(n_aspects, n_cats, rng), strict=True)):
-        aspects = []
-        for ai in range(count):
-            aspect: dict[str, Any] = {"id": f"c{ci + 1}-a{ai + 1}", "heading": w.problem()}
-            if rng.random() < 0.1:
-                aspect["text"] = w.paragraph(1, 3)
-            aspect["actions"] = [w.paragraph(2, 5) for _ in range(rng.randint(1, 5))]
-            aspects.append(aspect)
-        cat: dict[str, Any] = {"title": w.category(), "aspects": aspects}
+    refs = []
+    for ci, count in enumerate(_split(n_aspects, n_cats, rng)):
+        aspects = [_aspect(w, rng, f"c{ci + 1}-a{ai + 1}", shape) for ai in range(count)]
+        cat: dict[str, Any] = {"role": "category", "heading": w.category(), "children": aspects}
         if rng.random() < 0.2:
-            cat["lead"] = w.sentence()
-        files[f"categories/{cid}.yaml"] = cat
+            cat["text"] = w.sentence()
+        files[f"categories/cat-{ci + 1}.yaml"] = cat
+        refs.append({"file": f"categories/cat-{ci + 1}.yaml"})
 
     one_shi = rng.random() < 0.35  # 一是-style actions inside part 一's items
     sections = []
     for si, title in enumerate(
-        ("党组织主要负责人组织落实整改工作情况", "党组织巡视整改主体责任落实情况")
+        ("党组织主要负责人组织落实整改工作情况", "党组织整改主体责任落实情况")
     ):
         items = []
         for _ in range(rng.randint(2, 5)):
@@ -306,29 +408,43 @@ def report_files(p: Plan, seed: int, vocab: Vocabulary) -> dict[str, Any]:
                 item["text"] = w.paragraph(3, 6)
             items.append(item)
         sections.append(
-            {"id": f"section-{si + 1}", "title": title, "lead": w.sentence(), "items": items}
+            {"id": f"section-{si + 1}", "heading": title, "text": w.sentence(), "children": items}
         )
     files["parts/leadership.yaml"] = {
-        "title": "党委及主要负责人组织落实整改情况",
-        "sections": sections,
+        "heading": "党委及主要负责人组织落实整改情况",
+        "children": sections,
     }
 
-    figures = _figures(rng, p, extra)
+    figures, closing = _figures(rng, p, shape)
     files["figures.yaml"] = figures
-    progress: dict[str, Any] = {"title": kind, "categories": cat_ids}
-    progress["closing"] = [{"text": _closing(figures)}]
-    files["parts/progress.yaml"] = progress
-    files["parts/next-steps.yaml"] = {
-        "title": "下一步工作安排",
-        "lead": w.paragraph(1, 2),
-        "items": [{"heading": w.heading(), "text": w.paragraph(2, 4)} for _ in range(3)],
+    files["parts/progress.yaml"] = {
+        "heading": kind,
+        "children": [*refs, {"numbered": False, "text": closing}],
     }
-    files["report.yaml"] = {
+    parts = ["leadership", "progress"]
+    if shape != "listed":  # some reports have no 下一步工作安排
+        files["parts/next-steps.yaml"] = {
+            "heading": "下一步工作安排",
+            "text": w.paragraph(1, 2),
+            "children": [{"heading": w.heading(), "text": w.paragraph(2, 4)} for _ in range(3)],
+        }
+        parts.append("next-steps")
+    contact: dict[str, Any] = {
+        "invitation": f"欢迎对{kind_of_inspection}整改落实情况进行监督（本页为合成数据）。",
+        "phone": f"000-{10000000 + p.issuer_no:08d}",
+    }
+    if shape != "listed":
+        contact |= {
+            "email": f"synthetic-{p.issuer_no}@example.org",
+            "address": f"{LABEL}示例路{p.issuer_no}号",
+        }
+    report: dict[str, Any] = {
         "title": f"关于{rname}{kind}的通报（合成）",
         "issuer": issuer_name(p.issuer_no),
         "published": published,
         "inspection": {
-            "team": f"合成第{zh(p.round_no % 9 + 1)}巡视组",
+            "kind": kind_of_inspection,
+            "team": f"合成第{zh(p.round_no % 9 + 1)}{kind_of_inspection}组",
             "round": rname,
             "start": start,
             "end": end,
@@ -336,24 +452,31 @@ def report_files(p: Plan, seed: int, vocab: Vocabulary) -> dict[str, Any]:
         },
         "intro": (
             "本文为基准测试生成的合成数据，并非真实通报。根据统一部署，{{ inspection.team }}于"
-            "{{ inspection.start | date }}至{{ inspection.end | date(year=false) }}开展巡视，"
-            "并于{{ inspection.feedback | date }}反馈了巡视意见。现将巡视整改进展情况予以公布。"
+            "{{ inspection.start | date }}至{{ inspection.end | date(year=false) }}开展"
+            f"{kind_of_inspection}，并于{{{{ inspection.feedback | date }}}}反馈了"
+            f"{kind_of_inspection}意见。现将{kind_of_inspection}整改进展情况予以公布。"
         ),
-        "parts": ["leadership", "progress", "next-steps"],
-        "contact": {
-            "invitation": "欢迎对巡视整改落实情况进行监督（本页为合成数据）。",
-            "phone": f"000-{10000000 + p.issuer_no:08d}",
-            "email": f"synthetic-{p.issuer_no}@example.org",
-            "address": f"{LABEL}示例路{p.issuer_no}号",
-            "postcode": "000000",
-        },
+        "parts": parts,
+        "contact": contact,
     }
+    if shape == "listed":
+        report["status_line"] = "整改进展"
+    files["report.yaml"] = report
     return files
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes decimals as YAML numbers (130.98), which the loader reads back exactly."""
+
+
+_Dumper.add_representer(
+    Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:float", format(v, "f"))
+)
 
 
 def dump(data: Any) -> str:
     """YAML as an editor would write it, marked synthetic on the first line."""
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
     return MARK + body
 
 

@@ -129,8 +129,8 @@ def test_json_format_carries_path_line_and_column(
     assert json.loads(out) == [
         {
             "path": "content/huangpu-12-2/figures.yaml",
-            "line": 8,
-            "column": 5,
+            "line": 13,
+            "column": 7,
             "severity": "error",
             "field": "problems.by_status.rectified",
             "message": "已整改数(58)大于具体问题总数(57):请核对",
@@ -146,9 +146,9 @@ def test_github_format_is_workflow_annotations(
     code, _, out = run(capsys, "check", "--format", "github", "--lang", "en")
     assert code == 1
     assert out.splitlines() == [
-        "::error file=content/huangpu-12-2/figures.yaml,line=8,col=5,"
-        "title=problems.by_status.rectified::rectified count (58) exceeds the total of "
-        "problems (57): check the figures"
+        "::error file=content/huangpu-12-2/figures.yaml,line=13,col=7,"
+        "title=problems.by_status.rectified::已整改 count (58) exceeds the total of "
+        "具体问题 (57): check the figures"
     ]
 
 

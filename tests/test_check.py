@@ -221,7 +221,7 @@ def test_typography_warning_names_the_line_and_strict_fails(
     code, lines = _check(capsys, "--no-html-check")
     assert code == 0
     assert lines == [
-        f"content/huangpu-12-2/parts/progress.yaml:{line}:3: warning: closing[0].text: "
+        f"content/huangpu-12-2/parts/progress.yaml:{line}:3: warning: children[6].text: "
         "标点或空格不符合中文排版规范(GB/T 15834):"
         "“截至目前,巡视反馈的{”应写作“截至目前，巡视反馈的{”"
     ]

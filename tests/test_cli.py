@@ -102,7 +102,11 @@ def test_stale_files_are_removed(
     out = tmp_path / "out"
     assert cli("build", "--content", content_copy, "--out", out).code == 0
     assert (out / REPORT_ID / "categories" / "organisation.html").exists()
-    edit(content_copy / REPORT_ID / "parts" / "progress.yaml", "- organisation\n", "")
+    edit(
+        content_copy / REPORT_ID / "parts" / "progress.yaml",
+        "- file: categories/organisation.yaml\n",
+        "",
+    )
     (content_copy / REPORT_ID / "categories" / "organisation.yaml").unlink()
     assert cli("build", "--content", content_copy, "--out", out).code == 0
     assert not (out / REPORT_ID / "categories" / "organisation.html").exists()

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from rectify_site import render
 from rectify_site.collection import Collection, load_collection
 from rectify_site.markdown import _MD, render_inline
+from rectify_site.pages import pages_for
 from rectify_site.pipeline import render_site
 from rectify_site.prose import PROSE_FIELDS
 from rectify_site.render import _chunks, _relpath, load_assets, make_env, render_pages
-from rectify_site.site import pages_for
 
 from conftest import CONTENT, TEMPLATES
 from synthetic import generate
@@ -104,7 +104,7 @@ def test_a_template_error_in_a_worker_is_a_content_error(
     theme = tmp_path / "templates"
     shutil.copytree(TEMPLATES, theme)
     figures = theme / "figures.html"
-    figures.write_text(figures.read_text("utf-8").replace("{{ group }}", "{{ nope }}"), "utf-8")
+    figures.write_text(figures.read_text("utf-8").replace("{{ caption }}", "{{ nope }}"), "utf-8")
     env = make_env(theme, site=synthetic.site, assets=load_assets(theme), base_url=None)
     with pytest.raises(ContentError) as exc:
         render_pages(env, pages_for(synthetic), jobs=2)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.numbering import action_number, section_number, zh_date, zh_numeral
+from rectify_site.numbering import STYLES, level_style, number, zh_date, zh_numeral
 from rectify_site.pipeline import build_site
 
 from conftest import REPORT_ID, edit
@@ -32,8 +32,21 @@ def test_chinese_numerals(n: int, text: str) -> None:
 
 
 def test_levels() -> None:
-    assert section_number(0) == "（一）"
-    assert action_number(2) == "三是"
+    """GB/T 9704 by default: 一、 （一） 1. （1）; a report's own style wins for its level."""
+    assert [level_style([], d) for d in (1, 2, 3, 4)] == ["一、", "（一）", "1.", "（1）"]
+    assert level_style(["一、", "1．"], 2) == "1．"
+    assert level_style(["一、"], 2) == "（一）"
+    assert number("（一）", 0) == "（一）"
+    assert number("一是", 2) == "三是"
+    assert number("（1）", 10) == "（11）"
+    assert number("①", 2) == "③"
+    assert number("", 5) == ""
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_every_style_writes_its_own_name_for_one(style: str) -> None:
+    """A style is named by how it writes 1, so editors write what they see."""
+    assert number(style, 0) == style
 
 
 def test_dates() -> None:
@@ -46,8 +59,8 @@ def test_dates() -> None:
 def test_moving_a_category_renumbers_everything(content_copy: Path, tmp_path: Path) -> None:
     edit(
         content_copy / REPORT_ID / "parts" / "progress.yaml",
-        "- positioning\n- development\n",
-        "- development\n- positioning\n",
+        "- file: categories/positioning.yaml\n- file: categories/development.yaml\n",
+        "- file: categories/development.yaml\n- file: categories/positioning.yaml\n",
     )
     out = tmp_path / "site"
     build_site(content_copy, out)

@@ -50,7 +50,8 @@ def test_data_folder_lists_every_data_file(built_site: Path) -> None:
     for key in ("json", "csv", "page"):
         assert (built_site / entry[key]).is_file(), entry[key]
     report = json.loads((built_site / entry["json"]).read_text("utf-8"))
-    assert report["figures"]["problems"]["total"] == 57
+    problems = report["figures"]["groups"][0]["figures"][0]
+    assert (problems["path"], problems["total"]) == ("problems", 57)
     raw = (built_site / entry["csv"]).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel opens it as UTF-8
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))

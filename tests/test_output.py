@@ -36,7 +36,7 @@ def built(content_copy: Path, tmp_path: Path) -> Path:
     (content_copy / REPORT_ID / "parts" / "progress.yaml").write_text(
         (content_copy / REPORT_ID / "parts" / "progress.yaml")
         .read_text("utf-8")
-        .replace("- organisation\n", ""),
+        .replace("- file: categories/organisation.yaml\n", ""),
         "utf-8",
     )
     (content_copy / REPORT_ID / "categories" / "organisation.yaml").unlink()  # a stale page
@@ -159,7 +159,7 @@ def test_failed_search_index_puts_the_pages_back(
     before = _snapshot(built)
     seen: list[str] = []
 
-    def index_site(out: Path) -> None:
+    def index_site(out: Path, **options: object) -> None:
         seen.append((out / REPORT_ID / "figures.html").read_text("utf-8"))
         raise UsageError([diag("pagefind", "search.failed", problem="killed")])
 

@@ -138,7 +138,7 @@ def test_broken_content_shows_the_errors_then_the_page_returns(
     figures = content_copy / REPORT_ID / "figures.yaml"
     edit(figures, "rectified: 48", "rectified: 99")
     _, body = served.until(FULL, lambda s, b: s == 500)
-    assert f"{REPORT_ID}/figures.yaml:{line_of(figures, 'rectified: 99')}:5" in body
+    assert f"{REPORT_ID}/figures.yaml:{line_of(figures, 'rectified: 99')}:7" in body
     assert "problems.by_status.rectified" in body and "已整改数(99)大于具体问题总数(57)" in body
     assert RELOAD_JS in body, "the error page reloads by itself too"
     assert served.get("index.html")[0] == 500, "every page shows the errors"
@@ -285,7 +285,7 @@ def test_an_open_page_reloads_by_itself(browser: Any, served: Served, content_co
     assert problems == [], "the reload script runs under the site's CSP"
 
     edit(figures, "rectified: 47", "rectified: 99")  # a mistake shows in the open page
-    where = f"figures.yaml:{line_of(figures, 'rectified: 99')}:5"
+    where = f"figures.yaml:{line_of(figures, 'rectified: 99')}:7"
     expect(page.locator("body")).to_contain_text(where, timeout=wait)
     edit(figures, "rectified: 99", "rectified: 48")  # and the page comes back by itself
     expect(page.locator("body")).to_contain_text("整改48项", timeout=wait)

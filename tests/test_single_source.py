@@ -54,7 +54,7 @@ def test_changing_a_figure_changes_every_page(content_copy: Path, tmp_path: Path
 def test_derived_counts_follow_the_structure(content_copy: Path, tmp_path: Path) -> None:
     """六大类16方面 is counted from the categories, not typed: drop one and it says 五大类."""
     progress = content_copy / REPORT_ID / "parts" / "progress.yaml"
-    edit(progress, "- organisation\n", "")
+    edit(progress, "- file: categories/organisation.yaml\n", "")
     (content_copy / REPORT_ID / "categories" / "organisation.yaml").unlink()
     full = visible_text(
         (_build(content_copy, tmp_path / "s") / REPORT_ID / "full.html").read_text("utf-8")

@@ -162,11 +162,17 @@ def test_contact_links(built_site: Path) -> None:
     assert 'href="mailto:hpqwb123@163.com"' in html
 
 
+def squash_spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
 def test_home_shows_figures_at_a_glance_with_text(built_site: Path) -> None:
     html = (built_site / "index.html").read_text("utf-8")
     text = visible_text(html)
-    assert "已整改 48 项，共 57 项（完成 84.2%）" in text
-    assert "已完成 120 条，共 134 条（完成 89.6%）" in text
+    # the report's own labels and statuses, and nothing it does not state (no 尚在推进, no %)
+    assert "具体问题 共 57 项，已整改 48 项" in squash_spaces(text)
+    assert "整改措施 共 134 条，已完成 120 条" in squash_spaces(text)
+    assert "尚在推进" not in text and "%" not in text
     assert "130.98" in text and "152" in text and "201" in text
     # the charts are SVG drawn at build time; the one script only enhances (text size, search)
     scripts = re.findall(r"<script[^>]*>", html)
@@ -180,18 +186,32 @@ def test_home_shows_figures_at_a_glance_with_text(built_site: Path) -> None:
 
 def test_downloads(built_site: Path) -> None:
     data = json.loads((built_site / REPORT_ID / "data" / "report.json").read_text("utf-8"))
-    assert data["figures"]["problems"] == {
-        "total": 57,
-        "by_status": {"rectified": 48},
-        "in_progress": 9,
+    assert data["schema_version"] == 2
+    figures = {f["path"]: f for g in data["figures"]["groups"] for f in g["figures"]}
+    problems = figures["problems"]
+    assert (problems["label"], problems["unit"], problems["total"]) == ("具体问题", "项", 57)
+    assert problems["by_status"] == {"rectified": 48}
+    assert figures["discipline.recovered"]["value"] == "130.98"  # exact, not a float
+    assert data["figures"]["statuses"]["rectified"] == {
+        "key": "rectified",
+        "label": "已整改",
+        "done": True,
     }
-    assert data["figures"]["discipline"]["recovered"] == "130.98"  # exact, not a float
-    assert data["counts"] == {"categories": 6, "aspects": 16, "actions": 42}
+    assert data["counts"] == {
+        "categories": 6,
+        "aspects": 16,
+        "actions": 42,
+        "problems": 0,
+        "measures": 0,
+    }
     raw = (built_site / REPORT_ID / "data" / "figures.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # a BOM, so that Excel reads UTF-8
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     values = {r["key"]: r["value"] for r in rows}
     assert values["problems.total"] == "57" and values["measures.completed"] == "120"
+    labels = {r["key"]: (r["group"], r["label"], r["unit"]) for r in rows}
+    assert labels["discipline.cases_filed"] == ("执纪问责", "党纪政务立案", "件")
+    assert labels["rules.revised"] == ("建章立制", "修订完善", "项")
     assert values["discipline.recovered"] == "130.98"
     schema = json.loads((built_site / "data" / "report.schema.json").read_text("utf-8"))
     assert "figures" in schema["properties"]

@@ -30,7 +30,8 @@ def _line_of(path: Path, needle: str) -> int:
 def test_real_content_is_valid(content_copy: Path) -> None:
     c = load_collection(content_copy)
     assert [r.id for r in c.reports] == [REPORT_ID]
-    assert c.reports[0].counts.model_dump() == {"categories": 6, "aspects": 16, "actions": 42}
+    counts = c.reports[0].counts.model_dump()
+    assert counts == {"categories": 6, "aspects": 16, "actions": 42, "problems": 0, "measures": 0}
 
 
 def test_rectified_over_total(content_copy: Path) -> None:
@@ -38,7 +39,7 @@ def test_rectified_over_total(content_copy: Path) -> None:
     edit(fig, "rectified: 48", "rectified: 58")
     line = _line_of(fig, "rectified: 58")
     assert _errors(content_copy) == [
-        f"{fig}:{line}:5: error: problems.by_status.rectified: "
+        f"{fig}:{line}:7: error: problems.by_status.rectified: "
         "已整改数(58)大于具体问题总数(57):请核对"
     ]
 
@@ -63,17 +64,27 @@ def test_unknown_status(content_copy: Path) -> None:
 def test_other_statuses_are_content(content_copy: Path) -> None:
     """completed / basically completed and continuing / not completed: no code change."""
     fig = content_copy / REPORT_ID / "figures.yaml"
-    edit(fig, "  completed: 已完成\n", "  completed: 已完成\n  basically: 基本完成、持续推进\n")
-    edit(fig, "    completed: 120\n", "    completed: 110\n    basically: 10\n")
+    edit(
+        fig,
+        "  completed: {label: 已完成, done: true}\n",
+        "  completed: {label: 已完成, done: true}\n"
+        "  basically: {label: 基本完成、持续推进, done: false}\n",
+    )
+    edit(fig, "      completed: 120\n", "      completed: 110\n      basically: 10\n")
     report = load_collection(content_copy).reports[0]
-    assert report.figures.measures.by_status == {"completed": 110, "basically": 10}
-    assert report.figures.measures.in_progress == 14
+    measures = next(f for f in report.figures.all() if f.path == "measures")
+    assert measures.by_status == {"completed": 110, "basically": 10}
+    assert (measures.done, measures.remainder) == (110, 14)  # 基本完成 is not done
 
 
 def test_all_statuses_together_over_total(content_copy: Path) -> None:
     fig = content_copy / REPORT_ID / "figures.yaml"
-    edit(fig, "  completed: 已完成\n", "  completed: 已完成\n  basically: 基本完成\n")
-    edit(fig, "    completed: 120\n", "    completed: 120\n    basically: 20\n")
+    edit(
+        fig,
+        "  completed: {label: 已完成, done: true}\n",
+        "  completed: {label: 已完成, done: true}\n  basically: {label: 基本完成, done: false}\n",
+    )
+    edit(fig, "      completed: 120\n", "      completed: 120\n      basically: 20\n")
     (err,) = _errors(content_copy)
     assert "各状态合计数(140)大于整改措施总数(134)" in err
 
@@ -99,7 +110,7 @@ def test_duplicate_aspect_id(content_copy: Path) -> None:
     (err,) = _errors(content_copy)
     lines = cat.read_text("utf-8").splitlines()
     second = [n for n, ln in enumerate(lines, 1) if "id: growth-drivers" in ln][1]
-    assert f"categories/development.yaml:{second}:" in err and "aspects[1].id" in err
+    assert f"categories/development.yaml:{second}:" in err and "children[1].id" in err
     assert "标识“growth-drivers”重复" in err
 
 
@@ -109,18 +120,23 @@ def test_unsafe_slugs(content_copy: Path, slug: str) -> None:
     edit(cat, "id: urban-renewal", f"id: '{slug}'")
     (err,) = _errors(content_copy)
     assert f"categories/governance.yaml:{_line_of(cat, slug)}:" in err
-    assert "aspects[1].id" in err and "不可用于网址" in err
+    assert "children[1].id" in err and "不可用于网址" in err
 
 
 def test_errors_are_all_reported_together(content_copy: Path) -> None:
     edit(content_copy / REPORT_ID / "figures.yaml", "total: 57", "total: many")
     edit(content_copy / REPORT_ID / "report.yaml", "postcode: '200001'", "postcode: 200001")
-    edit(content_copy / REPORT_ID / "categories" / "integrity.yaml", "heading:", "headline:")
+    edit(content_copy / REPORT_ID / "categories" / "integrity.yaml", "role:", "rol:")
+    edit(
+        content_copy / REPORT_ID / "parts" / "next-steps.yaml",
+        "heading:",
+        "role: section\nheading:",
+    )
     errors = _errors(content_copy)
     assert any("figures.yaml" in e and "problems.total: 应为整数" in e for e in errors)
     assert any("report.yaml" in e and "contact.postcode: 应为文字" in e for e in errors)
-    assert any("integrity.yaml" in e and "未知字段" in e for e in errors)
-    assert any("integrity.yaml" in e and "缺少必填字段" in e for e in errors)
+    assert any("integrity.yaml" in e and "rol: 未知字段" in e for e in errors)
+    assert any("next-steps.yaml" in e and "role: 应为以下之一" in e for e in errors)
 
 
 def test_prose_reference_to_missing_data(content_copy: Path) -> None:
@@ -128,14 +144,14 @@ def test_prose_reference_to_missing_data(content_copy: Path) -> None:
     edit(part, "figures.problems.total", "figures.problem.total")
     (err,) = _errors(content_copy)
     assert f"parts/progress.yaml:{_line_of(part, 'figures.problem.total')}:" in err
-    assert "closing[0].text: 正文引用的数据“figures.problem”不存在" in err
+    assert "children[6].text: 正文引用的数据“figures.problem”不存在" in err
 
 
 def test_prose_cannot_run_code(content_copy: Path) -> None:
     part = content_copy / REPORT_ID / "parts" / "progress.yaml"
     edit(part, "{{ figures.problems.total }}", "{{ figures.__class__.__mro__ }}")
     (err,) = _errors(content_copy)
-    assert "closing[0].text" in err
+    assert "children[6].text" in err
 
 
 def test_email_is_validated(content_copy: Path) -> None:
@@ -148,8 +164,8 @@ def test_decimal_stays_exact(content_copy: Path) -> None:
     from decimal import Decimal
 
     report = load_collection(content_copy).reports[0]
-    assert report.figures.discipline is not None
-    assert report.figures.discipline.recovered == Decimal("130.98")
+    (recovered,) = [f for f in report.figures.all() if f.path == "discipline.recovered"]
+    assert recovered.value == Decimal("130.98")
 
 
 def test_draft_is_left_out_of_build(
@@ -173,7 +189,7 @@ def test_unlisted_file_is_a_warning_and_the_report_still_builds(
     content_copy: Path, tmp_path: Path, cli: Callable[..., Run]
 ) -> None:
     stray = content_copy / REPORT_ID / "categories" / "stray.yaml"
-    stray.write_text("title: 草稿\naspects: []\n", "utf-8")
+    stray.write_text("heading: 草稿\n", "utf-8")
     out = tmp_path / "out"
     run = cli("build", "--content", content_copy, "--out", out, "--no-search")
     assert run.code == 0, run.err
@@ -189,4 +205,4 @@ def test_a_broken_report_yaml_still_lets_other_files_be_checked(content_copy: Pa
     errors = "\n".join(_errors(content_copy))
     assert "report.yaml:" in errors and "inspection.feedback: 应为日期" in errors
     assert "figures.yaml:" in errors and "已整改数(58)大于具体问题总数(57)" in errors
-    assert "parts/progress.yaml:" in errors and "categories[4]: 缺少文件" in errors
+    assert "parts/progress.yaml:" in errors and "children[4].file: 缺少文件" in errors

@@ -57,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--no-search", action="store_true", help="skip the Pagefind search index (faster)"
     )
+    b.add_argument(
+        "--no-compress",
+        dest="compress",
+        action="store_false",
+        help="do not write .gz and .br copies of text files over 1 KB",
+    )
 
     c = sub.add_parser("check", help="validate content and the site it makes; writes nothing")
     common(c)
@@ -204,6 +210,7 @@ def _build(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         include_drafts=False,
         serving=False,
+        compress=args.compress,
     )
     if same is not None:
         warnings, n = same.warnings, same.reports
@@ -217,6 +224,7 @@ def _build(args: argparse.Namespace) -> int:
             templates=args.templates,
             base_url=args.base_url,
             search=search,
+            compress=args.compress,
         )
         warnings, n, stats = result.warnings, len(result.collection.reports), result.stats
     for d in warnings:
@@ -245,13 +253,20 @@ def _check(args: argparse.Namespace) -> int:
     from .pipeline import check_site
 
     try:
-        found = check_site(args.content, templates=args.templates, html=args.html_check)
+        found = check_site(
+            args.content,
+            templates=args.templates,
+            html=args.html_check,
+            trace=args.format != "text",  # annotations need a file of the repository
+        )
     except SiteError as exc:
         found = exc.diagnostics
         if isinstance(exc, UsageError):
             sys.stderr.write(render(found, "text", args.lang))
             return exc.exit_code
-    found = sorted(set(found), key=lambda d: (d.path, d.line or 0, d.col or 0, d.field))
+    found = sorted(
+        set(found), key=lambda d: (d.path, d.line or 0, d.col or 0, d.field, d.message())
+    )
     errors = sum(d.severity == "error" for d in found)
     warnings = len(found) - errors
     stream = sys.stderr if args.format == "text" else sys.stdout

@@ -1,12 +1,12 @@
 """Load a collection (``content/``): every file read, validated and cross-checked.
 
-Layout::
+Layout (docs/content-model.md)::
 
-    content/site.yaml                         optional: site name, base URL, footer
-    content/<report-id>/report.yaml           identity, inspection, intro, parts, contact
-    content/<report-id>/figures.yaml          every statistic, once
-    content/<report-id>/parts/<id>.yaml       one file per part, in report.yaml's order
-    content/<report-id>/categories/<id>.yaml  one file per category, in the part's order
+    content/site.yaml                      optional: site name, base URL, footer
+    content/<report-id>/report.yaml        identity, inspection, intro, parts, contact
+    content/<report-id>/figures.yaml       optional: statuses and every statistic, once
+    content/<report-id>/parts/<id>.yaml    a part (a node), listed in report.yaml
+    content/<report-id>/<dir>/<id>.yaml    any node kept in a file of its own ({file: …})
 
 Every problem in every file is collected before anything fails, each as a Diagnostic
 with the file, the line and the field.
@@ -15,28 +15,24 @@ with the file, the line and the field.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from .assemble import Draft, assemble, check_figures
+from .checks import Finding
 from .errors import ContentError, Diagnostic, UsageError, diag
-from .messages import MESSAGES
-from .models import (
-    SLUG_RE,
-    CategoryFile,
+from .files import (
     FiguresFile,
-    Finding,
-    PartFile,
-    Report,
+    NodeFile,
     ReportFile,
     SiteFile,
     _check_slug,
-    assemble,
-    check_figures,
-    cross_check,
+    _part_ref,
 )
-from .prose import expand_report
+from .messages import MESSAGES
+from .report import Report
 from .sources import LoadFailed, Loc, Source, load_yaml
 from .workers import jobs_for, pool
 
@@ -44,13 +40,21 @@ M = TypeVar("M", bound=BaseModel)
 
 _PYDANTIC_KEYS = {
     "slug_unsafe": "slug.unsafe",
-    "item_body": "item.body",
+    "key_unsafe": "key.unsafe",
+    "file_ref": "node.file_ref",
+    "node.empty": "node.empty",
+    "node.file_alone": "node.file_alone",
+    "figure.both": "figure.both",
+    "figure.neither": "figure.neither",
     "is_instance_of": "decimal_type",
     "decimal_parsing": "decimal_type",
     "date_from_datetime_inexact": "date_type",
     "int_parsing": "int_type",
     "missing": "missing",
 }
+
+_UNION_TAGS = frozenset({"str", "list[str]", "function-after[_check_slug(), str]"})
+"""Branch names pydantic puts into a loc inside a union; not fields an editor sees."""
 
 
 @dataclass
@@ -74,11 +78,15 @@ def field_name(loc: Loc) -> str:
     return out
 
 
+def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+    return tuple(p for p in loc if not (isinstance(p, str) and p in _UNION_TAGS))
+
+
 def pydantic_diagnostics(exc: ValidationError, source: Source) -> list[Diagnostic]:
     """Turn pydantic's errors into diagnostics with the YAML node's line and column."""
     out = []
     for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
+        loc = _clean_loc(tuple(err["loc"]))
         etype = err["type"]
         reserved = {"line", "col", "field", "severity"}
         ctx: dict[str, Any] = {
@@ -94,16 +102,39 @@ def pydantic_diagnostics(exc: ValidationError, source: Source) -> list[Diagnosti
         if key not in MESSAGES:
             key, ctx = "invalid", {"detail": err["msg"]}
         line, col = source.where(loc)
-        out.append(diag(source.path, key, line=line, col=col, field=field_name(loc), **ctx))
+        out.append(diag(source.path, key, line=line, col=col, field=_named(loc, source), **ctx))
     return out
 
 
-def _raw_ids(source: Source | None, key: str) -> list[str] | None:
-    """``key``'s list of ids as written, if it is one (for a file that failed validation)."""
-    value = source.data.get(key) if source is not None and isinstance(source.data, dict) else None
-    if isinstance(value, list) and all(isinstance(v, str) and SLUG_RE.match(v) for v in value):
-        return value
-    return None
+def _named(loc: Loc, source: Source) -> str:
+    """A field as editors know it: in figures.yaml, a figure by its path (discipline.recovered)."""
+    data = source.data
+    if source.path.name == "figures.yaml" and len(loc) >= 4 and loc[0] == "groups":
+        try:
+            group = data["groups"][loc[1]]
+            figure = group["figures"][loc[3]]
+            path = f"{group['id']}.{figure['id']}" if group.get("id") else str(figure["id"])
+        except (KeyError, IndexError, TypeError):
+            return field_name(loc)
+        if isinstance(path, str) and path.replace(".", "").replace("_", "").isalnum():
+            return field_name((path, *loc[4:]))
+    return field_name(loc)
+
+
+def _raw_parts(source: Source | None) -> list[NodeFile] | None:
+    """The parts of a report.yaml that failed validation, where each entry still reads."""
+    value = (
+        source.data.get("parts") if source is not None and isinstance(source.data, dict) else None
+    )
+    if not isinstance(value, list):
+        return None
+    out = []
+    for entry in value:
+        try:
+            out.append(NodeFile.model_validate(_part_ref(entry)))
+        except (ValidationError, ValueError):
+            continue
+    return out
 
 
 class _ReportLoader:
@@ -151,64 +182,69 @@ class _ReportLoader:
             self.problems.extend(pydantic_diagnostics(exc, source))
             return None
 
+    def nodes(
+        self, entries: list[NodeFile], file: str, at: Loc, open_: tuple[str, ...]
+    ) -> list[Draft]:
+        """The drafts of a list of nodes, following ``{file: …}`` into files of their own."""
+        out = []
+        for i, node in enumerate(entries):
+            loc: Loc = (*at, i)
+            if node.file is None:
+                draft = Draft(node, file, loc)
+                draft.children = self.nodes(node.children, file, (*loc, "children"), open_)
+                out.append(draft)
+                continue
+            found = self.node_file(node.file, file, loc, open_)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def node_file(self, rel: str, file: str, loc: Loc, open_: tuple[str, ...]) -> Draft | None:
+        src = self.sources[file]
+        ref_loc: Loc = (*loc, "file") if file != "report.yaml" or loc[:1] != ("parts",) else loc
+        if rel in open_ or rel in self.sources:
+            line, col = src.where(ref_loc)
+            key = "node.cycle" if rel in open_ else "node.file_reused"
+            self.problems.append(
+                diag(src.path, key, line=line, col=col, field=field_name(ref_loc), value=rel)
+            )
+            return None
+        node = self.model(rel, NodeFile, ref=(src, ref_loc))
+        if node is None:
+            return None
+        if node.file is not None:
+            line, col = self.sources[rel].where(("file",))
+            self.problems.append(
+                diag(self.folder / rel, "node.file_alone", line=line, col=col, field="file")
+            )
+            return None
+        draft = Draft(node, rel, (), default_id=PurePosixPath(rel).stem, ref=(file, ref_loc))
+        draft.children = self.nodes(node.children, rel, ("children",), (*open_, rel))
+        return draft
+
     def load(self) -> Report | None:
         before = len(self.problems)
         report = self.model("report.yaml", ReportFile)
-        figures = self.model("figures.yaml", FiguresFile)
-        parts: dict[str, PartFile] = {}
-        categories: dict[str, CategoryFile] = {}
+        figures: FiguresFile | None = FiguresFile()
+        if (self.folder / "figures.yaml").exists() or (self.folder / "figures.yaml") in self.parsed:
+            figures = self.model("figures.yaml", FiguresFile)
         src = self.sources.get("report.yaml")
         # The listing to follow: the validated one, else the raw one of a report.yaml that
         # is valid YAML but fails elsewhere, so that missing files are still reported.
-        part_ids = report.parts if report is not None else _raw_ids(src, "parts")
-        if src is not None and part_ids is not None:
-            for i, pid in enumerate(part_ids):
-                if pid in parts:
-                    line, col = src.where(("parts", i))
-                    self.problems.append(
-                        diag(
-                            src.path,
-                            "id.duplicate",
-                            line=line,
-                            col=col,
-                            field=f"parts[{i}]",
-                            value=pid,
-                            first="parts",
-                        )
-                    )
-                    continue
-                part = self.model(f"parts/{pid}.yaml", PartFile, ref=(src, ("parts", i)))
-                if part is None:
-                    continue
-                parts[pid] = part
-                psrc = self.sources[f"parts/{pid}.yaml"]
-                for k, cid in enumerate(part.categories):
-                    if cid in categories:
-                        continue  # reported as a duplicate id by the cross-check
-                    cat = self.model(
-                        f"categories/{cid}.yaml", CategoryFile, ref=(psrc, ("categories", k))
-                    )
-                    if cat is not None:
-                        categories[cid] = cat
-            self._unlisted("parts", set(part_ids), "report.yaml")
-            listed = {c for p in parts.values() for c in p.categories}
-            self._unlisted("categories", listed, "parts/*.yaml")
-        else:  # no listing to follow: still check every file, to report all errors at once
-            for path in sorted((self.folder / "parts").glob("*.yaml")):
-                self.model(f"parts/{path.name}", PartFile)
-            for path in sorted((self.folder / "categories").glob("*.yaml")):
-                self.model(f"categories/{path.name}", CategoryFile)
+        entries = report.parts if report is not None else _raw_parts(src)
+        parts: list[Draft] = []
+        if src is not None and entries is not None:
+            parts = self.nodes(entries, "report.yaml", ("parts",), ())
+            self._unlisted()  # only where the listing could be followed
         new_errors = any(p.severity == "error" for p in self.problems[before:])
         if new_errors or report is None or figures is None:
             if figures is not None:  # the figures' own checks need nothing else
                 self.problems.extend(self.finding(f) for f in check_figures(figures))
             return None  # warnings (an unlisted file) do not keep a report out
-        assembled = assemble(self.folder.name, report, parts, categories, figures)
-        findings = cross_check(assembled)
-        expanded, prose_findings = expand_report(assembled)
-        for f in findings + prose_findings:
+        assembled, findings = assemble(self.folder.name, report, parts, figures)
+        for f in findings:
             self.problems.append(self.finding(f))
-        return expanded if not findings and not prose_findings else None
+        return assembled
 
     def finding(self, f: Finding) -> Diagnostic:
         source = self.sources.get(f.file)
@@ -217,24 +253,29 @@ class _ReportLoader:
         if "line" in params and line is not None:  # a line inside a prose string
             line += int(params.pop("line")) - 1
         params.pop("line", None)
+        fld = str(params.pop("_field", "") or field_name(f.loc))
+        severity: Any = f.severity
         return diag(
-            self.folder / f.file, f.key, line=line, col=col, field=field_name(f.loc), **params
+            self.folder / f.file, f.key, line=line, col=col, field=fld, severity=severity, **params
         )
 
-    def _unlisted(self, sub: str, listed: set[str], listing: str) -> None:
-        folder = self.folder / sub
-        if not folder.is_dir():
-            return
-        for path in sorted(folder.glob("*.yaml")):
-            if path.stem not in listed:
-                self.problems.append(
-                    diag(
-                        path,
-                        "file.unlisted",
-                        severity="warning",
-                        listing=str(self.folder / listing),
-                    )
+    def _unlisted(self) -> None:
+        """A YAML file no listing reaches is not published: say so (a warning)."""
+        read = {p.resolve() for p in self.files}
+        for path in sorted(self.folder.rglob("*.yaml")):
+            rel = path.relative_to(self.folder)
+            if rel.parts[0] == "attachments" or path.resolve() in read:
+                continue
+            if rel.as_posix() in ("report.yaml", "figures.yaml"):
+                continue
+            self.problems.append(
+                diag(
+                    path,
+                    "file.unlisted",
+                    severity="warning",
+                    listing=str(self.folder / "report.yaml"),
                 )
+            )
 
 
 PARALLEL_MIN_REPORTS = 60
@@ -248,9 +289,9 @@ def _parse_folder(job: tuple[Path, Path]) -> list[tuple[Path, Any]]:
     and cross-checks stay in the parent, which needs the models anyway.
     """
     folder, root = job
-    paths = [folder / "report.yaml", folder / "figures.yaml"]
-    for sub in ("parts", "categories"):
-        paths += sorted((folder / sub).glob("*.yaml"))
+    paths = sorted(
+        p for p in folder.rglob("*.yaml") if p.relative_to(folder).parts[0] != "attachments"
+    )
     out: list[tuple[Path, Any]] = []
     for path in paths:
         if path.is_file():

@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .errors import Diagnostic, diag
 from .markdown import render_inline
-from .models import Report
+from .report import Report
 
 CHINA = dt.timezone(dt.timedelta(hours=8))
 """Dates in content are Beijing dates: midnight there is the instant an entry carries."""
@@ -39,8 +39,8 @@ def _stamp(when: dt.datetime) -> str:
 
 def _entry(report: Report, base: str, published: dt.datetime) -> tuple[str, dt.datetime]:
     updated = max([published, *(_instant(c.date) for c in report.corrections)])
-    intro = render_inline(report.intro)
-    html = f"<p>{intro}</p>"
+    intro = render_inline(report.intro or "")
+    html = f"<p>{intro}</p>" if intro else ""
     if report.corrections:
         items = "".join(
             f"<li>{c.date.isoformat()}：{escape(c.change)}</li>" for c in report.corrections
@@ -88,9 +88,8 @@ def atom_feed(
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
     latest = entries[0][0] if entries else epoch
     if latest is None:  # nothing dated at all: the newest feedback date is stable
-        latest = _instant(
-            max((r.inspection.feedback for r in reports), default=dt.date(2000, 1, 1))
-        )
+        days = [r.inspection.feedback for r in reports if r.inspection.feedback]
+        latest = _instant(max(days, default=dt.date(2000, 1, 1)))
     xml = (
         '<?xml version="1.0" encoding="utf-8"?>\n'
         '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">\n'

@@ -55,8 +55,8 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from .collection import Collection
-    from .models import Report
-    from .site import Page
+    from .pages import Page
+    from .report import Report
 
 FORMAT = 1
 """Bump when the state's layout changes: an old cache is then ignored."""
@@ -751,7 +751,7 @@ models is slow enough to matter across thousands of pages)."""
 def _kind(t: type) -> str:
     from pydantic import BaseModel
 
-    from .models import Report
+    from .report import Report
 
     if issubclass(t, str | int | float | bool | type(None)):
         kind = "plain"

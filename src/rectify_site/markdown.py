@@ -85,3 +85,11 @@ def render_inline(source: str) -> str:
         return source.replace('"', "&quot;")
     html: str = _MD.renderInline(source)
     return html
+
+
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def plain_text(source: str) -> str:
+    """Inline Markdown as plain text (for a page's <title>, a feed's summary)."""
+    return html.unescape(_TAG_RE.sub("", render_inline(source)))

@@ -100,6 +100,89 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "状态“{status}”未在 statuses 中定义:请在 statuses 中增加或改正拼写",
         "status '{status}' is not defined under statuses: add it there or fix the spelling",
     ),
+    # --- the general model (docs/content-model.md) ---
+    "key.unsafe": (
+        "键“{value}”不可用：只能用小写字母、数字和下划线（_），以字母开头",
+        "key '{value}' is not allowed: use lower-case letters, digits and '_', "
+        "starting with a letter",
+    ),
+    "literal_error": ("应为以下之一：{expected}", "must be one of {expected}"),
+    "node.file_ref": (
+        "文件引用“{value}”无效：请写通报目录内的相对路径，如 categories/positioning.yaml",
+        "bad file reference '{value}': write a path inside the report folder, such as "
+        "categories/positioning.yaml",
+    ),
+    "node.empty": (
+        "节点须有 heading、text、actions 或 children 之一，不能都为空",
+        "a node needs a heading, text, actions or children, not none of them",
+    ),
+    "node.file_alone": (
+        "file 引用单独的文件，不能与其他字段写在一起：其他内容请写进被引用的文件",
+        "a file reference stands alone: write the node's other fields in that file",
+    ),
+    "node.cycle": (
+        "文件“{value}”引用了自身（循环引用）：请删除这一引用",
+        "'{value}' refers back to itself (a cycle): remove the reference",
+    ),
+    "node.file_reused": (
+        "文件“{value}”已被引用过一次：每个文件只能出现在一处",
+        "'{value}' is referred to already: each file can stand in one place only",
+    ),
+    "node.unknown_status": (
+        "状态“{status}”未在 figures.yaml 的 statuses 中定义：请在那里增加或改正拼写",
+        "status '{status}' is not defined under figures.yaml's statuses: add it there or "
+        "fix the spelling",
+    ),
+    "category.id": (
+        "问题大类（role: category）单独成页，须有 id：请填写 id，或把它放进以 id 命名的文件",
+        "a category has a page of its own and needs an id: add one, or keep it in a file "
+        "named by its id",
+    ),
+    "figure.both": (
+        "统计数字不能既有 value 又有 total、by_status 等计数字段：请二选一",
+        "a figure has either a value or the fields of a tally (total, by_status …), not both",
+    ),
+    "figure.neither": (
+        "统计数字须有 value，或 total、by_status 等计数字段",
+        "a figure needs a value, or the fields of a tally (total, by_status …)",
+    ),
+    "figure.duplicate": (
+        "统计数字标识“{value}”重复：正文引用须唯一，请改名",
+        "figure id '{value}' is used twice: references must be unique; rename one",
+    ),
+    "figure.scope_unknown": (
+        "scope 指向的标识“{value}”不存在：请写通报中某个节点的 id",
+        "scope names '{value}', which no node has: write the id of a node of the report",
+    ),
+    "tally.no_total": (
+        "“{what}”没有 total，也没有列出可统计的条目：请填写 total，或列出条目并写明 counts",
+        "'{what}' has no total and no listed entries to count: give a total, or list the "
+        "entries and say what it counts",
+    ),
+    "tally.listed_total": (
+        "列出的{what}共 {found} {unit}，此处为 {declared} {unit}：请核对",
+        "the text lists {found} {what}, this says {declared}: check the figures",
+    ),
+    "tally.listed_status": (
+        "列出的{what}中{status} {found} {unit}，此处为 {declared} {unit}：请核对",
+        "the text lists {found} {what} as {status}, this says {declared}: check the figures",
+    ),
+    "tally.ledger_total": (
+        "台账中{what}共 {found} {unit}，此处为 {declared} {unit}：请核对",
+        "the ledger holds {found} {what}, this says {declared}: check the figures",
+    ),
+    "tally.ledger_status": (
+        "台账中{status} {found} {unit}，此处为 {declared} {unit}：请核对",
+        "the ledger holds {found} {status}, this says {declared}: check the figures",
+    ),
+    "rate.no_done": (
+        "“{what}”的完成率无从计算：by_status 中没有算作已完成（done: true）的状态",
+        "the rate of '{what}' cannot be computed: none of its statuses counts as done",
+    ),
+    "rate.no_total": (
+        "“{what}”总数为 0，完成率无从计算：请删除 rate 或核对总数",
+        "'{what}' totals 0, so it has no rate: remove rate or check the total",
+    ),
     "dates.order": (
         "{first}({a})应不晚于{second}({b}):请核对日期",
         "{first} ({a}) must not be after {second} ({b}): check the dates",
@@ -144,6 +227,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "页面从其他网站加载“{url}”:站点须离线可用,请把该文件放进主题的 static 目录",
         "the page loads '{url}' from another host: the site must work offline; put the file "
         "in the theme's static folder",
+    ),
+    "page.traced": (
+        "生成页面 {page}：{message}",
+        "generated page {page}: {message}",
     ),
     "html.invalid": (
         "HTML 不符合规范(Nu HTML Checker):{problem}。请修改模板",

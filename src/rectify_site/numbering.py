@@ -1,14 +1,19 @@
 """Generated numbering in the GB/T 9704 hierarchy of official documents.
 
-Content never types 一、 (一) 1. or 一是: they come from an item's position, so moving
-an item renumbers everything.
+Content never types 一、 (一) 1. or 一是: a number comes from a node's depth and its
+position among its numbered siblings, in the style of its level. One table of styles
+serves every report; a report may name another style for a level (``numbering`` in
+report.yaml), written as its first number (``1．``, ``①``), so that nothing about one
+report's numbering lives in code.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 _DIGITS = "零一二三四五六七八九"
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def zh_numeral(n: int) -> str:
@@ -34,24 +39,46 @@ def zh_numeral(n: int) -> str:
     return out
 
 
-def part_number(index: int) -> str:
-    """First level: 一、 二、 三、 (index from 0)."""
-    return f"{zh_numeral(index + 1)}、"
+def _circled(n: int) -> str:
+    return _CIRCLED[n - 1] if 1 <= n <= len(_CIRCLED) else f"({n})"
 
 
-def section_number(index: int) -> str:
-    """Second level: (一) (二), in full-width brackets as official documents have them."""
-    return f"（{zh_numeral(index + 1)}）"
+STYLES: dict[str, Callable[[int], str]] = {
+    "一、": lambda n: f"{zh_numeral(n)}、",
+    "（一）": lambda n: f"（{zh_numeral(n)}）",
+    "(一)": lambda n: f"({zh_numeral(n)})",
+    "1.": lambda n: f"{n}.",
+    "1．": lambda n: f"{n}．",
+    "1、": lambda n: f"{n}、",
+    "（1）": lambda n: f"（{n}）",
+    "(1)": lambda n: f"({n})",
+    "①": _circled,
+    "一是": lambda n: f"{zh_numeral(n)}是",
+    "第一，": lambda n: f"第{zh_numeral(n)}，",
+    "第一": lambda n: f"第{zh_numeral(n)}",
+    "": lambda n: "",
+}
+"""Every numbering style, named by how it writes the number 1."""
+
+DEFAULT_LEVELS = ("一、", "（一）", "1.", "（1）", "①")
+"""GB/T 9704: 一、 then （一） then 1. then （1）; deeper levels continue with ①."""
+
+DEFAULT_ACTIONS = "一是"
+"""Run-in enumerations inside a paragraph: 一是 二是 三是."""
 
 
-def item_number(index: int) -> str:
-    """Third level: 1. 2. 3."""
-    return f"{index + 1}."
+def number(style: str, index: int) -> str:
+    """The number of the item at ``index`` (from 0) in ``style``: ("（一）", 2) -> （三）."""
+    return STYLES[style](index + 1)
 
 
-def action_number(index: int) -> str:
-    """Enumerated actions within a paragraph: 一是 二是 三是."""
-    return f"{zh_numeral(index + 1)}是"
+def level_style(levels: tuple[str, ...] | list[str], depth: int) -> str:
+    """The style of ``depth`` (1 for parts): the report's own, else the default table."""
+    if depth <= len(levels):
+        return levels[depth - 1]
+    if depth <= len(DEFAULT_LEVELS):
+        return DEFAULT_LEVELS[depth - 1]
+    return DEFAULT_LEVELS[-1]
 
 
 def zh_date(value: dt.date, year: bool = True) -> str:

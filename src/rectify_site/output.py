@@ -94,8 +94,40 @@ def read_manifest(out: Path) -> dict[str, str]:
         return {}
 
 
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+"""Every file and folder of the site is readable by all (a web server runs as its own
+user), whatever the umask: modes are set explicitly, never left to the umask."""
+
+
+def make_dir(folder: Path) -> None:
+    """``mkdir -p`` whose new folders get DIR_MODE, whatever the umask."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for f in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            f.mkdir()
+        os.chmod(f, DIR_MODE)
+
+
+def fix_modes(root: Path) -> None:
+    """Give ``root`` and everything below it DIR_MODE or FILE_MODE (for Pagefind's bundle)."""
+    os.chmod(root, DIR_MODE)
+    for folder, dirs, names in os.walk(root):
+        for d in dirs:
+            p = os.path.join(folder, d)
+            if not os.path.islink(p):
+                os.chmod(p, DIR_MODE)
+        for n in names:
+            p = os.path.join(folder, n)
+            if not os.path.islink(p):
+                os.chmod(p, FILE_MODE)
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -151,7 +183,7 @@ def writing(
     that the manifest and the disk hold them).
     """
     created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
+    make_dir(out)
     for leftover in out.glob(STAGING_PREFIX + "*"):  # from a build that was killed
         shutil.rmtree(leftover, ignore_errors=True)
     previous = read_manifest(out)
@@ -271,6 +303,7 @@ def _make_parents(folder: Path, root: Path) -> list[Path]:
         folder = folder.parent
     for f in reversed(missing):
         f.mkdir()
+        os.chmod(f, DIR_MODE)
     return list(reversed(missing))
 
 

@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .collection import Collection, load_collection
-from .errors import Diagnostic, UsageError, diag
-from .feed import atom_feed
-from .output import WriteStats, check_output_dir, writing
-from .render import find_theme, load_assets, make_env, render_pages
-from .site import (
+from .datafiles import (
     collection_data_files,
     data_files,
-    pages_for,
     report_data_files,
     robots,
     sitemap,
 )
+from .errors import Diagnostic, UsageError, diag
+from .feed import atom_feed
+from .output import WriteStats, check_output_dir, writing
+from .pages import pages_for, site_name
+from .render import find_theme, load_assets, make_env, render_pages
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
@@ -37,6 +37,7 @@ class BuildResult:
 
     collection: Collection
     files: dict[str, bytes]
+    """Every file this build made (pages, data, assets and their .gz and .br copies)."""
     stats: WriteStats | None
     warnings: list[Diagnostic] = field(default_factory=list)
     kept: dict[str, str] = field(default_factory=dict)
@@ -74,16 +75,17 @@ def render_site(
                 )
             )
     assets = load_assets(theme)
-    new_env = partial(
-        make_env, theme, site=collection.site, assets=assets, base_url=base_url, serving=serving
-    )
+    site = collection.site.model_copy(update={"name": site_name(collection)})
+    new_env = partial(make_env, theme, site=site, assets=assets, base_url=base_url, serving=serving)
     # serve reuses the last build's environment, and its compiled templates, if it can
-    env = cache.environment((base_url, serving, assets.names), new_env) if cache else new_env()
+    env = (
+        cache.environment((base_url, serving, assets.names, site), new_env) if cache else new_env()
+    )
     pages = pages_for(collection, include_drafts=include_drafts)
     reports = collection.reports + (collection.drafts if include_drafts else [])
     if cache is None:
         files = render_pages(env, pages)
-        files.update(data_files(collection, reports))
+        files.update(data_files(reports))
     else:  # which pages to render is decided here; how render_pages renders them is its own
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         salt = (base_url, include_drafts, serving, assets.names, epoch)
@@ -98,8 +100,8 @@ def render_site(
     files.update(assets.files)
     files["robots.txt"] = robots(base_url)
     if base_url:
-        files["sitemap.xml"] = sitemap(base_url, pages)
-        feed, feed_warnings = atom_feed(collection.site.name, base_url, reports, collection.root)
+        files["sitemap.xml"] = sitemap(base_url, [p.url for p in pages if p.in_sitemap])
+        feed, feed_warnings = atom_feed(site.name or "", base_url, reports, collection.root)
         files["atom.xml"] = feed
         warnings += feed_warnings
     else:
@@ -118,6 +120,7 @@ def build_site(
     serving: bool = False,
     cache: BuildCache | None = None,
     incremental: bool = True,
+    compress: bool = True,
 ) -> BuildResult:
     """Load, render and write the site; the output changes only if every phase succeeds.
 
@@ -125,7 +128,12 @@ def build_site(
     reports skip loading and unchanged pages skip rendering; its lock keeps two builds
     from writing the same folder at once. ``serve`` passes its own long-lived ``cache``
     (and indexes for search itself, after the pages are live).
+
+    With ``compress`` (the default), every text file over 1 KB also gets ``.gz`` and
+    ``.br`` copies beside it (compress.py), written with the pages; a serving build
+    (the preview) never writes them.
     """
+    compress = compress and not serving
     if search:  # a missing Pagefind is reported before anything is written
         from .search import require_pagefind
 
@@ -140,7 +148,12 @@ def build_site(
         cache = BuildCache(out)
     with cache.locked() if own and cache else contextlib.nullcontext():
         if cache:
-            options = {"base_url": base_url, "include_drafts": include_drafts, "serving": serving}
+            options = {
+                "base_url": base_url,
+                "include_drafts": include_drafts,
+                "serving": serving,
+                "compress": compress,
+            }
             cache.begin(content, theme, **options)
             last = cache.last_collection  # serve's long-lived cache remembers its last build
             if last is not None and cache.unchanged() and (not search or cache.state.indexed):
@@ -157,28 +170,40 @@ def build_site(
             cache=cache,
         )
         kept = dict(cache.kept) if cache else {}
-        with writing(out, files, keep=kept) as stats:  # undone if indexing fails
-            stale = pages_changed(stats) or not (cache and cache.state.indexed)
-            if search and (stale or not (out / "pagefind").is_dir()):
-                from .search import index_site  # Pagefind reads the written HTML; search.py
+        to_write, to_keep = files, kept
+        if compress:  # the .gz and .br copies go through the same write as their files
+            from .compress import precompressed
+            from .output import read_manifest
 
-                index_site(out)
+            made, same = precompressed(out, files, kept, read_manifest(out))
+            to_write, to_keep = {**files, **made}, {**kept, **same}
+        with writing(out, to_write, keep=to_keep) as stats:  # undone if indexing fails
+            stale = pages_changed(stats) or not (cache and cache.state.indexed)
+            if search:
+                from .search import bundle_compressed, index_site
+
+                # Pagefind reads the written HTML (search.py); --no-compress changes it too
+                if stale or not (out / "pagefind").is_dir() or bundle_compressed(out) != compress:
+                    index_site(out, compress=compress)
         warnings = collection.warnings + warnings
         if cache:
             shown = collection.reports + (collection.drafts if include_drafts else [])
             cache.commit(stats, warnings, len(shown), indexed=search or not stale)
             cache.last_collection = collection
-    return BuildResult(collection, files, stats, warnings, kept)
+    return BuildResult(collection, to_write, stats, warnings, to_keep)
 
 
 def check_site(
-    content: Path, *, templates: Path | None = None, html: bool = True
+    content: Path, *, templates: Path | None = None, html: bool = True, trace: bool = False
 ) -> list[Diagnostic]:
     """Everything ``build`` does except writing, then checks of what it would publish.
 
     Raises ContentError when the content does not load; otherwise returns every finding:
     loading warnings, broken links and anchors, loads from other hosts, typography and
-    (with ``html``) the Nu HTML Checker's errors. Drafts are checked too.
+    (with ``html``) the Nu HTML Checker's errors. Drafts are checked too. With
+    ``trace`` (``--format github`` and ``json``), a finding on a generated page names the
+    content that produced it where that is known, and the page in its message
+    (provenance.py).
     """
     from urllib.parse import urlsplit
 
@@ -197,4 +222,8 @@ def check_site(
     found += check_typography(collection.files)
     if html:
         found += check_html(files, project=content.resolve().parent, where=content)
+    if trace:
+        from .provenance import trace_findings
+
+        found = trace_findings(found, files, content)
     return found

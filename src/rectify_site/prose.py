@@ -18,14 +18,12 @@ from typing import Any
 from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from pydantic import BaseModel
 
 from .markdown import has_raw_html, unsafe_links
-from .models import Category, Finding, Loc, Part, Report
 from .numbering import zh_date, zh_numeral
 
-PROSE_FIELDS = frozenset({"intro", "invitation", "lead", "text", "actions"})
-"""Fields that hold prose (inline Markdown that may refer to data)."""
+PROSE_FIELDS = frozenset({"intro", "invitation", "heading", "text", "actions"})
+"""Fields of the content files that hold prose (inline Markdown that may refer to data)."""
 
 _ALLOWED_NODES = (
     nodes.Template,
@@ -66,17 +64,6 @@ def _make_env() -> ImmutableSandboxedEnvironment:
 
 
 _ENV = _make_env()
-
-
-def data_for(report: Report) -> dict[str, Any]:
-    """What prose may read: plain values only, never the models and their methods."""
-    return {
-        "title": report.title,
-        "issuer": report.issuer,
-        "inspection": report.inspection.model_dump(),
-        "figures": report.figures.model_dump(),
-        "counts": report.counts.model_dump(),
-    }
 
 
 @lru_cache(maxsize=8192)
@@ -173,50 +160,16 @@ def _first_missing(ast: nodes.Template, data: dict[str, Any]) -> str:
     return "?"
 
 
-def expand_report(report: Report) -> tuple[Report, list[Finding]]:
-    """Expand every prose field of a report; findings name file and loc of each failure."""
-    data = data_for(report)
-    findings: list[Finding] = []
-
-    def one(text: str, file: str, loc: Loc) -> str:
-        out, problem = expand(text, data)
-        if problem is not None:
-            findings.append(Finding(file, loc, problem[0], problem[1]))
-            return text
-        for url in unsafe_links(out):
-            findings.append(Finding(file, loc, "link.unsafe", {"url": url}))
-        if has_raw_html(out):
-            findings.append(Finding(file, loc, "prose.html", {}))
-        return out
-
-    def walk(model: BaseModel, file: str, loc: Loc) -> BaseModel:
-        update: dict[str, Any] = {}
-        for name in type(model).model_fields:
-            value = getattr(model, name)
-            if name in PROSE_FIELDS and value is not None:
-                if isinstance(value, list):
-                    update[name] = [one(v, file, (*loc, name, i)) for i, v in enumerate(value)]
-                else:
-                    update[name] = one(value, file, (*loc, name))
-            elif name == "figures":
-                continue
-            elif isinstance(value, BaseModel):
-                update[name] = walk(value, file, (*loc, name))
-            elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
-                update[name] = [
-                    walk(v, *_file_of(v, file, (*loc, name, i))) for i, v in enumerate(value)
-                ]
-        return model.model_copy(update=update)
-
-    expanded = walk(report, "report.yaml", ())
-    assert isinstance(expanded, Report)
-    return expanded, findings
+Problem = tuple[str, dict[str, Any]]
+"""A message key and its parameters, for the caller to place at a file and line."""
 
 
-def _file_of(model: BaseModel, file: str, loc: Loc) -> tuple[str, Loc]:
-    """Parts and categories live in files of their own: locations restart there."""
-    if isinstance(model, Part):
-        return f"parts/{model.id}.yaml", ()
-    if isinstance(model, Category):
-        return f"categories/{model.id}.yaml", ()
-    return file, loc
+def expand_checked(source: str, data: dict[str, Any]) -> tuple[str, list[Problem]]:
+    """Expand one prose string and check what it would publish: links and raw HTML."""
+    out, problem = expand(source, data)
+    if problem is not None:
+        return source, [problem]
+    problems: list[Problem] = [("link.unsafe", {"url": url}) for url in unsafe_links(out)]
+    if has_raw_html(out):
+        problems.append(("prose.html", {}))
+    return out, problems

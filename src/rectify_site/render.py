@@ -29,16 +29,10 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .errors import ContentError, Diagnostic, UsageError, diag
-from .markdown import render_inline
-from .numbering import (
-    action_number,
-    item_number,
-    part_number,
-    section_number,
-    zh_date,
-    zh_numeral,
-)
-from .site import Page
+from .markdown import plain_text, render_inline
+from .numbering import zh_date, zh_numeral
+from .pages import Page
+from .urls import path_for
 from .workers import can_fork, jobs_for, pool
 
 STATIC_DIR = "static"
@@ -145,6 +139,23 @@ def tel_uri(phone: str) -> str:
     return "tel:" + "".join(parts)
 
 
+_STOPS = frozenset("。！？；：…")
+
+
+def run_in_stop(heading: str) -> str:
+    """What ends a run-in heading: 。 unless it ends with a stop of its own (？ ！ …)."""
+    return "" if heading.rstrip()[-1:] in _STOPS else "。"
+
+
+def filesize(size: int) -> str:
+    """1536 -> 1.5 KB: an attachment's size as a reader reads it."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
 def percent(part: int, whole: int) -> str:
     """48 of 57 -> '84.2': one decimal, for charts and their text equivalents."""
     return f"{(100 * part / whole):.1f}" if whole else "0.0"
@@ -173,6 +184,10 @@ def make_env(
         return relative(ctx["page"].url, target)
 
     @pass_context
+    def url_for(ctx: Context, target: Any, *args: Any) -> str:
+        return url(ctx, path_for(target, *args))
+
+    @pass_context
     def asset(ctx: Context, name: str) -> str:
         return url(ctx, assets.names[name])
 
@@ -181,17 +196,23 @@ def make_env(
 
     env.globals.update(
         url=url,
+        url_for=url_for,
         asset=asset,
         site=site,
         base_url=base_url,
         serving=serving,
-        part_no=part_number,
-        section_no=section_number,
-        item_no=item_number,
-        action_no=action_number,
         percent=percent,
     )
-    env.filters.update(md=md, zh=zh_numeral, date=zh_date, num=_fmt, tel=tel_uri)
+    env.filters.update(
+        md=md,
+        plain=plain_text,
+        zh=zh_numeral,
+        date=zh_date,
+        num=_fmt,
+        tel=tel_uri,
+        stop=run_in_stop,
+        filesize=filesize,
+    )
     return env
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import FILE_MODELS
+from .files import FILE_MODELS
 
 SCHEMA_DIR = "schemas"
 """Where ``rectify-site schema`` writes, at the project root beside content/."""
@@ -53,8 +53,8 @@ def kind_of(rel: str) -> str | None:
         return "site"
     if len(parts) == 2 and parts[1] in ("report.yaml", "figures.yaml"):
         return parts[1].removesuffix(".yaml")
-    if len(parts) == 3 and parts[1] in ("parts", "categories") and parts[2].endswith(".yaml"):
-        return "part" if parts[1] == "parts" else "category"
+    if len(parts) >= 3 and parts[-1].endswith(".yaml") and parts[1] != "attachments":
+        return "node"  # parts/<id>.yaml, and any node kept in a file of its own
     return None
 
 

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import UsageError, diag
+from .output import fix_modes
 
 BUNDLE = "pagefind"
 """The search bundle's folder inside the output folder."""
@@ -42,8 +43,18 @@ def require_pagefind() -> None:
         )
 
 
-def index_site(out: Path) -> None:
-    """Index the HTML in ``out`` into ``out/pagefind/``; UsageError when Pagefind is missing."""
+def bundle_compressed(out: Path) -> bool:
+    """Whether the bundle in ``out`` carries compressed copies (pagefind.js always has one)."""
+    return (out / BUNDLE / "pagefind.js.gz").is_file()
+
+
+def index_site(out: Path, *, compress: bool = False) -> None:
+    """Index the HTML in ``out`` into ``out/pagefind/``; UsageError when Pagefind is missing.
+
+    The bundle's folders get mode 0755 and its files 0644, whatever the umask (a web
+    server reads them as its own user); with ``compress``, its text files also get their
+    ``.gz`` and ``.br`` copies (compress.py), taken from the old bundle where unchanged.
+    """
     require_pagefind()
     out = out.resolve()
     tmp = Path(tempfile.mkdtemp(prefix=".pagefind.", dir=out))
@@ -68,6 +79,11 @@ def index_site(out: Path) -> None:
             problem = (proc.stderr or proc.stdout).strip() or f"exit {proc.returncode}"
             raise UsageError([diag("pagefind", "search.failed", problem=problem)])
         old = out / BUNDLE
+        if compress:
+            from .compress import compress_tree
+
+            compress_tree(tmp, old if old.is_dir() else None)
+        fix_modes(tmp)
         trash = out / f".{BUNDLE}.old"
         shutil.rmtree(trash, ignore_errors=True)
         if old.exists():
