@@ -205,6 +205,18 @@ def test_saved_page_gives_the_same_report_and_its_disclosure(
     }
 
 
+def test_saved_page_without_a_heading_takes_title_and_issuer_from_its_metadata(
+    tmp_path: Path, seed_data: dict[str, Any]
+) -> None:
+    source = write_page(tmp_path / "page.html", seed_lines(), h1=False)
+    doc = import_document(source)
+    assert doc.warnings == []
+    assert doc.title == PAGE_METADATA["文件名称"]
+    assert doc.issuer == PAGE_METADATA["发布机构"]  # the text itself does not name it
+    report = files(doc)["report.yaml"]
+    assert "publisher" not in report["disclosure"]  # the same as the issuer
+
+
 def test_saved_page_in_gb18030(tmp_path: Path, seed_data: dict[str, Any]) -> None:
     source = write_page(tmp_path / "page.htm", seed_lines(), encoding="gb18030")
     data = files(import_document(source))

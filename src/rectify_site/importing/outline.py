@@ -169,12 +169,14 @@ def _header(doc: Document, header: list[tuple[int, str]]) -> None:
         elif doc.issuer is not None and text == doc.issuer:
             pass
         else:
-            if doc.title is None or doc.issuer is None:
+            if doc.title is None:  # text before the title: kept in the opening
                 doc.warn(no or None, "import.unplaced", text=text[:30])
             doc.intro.append(text)
         i += 1
     if len(doc.intro) > 1:  # the opening is one paragraph: the rest joins it
         doc.intro = ["".join(doc.intro)]
+    if doc.issuer is None and doc.disclosure.get("publisher"):
+        doc.issuer = doc.disclosure["publisher"]  # a page's 发布机构, where the text has none
     if doc.title is None:
         doc.warn(None, "import.no_title")
     if doc.issuer is None:

@@ -363,6 +363,8 @@ class _Page(HTMLParser):
         self.tag_stack: list[str] = []
         self.h1: list[str] = []
         self.in_h1 = False
+        self.title: list[str] = []
+        self.in_title = False
         self.cells: list[str] = []
         self.in_cell = 0
         self.cell_buffer: list[str] = []
@@ -374,6 +376,8 @@ class _Page(HTMLParser):
             self.blocks.append((self.stack[-1], tag, text))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self.in_title = True
         if tag in _SKIP:
             self.skip += 1
             return
@@ -392,6 +396,8 @@ class _Page(HTMLParser):
             self.cell_buffer = []
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
         if tag in _SKIP:
             self.skip = max(0, self.skip - 1)
             return
@@ -409,6 +415,8 @@ class _Page(HTMLParser):
                     break
 
     def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
         if self.skip:
             return
         self.buffer.append(data)
@@ -435,7 +443,9 @@ def _read_html(path: Path, html: str) -> Source:
     if sum(len(_CJK.findall(t)) for t in lines) < 20:
         raise refuse(path, "import.no_article")
     h1 = _SPACES.sub(" ", "".join(page.h1)).strip() or None
-    title = h1 or disclosure.get("title")
+    # the page's <title> often adds the site's name after a separator
+    head = re.split(r"\s*[-_|—–]\s*", _SPACES.sub(" ", "".join(page.title)).strip())[0] or None
+    title = h1 or disclosure.get("title") or head
     disclosure.pop("title", None)
     return Source(path, [(i, t) for i, t in enumerate(lines, start=1)], disclosure, title)
 

@@ -148,6 +148,8 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
         for k in ("index_no", "publisher", "written", "mode")
         if doc.disclosure.get(k)
     }
+    if disclosure.get("publisher") == report["issuer"]:
+        del disclosure["publisher"]  # given only where it differs from the issuer
     if disclosure:
         report["disclosure"] = disclosure
     out: dict[str, dict[str, Any]] = {"report.yaml": report}
