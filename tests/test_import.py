@@ -564,3 +564,19 @@ def test_other_typed_styles_and_a_period_over_new_year(tmp_path: Path) -> None:
         "更细的一项",
         "更细的第二项",
     ]
+
+
+def test_markup_in_the_text_shows_as_typed(tmp_path: Path) -> None:
+    """Markdown, HTML and Jinja syntax typed in a document is text, not markup."""
+    from rectify_site.pipeline import build_site
+
+    odd = "含有*星号*、`反引号`、<b>标签</b>、{{ 花括号 }}、{% 语句 %}和反斜杠\\\\的文字。"
+    text = STYLES.replace("正文一。", odd)
+    source = tmp_path / "odd.txt"
+    source.write_text(text, "utf-8")
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 0, err
+    out = tmp_path / "_site"
+    build_site(content, out, templates=TEMPLATES, search=False)
+    page = squash(visible_text((out / RID / "full.html").read_text("utf-8")))
+    assert squash(odd.replace("<", "＜")) in page

@@ -59,6 +59,18 @@ def fullwidth(text: str) -> str:
     return text
 
 
+_TAG_RE = re.compile(r"<(?=[a-zA-Z/!])")
+_JINJA_RE = re.compile(r"\{[{%#]")
+
+
+def literal(text: str) -> str:
+    """Text as prose that shows it as typed: Markdown's * and ` escaped, a < that would
+    read as an HTML tag written full-width, and {{ {% {# written as Jinja constants."""
+    text = text.replace("\\", "\\\\").replace("*", "\\*").replace("`", "\\`")
+    text = _TAG_RE.sub("＜", text)
+    return _JINJA_RE.sub(lambda m: "{{ '" + m.group(0) + "' }}", text)
+
+
 def _cjk_around(m: re.Match[str]) -> bool:
     s = m.string
     before = s[m.start() - 1] if m.start() > 0 else ""
@@ -113,7 +125,7 @@ def split_actions(text: str) -> tuple[str, list[str]]:
 def parse(source: Source) -> Document:
     """The document's outline; UsageError when it has no numbered structure at all."""
     doc = Document(path=source.path, disclosure=dict(source.disclosure))
-    lines = [(no, fullwidth(text)) for no, text in source.lines]
+    lines = [(no, literal(fullwidth(text))) for no, text in source.lines]
     first = next((i for i, (_no, text) in enumerate(lines) if numbered(text)), None)
     if first is None:
         raise refuse(source.path, "import.no_structure")
