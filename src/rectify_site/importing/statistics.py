@@ -16,6 +16,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import words
+from .text import cn_value
 from .tree import Block, Document, Figure, Group, Status
 
 _UNITS = "|".join(sorted(words.UNITS, key=len, reverse=True))
@@ -288,8 +289,6 @@ def counts(doc: Document, text: str) -> str:
     }
 
     def one(m: re.Match[str]) -> str:
-        from .outline import cn_value
-
         parts = []
         for name in ("cat", "asp"):
             key, n = derived[name]
