@@ -318,6 +318,8 @@ def test_existing_folder_is_refused_and_force_keeps_the_ledger(tmp_path: Path) -
     (folder / "attachments").mkdir()
     (folder / "attachments" / "a.pdf").write_bytes(b"%PDF")
     (folder / "parts" / "stray.yaml").write_text("x: 1\n", "utf-8")
+    report = folder / "report.yaml"
+    report.write_text(report.read_text("utf-8") + "published: 2024-01-31\n", "utf-8")
     code, _out, err = run("import", SEED, "--content", content, "--id", RID)
     assert code == 2
     assert "--force" in err
@@ -327,6 +329,7 @@ def test_existing_folder_is_refused_and_force_keeps_the_ledger(tmp_path: Path) -
     assert (folder / "ledger.xlsx").read_bytes() == b"ledger"
     assert (folder / "attachments" / "a.pdf").exists()
     assert not (folder / "parts" / "stray.yaml").exists()
+    assert "published: 2024-01-31" in report.read_text("utf-8")  # no document carries it
 
 
 def test_id_from_an_ascii_file_name_else_required(tmp_path: Path) -> None:

@@ -21,6 +21,8 @@ from .tree import Block, Document, Figure
 
 KEPT = ("ledger.xlsx", "attachments")
 """What ``--force`` keeps of an existing report folder: the office's own files."""
+CARRIED = ("draft", "published", "source_url", "corrections", "attachments")
+"""Fields of an existing report.yaml that no document carries: ``--force`` keeps them."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -172,8 +174,21 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _carried(folder: Path) -> dict[str, Any]:
+    """What the existing report.yaml says that the document cannot (its corrections …)."""
+    try:
+        old = yaml.safe_load((folder / "report.yaml").read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if not isinstance(old, dict):
+        return {}
+    return {k: old[k] for k in CARRIED if k in old}
+
+
 def write(doc: Document, folder: Path, report_id: str) -> list[Path]:
-    """Write the report folder (its ledger and attachments kept); return the files."""
+    """Write the report folder (its ledger, attachments and the report.yaml fields no
+    document carries kept); return the files written."""
+    carried = _carried(folder) if folder.exists() else {}
     if folder.exists():
         for entry in sorted(folder.iterdir()):
             if entry.name in KEPT:
@@ -183,7 +198,9 @@ def write(doc: Document, folder: Path, report_id: str) -> list[Path]:
             else:
                 entry.unlink()
     written = []
-    for rel, data in files(doc).items():
+    content = files(doc)
+    content["report.yaml"] = {**content["report.yaml"], **carried}
+    for rel, data in content.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         text = modeline(f"{report_id}/{rel}") + "\n" + dump(data)
