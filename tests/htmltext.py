@@ -67,3 +67,50 @@ def links_and_ids(html: str) -> tuple[list[tuple[str, str]], set[str]]:
     parser = _Links()
     parser.feed(html)
     return parser.links, parser.ids
+
+
+_BLOCKS = frozenset(
+    {"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "div", "section", "header"}
+)
+
+
+class _Lines(HTMLParser):
+    """The text of each block of one element, a line per heading or paragraph."""
+
+    def __init__(self, root_tag: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root_tag = root_tag
+        self.depth = 0
+        self.lines: list[str] = []
+        self.current: list[str] = []
+
+    def _break(self) -> None:
+        line = re.sub(r"\s+", "", "".join(self.current))
+        if line:
+            self.lines.append(line)
+        self.current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == self.root_tag:
+            self.depth += 1
+        classes = (dict(attrs).get("class") or "").split()
+        if self.depth and (tag in _BLOCKS or "issuer" in classes or "title" in classes):
+            self._break()
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag in _BLOCKS:
+            self._break()
+        if tag == self.root_tag:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.current.append(data)
+
+
+def block_lines(html: str, root_tag: str = "article") -> list[str]:
+    """The page as an official text reads: one line per heading or paragraph."""
+    parser = _Lines(root_tag)
+    parser.feed(html)
+    parser._break()
+    return parser.lines

@@ -267,7 +267,11 @@ class _FigureBuilder:
 
 
 def _figure_data(figures: Figures) -> dict[str, Any]:
-    """What prose may read of the figures: nested plain values by path."""
+    """What prose may read of the figures: nested plain values by path.
+
+    A tally counted from a list knows every status's count, 0 included; a typed tally
+    has only the counts content gives (so a misspelt status is an error, not a 0).
+    """
     data: dict[str, Any] = {}
     for group in figures.groups:
         into = data.setdefault(group.id, {}) if group.id else data
@@ -275,9 +279,12 @@ def _figure_data(figures: Figures) -> dict[str, Any]:
             if not f.is_tally:
                 into[f.id] = f.value
                 continue
+            counts = dict(f.by_status)
+            if f.derived:
+                counts = {k: f.by_status.get(k, 0) for k in figures.statuses} | counts
             entry: dict[str, Any] = {
                 "total": f.total,
-                "by_status": dict(f.by_status),
+                "by_status": counts,
                 "done": f.done,
                 "remainder": f.remainder,
             }
@@ -315,8 +322,8 @@ def _build_node(n: _Numbered, prose: _Prose, action_style: str) -> Node:
         for i, t in enumerate(d.node.actions)
     ]
     run_in = d.node.run_in
-    if run_in is None:
-        run_in = not d.children and len(paragraphs) <= 1
+    if run_in is None:  # a part stands on its own line; a leaf of one paragraph runs in
+        run_in = n.depth > 1 and not d.children and len(paragraphs) <= 1
     return Node(
         id=d.id,
         anchor=n.anchor,

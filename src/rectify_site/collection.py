@@ -14,6 +14,8 @@ with the file, the line and the field.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
@@ -32,16 +34,27 @@ from .files import (
     _part_ref,
 )
 from .messages import MESSAGES
-from .report import Report
+from .report import Attachment, Report
 from .sources import LoadFailed, Loc, Source, load_yaml
 from .workers import jobs_for, pool
 
 M = TypeVar("M", bound=BaseModel)
 
+ATTACHMENTS = "attachments"
+"""The folder of a report that holds its 附件."""
+ATTACHMENT_TYPES = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ofd", "jpg", "jpeg", "png"})
+"""What an attachment may be: documents and images, nothing executable."""
+MAX_ATTACHMENT_BYTES = 20_000_000
+EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
+"""Windows, Linux and macOS programs and scripts, whatever their file name says."""
+SAFE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,80}$")
+"""Attachment names kept as they are in URLs; others are published under a hash of the file."""
+
 _PYDANTIC_KEYS = {
     "slug_unsafe": "slug.unsafe",
     "key_unsafe": "key.unsafe",
     "file_ref": "node.file_ref",
+    "attachment_name": "attachment.name",
     "node.empty": "node.empty",
     "node.file_alone": "node.file_alone",
     "figure.both": "figure.both",
@@ -241,7 +254,11 @@ class _ReportLoader:
             if figures is not None:  # the figures' own checks need nothing else
                 self.problems.extend(self.finding(f) for f in check_figures(figures))
             return None  # warnings (an unlisted file) do not keep a report out
-        assembled, findings = assemble(self.folder.name, report, parts, figures)
+        attachments = self._attachments(report)
+        if any(p.severity == "error" for p in self.problems[before:]):
+            return None
+        extra = {"attachments": attachments}
+        assembled, findings = assemble(self.folder.name, report, parts, figures, extra=extra)
         for f in findings:
             self.problems.append(self.finding(f))
         return assembled
@@ -258,6 +275,61 @@ class _ReportLoader:
         return diag(
             self.folder / f.file, f.key, line=line, col=col, field=fld, severity=severity, **params
         )
+
+    def _attachments(self, report: ReportFile) -> list[Attachment]:
+        """The listed attachments, checked: present, of an allowed type, not too large."""
+        src = self.sources["report.yaml"]
+        folder = self.folder / ATTACHMENTS
+        out = []
+        for i, entry in enumerate(report.attachments):
+            loc: Loc = ("attachments", i, "file")
+            line, col = src.where(loc)
+            where: dict[str, Any] = {"line": line, "col": col, "field": field_name(loc)}
+            path = folder / entry.file
+            suffix = PurePosixPath(entry.file).suffix.lower().lstrip(".")
+            if suffix not in ATTACHMENT_TYPES:
+                allowed = "、".join(sorted(ATTACHMENT_TYPES))
+                self.problems.append(diag(src.path, "attachment.type", **where, allowed=allowed))
+                continue
+            if not path.is_file() or path.is_symlink():
+                self.problems.append(
+                    diag(src.path, "attachment.missing", **where, value=entry.file)
+                )
+                continue
+            size = path.stat().st_size
+            if size > MAX_ATTACHMENT_BYTES:
+                limit = MAX_ATTACHMENT_BYTES // 1_000_000
+                self.problems.append(
+                    diag(src.path, "attachment.too_large", **where, size=size, limit=limit)
+                )
+                continue
+            data = path.read_bytes()
+            if data.startswith(EXECUTABLE_MAGIC):
+                self.problems.append(diag(src.path, "attachment.executable", **where))
+                continue
+            self.files.append(path)
+            name = (
+                entry.file
+                if SAFE_NAME_RE.match(entry.file)
+                else (f"attachment-{hashlib.sha256(data).hexdigest()[:10]}.{suffix}")
+            )
+            out.append(
+                Attachment(
+                    file=entry.file,
+                    title=entry.title,
+                    url=f"{self.folder.name}/{ATTACHMENTS}/{name}",
+                    size=size,
+                    type=suffix.upper(),
+                )
+            )
+        listed = {a.file for a in report.attachments}
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.name not in listed and not path.name.startswith("."):
+                    self.problems.append(
+                        diag(path, "attachment.unlisted", severity="warning", listing=str(src.path))
+                    )
+        return out
 
     def _unlisted(self) -> None:
         """A YAML file no listing reaches is not published: say so (a warning)."""

@@ -292,7 +292,7 @@ class NodeFile(Strict):
     """标题（不含编号，编号自动生成）。
     The heading, without its number (numbers are generated)."""
     run_in: bool | None = None
-    """标题是否接排在正文之前并以“。”结束；默认：没有下级且至多一段时接排。
+    """标题是否接排在正文之前并以“。”结束；默认：部分（第一层）单独成行；其他层级没有下级且至多一段时接排。
     Whether the heading runs into the first paragraph, ended with 。."""
     numbered: bool = True
     """是否编号；不编号的段落（如结尾的统计段落）写 false。
@@ -334,6 +334,28 @@ PartEntry = Annotated[
     NodeFile,
     BeforeValidator(_part_ref, json_schema_input_type=Slug | NodeFile),
 ]
+
+
+ATTACHMENT_NAME_RE = re.compile(r"^[^/\\\x00-\x1f.][^/\\\x00-\x1f]{0,120}$")
+
+
+def _check_attachment_name(value: str) -> str:
+    if not ATTACHMENT_NAME_RE.match(value) or ".." in value:
+        raise PydanticCustomError("attachment_name", "bad name {value}", {"value": value})
+    return value
+
+
+class AttachmentFile(Strict):
+    """一个附件：attachments/ 中的文件及其标题，按通报所列顺序。
+    One attachment: a file in the report folder's attachments/, and its title."""
+
+    file: Annotated[str, AfterValidator(_check_attachment_name)]
+    """文件名（在通报目录的 attachments/ 中），如 tasks.pdf。
+    允许 pdf、doc、docx、xls、xlsx、ofd、jpg、png。
+    The file's name inside attachments/."""
+    title: Text
+    """附件标题，如“巡视整改任务清单”。
+    Its title as the report lists it."""
 
 
 class ReportFile(Strict):
@@ -378,6 +400,9 @@ class ReportFile(Strict):
     corrections: list[Correction] = []
     """修订记录，按时间先后。
     Corrections made after publication, oldest first."""
+    attachments: list[AttachmentFile] = []
+    """附件，按顺序；文件放在通报目录的 attachments/ 中，列在全文末尾。
+    Attachments in order; the files live in the report folder's attachments/."""
 
 
 # --- figures.yaml ------------------------------------------------------------------

@@ -175,6 +175,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "台账中{status} {found} {unit}，此处为 {declared} {unit}：请核对",
         "the ledger holds {found} {status}, this says {declared}: check the figures",
     ),
+    "attachment.name": (
+        "附件文件名“{value}”不可用：请写 attachments/ 中的文件名，不含路径",
+        "attachment name '{value}' is not allowed: write a file name inside attachments/, "
+        "without a path",
+    ),
+    "attachment.missing": (
+        "附件“{value}”不在通报目录的 attachments/ 中：请放入该文件或改正文件名",
+        "attachment '{value}' is not in the report folder's attachments/: add it or fix the name",
+    ),
+    "attachment.type": (
+        "附件类型不允许：只能是 {allowed}",
+        "this type of attachment is not allowed: use one of {allowed}",
+    ),
+    "attachment.too_large": (
+        "附件过大（{size} 字节，上限 {limit} MB）：请压缩或拆分",
+        "attachment too large ({size} bytes, limit {limit} MB): compress or split it",
+    ),
+    "attachment.executable": (
+        "附件是可执行程序或脚本，不能发布：请换成文档或图片",
+        "the attachment is a program or a script and cannot be published: use a document",
+    ),
+    "attachment.unlisted": (
+        "该附件未在 {listing} 的 attachments 中列出，不会发布：请列出或删除",
+        "this attachment is not listed under attachments in {listing}, so it is not "
+        "published: list it or delete it",
+    ),
     "rate.no_done": (
         "“{what}”的完成率无从计算：by_status 中没有算作已完成（done: true）的状态",
         "the rate of '{what}' cannot be computed: none of its statuses counts as done",

@@ -26,6 +26,7 @@ from .feed import atom_feed
 from .output import WriteStats, check_output_dir, writing
 from .pages import pages_for, site_name
 from .render import find_theme, load_assets, make_env, render_pages
+from .report import Report
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
@@ -42,6 +43,15 @@ class BuildResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     kept: dict[str, str] = field(default_factory=dict)
     """Files an incremental build left as they were (path -> sha256), not in ``files``."""
+
+
+def attachment_files(root: Path, reports: list[Report]) -> dict[str, bytes]:
+    """Each report's 附件, read from its attachments/ folder, under its published name."""
+    return {
+        a.url: (root / r.id / "attachments" / a.file).read_bytes()
+        for r in reports
+        for a in r.attachments
+    }
 
 
 def load_site(content: Path) -> Collection:
@@ -86,6 +96,7 @@ def render_site(
     if cache is None:
         files = render_pages(env, pages)
         files.update(data_files(reports))
+        files.update(attachment_files(collection.root, reports))
     else:  # which pages to render is decided here; how render_pages renders them is its own
         epoch = os.environ.get("SOURCE_DATE_EPOCH")
         salt = (base_url, include_drafts, serving, assets.names, epoch)
@@ -97,6 +108,10 @@ def render_site(
         for r in reports:
             made = partial(report_data_files, r)
             files.update(cache.stage(f"data:{r.id}", [salt, cache.report_digest(r.id)], made))
+            if r.attachments:  # copied when the report's files changed, attachments included
+                copy = partial(attachment_files, collection.root, [r])
+                key = [salt, cache.report_digest(r.id)]
+                files.update(cache.stage(f"attachments:{r.id}", key, copy))
     files.update(assets.files)
     files["robots.txt"] = robots(base_url)
     if base_url:

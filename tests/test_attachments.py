@@ -1,0 +1,141 @@
+"""附件: files listed in report.yaml reach the reader, and nothing else does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rectify_site.collection import load_collection
+from rectify_site.errors import ContentError
+from rectify_site.pipeline import build_site
+
+from conftest import REPORT_ID
+from htmltext import links_and_ids, visible_text
+
+PDF = b"%PDF-1.4\n% synthetic attachment for tests\n" + b"0" * 2000
+
+
+def _attach(content: Path, listing: str, files: dict[str, bytes]) -> Path:
+    report = content / REPORT_ID
+    folder = report / "attachments"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    with (report / "report.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(listing)
+    return report / "report.yaml"
+
+
+def _errors(content: Path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_collection(content)
+    return [d.format() for d in info.value.diagnostics]
+
+
+def test_listed_attachments_are_copied_listed_and_described(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    _attach(
+        content_copy,
+        "attachments:\n- file: tasks.pdf\n  title: 巡视整改任务清单（合成）\n"
+        "- file: 附件2.xlsx\n  title: 整改台账样表（合成）\n",
+        {"tasks.pdf": PDF, "附件2.xlsx": b"PK\x03\x04synthetic"},
+    )
+    out = tmp_path / "site"
+    build_site(content_copy, out, search=False)
+    assert (out / REPORT_ID / "attachments" / "tasks.pdf").read_bytes() == PDF
+    full = (out / REPORT_ID / "full.html").read_text("utf-8")
+    text = visible_text(full)
+    assert "附件：" in text and "1.巡视整改任务清单（合成）（PDF，2.0 KB）" in text
+    assert "2.整改台账样表（合成）（XLSX，13 B）" in text
+    links = {href for _, href in links_and_ids(full)[0]}
+    assert "attachments/tasks.pdf" in links
+    hashed = [h for h in links if h.startswith("attachments/attachment-") and h.endswith(".xlsx")]
+    assert len(hashed) == 1  # a Chinese name is published under a stable ASCII one
+    assert (out / REPORT_ID / hashed[0]).read_bytes() == b"PK\x03\x04synthetic"
+    overview = visible_text((out / REPORT_ID / "index.html").read_text("utf-8"))
+    assert "巡视整改任务清单（合成）" in overview
+    data = json.loads((out / REPORT_ID / "data" / "report.json").read_text("utf-8"))
+    assert data["attachments"][0] == {
+        "file": "tasks.pdf",
+        "title": "巡视整改任务清单（合成）",
+        "url": f"{REPORT_ID}/attachments/tasks.pdf",
+        "size": len(PDF),
+        "type": "PDF",
+    }
+    # the same build again writes nothing; a changed attachment is copied again
+    assert build_site(content_copy, out, search=False).stats.written == []  # type: ignore[union-attr]
+    (content_copy / REPORT_ID / "attachments" / "tasks.pdf").write_bytes(PDF + b"1")
+    stats = build_site(content_copy, out, search=False).stats
+    assert stats is not None and f"{REPORT_ID}/attachments/tasks.pdf" in stats.written
+
+
+def test_a_listed_file_that_is_missing_is_an_error(content_copy: Path) -> None:
+    rep = _attach(content_copy, "attachments:\n- file: gone.pdf\n  title: 缺失的附件\n", {})
+    line = rep.read_text("utf-8").splitlines().index("- file: gone.pdf") + 1
+    assert _errors(content_copy) == [
+        f"{rep}:{line}:3: error: attachments[0].file: "
+        "附件“gone.pdf”不在通报目录的 attachments/ 中：请放入该文件或改正文件名"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "run.exe",
+            b"MZ\x90\x00",
+            "附件类型不允许：只能是 doc、docx、jpeg、jpg、ofd、pdf、png、xls、xlsx",
+        ),
+        (
+            "report.pdf",
+            b"#!/bin/sh\nrm -rf /\n",
+            "附件是可执行程序或脚本，不能发布：请换成文档或图片",
+        ),
+        (
+            "../evil.pdf",
+            PDF,
+            "附件文件名“../evil.pdf”不可用：请写 attachments/ 中的文件名，不含路径",
+        ),
+    ],
+)
+def test_what_cannot_be_published_is_refused(
+    content_copy: Path, name: str, data: bytes, message: str
+) -> None:
+    files = {} if "/" in name else {name: data}
+    rep = _attach(content_copy, f"attachments:\n- file: '{name}'\n  title: 合成附件\n", files)
+    (err,) = _errors(content_copy)
+    assert err.startswith(f"{rep}:") and err.endswith(message)
+
+
+def test_an_attachment_over_20_mb_is_refused(content_copy: Path) -> None:
+    _attach(content_copy, "attachments:\n- file: big.pdf\n  title: 过大的附件\n", {})
+    with (content_copy / REPORT_ID / "attachments" / "big.pdf").open("wb") as fh:
+        fh.truncate(20_000_001)  # sparse: no 20 MB written
+    (err,) = _errors(content_copy)
+    assert "附件过大（20000001 字节，上限 20 MB）：请压缩或拆分" in err
+
+
+def test_a_file_present_but_not_listed_is_a_warning(content_copy: Path, tmp_path: Path) -> None:
+    folder = content_copy / REPORT_ID / "attachments"
+    folder.mkdir()
+    (folder / "附件1.pdf").write_bytes(PDF)
+    result = build_site(content_copy, tmp_path / "site", search=False)
+    assert [w.format() for w in result.warnings if w.key == "attachment.unlisted"] == [
+        f"{folder / '附件1.pdf'}: warning: 该附件未在 {content_copy / REPORT_ID / 'report.yaml'} "
+        "的 attachments 中列出，不会发布：请列出或删除"
+    ]
+    assert not (tmp_path / "site" / REPORT_ID / "attachments").exists()
+
+
+def test_attachment_lines_follow_the_yaml_limit_exemption(content_copy: Path) -> None:
+    """A 2 MB PDF is fine: the 1 MB limit is for YAML files only."""
+    _attach(
+        content_copy,
+        "attachments:\n- file: scan.pdf\n  title: 扫描件（合成）\n",
+        {"scan.pdf": PDF + b"0" * 2_000_000},
+    )
+    report = load_collection(content_copy).reports[0]
+    assert report.attachments[0].size > 2_000_000
