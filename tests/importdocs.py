@@ -145,16 +145,47 @@ def comparable(report: Any) -> dict[str, Any]:
 
     out = status_labels(strip(data))
     out["figures"] = [
-        (
-            f["label"],
-            f["unit"],
-            f["value"] if f.get("total") is None else f["total"],
-            sorted(
+        {
+            "label": f["label"],
+            "unit": f["unit"],
+            "value": f["value"] if f.get("total") is None else f["total"],
+            "by_status": sorted(
                 (statuses[k]["label"], statuses[k]["done"], n) for k, n in f["by_status"].items()
             ),
-            (f.get("rate") or {}).get("value"),
-        )
+            "rate": (f.get("rate") or {}).get("value"),
+        }
         for g in figures["groups"]
         for f in g["figures"]
     ]
+    return out
+
+
+SHAPES = Path(__file__).resolve().parent / "shapes"
+"""The lead's synthetic report shapes, each with its content and its expected text."""
+
+NOT_IN_TEXT: dict[str, set[str]] = {
+    # what each shape's expected text does not state, so no import can give it back
+    "listed": {"inspection.round"},  # the title names 县委第二轮巡察, not the 十五届 round
+    "city": {"inspection.round"},
+    "standing": {"inspection.round", "inspection.feedback"},
+    "xuncha": {"inspection.round", "inspection.start", "inspection.end", "figures.0.label"},
+}
+"""Fields of each shape its text cannot carry (the round's full name, dates not printed,
+a label the text words otherwise: 指出问题15个 for 巡察反馈问题)."""
+
+
+def without(data: dict[str, Any], paths: set[str]) -> dict[str, Any]:
+    """``data`` with the dotted paths (a number indexes a list) left out."""
+    import copy
+
+    out = copy.deepcopy(data)
+    for path in paths:
+        *parents, last = path.split(".")
+        node: Any = out
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        if isinstance(node, list):
+            node[int(last)] = None
+        else:
+            node.pop(last, None)
     return out

@@ -17,7 +17,16 @@ from rectify_site.importing.writer import files
 
 from conftest import SEED, TEMPLATES
 from htmltext import squash, visible_text
-from importdocs import PAGE_METADATA, comparable, seed_lines, write_docx, write_page
+from importdocs import (
+    NOT_IN_TEXT,
+    PAGE_METADATA,
+    SHAPES,
+    comparable,
+    seed_lines,
+    without,
+    write_docx,
+    write_page,
+)
 
 RID = "imported"
 
@@ -583,3 +592,21 @@ def test_markup_in_the_text_shows_as_typed(tmp_path: Path) -> None:
     build_site(content, out, templates=TEMPLATES, search=False)
     page = squash(visible_text((out / RID / "full.html").read_text("utf-8")))
     assert squash(odd.replace("<", "＜")) in page
+
+
+# --- the synthetic shapes of the model: their expected text gives back the report ------
+
+SHAPE_NAMES = sorted(p.name for p in SHAPES.iterdir() if (p / "expected.txt").is_file())
+
+
+@pytest.mark.parametrize("name", SHAPE_NAMES)
+def test_each_shape_imports_from_its_expected_text(tmp_path: Path, name: str) -> None:
+    from rectify_site.collection import load_collection
+
+    code, _out, err, content = import_into(tmp_path, SHAPES / name / "expected.txt")
+    assert code == 0, err
+    assert "warning" not in err, err
+    ours = load_collection(content).reports[0]
+    theirs = load_collection(SHAPES / name / "content").reports[0]
+    skip = NOT_IN_TEXT[name]
+    assert without(comparable(ours), skip) == without(comparable(theirs), skip)

@@ -269,6 +269,8 @@ def _contact(doc: Document, body: list[tuple[int, str]]) -> int:
 
 
 def _roles(doc: Document) -> None:
+    """Categories (关于…问题的整改) in the parts, aspects (针对…, 关于…方面, and the
+    numbered children of a category), measures (重点任务：…), problems (a status)."""
     categories = 0
     for index, part in enumerate(doc.parts, start=1):
         part.id = f"{words.ID_PREFIX['part']}-{index}"
@@ -277,12 +279,19 @@ def _roles(doc: Document) -> None:
                 categories += 1
                 child.role = "category"
                 child.id = f"{words.ID_PREFIX['category']}-{categories}"
-                for block in child.walk()[1:]:
-                    if block.heading and words.ASPECT_RE.match(block.heading):
+                for block in child.children:
+                    if block.numbered and block.status is None:
                         block.role = "aspect"
     for block in doc.blocks():
-        if block.status is not None and block.role is None:
+        if block.role is not None or not block.numbered:
+            continue
+        heading = block.heading or ""
+        if words.MEASURE_RE.match(heading):
+            block.role = "measure"
+        elif block.status is not None:
             block.role = "problem"
+        elif words.ASPECT_RE.match(heading):
+            block.role = "aspect"
 
 
 def _date(y: str | None, m: str, d: str, year: int | None) -> dt.date | None:

@@ -114,6 +114,9 @@ class _Figures:
         for s in self.statuses.values():
             if s.label == label:
                 return s
+        for s in self.statuses.values():  # 已完成整改 in a sentence, 已完成 in status lines
+            if label.startswith(s.label) or s.label.startswith(label):
+                return s
         while key in self.statuses:
             key += "_2"
         self.statuses[key] = Status(key, label, done)
@@ -173,13 +176,25 @@ def _rate_matches(fig: Figure, value: str, statuses: dict[str, Status]) -> int |
     return precision if share == Decimal(value) else None
 
 
+def _prefers_suffix(label: str, suffix: str) -> bool:
+    """Whether a figure's label follows its number (细化为57个具体问题) rather than
+    preceding it (提出整改措施134条)."""
+    if not suffix:
+        return False
+    return not label or label.endswith(words.LABEL_BEFORE_NUMBER_ENDS)
+
+
 def declare(state: _Figures, text: str, line: int) -> str:
-    """Declare the figures of a statistics paragraph; return it referring to them."""
-    out = []
+    """Declare the figures of a statistics paragraph; return it referring to them.
+
+    The figures of each sentence are a group; a status count or a remainder belongs to
+    the latest figure of its unit in the paragraph, also one of an earlier sentence.
+    """
+    recent: list[Figure] = []  # figures of this paragraph, in order
+    spans: list[tuple[int, int, Figure, str]] = []  # (start, end, figure, what) in text
+    offset = 0
     for sentence in _sentences(text):
         figures: list[Figure] = []
-        spans: list[tuple[int, int, Figure, str]] = []  # (start, end, figure, what)
-        rates: list[tuple[int, int, Figure]] = []
         cursor = 0
         for m in NUMBER_RE.finditer(sentence):
             if m.start() < cursor:
@@ -189,31 +204,31 @@ def declare(state: _Figures, text: str, line: int) -> str:
             num = m.group("num")
             if m.group("pct"):
                 rate = words.RATE_RE.search(sentence[start : m.end()])
-                tally = next((f for f in reversed(figures) if f.is_tally), None)
+                tally = next((f for f in reversed(recent) if f.is_tally), None)
                 precision = _rate_matches(tally, num, state.statuses) if tally else None
                 if tally and rate and precision is not None:
                     tally.rate = (rate.group("label"), precision)
-                    rates.append((m.start("num"), m.end("num"), tally))
+                    spans.append((offset + m.start("num"), offset + m.end("num"), tally, "rate"))
                 else:
                     state.doc.warn(line, "import.rate_unmatched", value=f"{num}%")
                 cursor = m.end()
                 continue
             unit = m.group("unit")
+            owner = next((f for f in reversed(recent) if f.unit == unit), None)
             status = _status(prefix)
-            if status is not None:
-                owner = next((f for f in reversed(figures) if f.unit == unit), None)
-                if owner is not None and "." not in num:
-                    st = state.status(status[0])
-                    if owner.total is None:
-                        owner.total = int(owner.value or 0)
-                        owner.value = None
-                    owner.by_status[st.key] = int(num)
-                    spans.append((m.start("num"), m.end("num"), owner, f"by_status.{st.key}"))
-                    cursor = m.end()
-                    continue
+            if status is not None and owner is not None and "." not in num:
+                st = state.status(status[0])
+                if owner.total is None:
+                    owner.total = int(owner.value or 0)
+                    owner.value = None
+                owner.by_status[st.key] = int(num)
+                spans.append(
+                    (offset + m.start("num"), offset + m.end("num"), owner, f"by_status.{st.key}")
+                )
+                cursor = m.end()
+                continue
             label = _strip(prefix)
             if label in words.REMAINDER_WORDS:
-                owner = next((f for f in reversed(figures) if f.unit == unit), None)
                 under = _suffix_label(sentence, m.end())
                 if (
                     owner is not None
@@ -223,35 +238,38 @@ def declare(state: _Figures, text: str, line: int) -> str:
                     and int(num) == (owner.total or 0) - sum(owner.by_status.values())
                 ):
                     owner.remainder = under
-                    spans.append((m.start("num"), m.end("num"), owner, "remainder"))
+                    spans.append(
+                        (offset + m.start("num"), offset + m.end("num"), owner, "remainder")
+                    )
                     cursor = m.end() + len(under)
                     continue
             cursor = m.end()
-            if not label or label.endswith("的"):
-                label = _suffix_label(sentence, m.end())
-                cursor = m.end() + len(label)
-                label = _clean_label(label)
+            suffix = _clean_label(_suffix_label(sentence, m.end()))
+            if _prefers_suffix(label, suffix):
+                cursor = m.end() + len(_suffix_label(sentence, m.end()))
+                label = suffix
             if not label:
                 state.doc.warn(line, "import.figure_unlabelled", value=f"{num}{unit}")
                 continue
             fig = Figure(id="", label=label, unit=unit, value=_decimal(num), line=line)
             figures.append(fig)
-            spans.append((m.start("num"), m.end("num"), fig, "value"))
+            recent.append(fig)
+            spans.append((offset + m.start("num"), offset + m.end("num"), fig, "value"))
         if figures:
             group = state.group_for(figures)
-            edits = [(s, e, _ref(group, f, what)) for s, e, f, what in spans]
-            edits += [(s, e, "{{ figures." + group.path(f) + ".rate }}") for s, e, f in rates]
-            for s, e, ref in sorted(edits, reverse=True):
-                sentence = sentence[:s] + ref + sentence[e:]
-        out.append(sentence)
-    return "".join(out)
+            for fig in figures:
+                fig.path = group.path(fig)
+        offset += len(sentence)
+    # written once the paragraph is read: a value may have become a tally since
+    for s, e, ref in sorted(((s, e, _ref(f, what)) for s, e, f, what in spans), reverse=True):
+        text = text[:s] + ref + text[e:]
+    return text
 
 
-def _ref(group: Group, fig: Figure, what: str) -> str:
-    path = group.path(fig)
+def _ref(fig: Figure, what: str) -> str:
     if what == "value":
-        return "{{ figures." + path + (".total" if fig.is_tally else "") + " }}"
-    return "{{ figures." + path + "." + what + " }}"
+        return "{{ figures." + fig.path + (".total" if fig.is_tally else "") + " }}"
+    return "{{ figures." + fig.path + "." + what + " }}"
 
 
 def refer(doc: Document, text: str) -> str:
@@ -274,7 +292,7 @@ def refer(doc: Document, text: str) -> str:
                 None,
             )
             if fig is not None:
-                edits.append((m.start("num"), m.end("num"), _ref(group, fig, "value")))
+                edits.append((m.start("num"), m.end("num"), _ref(fig, "value")))
                 break
     for s, e, ref in sorted(edits, reverse=True):
         text = text[:s] + ref + text[e:]
@@ -339,6 +357,12 @@ def recognise(doc: Document) -> None:
     state = _Figures(doc)
     declaring: set[tuple[int, int]] = set()
     blocks = _paragraph_blocks(doc)
+    for block in blocks:  # the status lines name the statuses as the report words them
+        if block.status is not None:
+            block.status = state.status(block.status).key
+    for i, para in enumerate(doc.intro):
+        if is_statistics(para):
+            doc.intro[i] = declare(state, para, 0)
     for b_index, block in enumerate(blocks):
         for p_index, para in enumerate(block.paragraphs):
             if is_statistics(para):
@@ -349,9 +373,6 @@ def recognise(doc: Document) -> None:
             if (b_index, p_index) not in declaring:
                 para = refer(doc, para)
             block.paragraphs[p_index] = counts(doc, para)
-    for block in blocks:
-        if block.status is not None:
-            block.status = state.status(block.status).key
     _derive(doc, blocks)
     for group in doc.groups:
         for fig in group.figures:

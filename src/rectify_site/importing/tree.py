@@ -73,6 +73,8 @@ class Figure:
     """(label, precision) of the done share in %, when the report prints it."""
     counts: str | None = None
     line: int | None = None
+    path: str = ""
+    """How prose refers to it: problems, discipline.cases_filed."""
 
     @property
     def is_tally(self) -> bool:

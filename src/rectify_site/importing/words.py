@@ -88,8 +88,10 @@ INVITATION_WORDS = ("欢迎", "监督")
 
 CATEGORY_RE = re.compile(r"^关于.+(?:问题|方面)的整改(?:情况)?$")
 """A category heading (问题大类): 关于…问题的整改."""
-ASPECT_RE = re.compile(r"^针对.+")
-"""An aspect heading (方面): 针对…问题."""
+ASPECT_RE = re.compile(r"^(?:针对.+|关于.+方面)$")
+"""An aspect heading (方面): 针对…问题, 关于…方面."""
+MEASURE_RE = re.compile(r"^(?:重点任务|整改任务|整改措施)[:：]")
+"""A measure heading (整改措施): 重点任务：…."""
 
 STATUS_LINE_RE = re.compile(
     r"^(?P<word>整改进展|整改状态|整改进度|完成情况|进展情况)[:：]\s*(?P<status>[^。；;，,]+)[。]?$"
@@ -146,12 +148,15 @@ UNITS = (
 
 FILLERS_RE = re.compile(
     r"^(?:截至目前|截至[^，,]{0,12}?(?:底|末|日)|目前|其中|巡视反馈(?:的)?|巡察反馈(?:的)?|反馈(?:的)?|涉及|"
-    r"提出|共计|累计|共(?!性)|已经|已|全年|同时|并|通过.*?等(?:方式|形式)|给予|对)"
+    r"提出|指出|共计|累计|共(?!性)|已经|已|全年|同时|并|通过.*?等(?:方式|形式)|给予|对)"
 )
 """Words before a statistic's label that are not part of it (提出整改措施134条)."""
 
 REMAINDER_WORDS = ("其余", "剩余", "余下", "其他")
 """Before the rest of a tally (其余14条正在全力推进): its remainder, under the words after."""
+
+LABEL_BEFORE_NUMBER_ENDS = ("的", "为", "了", "成", "出", "到", "有", "是", "计")
+"""A text before a number that ends so is no label: the label follows (细化为4个具体问题)."""
 
 LABEL_TAIL_RE = re.compile(r"(?:中|里|当中)$")
 """After a label that follows its number (134项整改任务中): not part of the label."""
