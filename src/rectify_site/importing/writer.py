@@ -70,7 +70,8 @@ def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
         out["role"] = block.role
     if block.heading:
         out["heading"] = block.heading
-    default_run_in = not block.children and len(block.paragraphs) <= 1
+    # the model's default: a part stands on its own line; a leaf of one paragraph runs in
+    default_run_in = block.depth > 1 and not block.children and len(block.paragraphs) <= 1
     if block.heading and block.run_in != default_run_in:
         out["run_in"] = block.run_in
     if not block.numbered:
