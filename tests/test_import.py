@@ -610,3 +610,19 @@ def test_each_shape_imports_from_its_expected_text(tmp_path: Path, name: str) ->
     theirs = load_collection(SHAPES / name / "content").reports[0]
     skip = NOT_IN_TEXT[name]
     assert without(comparable(ours), skip) == without(comparable(theirs), skip)
+
+
+def test_the_signature_and_date_at_the_end(tmp_path: Path) -> None:
+    """发文机关署名 and 成文日期 close many documents: the date is disclosure.written."""
+    source = tmp_path / "signed.txt"
+    source.write_text(STYLES + "中共示例委员会\n二〇二四年一月三十一日\n", "utf-8")
+    doc = import_document(source)
+    assert doc.warnings == []
+    report = files(doc)["report.yaml"]
+    assert report["disclosure"] == {"written": __import__("datetime").date(2024, 1, 31)}
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 0, err
+    out = tmp_path / "again.txt"
+    code, _out, err = run("export", RID, "--to", "txt", "--content", content, "--out", out)
+    assert code == 0, err
+    assert out.read_text("utf-8").splitlines()[-2:] == ["中共示例委员会", "2024年1月31日"]

@@ -47,7 +47,7 @@ class DocLine:
     """One paragraph of the document: its kind, the heading run into it, and its text."""
 
     kind: str
-    """issuer | title | body | heading (with depth) | contact"""
+    """issuer | title | body | heading (with depth) | contact | signature"""
     text: str
     lead: str = ""
     """A numbered heading (1.针对…问题。) at the start of the paragraph, in its level's font."""
@@ -104,6 +104,12 @@ def report_lines(report: Any, render: Callable[[str], str] | None = None) -> lis
             if name == "address" and note:
                 value += f"（信封上注明“{note}”）"
             lines.append(DocLine("contact", f"{label}：{value}"))
+    written = getattr(getattr(report, "disclosure", None), "written", None)
+    if written is not None:  # the signature and the date (成文日期) close the document
+        from .numbering import zh_date
+
+        lines.append(DocLine("signature", report.issuer))
+        lines.append(DocLine("signature", zh_date(written)))
     return lines
 
 
@@ -246,6 +252,11 @@ def to_docx(lines: list[DocLine]) -> bytes:
         if line.kind in ("issuer", "title"):
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _fonts(paragraph.add_run(line.text), "title", TITLE_PT)
+            continue
+        if line.kind == "signature":  # right-aligned, four characters from the margin
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            fmt.right_indent = Pt(BODY_PT * 4)
+            _fonts(paragraph.add_run(line.text), "body", BODY_PT)
             continue
         fmt.first_line_indent = Pt(BODY_PT * 2)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY

@@ -71,9 +71,17 @@ def parse(source: Source) -> Document:
     if source.title and not any(source.title in t or t in source.title for _, t in header):
         header.insert(0, (0, fullwidth(source.title)))
     body = lines[first:]
+    body = body[: _signature(doc, body)]
     contact_start = _contact(doc, body)
     _header(doc, header)
     _body(doc, body[:contact_start])
+    if doc.signature is not None and doc.signature != doc.issuer:
+        if doc.issuer is None:
+            doc.issuer = doc.signature
+        else:  # signed otherwise than the heading names the issuer: kept as text
+            last = doc.parts[-1]
+            last.children.append(_unnumbered(0, last.depth + 1, doc.signature))
+            doc.warn(None, "import.unplaced", text=doc.signature[:30])
     _roles(doc)
     _inspection(doc)
     statistics.recognise(doc)
@@ -226,6 +234,34 @@ def _paragraph(block: Block, text: str) -> None:
         block.actions = actions
     else:
         block.paragraphs.append(text)
+
+
+# --- the signature and date, and the contact block at the end -------------------------
+
+
+def _signature(doc: Document, body: list[tuple[int, str]]) -> int:
+    """The date under the signature (成文日期) and the signature before it, at the end."""
+    if not body:
+        return 0
+    date = words.DATE_LINE_RE.match(body[-1][1])
+    if date is None:
+        return len(body)
+    try:
+        written = dt.date(
+            cn_value(date.group("y"), digits=True),
+            cn_value(date.group("m")),
+            cn_value(date.group("d")),
+        )
+    except ValueError:
+        return len(body)
+    doc.disclosure.setdefault("written", written.isoformat())
+    end = len(body) - 1
+    if end > 0:
+        text = body[end - 1][1]
+        if "。" not in text and len(text) <= 40 and text.endswith(words.ISSUER_ENDINGS):
+            doc.signature = text
+            end -= 1
+    return end
 
 
 # --- the contact block at the end -----------------------------------------------------

@@ -9,8 +9,11 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CJKP = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’"
 
 
-def cn_value(text: str) -> int:
-    """一 -> 1, 十六 -> 16, 二十 -> 20, 一百零五 -> 105; digits as they are."""
+def cn_value(text: str, *, digits: bool = False) -> int:
+    """一 -> 1, 十六 -> 16, 二十 -> 20, 一百零五 -> 105; digits as they are; with
+    ``digits``, Chinese digits one by one (二〇二四 -> 2024)."""
+    if digits and not text.isdecimal():
+        return int("".join(str("〇一二三四五六七八九".find(c)) if c != "零" else "0" for c in text))
     if text in _CIRCLED:  # before isdigit(), which ① passes
         return _CIRCLED.index(text) + 1
     if text.isdecimal():

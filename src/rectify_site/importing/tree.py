@@ -106,6 +106,8 @@ class Document:
     end: dt.date | None = None
     feedback: dt.date | None = None
     parts: list[Block] = field(default_factory=list)
+    signature: str | None = None
+    """The issuer as signed at the end (发文机关署名), when the document signs."""
     contact: dict[str, str] = field(default_factory=dict)
     contact_labels: dict[str, str] = field(default_factory=dict)
     """Contact lines worded otherwise than 联系电话 电子邮箱 通讯地址 邮政编码."""

@@ -250,3 +250,9 @@ ISSUER_IN_TITLE_RE = re.compile(r"^(?P<issuer>中共.+?(?:委员会|党委|党�
 
 ID_PREFIX = {"part": "part", "category": "category"}
 """Ids the importer gives: parts and categories are numbered (part-1, category-2)."""
+
+DATE_LINE_RE = re.compile(
+    r"^[（(]?(?P<y>\d{4}|[〇零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月"
+    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日[）)]?$"
+)
+"""The date under the signature (成文日期): 2024年1月31日, 二〇二四年一月三十一日."""
