@@ -3,6 +3,7 @@ reads, word for word and number for number, as its expected text (tests/shapes/)
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from rectify_site.errors import ContentError
 from rectify_site.pipeline import build_site, check_site
 
-from conftest import TEMPLATES, edit
+from conftest import TEMPLATES, edit, find_vnu, need
 from htmltext import block_lines, visible_text
 
 SHAPES = Path(__file__).resolve().parent / "shapes"
@@ -45,8 +46,12 @@ def test_full_page_reads_as_the_expected_text(name: str, built: dict[str, Path])
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_each_shape_passes_check_strictly(name: str) -> None:
-    found = check_site(SHAPES / name / "content", templates=TEMPLATES, html=False)
+def test_each_shape_passes_check_strictly(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No error and no warning, the Nu HTML Checker included: what check --strict asks."""
+    vnu = find_vnu()
+    need(vnu is not None and shutil.which("java") is not None, "vnu or java missing")
+    monkeypatch.setenv("VNU_JAR", str(vnu))
+    found = check_site(SHAPES / name / "content", templates=TEMPLATES, html=True)
     assert [d.format() for d in found] == []
 
 
@@ -94,8 +99,6 @@ def test_contact_shows_only_the_lines_given(built: dict[str, Path]) -> None:
 
 def test_a_listed_problem_changes_the_tally(tmp_path: Path) -> None:
     """The tally is derived from the list: a declared figure must agree with it."""
-    import shutil
-
     content = tmp_path / "content"
     shutil.copytree(SHAPES / "listed" / "content", content)
     report = content / "county-market-2024"

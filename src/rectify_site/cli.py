@@ -29,7 +29,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="rectify-site", description="巡视整改进展情况通报的静态网站生成器")
+    p = _Parser(prog="rectify-site", description="巡视巡察整改进展情况通报的静态网站生成器")
     p.add_argument("--version", action="version", version=f"rectify-site {__version__}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
