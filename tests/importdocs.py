@@ -82,15 +82,19 @@ def write_docx(path: Path, lines: list[str], *, word_numbering: bool = False) ->
     return path
 
 
-def write_page(path: Path, lines: list[str], *, encoding: str = "utf-8", h1: bool = True) -> Path:
+def write_page(
+    path: Path, lines: list[str], *, encoding: str = "utf-8", h1: bool = True, divs: bool = False
+) -> Path:
     """A saved government page: navigation, the metadata table, the title as one line in
     <h1> (中共…委员会关于…的通报), the article's paragraphs, and a footer. Without ``h1``
-    the title is only in the metadata table and the page's <title>."""
+    the title is only in the metadata table and the page's <title>; with ``divs`` each
+    paragraph is a <div>."""
     meta = "".join(
         f"<tr><td>{html.escape(k)}：</td><td>{html.escape(v)}</td></tr>"
         for k, v in PAGE_METADATA.items()
     )
-    body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines[2:])
+    tag = "div" if divs else "p"  # some sites put each paragraph in a <div> of its own
+    body = "\n".join(f"<{tag}>{html.escape(line)}</{tag}>" for line in lines[2:])
     page = f"""<!DOCTYPE html>
 <html><head><meta charset="{encoding}"><title>{html.escape(lines[1])}_示例网站</title>
 <script>var x = "首页 导航 脚本";</script><style>p {{ text-indent: 2em; }}</style></head>

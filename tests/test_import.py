@@ -226,6 +226,15 @@ def test_saved_page_without_a_heading_takes_title_and_issuer_from_its_metadata(
     assert "publisher" not in report["disclosure"]  # the same as the issuer
 
 
+def test_saved_page_with_a_div_a_paragraph(tmp_path: Path, seed_data: dict[str, Any]) -> None:
+    source = write_page(tmp_path / "page.html", seed_lines(), divs=True)
+    doc = import_document(source)
+    assert doc.warnings == []
+    data = files(doc)
+    data["report.yaml"].pop("disclosure")
+    assert data == seed_data
+
+
 def test_saved_page_in_gb18030(tmp_path: Path, seed_data: dict[str, Any]) -> None:
     source = write_page(tmp_path / "page.htm", seed_lines(), encoding="gb18030")
     data = files(import_document(source))

@@ -432,14 +432,14 @@ def _read_html(path: Path, html: str) -> Source:
     page.close()
     page.flush()
     disclosure = _metadata(page.cells)
-    # the article: the container holding the most Chinese text in blocks of its own
-    score: dict[int, int] = {}
-    for container, _tag, text in page.blocks:
-        score[container] = score.get(container, 0) + len(_CJK.findall(text))
-    if not score or max(score.values()) < 20:
+    best = _article(page)
+    if best is None:
         raise refuse(path, "import.no_article")
-    best = max(score, key=lambda c: score[c])
-    lines = [text for container, _tag, text in page.blocks if container == best]
+    lines = [
+        text
+        for container, _tag, text in page.blocks
+        if best in _chain(page, container) and not _is_metadata(text)
+    ]
     if sum(len(_CJK.findall(t)) for t in lines) < 20:
         raise refuse(path, "import.no_article")
     h1 = _SPACES.sub(" ", "".join(page.h1)).strip() or None
@@ -448,6 +448,37 @@ def _read_html(path: Path, html: str) -> Source:
     title = h1 or disclosure.get("title") or head
     disclosure.pop("title", None)
     return Source(path, [(i, t) for i, t in enumerate(lines, start=1)], disclosure, title)
+
+
+def _chain(page: _Page, container: int) -> list[int]:
+    """The container and every container around it, innermost first."""
+    out = [container]
+    while out[-1] != 0:
+        out.append(page.parent[out[-1]])
+    return out
+
+
+def _article(page: _Page) -> int | None:
+    """The container of the article: Chinese text counts for the container it stands in,
+    half for the one around that, a quarter for the next (so a page that puts each
+    paragraph in a <div> of its own still finds the <div> around them all)."""
+    score: dict[int, float] = {}
+    for container, _tag, text in page.blocks:
+        n = len(_CJK.findall(text))
+        for level, c in enumerate(_chain(page, container)[:3]):
+            score[c] = score.get(c, 0.0) + n / 2**level
+    if not score or max(score.values()) < 20:
+        return None
+    return max(score, key=lambda c: score[c])
+
+
+_METADATA_RE = re.compile(
+    r"^(?:" + "|".join(DISCLOSURE_KEYS) + r"|主题分类|发布日期|生效日期|文号|发文字号)\s*[:：]"
+)
+
+
+def _is_metadata(text: str) -> bool:
+    return bool(_METADATA_RE.match(text))
 
 
 def _metadata(cells: list[str]) -> dict[str, str]:
