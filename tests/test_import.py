@@ -635,3 +635,23 @@ def test_the_signature_and_date_at_the_end(tmp_path: Path) -> None:
     code, _out, err = run("export", RID, "--to", "txt", "--content", content, "--out", out)
     assert code == 0, err
     assert out.read_text("utf-8").splitlines()[-2:] == ["中共示例委员会", "2024年1月31日"]
+
+
+def test_docx_paragraphs_in_tables_and_content_controls_are_read(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import parse_xml
+
+    source = write_docx(tmp_path / "sdt.docx", STYLES.splitlines())
+    document = docx.Document(str(source))
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    sdt = parse_xml(
+        f"<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>2．控件中的一项。正文。</w:t></w:r></w:p>"
+        "</w:sdtContent></w:sdt>"
+    )
+    document.element.body.insert(len(document.paragraphs) - 1, sdt)  # before the last line
+    table = document.add_table(rows=1, cols=1)
+    table.cell(0, 0).text = "3．表格中的一项。正文。"
+    document.save(str(source))
+    doc = import_document(source)
+    headings = [b.heading for b in doc.blocks()]
+    assert "控件中的一项" in headings and "表格中的一项" in headings

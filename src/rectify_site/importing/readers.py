@@ -168,7 +168,11 @@ def _read_docx(path: Path, data: bytes) -> Source:
     numbering = _Numbering(document)
     lines: list[tuple[int, str]] = []
     for paragraph in _paragraphs(document.element.body):
-        text = "".join(t.text or "" for t in paragraph.iter(_W + "t", _W + "tab", _W + "br"))
+        text = "".join(
+            t.text or ""
+            for t in paragraph.iter(_W + "t")
+            if not any(a.tag == _MC_FALLBACK for a in t.iterancestors())
+        )
         text = _SPACES.sub(" ", text).strip()
         if not text:
             continue
@@ -177,13 +181,16 @@ def _read_docx(path: Path, data: bytes) -> Source:
     return Source(path, lines)
 
 
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+"""The copy of a text box Word writes for older readers: read once, not twice."""
+
+
 def _paragraphs(body: Any) -> Any:
-    """Body paragraphs in document order, also those inside tables."""
-    for child in body.iterchildren():
-        if child.tag == _W + "p":
-            yield child
-        elif child.tag == _W + "tbl":
-            yield from child.iter(_W + "p")
+    """Body paragraphs in document order, also those in tables and content controls;
+    a text box's paragraphs are read as part of the paragraph that holds it."""
+    for p in body.iter(_W + "p"):
+        if not any(a.tag == _W + "p" for a in p.iterancestors()):
+            yield p
 
 
 class _Numbering:
