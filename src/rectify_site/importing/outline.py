@@ -146,7 +146,6 @@ def _header(doc: Document, header: list[tuple[int, str]]) -> None:
 
 def _body(doc: Document, body: list[tuple[int, str]]) -> None:
     stack: list[Block] = []  # open numbered blocks, outermost first
-    styles: list[str] = []  # their styles, by depth
     for no, text in body:
         status = words.STATUS_LINE_RE.match(text)
         found = numbered(text)
@@ -161,7 +160,7 @@ def _body(doc: Document, body: list[tuple[int, str]]) -> None:
                     doc.warn(
                         no,
                         "import.numbering_skips",
-                        number=f"{text[: len(text) - len(rest)]}",
+                        number=text[: len(text) - len(rest)],
                         expected=expected,
                         text=text[:20],
                     )
@@ -182,8 +181,6 @@ def _body(doc: Document, body: list[tuple[int, str]]) -> None:
             _fill(block, rest)
             (stack[-1].children if stack else doc.parts).append(block)
             stack.append(block)
-            del styles[depth - 1 :]
-            styles.append(style)
             continue
         if not stack:  # pragma: no cover - the body starts with a numbered line
             continue
