@@ -655,3 +655,19 @@ def test_docx_paragraphs_in_tables_and_content_controls_are_read(tmp_path: Path)
     doc = import_document(source)
     headings = [b.heading for b in doc.blocks()]
     assert "控件中的一项" in headings and "表格中的一项" in headings
+
+
+def test_actions_numbered_di_yi(tmp_path: Path) -> None:
+    """第一，第二， enumerations are actions too, and the report keeps their style."""
+    text = STYLES.replace("2．第二项。正文二。", "2．第二项。第一，抓落实。第二，抓督查。")
+    source = tmp_path / "di.txt"
+    source.write_text(text, "utf-8")
+    doc = import_document(source)
+    block = next(b for b in doc.blocks() if b.heading == "第二项")
+    assert block.actions == ["抓落实。", "抓督查。"]
+    assert files(doc)["report.yaml"]["numbering"]["actions"] == "第一，"
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 0, err
+    out = tmp_path / "again.txt"
+    assert run("export", RID, "--to", "txt", "--content", content, "--out", out)[0] == 0
+    assert "2．第二项。第一，抓落实。第二，抓督查。" in out.read_text("utf-8")

@@ -42,22 +42,27 @@ def split_sentence(text: str) -> tuple[str, str] | None:
     return None
 
 
-def split_actions(text: str) -> tuple[str, list[str]]:
-    """Text before 一是, and the enumerated actions (一是 二是 … in sequence)."""
+def split_actions(text: str) -> tuple[str, list[str], str]:
+    """Text before 一是, the enumerated actions (一是 二是 … in sequence) and their style."""
     starts: list[tuple[int, int]] = []
-    expected = 1
-    for m in words.ACTION_RE.finditer(text):
-        if cn_value(m.group("n")) == expected:
-            starts.append((m.start(), m.end()))
-            expected += 1
+    found = words.ACTION_STYLE
+    for style, pattern in words.ACTION_STYLES:
+        expected = 1
+        for m in pattern.finditer(text):
+            if cn_value(m.group("n")) == expected:
+                starts.append((m.start(), m.end()))
+                expected += 1
+        if starts:
+            found = style
+            break
     if not starts:
-        return text, []
+        return text, [], found
     lead = text[: starts[0][0]]
     actions = []
     for i, (_s, e) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
         actions.append(text[e:end])
-    return lead, actions
+    return lead, actions, found
 
 
 def parse(source: Source) -> Document:
@@ -224,7 +229,8 @@ def _fill(block: Block, rest: str) -> None:
 
 
 def _paragraph(block: Block, text: str) -> None:
-    lead, actions = split_actions(text)
+    lead, actions, style = split_actions(text)
+    block.action_style = style
     if actions:
         if lead:
             block.paragraphs.append(lead)

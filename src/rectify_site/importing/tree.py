@@ -39,6 +39,8 @@ class Block:
     children: list[Block] = field(default_factory=list)
     numbered: bool = True
     id: str | None = None
+    action_style: str = "一是"
+    """How its actions are numbered (一是, 第一，)."""
 
     def walk(self) -> list[Block]:
         out = [self]

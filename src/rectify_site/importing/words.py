@@ -242,8 +242,12 @@ COUNT_RE = re.compile(
 )
 """六大类16方面: counts that the structure shows."""
 
-ACTION_RE = re.compile(r"(?:(?<=^)|(?<=[。；;！!]))(?P<n>[一二三四五六七八九十]+)是")
-"""一是 二是 at the start of a paragraph or after a sentence."""
+ACTION_STYLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("一是", re.compile(r"(?:(?<=^)|(?<=[。；;！!]))(?P<n>[一二三四五六七八九十]+)是")),
+    ("第一，", re.compile(r"(?:(?<=^)|(?<=[。；;！!]))第(?P<n>[一二三四五六七八九十]+)[，,]")),
+)
+"""Run-in enumerations (一是 二是, 第一， 第二，) at the start of a paragraph or after a
+sentence; the first style found in a paragraph is its style."""
 
 ISSUER_IN_TITLE_RE = re.compile(r"^(?P<issuer>中共.+?(?:委员会|党委|党组|委))(?P<title>关于.+)$")
 """One line 中共XX委员会关于…的通报."""

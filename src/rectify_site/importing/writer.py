@@ -133,8 +133,14 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     if doc.intro:
         report["intro"] = _text(doc.intro)
     report["parts"] = [part.id for part in doc.parts]
+    numbering: dict[str, Any] = {}
     if tuple(doc.levels) != words.DEFAULT_LEVELS[: len(doc.levels)]:
-        report["numbering"] = {"levels": list(doc.levels)}
+        numbering["levels"] = list(doc.levels)
+    styles = [b.action_style for b in doc.blocks() if b.actions]
+    if styles and styles[0] != words.ACTION_STYLE:
+        numbering["actions"] = styles[0]
+    if numbering:
+        report["numbering"] = numbering
     if doc.status_line:
         report["status_line"] = doc.status_line
     contact: dict[str, Any] = {
