@@ -671,3 +671,17 @@ def test_actions_numbered_di_yi(tmp_path: Path) -> None:
     out = tmp_path / "again.txt"
     assert run("export", RID, "--to", "txt", "--content", content, "--out", out)[0] == 0
     assert "2．第二项。第一，抓落实。第二，抓督查。" in out.read_text("utf-8")
+
+
+def test_office_habits_change_nothing(tmp_path: Path, seed_data: dict[str, Any]) -> None:
+    """Paragraphs indented with full-width spaces, blank lines between them, the title
+    broken over two lines and trailing spaces: the same report."""
+    lines = seed_lines()
+    title = lines[1]
+    messy = [lines[0], title[:14], title[14:] + "  ", ""]
+    messy += ["\u3000\u3000" + line + " " for line in lines[2:]]
+    source = tmp_path / "messy.txt"
+    source.write_text("\n\n".join(messy), "utf-8")
+    doc = import_document(source)
+    assert doc.warnings == []
+    assert files(doc) == seed_data
