@@ -685,3 +685,12 @@ def test_office_habits_change_nothing(tmp_path: Path, seed_data: dict[str, Any])
     doc = import_document(source)
     assert doc.warnings == []
     assert files(doc) == seed_data
+
+
+def test_an_attachment_note_is_kept_with_a_warning(tmp_path: Path) -> None:
+    source = tmp_path / "annex.txt"
+    source.write_text(STYLES + "附件：1.整改任务清单\n2.整改台账\n", "utf-8")
+    doc = import_document(source)
+    assert [(w.line, w.key) for w in doc.warnings] == [(12, "import.annex"), (13, "import.annex")]
+    kept = [b.paragraphs[0] for b in doc.parts[-1].children if not b.numbered]
+    assert kept == ["附件：1.整改任务清单", "2.整改台账"]

@@ -413,6 +413,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "numbering style “{style}” differs from “{expected}” used at this level before: "
         "it becomes “{expected}”",
     ),
+    "import.annex": (
+        "附件说明“{text}…”已作为不编号段落保留：请把附件文件放入 attachments/ 并在 "
+        "report.yaml 的 attachments 中列出",
+        "the attachment note “{text}…” is kept as an unnumbered paragraph: put the files in "
+        "attachments/ and list them under attachments in report.yaml",
+    ),
     "import.no_title": (
         "没有找到标题（关于……的通报）：请在 report.yaml 中填写 title",
         "no title (关于……的通报) was found: fill in title in report.yaml",

@@ -77,9 +77,15 @@ def parse(source: Source) -> Document:
         header.insert(0, (0, fullwidth(source.title)))
     body = lines[first:]
     body = body[: _signature(doc, body)]
+    annex = next((i for i, (_no, t) in enumerate(body) if words.ANNEX_RE.match(t)), len(body))
+    body, annexes = body[:annex], body[annex:]
     contact_start = _contact(doc, body)
     _header(doc, header)
     _body(doc, body[:contact_start])
+    for no, text in annexes:  # 附件: their files go under attachments/, listed by hand
+        last = doc.parts[-1]
+        last.children.append(_unnumbered(no, last.depth + 1, text))
+        doc.warn(no, "import.annex", text=text[:30])
     if doc.signature is not None and doc.signature != doc.issuer:
         if doc.issuer is None:
             doc.issuer = doc.signature

@@ -260,3 +260,6 @@ DATE_LINE_RE = re.compile(
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日[）)]?$"
 )
 """The date under the signature (成文日期): 2024年1月31日, 二〇二四年一月三十一日."""
+
+ANNEX_RE = re.compile(r"^附件\s*[:：\d]")
+"""附件：1.…: the attachments named after the text (their files are not in the text)."""
