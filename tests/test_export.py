@@ -176,3 +176,15 @@ def test_each_model_shape_round_trips(tmp_path: Path, name: str, to: str) -> Non
     again = _export_import(content, original.id, to, tmp_path)
     skip = NOT_IN_TEXT[name]
     assert without(comparable(again), skip) == without(comparable(original), skip)
+
+
+def test_export_errors_exit_2(tmp_path: Path) -> None:
+    from rectify_site.cli import main
+
+    assert main(["export", "nope", "--to", "txt", "--content", str(CONTENT)]) == 2
+    out = tmp_path / "missing" / "x.docx"
+    assert (
+        main(["export", REPORT_ID, "--to", "docx", "--content", str(CONTENT), "--out", str(out)])
+        == 2
+    )
+    assert not out.parent.exists()

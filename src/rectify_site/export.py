@@ -285,7 +285,7 @@ def export_report(content: Path, report_id: str, to: str, out: Path | None = Non
     data = to_txt(lines) if to == "txt" else to_docx(lines)
     path = out or Path(f"{report_id}.{to}")
     if path.parent and not path.parent.is_dir():
-        raise UsageError([diag(path, "output.refused", reason=str(path.parent))])
+        raise UsageError([diag(path, "export.no_folder", folder=str(path.parent))])
     path.write_bytes(data)
     return path
 

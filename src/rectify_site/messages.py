@@ -455,6 +455,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no report with id '{value}': choose one of {choices}",
     ),
     "export.written": ("已导出 {path}", "wrote {path}"),
+    "export.no_folder": (
+        "输出文件所在的目录不存在：{folder}。请先创建该目录或换一个 --out",
+        "the folder of the output file does not exist: {folder}. Create it or choose another --out",
+    ),
     "tool.failed": (
         "工具 {tool} 运行失败:{problem}",
         "the tool {tool} failed: {problem}",
