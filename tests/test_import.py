@@ -694,3 +694,17 @@ def test_an_attachment_note_is_kept_with_a_warning(tmp_path: Path) -> None:
     assert [(w.line, w.key) for w in doc.warnings] == [(12, "import.annex"), (13, "import.annex")]
     kept = [b.paragraphs[0] for b in doc.parts[-1].children if not b.numbered]
     assert kept == ["附件：1.整改任务清单", "2.整改台账"]
+
+
+def test_the_command_as_an_editor_runs_it(cli: Any, tmp_path: Path) -> None:
+    """python -m rectify_site import, then export, in a process of their own."""
+    content = tmp_path / "content"
+    run_ = cli("import", SEED, "--content", content, "--id", "hp", "--lang", "en", cwd=tmp_path)
+    assert run_.code == 0, run_.err
+    assert "problems.total = 57 (具体问题, 项)" in run_.out
+    assert "check passed" in run_.out
+    assert "Traceback" not in run_.err
+    out = tmp_path / "hp.docx"
+    run_ = cli("export", "hp", "--to", "docx", "--content", content, cwd=tmp_path)
+    assert run_.code == 0, run_.err
+    assert out.is_file() and out.read_bytes()[:2] == b"PK"
