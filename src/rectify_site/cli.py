@@ -117,6 +117,34 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("report", nargs="?", default=None, help="report id (default: the only one)")
     d.add_argument("--out", type=Path, default=None, help="PDF file (default: <report-id>.pdf)")
 
+    im = sub.add_parser(
+        "import", help="a Word document, text or saved web page -> one checked report folder"
+    )
+    im.add_argument("source", type=Path, help=".docx, .txt, .html or .htm")
+    im.add_argument(
+        "--content", type=Path, default=Path("content"), help="collection root (content)"
+    )
+    im.add_argument("--id", dest="report_id", default=None, help="report id (the folder name)")
+    im.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing report folder (its ledger.xlsx and attachments/ are kept)",
+    )
+    im.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="language of messages (default: zh)"
+    )
+
+    ex = sub.add_parser("export", help="write a report as the document an office sends upward")
+    ex.add_argument("report", help="report id")
+    ex.add_argument("--to", choices=["docx", "txt"], required=True, help="docx or txt")
+    ex.add_argument(
+        "--content", type=Path, default=Path("content"), help="collection root (content)"
+    )
+    ex.add_argument("--out", type=Path, default=None, help="file (default: <report-id>.<to>)")
+    ex.add_argument(
+        "--lang", choices=["zh", "en"], default="zh", help="language of messages (default: zh)"
+    )
+
     sc = sub.add_parser("schema", help="write the JSON Schema of each content file kind")
     sc.add_argument(
         "--out", type=Path, default=Path("schemas"), help="folder to write (default: schemas)"
@@ -166,6 +194,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _schema(args)
         if args.command == "ledger":
             return _ledger_template(args)
+        if args.command == "import":
+            from .importing.command import run_import
+
+            return run_import(
+                args.source,
+                args.content,
+                report_id=args.report_id,
+                force=args.force,
+                lang=args.lang,
+            )
+        if args.command == "export":
+            return _export(args)
     except SiteError as exc:
         for d in exc.diagnostics:
             print(d.format(args.lang), file=sys.stderr)
@@ -317,6 +357,15 @@ def _ledger_template(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError([diag(out, "output.failed", problem=exc.strerror or str(exc))]) from None
     print(f"wrote {out}" if args.lang == "en" else f"已生成 {out}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export_report
+    from .messages import translate
+
+    out = export_report(args.content, args.report, args.to, args.out)
+    print(translate("export.written", {"path": out}, args.lang))
     return 0
 
 

@@ -338,6 +338,127 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有编号为“{value}”的通报:可选 {choices}",
         "no report with id '{value}': choose one of {choices}",
     ),
+    # import and export (rectify-site import, rectify-site export)
+    "import.unknown_type": (
+        "无法导入“{suffix}”类型的文件：请提供 .docx、.txt、.html 或 .htm 文件",
+        "cannot import a '{suffix}' file: give a .docx, .txt, .html or .htm file",
+    ),
+    "import.missing": (
+        "找不到要导入的文件：请检查路径",
+        "the file to import does not exist: check the path",
+    ),
+    "import.too_large": (
+        "文件过大（{size} 字节，上限 {limit} 字节）：请检查是否选错了文件",
+        "file too large ({size} bytes, limit {limit}): check it is the right file",
+    ),
+    "import.empty": ("文件为空：没有可导入的内容", "the file is empty: nothing to import"),
+    "import.encrypted": (
+        "这是加密（设有密码）的文档或旧版 .doc 文件：请在 Word 中取消密码并另存为 .docx 后再导入",
+        "a password-protected document or an old .doc file: remove the password in Word and "
+        "save it as .docx, then import that",
+    ),
+    "import.not_docx": (
+        "不是有效的 .docx 文件（不是 zip 压缩包）：请在 Word 中另存为 .docx",
+        "not a valid .docx file (not a zip package): save it from Word as .docx",
+    ),
+    "import.bad_docx": (
+        "无法读取该 .docx 文件：{problem}。请在 Word 中打开并另存为 .docx",
+        "cannot read this .docx file: {problem}. Open it in Word and save it again as .docx",
+    ),
+    "import.zip_bomb": (
+        "该 .docx 解压后过大（{size} 字节，上限 {limit} 字节），已拒绝：请检查文件来源",
+        "this .docx unpacks to too much ({size} bytes, limit {limit}) and is refused: check "
+        "where the file came from",
+    ),
+    "import.binary": (
+        "无法识别文件的文字编码（可能不是文本文件）：请另存为 UTF-8 或 GB18030 文本",
+        "cannot tell the text encoding (this may not be a text file): save it as UTF-8 or "
+        "GB18030 text",
+    ),
+    "import.no_text": (
+        "文件中没有中文文字：请确认这是通报的正文",
+        "the file holds no Chinese text: check that it is the report's text",
+    ),
+    "import.no_article": (
+        "网页中找不到正文：请保存通报正文所在的页面（“网页，全部”或“仅 HTML”）",
+        "no article text in the web page: save the page that holds the report's text",
+    ),
+    "import.no_structure": (
+        "没有找到任何编号的标题（一、（一）1. 等）：无法识别通报的结构，未写入任何文件",
+        "no numbered heading (一、 （一） 1. …) was found: the report's structure cannot be "
+        "recognised, nothing was written",
+    ),
+    "import.exists": (
+        "通报目录已存在：如需覆盖请加 --force（将保留 ledger.xlsx 和 attachments/）",
+        "the report folder exists: pass --force to replace it (ledger.xlsx and attachments/ "
+        "are kept)",
+    ),
+    "import.id_needed": (
+        "文件名不是 ASCII，无法作为网址：请用 --id 指定通报编号（如 --id huangpu-12-2）",
+        "the file name is not ASCII and cannot be a URL: name the report with --id (such as "
+        "--id huangpu-12-2)",
+    ),
+    "import.unplaced": (
+        "无法归入结构的段落，已作为不编号段落保留在原位：“{text}…”",
+        "a paragraph that could not be placed is kept as an unnumbered paragraph where it "
+        "stood: “{text}…”",
+    ),
+    "import.numbering_skips": (
+        "编号不连续：“{number}”处应为第 {expected} 个（“{text}…”）；导入后按顺序重新编号",
+        "numbering skips: “{number}” should be number {expected} (“{text}…”); it is "
+        "numbered in order after import",
+    ),
+    "import.style_differs": (
+        "本级编号样式“{style}”与前文同级的“{expected}”不同：导入后统一为“{expected}”",
+        "numbering style “{style}” differs from “{expected}” used at this level before: "
+        "it becomes “{expected}”",
+    ),
+    "import.annex": (
+        "附件说明“{text}…”已作为不编号段落保留：请把附件文件放入 attachments/ 并在 "
+        "report.yaml 的 attachments 中列出",
+        "the attachment note “{text}…” is kept as an unnumbered paragraph: put the files in "
+        "attachments/ and list them under attachments in report.yaml",
+    ),
+    "import.no_title": (
+        "没有找到标题（关于……的通报）：请在 report.yaml 中填写 title",
+        "no title (关于……的通报) was found: fill in title in report.yaml",
+    ),
+    "import.no_issuer": (
+        "没有找到发布机关（如 中共××委员会）：请在 report.yaml 中填写 issuer",
+        "no issuer (such as 中共××委员会) was found: fill in issuer in report.yaml",
+    ),
+    "import.rate_unmatched": (
+        "百分比 {value} 与前面统计数字的完成比例不符，按原文保留：请核对",
+        "the percentage {value} is not the done share of the figure before it and stays as "
+        "text: check it",
+    ),
+    "import.figure_unlabelled": (
+        "统计数字 {value} 找不到名称，按原文保留",
+        "the figure {value} has no label and stays as text",
+    ),
+    "import.level": ("第 {depth} 级（{style}）：{count} 个", "level {depth} ({style}): {count}"),
+    "import.roles": (
+        "问题大类 {category} 个，方面 {aspect} 个，具体问题 {problem} 个，整改措施 {measure} 个，"
+        "不编号段落 {unnumbered} 个",
+        "categories {category}, aspects {aspect}, problems {problem}, measures {measure}, "
+        "unnumbered paragraphs {unnumbered}",
+    ),
+    "import.written": ("已写入 {folder}", "wrote {folder}"),
+    "import.checked": ("检查通过", "check passed"),
+    "import.check_failed": (
+        "已写入，但未通过检查（{count} 个错误）：请按上面的提示修改后运行 rectify-site check",
+        "written, but it does not pass check ({count} error(s)): fix what is listed above, "
+        "then run rectify-site check",
+    ),
+    "export.unknown_report": (
+        "没有编号为“{value}”的通报：可选 {choices}",
+        "no report with id '{value}': choose one of {choices}",
+    ),
+    "export.written": ("已导出 {path}", "wrote {path}"),
+    "export.no_folder": (
+        "输出文件所在的目录不存在：{folder}。请先创建该目录或换一个 --out",
+        "the folder of the output file does not exist: {folder}. Create it or choose another --out",
+    ),
     "tool.failed": (
         "工具 {tool} 运行失败:{problem}",
         "the tool {tool} failed: {problem}",
