@@ -332,9 +332,14 @@ def test_existing_folder_is_refused_and_force_keeps_the_ledger(tmp_path: Path) -
     code, _out, err, content = import_into(tmp_path, SEED)
     assert code == 0, err
     folder = content / RID
-    (folder / "ledger.xlsx").write_bytes(b"ledger")
+    from openpyxl import Workbook
+
+    book = Workbook()  # an empty ledger: the headers alone (synthetic)
+    book.active.append(["序号", "方面", "具体问题", "整改措施"])  # type: ignore[union-attr]
+    book.save(folder / "ledger.xlsx")
+    ledger = (folder / "ledger.xlsx").read_bytes()
     (folder / "attachments").mkdir()
-    (folder / "attachments" / "a.pdf").write_bytes(b"%PDF")
+    (folder / "attachments" / "a.pdf").write_bytes(b"%PDF")  # unlisted: a warning only
     (folder / "parts" / "stray.yaml").write_text("x: 1\n", "utf-8")
     report = folder / "report.yaml"
     report.write_text(report.read_text("utf-8") + "published: 2024-01-31\n", "utf-8")
@@ -344,7 +349,7 @@ def test_existing_folder_is_refused_and_force_keeps_the_ledger(tmp_path: Path) -
     assert (folder / "parts" / "stray.yaml").exists()
     code, _out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
     assert code == 0, err
-    assert (folder / "ledger.xlsx").read_bytes() == b"ledger"
+    assert (folder / "ledger.xlsx").read_bytes() == ledger
     assert (folder / "attachments" / "a.pdf").exists()
     assert not (folder / "parts" / "stray.yaml").exists()
     assert "published: 2024-01-31" in report.read_text("utf-8")  # no document carries it
