@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--no-search", action="store_true", help="skip the Pagefind search index (faster)"
     )
+    b.add_argument(
+        "--verify",
+        action="store_true",
+        help="hash every file already in the output, not only those whose size or time changed",
+    )
 
     c = sub.add_parser("check", help="validate content and the site it makes; writes nothing")
     common(c)
@@ -137,6 +142,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("rectify-site: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # the file system refused something no check foresaw: no traceback
+        from .errors import diag
+
+        where = exc.filename or getattr(args, "out", None) or "."
+        print(
+            diag(where, "output.failed", problem=exc.strerror or str(exc)).format(args.lang),
+            file=sys.stderr,
+        )
+        return 2
     return 2  # pragma: no cover - argparse requires a command
 
 
@@ -161,6 +175,7 @@ def _build(args: argparse.Namespace) -> int:
         args.out,
         templates=args.templates,
         search=search,
+        verify=args.verify,
         base_url=args.base_url,
         include_drafts=False,
         serving=False,
@@ -177,6 +192,7 @@ def _build(args: argparse.Namespace) -> int:
             templates=args.templates,
             base_url=args.base_url,
             search=search,
+            verify=args.verify,
         )
         warnings, n, stats = result.warnings, len(result.collection.reports), result.stats
     for d in warnings:

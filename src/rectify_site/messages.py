@@ -187,6 +187,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "another build is writing this folder (lock {lock}): wait for it to finish",
     ),
     "output.failed": ("写入输出失败:{problem}", "writing the output failed: {problem}"),
+    "output.manifest_outside": (
+        "清单中的条目“{entry}”位于输出目录之外，已忽略（不会删除或改写该文件）",
+        "the manifest entry '{entry}' lies outside the output folder: ignored (that file is "
+        "never removed or rewritten)",
+    ),
+    "cache.unwritable": (
+        "无法使用构建缓存目录：{problem}（请检查该目录的写入权限）",
+        "cannot use the build cache folder: {problem} (check that it is writable)",
+    ),
     "serve.port_busy": (
         "端口 {port} 已被占用(可能已有一个预览在运行):请用 --port 换一个端口,或 --port 0 自动选择",
         "port {port} is in use (a preview may be running already): choose another with --port, "

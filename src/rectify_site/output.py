@@ -13,12 +13,14 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .errors import UsageError, diag
+from .errors import Diagnostic, UsageError, diag
 
 MANIFEST = ".rectify-site.json"
 """Marks a folder as rectify-site output and lists the files it holds."""
@@ -31,6 +33,15 @@ class WriteStats:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    """Manifest entries outside the output folder: ignored, never touched."""
+
+    def warnings(self, out: Path) -> list[Diagnostic]:
+        """A warning for each manifest entry that was ignored because it leaves ``out``."""
+        return [
+            diag(out / MANIFEST, "output.manifest_outside", severity="warning", entry=rel)
+            for rel in self.refused
+        ]
 
 
 def check_output_dir(out: Path, *, sources: list[Path], project: Path) -> None:
@@ -84,14 +95,84 @@ def check_output_dir(out: Path, *, sources: list[Path], project: Path) -> None:
         )
 
 
-def read_manifest(out: Path) -> dict[str, str]:
-    """The files (path -> sha256) that the last write left in ``out``; empty if none."""
+def read_manifest(out: Path, refused: list[str] | None = None) -> dict[str, str]:
+    """The files (path -> sha256) that the last write left in ``out``; empty if none.
+
+    Entries that would lead out of ``out`` (``..``, absolute paths, a folder that is a
+    symlink to elsewhere) are left out, and listed in ``refused`` when it is given: a
+    tampered manifest can never make a build touch anything outside the output.
+    """
     try:
-        data = json.loads((out / MANIFEST).read_text("utf-8"))
-        files = data.get("files", {})
-        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+        data = json.loads((out / MANIFEST).read_bytes().decode("utf-8"))
     except (OSError, ValueError):
         return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    inside = Confinement(out)
+    kept: dict[str, str] = {}
+    for rel, sha in files.items():
+        if isinstance(rel, str) and isinstance(sha, str) and inside(rel):
+            kept[rel] = sha
+        elif refused is not None:
+            refused.append(str(rel))
+    return kept
+
+
+class Confinement:
+    """Whether a relative path names a place inside ``root``, checked on resolved paths.
+
+    Lexically (no ``..``, no absolute path, no backslash or NUL), then by resolving its
+    folder, so that a folder replaced by a symlink to elsewhere is outside too. Folders
+    are resolved once each: a site has thousands of files in a few hundred folders.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self._folders: dict[str, bool] = {}
+
+    def __call__(self, rel: str) -> bool:
+        if not rel or "\\" in rel or "\0" in rel or rel.startswith("/") or os.path.isabs(rel):
+            return False
+        parts = rel.split("/")
+        if any(p in ("", ".", "..") for p in parts):
+            return False
+        folder = "/".join(parts[:-1])
+        ok = self._folders.get(folder)
+        if ok is None:
+            try:
+                ok = (self.root / folder).resolve().is_relative_to(self.root)
+            except (OSError, RuntimeError, ValueError):
+                ok = False
+            self._folders[folder] = ok
+        return ok
+
+
+def file_intact(path: Path, data: bytes | None, sha: str, stamp: Any, *, verify: bool) -> bool:
+    """Whether ``path`` still holds what was written there (``data``, or bytes hashing to
+    ``sha``). Size and modification time as the last build saw them (``stamp``, a
+    ``[size, mtime_ns]`` pair or None) are the fast path; when they disagree, or with
+    ``verify``, the bytes themselves are compared.
+    """
+    try:
+        st = os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        return False
+    size = len(data) if data is not None else None
+    if isinstance(stamp, list | tuple) and len(stamp) == 2:
+        if size is None and isinstance(stamp[0], int):
+            size = stamp[0]
+        if not verify and list(stamp) == [st.st_size, st.st_mtime_ns] and st.st_size == size:
+            return True
+    if size is not None and st.st_size != size:
+        return False
+    try:
+        on_disk = path.read_bytes()
+    except OSError:
+        return False
+    return on_disk == data if data is not None else digest(on_disk) == sha
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -134,7 +215,12 @@ def write_site(
 
 @contextlib.contextmanager
 def writing(
-    out: Path, files: dict[str, bytes], *, keep: dict[str, str] | None = None
+    out: Path,
+    files: dict[str, bytes],
+    *,
+    keep: dict[str, str] | None = None,
+    stamps: dict[str, Any] | None = None,
+    verify: bool = False,
 ) -> Iterator[WriteStats]:
     """Make ``out`` hold exactly ``files``, all or nothing, including the caller's block.
 
@@ -148,14 +234,28 @@ def writing(
 
     ``keep`` (path -> sha256) names files an incremental build did not render again
     because their inputs did not change; they stay as they are (the caller has checked
-    that the manifest and the disk hold them).
+    that the manifest and the disk hold them). A rendered file whose hash the manifest
+    already has is left alone only if the disk still holds its bytes: ``stamps`` (path ->
+    [size, mtime_ns] as the last build left them) spares reading it back, unless
+    ``verify``.
+
+    Nothing outside ``out`` is ever written or removed: manifest entries that lead out
+    of it are ignored (``stats.refused``), and a folder of the site that is a symlink to
+    elsewhere is refused.
     """
     created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    for leftover in out.glob(STAGING_PREFIX + "*"):  # from a build that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
-    previous = read_manifest(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for leftover in out.glob(STAGING_PREFIX + "*"):  # from a build that was killed
+            _remove_tree(leftover)
+    except OSError as exc:
+        raise UsageError([diag(out, "output.failed", problem=_problem(exc))]) from None
     stats = WriteStats()
+    previous = read_manifest(out, stats.refused)
+    inside = Confinement(out)
+    for rel in files:
+        if not inside(rel):
+            raise UsageError([diag(out / rel, "output.refused", reason=_OUTSIDE)])
     hashes: dict[str, str] = {}
     for rel, h in (keep or {}).items():
         if rel not in files:
@@ -165,17 +265,13 @@ def writing(
     for rel in sorted(files):
         data = files[rel]
         hashes[rel] = h = digest(data)
-        path = out / rel
-        if previous.get(rel) == h and path.is_file() and path.stat().st_size == len(data):
+        stamp = (stamps or {}).get(rel)
+        if previous.get(rel) == h and file_intact(out / rel, data, h, stamp, verify=verify):
             stats.unchanged.append(rel)
         else:
             changed.append((rel, data))
             stats.written.append(rel)
-    stale = [
-        rel
-        for rel in sorted(set(previous) - set(hashes))
-        if (out / rel).is_file() and not (out / rel).is_symlink()
-    ]
+    stale = [rel for rel in sorted(set(previous) - set(hashes)) if _regular(out / rel)]
     stats.unchanged.sort()
     manifest = {"tool": "rectify-site", "files": dict(sorted(hashes.items()))}
     manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode()
@@ -184,7 +280,12 @@ def writing(
     if not changed:  # nothing to write: not even a staging folder (mtimes stay as they are)
         yield stats
         return
-    stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+    except OSError as exc:
+        if created:
+            shutil.rmtree(out, ignore_errors=True)
+        raise UsageError([diag(out, "output.failed", problem=_problem(exc))]) from None
     undo = _Undo()
     try:
         _swap(out, stage, changed, stale, undo)
@@ -194,13 +295,36 @@ def writing(
         if created:
             shutil.rmtree(out, ignore_errors=True)
         if isinstance(exc, OSError):
-            raise UsageError([diag(out, "output.failed", problem=str(exc))]) from None
+            raise UsageError([diag(out, "output.failed", problem=_problem(exc))]) from None
         raise
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        _remove_tree(stage)
     for rel in stale:
         stats.removed.append(rel)
         _prune_empty((out / rel).parent, out)
+
+
+_OUTSIDE = (
+    "该路径经由符号链接通向输出目录之外",
+    "the path leads out of the output folder through a symlink",
+)
+
+
+def _problem(exc: OSError) -> str:
+    """An OSError in words, with the file it names: no traceback for a file system's refusal."""
+    return str(exc)  # "[Errno 30] Read-only file system: '…/index.html'"
+
+
+def _regular(path: Path) -> bool:
+    """A regular file, not a symlink (a stale symlink is never followed, nor removed)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _remove_tree(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @dataclass
@@ -275,6 +399,12 @@ def _make_parents(folder: Path, root: Path) -> list[Path]:
 
 
 def _prune_empty(folder: Path, root: Path) -> None:
+    """Remove ``folder`` and its parents while empty, never ``root`` or anything outside."""
+    root = root.resolve()
+    try:
+        folder = folder.resolve()
+    except (OSError, RuntimeError):
+        return
     while folder != root and folder.is_relative_to(root):
         try:
             folder.rmdir()

@@ -118,13 +118,16 @@ def build_site(
     serving: bool = False,
     cache: BuildCache | None = None,
     incremental: bool = True,
+    verify: bool = False,
 ) -> BuildResult:
     """Load, render and write the site; the output changes only if every phase succeeds.
 
     Incremental by default: the output folder's cache (incremental.py) lets unchanged
     reports skip loading and unchanged pages skip rendering; its lock keeps two builds
-    from writing the same folder at once. ``serve`` passes its own long-lived ``cache``
-    (and indexes for search itself, after the pages are live).
+    from writing the same folder at once. ``verify`` hashes every file already in the
+    output instead of trusting its size and time (a file edited by hand is repaired).
+    ``serve`` passes its own long-lived ``cache`` (and indexes for search itself, after
+    the pages are live).
     """
     if search:  # a missing Pagefind is reported before anything is written
         from .search import require_pagefind
@@ -138,6 +141,8 @@ def build_site(
     own = cache is None and incremental
     if own:
         cache = BuildCache(out)
+    if cache:
+        cache.verify = verify
     with cache.locked() if own and cache else contextlib.nullcontext():
         if cache:
             options = {"base_url": base_url, "include_drafts": include_drafts, "serving": serving}
@@ -157,13 +162,15 @@ def build_site(
             cache=cache,
         )
         kept = dict(cache.kept) if cache else {}
-        with writing(out, files, keep=kept) as stats:  # undone if indexing fails
+        stamps = cache.stamps() if cache else None
+        # undone if indexing fails
+        with writing(out, files, keep=kept, stamps=stamps, verify=verify) as stats:
             stale = pages_changed(stats) or not (cache and cache.state.indexed)
             if search and (stale or not (out / "pagefind").is_dir()):
                 from .search import index_site  # Pagefind reads the written HTML; search.py
 
                 index_site(out)
-        warnings = collection.warnings + warnings
+        warnings = collection.warnings + warnings + stats.warnings(out)
         if cache:
             shown = collection.reports + (collection.drafts if include_drafts else [])
             cache.commit(stats, warnings, len(shown), indexed=search or not stale)
