@@ -259,3 +259,96 @@ def test_a_read_only_output_is_a_clear_error(
     assert run.code == 2, run.out + run.err
     assert "Traceback" not in run.err, run.err
     assert ": error: " in run.err, run.err
+
+
+# --- 5. no formula reaches a spreadsheet through a CSV the site writes ---------------------
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised(content_copy: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from rectify_site.csvsafe import neutralise
+
+    figures = content_copy / REPORT_ID / "figures.yaml"
+    edit(figures, "rectified: 已整改", 'rectified: \'=HYPERLINK("http://evil","x")\'')
+    edit(figures, "completed: 已完成", "completed: '@SUM(A1:A9)'")
+    out = tmp_path / "_site"
+    build_site(content_copy, out, search=False)
+    text = (out / REPORT_ID / "data" / "figures.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["report", "key", "group", "label", "unit", "value"]
+    labels = {r[1]: r[3] for r in rows[1:]}
+    assert labels["problems.rectified"] == '\'=HYPERLINK("http://evil","x")'
+    assert labels["measures.completed"] == "'@SUM(A1:A9)"
+    for row in rows[1:]:
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row[:5])
+        float(row[5])  # a number stays a number, with no quote before it
+    assert (
+        neutralise("-1") == "'-1"
+        and neutralise("\tx") == "'\tx"
+        and neutralise("已整改") == "已整改"
+    )
+
+
+# --- 7. the base URL is a whole URL, or the build stops ----------------------------------
+
+BAD_BASE_URLS = [
+    "https://example.org/\nDisallow: /",
+    "https://example.org/\r\nX: y",
+    "https:// example.org/",
+    "https://",
+    "https://user:pw@example.org/",
+    "https://example.org/?q=1",
+    "https://exa\x01mple.org/",
+    "http:/example.org",
+    "javascript://example.org/",
+]
+
+
+@pytest.mark.parametrize("url", BAD_BASE_URLS)
+def test_a_bad_base_url_in_site_yaml_is_refused(
+    content_copy: Path, tmp_path: Path, url: str
+) -> None:
+    from rectify_site.errors import ContentError
+
+    site = content_copy / "site.yaml"
+    site.write_text(site.read_text("utf-8") + f"base_url: {json.dumps(url)}\n", "utf-8")
+    with pytest.raises(ContentError) as raised:
+        build_site(content_copy, tmp_path / "_site", search=False)
+    found = [d for d in raised.value.diagnostics if d.field == "base_url"]
+    assert found and found[0].path.endswith("site.yaml") and found[0].line is not None
+    assert "\n" not in found[0].format() and "\n" not in found[0].format("en")
+    assert not (tmp_path / "_site").exists()
+
+
+def test_a_bad_base_url_flag_is_a_usage_error(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    for url in BAD_BASE_URLS[:3]:
+        run = cli(
+            "build",
+            "--content",
+            content_copy,
+            "--out",
+            tmp_path / "o",
+            "--no-search",
+            "--base-url",
+            url,
+        )
+        assert run.code == 2, run.err
+        assert run.err.startswith("--base-url: error: ") and "Traceback" not in run.err
+        assert not (tmp_path / "o").exists()
+    good = cli(
+        "build",
+        "--content",
+        content_copy,
+        "--out",
+        tmp_path / "o",
+        "--no-search",
+        "--base-url",
+        "https://黄浦.example.cn:8443/通报/",
+    )
+    assert good.code == 0, good.err
+    robots = (tmp_path / "o" / "robots.txt").read_text().splitlines()
+    assert [line.split(":")[0] for line in robots] == ["User-agent", "Allow", "Sitemap"]

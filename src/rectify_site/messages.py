@@ -178,8 +178,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "in site.yaml or pass --base-url",
     ),
     "base_url.invalid": (
-        "网站地址须以 http:// 或 https:// 开头:{value}",
-        "the base URL must start with http:// or https://: {value}",
+        "网站地址 {value!r} 无效：须为以 http:// 或 https:// 开头的完整网址（含主机名，"
+        "不含空白、控制字符、用户名、查询或片段）",
+        "the base URL {value!r} is not valid: it must be a whole http:// or https:// URL "
+        "with a host, and no whitespace, control characters, user, query or fragment",
     ),
     "output.refused": ("拒绝写入输出目录:{reason}", "refusing the output folder: {reason}"),
     "output.locked": (

@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .urls import check_base_url
+
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 STATUS_RE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 
@@ -71,7 +73,7 @@ class SiteFile(Strict):
 
     name: Text = "巡视整改进展情况"
     """The site's name, shown in every page's header and title."""
-    base_url: str | None = None
+    base_url: Annotated[str, AfterValidator(check_base_url)] | None = None
     """Absolute URL where the site is published; needed for sitemap, canonical links, feeds."""
     sponsor: Text | None = None
     """主办单位, shown in the footer when given."""

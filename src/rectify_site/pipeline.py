@@ -26,6 +26,7 @@ from .site import (
     robots,
     sitemap,
 )
+from .urls import valid_base_url
 
 if TYPE_CHECKING:
     from .incremental import BuildCache
@@ -64,7 +65,7 @@ def render_site(
     """
     warnings: list[Diagnostic] = []
     base_url = base_url or collection.site.base_url
-    if base_url and not base_url.startswith(("http://", "https://")):
+    if base_url and not valid_base_url(base_url):
         raise UsageError([diag("--base-url", "base_url.invalid", value=base_url)])
     if not include_drafts:
         for draft in collection.drafts:

@@ -17,6 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from .collection import Collection
+from .csvsafe import neutralise
 from .models import Category, FiguresFile, Report, Tally
 
 
@@ -336,7 +337,8 @@ def figures_csv(report: Report) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(["report", "key", "group", "label", "unit", "value"])
     for row in figure_rows(report.figures):
-        writer.writerow([report.id, row.key, row.group, row.label, row.unit, str(row.value)])
+        text = [neutralise(c) for c in (report.id, row.key, row.group, row.label, row.unit)]
+        writer.writerow([*text, str(row.value)])  # formulas in text cells neutralised
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
