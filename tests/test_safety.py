@@ -352,3 +352,71 @@ def test_a_bad_base_url_flag_is_a_usage_error(
     assert good.code == 0, good.err
     robots = (tmp_path / "o" / "robots.txt").read_text().splitlines()
     assert [line.split(":")[0] for line in robots] == ["User-agent", "Allow", "Sitemap"]
+
+
+# --- 6. control characters, noncharacters and bidi controls never reach the output --------
+
+REFUSED = [
+    "\x01",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\r",
+    "\ufffe",
+    "\uffff",
+    "\ufdd0",
+    "\U0010ffff",
+    "\u202a",
+    "\u202e",
+    "\u2066",
+    "\u2069",
+]
+
+
+@pytest.mark.parametrize("char", REFUSED, ids=[f"U+{ord(c):04X}" for c in REFUSED])
+def test_refused_characters_in_any_text_field_stop_the_build(
+    content_copy: Path, tmp_path: Path, char: str
+) -> None:
+    from rectify_site.errors import ContentError
+
+    escape = f"\\U{ord(char):08X}"  # a YAML double-quoted escape
+    report = content_copy / REPORT_ID / "report.yaml"
+    edit(report, "  team: 市委第一巡视组\n", f'  team: "市委第一{escape}巡视组"\n')
+    raw = char not in "\x01\x08\x0b\x0c\x1b\x7f\x85\x9f\r\ufffe\uffff"  # libyaml reads these
+    if raw:  # typed as it is, in a prose field of another file
+        figures = content_copy / REPORT_ID / "categories" / "governance.yaml"
+        edit(figures, "针对城市更新系统性谋划不够的问题", f"针对城市更新{char}系统性谋划不够的问题")
+    with pytest.raises(ContentError) as raised:
+        build_site(content_copy, tmp_path / "_site", search=False)
+    found = raised.value.diagnostics
+    point = f"U+{ord(char):04X}"
+    team = [d for d in found if d.field == "inspection.team"]
+    assert team and point in team[0].format() and team[0].line == 5, found
+    if raw:
+        aspect = [d for d in found if d.field == "aspects[1].heading"]
+        assert aspect and (aspect[0].line, aspect[0].col) == (11, 18), found
+        assert point in aspect[0].format("en")
+    assert not (tmp_path / "_site").exists()
+
+
+def test_every_xml_the_site_writes_is_well_formed(built_site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    written = sorted(built_site.rglob("*.xml")) + sorted(built_site.rglob("*.svg"))
+    assert {p.name for p in written} >= {"atom.xml", "sitemap.xml", "favicon.svg"}
+    for path in written:
+        ET.fromstring(path.read_bytes())  # raises on anything that is not well-formed XML
+
+
+def test_zero_width_characters_are_a_typography_warning(content_copy: Path) -> None:
+    from rectify_site.pipeline import check_site
+
+    report = content_copy / REPORT_ID / "report.yaml"
+    edit(report, "如有意见建议，请及时反映。", "如有意见建议，\u200d请及时\u2060反映。")
+    found = [d for d in check_site(content_copy, html=False) if d.key == "typography.zero_width"]
+    assert [(d.severity, d.field, d.line) for d in found] == [("warning", "contact.invitation", 16)]
+    assert "U+200D" in found[0].format()

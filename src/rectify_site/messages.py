@@ -61,6 +61,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "date '{value}' does not exist: write a real date as YYYY-MM-DD",
     ),
     "yaml.key_type": ("键必须是文字", "keys must be text"),
+    "text.control": (
+        "文字中有控制字符 {char}（看不见，且会破坏网页和订阅源）：请删除该字符",
+        "the text holds the control character {char} (invisible, and it breaks pages and "
+        "the feed): delete it",
+    ),
+    "text.noncharacter": (
+        "文字中有 {char}，它不是可用于文本的 Unicode 字符：请删除该字符",
+        "the text holds {char}, which is not a Unicode character for text: delete it",
+    ),
+    "text.bidi": (
+        "文字中有双向文本控制符 {char}（会使文字显示的顺序与实际内容不同）：请删除该字符",
+        "the text holds the bidirectional control {char} (it makes text display in another "
+        "order than it reads): delete it",
+    ),
     "missing": ("缺少必填字段:请补上", "required field is missing: add it"),
     "extra_forbidden": (
         "未知字段:请检查拼写,或删除该字段",
@@ -153,6 +167,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "标点或空格不符合中文排版规范(GB/T 15834):“{old}”应写作“{new}”",
         "punctuation or spacing does not follow Chinese typography (GB/T 15834): "
         "write “{old}” as “{new}”",
+    ),
+    "typography.zero_width": (
+        "文字中有看不见的零宽字符 {char}（会影响搜索、复制和朗读）：请删除该字符",
+        "the text holds the invisible zero-width character {char} (it breaks search, copying "
+        "and screen readers): delete it",
     ),
     "collection.empty": (
         "没有找到任何通报:content 下每个通报一个文件夹,内含 report.yaml",
