@@ -420,3 +420,44 @@ def test_zero_width_characters_are_a_typography_warning(content_copy: Path) -> N
     found = [d for d in check_site(content_copy, html=False) if d.key == "typography.zero_width"]
     assert [(d.severity, d.field, d.line) for d in found] == [("warning", "contact.invitation", 16)]
     assert "U+200D" in found[0].format()
+
+
+# --- build refuses what check reports as a request to another host ------------------------
+
+
+@pytest.mark.parametrize(
+    "image", ["https://evil.example/p.png", "//evil.example/p.png", "HTTP://evil.example/p"]
+)
+def test_an_image_from_another_host_in_prose_stops_the_build(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run], image: str
+) -> None:
+    governance = content_copy / REPORT_ID / "categories" / "governance.yaml"
+    edit(governance, "id: fine-governance\n", f"id: fine-governance\n  text: '![t]({image})'\n")
+    out = tmp_path / "_site"
+    run = cli(
+        "build",
+        "--content",
+        content_copy,
+        "--out",
+        out,
+        "--no-search",
+        "--base-url",
+        "https://example.org/",
+    )
+    assert run.code == 1, run.out + run.err
+    assert f"aspects[0].text: 正文中的图片“{image}”来自其他网站" in run.err, run.err
+    assert not out.exists()
+    check = cli("check", "--content", content_copy, "--no-html-check")
+    assert check.code == 1 and image in check.err
+
+
+def test_an_image_on_the_site_itself_is_fine(content_copy: Path, tmp_path: Path) -> None:
+    from rectify_site.markdown import remote_images
+
+    assert remote_images('<img src="assets/a.png" srcset="b.png 2x, //evil.example/c 3x">') == [
+        "//evil.example/c"
+    ]
+    governance = content_copy / REPORT_ID / "categories" / "governance.yaml"
+    edit(governance, "id: fine-governance\n", "id: fine-governance\n  text: '![t](../x.png)'\n")
+    build_site(content_copy, tmp_path / "_site", search=False)
+    assert '<img src="../x.png"' in (tmp_path / "_site" / REPORT_ID / "full.html").read_text()

@@ -146,6 +146,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "link '{url}' is unsafe (javascript:, data: and the like are refused): "
         "use an http(s) or internal link",
     ),
+    "prose.remote_image": (
+        "正文中的图片“{url}”来自其他网站：站点不向其他网站发出任何请求，请把图片放进主题的 "
+        "static 目录并使用站内地址，或改为链接",
+        "the image '{url}' in prose comes from another host: the site never asks another "
+        "host for anything; put the image in the theme's static folder and use its path, or "
+        "link to it instead",
+    ),
     "link.broken": (
         "链接“{url}”指向站内不存在的文件:请检查模板或正文中的链接",
         "link '{url}' leads to no file of the site: check the link in the template or prose",

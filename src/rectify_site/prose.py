@@ -20,7 +20,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 
-from .markdown import has_raw_html, unsafe_links
+from .markdown import has_raw_html, remote_images, render_inline, unsafe_links
 from .models import Category, Finding, Loc, Part, Report
 from .numbering import zh_date, zh_numeral
 
@@ -185,6 +185,8 @@ def expand_report(report: Report) -> tuple[Report, list[Finding]]:
             return text
         for url in unsafe_links(out):
             findings.append(Finding(file, loc, "link.unsafe", {"url": url}))
+        for url in remote_images(render_inline(out)) if "!" in out else []:
+            findings.append(Finding(file, loc, "prose.remote_image", {"url": url}))
         if has_raw_html(out):
             findings.append(Finding(file, loc, "prose.html", {}))
         return out
