@@ -90,6 +90,13 @@ def _parser() -> argparse.ArgumentParser:
         "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
     )
     s.add_argument("--no-search", action="store_true", help="do not refresh the search index")
+    s.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name the preview may be reached by, besides localhost (repeatable)",
+    )
 
     d = sub.add_parser("pdf", help="print a report to an A4 PDF through Chromium")
     common(d)
@@ -127,6 +134,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 port=args.port,
                 search=not args.no_search,
                 lang=args.lang,
+                allow_hosts=args.allow_host,
             )
         if args.command == "pdf":
             return _pdf(args)
