@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .formats import FORMATS
@@ -120,8 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "build":
-            _sigterm_unwinds()
-            return _build(args)
+            return _interruptible(_build, args)
         if args.command == "check":
             return _check(args)
         if args.command == "serve":
@@ -148,6 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(summary, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
+        from .output import HOLD
+
+        HOLD.active = True  # unwound and put back: nothing more may interrupt the exit
         print("rectify-site: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:  # the file system refused something no check foresaw: no traceback
@@ -162,15 +164,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2  # pragma: no cover - argparse requires a command
 
 
-def _sigterm_unwinds() -> None:
-    """SIGTERM (a CI job cancelled, a service stopped) unwinds like Ctrl-C, so a build
-    that is writing puts the last good site back instead of dying half-way."""
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``rectify-site`` script, ``python -m rectify_site`` and build.py: ``main``, then
+    exit with its status.
+
+    Once ``main`` has returned, SIGINT and SIGTERM are blocked: the interpreter restores
+    their default action while it shuts down, and a signal then would kill a process whose
+    work is done (status -2 for a build that is complete). After an interrupt (130) the
+    process leaves at once: CPython marks a KeyboardInterrupt raised while an extension
+    module ran Python code through ``PyRun_*`` as unhandled even once it is caught, and at
+    exit would kill the process with SIGINT. Everything was put back and printed by then.
+    """
+    import os
     import signal
 
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    try:
+        code = main(argv)
+    except KeyboardInterrupt:  # before main's own handler was reached
+        print("rectify-site: interrupted", file=sys.stderr)
+        code = 130
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    if code == 130:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(code)
 
-    signal.signal(signal.SIGTERM, interrupt)
+
+def _interruptible(build: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run ``build`` with SIGINT and SIGTERM (a CI job cancelled, a service stopped) under
+    output.interrupt: before the new site is complete they unwind the build, which puts
+    the last good site back (exit 130); once it is complete they are held, and the build
+    finishes with exit 0 and exactly the new site.
+
+    The handlers stay in place until the process exits: a signal that arrived just before
+    a restore would otherwise be run by the restored handler (Python runs handlers late,
+    between bytecodes) and turn a complete build into an exit 130.
+    """
+    import signal
+
+    from .output import HOLD, interrupt
+
+    HOLD.active, HOLD.caught = False, []
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, interrupt)
+    code = build(args)
+    if HOLD.caught and code == 0:
+        note = (
+            "rectify-site: interrupted after the new site was complete; it is in place"
+            if args.lang == "en"
+            else "rectify-site：中断信号到达时新站点已写好，已完整发布"
+        )
+        print(note, file=sys.stderr)
+    return code
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -204,33 +204,62 @@ STAGING_PREFIX = ".rectify-staging-"
 """Staging folders live inside the output folder: same file system, so renames are atomic."""
 
 
-def write_site(
-    out: Path, files: dict[str, bytes], *, keep: dict[str, str] | None = None
-) -> WriteStats:
-    """Make ``out`` hold exactly ``files`` (and ``keep``), all or nothing (see ``writing``)."""
-    with writing(out, files, keep=keep) as stats:
-        pass
-    return stats
+@dataclass
+class _Hold:
+    """Whether SIGINT and SIGTERM are held instead of unwinding the build (see
+    ``interrupt``): from the moment the new site is in place, and while one is rolled back."""
+
+    active: bool = False
+    caught: list[int] = field(default_factory=list)
+
+
+HOLD = _Hold()
+
+
+def interrupt(signum: int, frame: object) -> None:
+    """The handler ``build`` installs for SIGINT and SIGTERM.
+
+    Until the new site is complete, a signal unwinds the build (KeyboardInterrupt) and
+    every file is put back: exit 130 with the last good site. From the moment the last
+    rename (and the search index) is done, it is held instead: the build finishes and
+    exits 0 with exactly the new site. A signal during a rollback is held too, so that the
+    rollback always completes.
+    """
+    if HOLD.active:
+        HOLD.caught.append(signum)
+        return
+    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
-def writing(
+def _held() -> Iterator[None]:
+    was, HOLD.active = HOLD.active, True
+    try:
+        yield
+    finally:
+        HOLD.active = was
+
+
+def write_site(
     out: Path,
     files: dict[str, bytes],
     *,
     keep: dict[str, str] | None = None,
     stamps: dict[str, Any] | None = None,
     verify: bool = False,
-) -> Iterator[WriteStats]:
-    """Make ``out`` hold exactly ``files``, all or nothing, including the caller's block.
+    then: Callable[[WriteStats], None] | None = None,
+) -> WriteStats:
+    """Make ``out`` hold exactly ``files``, all or nothing, including ``then``.
 
     Phase 1 writes every changed file into a staging folder inside ``out``; a failure
     there leaves the site untouched. Phase 2 renames each staged file into place, keeping
-    a hard link to the file it replaces and moving stale files aside. Then the caller's
-    block runs on the new site (the search index is made there); if anything fails or is
-    interrupted (Ctrl-C, SIGTERM) up to the block's end, every file is put back as it was.
-    Unchanged files are not rewritten. The manifest goes last, so it only ever describes
-    a complete site, and is rewritten only when it changes.
+    a hard link to the file it replaces and moving stale files aside. Then ``then`` runs
+    on the new site (the search index is made there); if anything fails or is
+    interrupted (Ctrl-C, SIGTERM) up to its end, every file is put back as it was. Once
+    it has returned the new site is committed: with ``interrupt`` as the signal handler,
+    signals from then on are held (``HOLD``). Unchanged files are not rewritten. The
+    manifest goes last, so it only ever describes a complete site, and is rewritten only
+    when it changes. No staging folder is left behind, whatever happens.
 
     ``keep`` (path -> sha256) names files an incremental build did not render again
     because their inputs did not change; they stay as they are (the caller has checked
@@ -278,30 +307,36 @@ def writing(
     if changed or stale or _read_bytes(out / MANIFEST) != manifest_bytes:
         changed.append((MANIFEST, manifest_bytes))
     if not changed:  # nothing to write: not even a staging folder (mtimes stay as they are)
-        yield stats
-        return
-    try:
-        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
-    except OSError as exc:
-        if created:
-            shutil.rmtree(out, ignore_errors=True)
-        raise UsageError([diag(out, "output.failed", problem=_problem(exc))]) from None
+        if then is not None:
+            then(stats)
+        HOLD.active = True  # committed
+        return stats
+    stage: Path | None = None
     undo = _Undo()
     try:
+        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
         _swap(out, stage, changed, stale, undo)
-        yield stats
+        if then is not None:
+            then(stats)
+        HOLD.active = True  # committed: the new site is in place; signals are held from here
     except BaseException as exc:
-        undo.run()
-        if created:
-            shutil.rmtree(out, ignore_errors=True)
+        with _held():  # a second Ctrl-C cannot break the rollback
+            undo.run()
+            if created:
+                shutil.rmtree(out, ignore_errors=True)
+            elif stage is None:  # interrupted inside mkdtemp: whatever it made goes too
+                for leftover in out.glob(STAGING_PREFIX + "*"):
+                    _remove_tree(leftover)
+            else:
+                _remove_tree(stage)
         if isinstance(exc, OSError):
             raise UsageError([diag(out, "output.failed", problem=_problem(exc))]) from None
         raise
-    finally:
-        _remove_tree(stage)
+    _remove_tree(stage)
     for rel in stale:
         stats.removed.append(rel)
         _prune_empty((out / rel).parent, out)
+    return stats
 
 
 _OUTSIDE = (
@@ -340,7 +375,7 @@ class _Undo:
         for target, backup in reversed(self.done):
             if backup is None:
                 target.unlink(missing_ok=True)
-            else:
+            elif backup.exists():  # recorded before the move: it may not have happened
                 os.replace(backup, target)
         for folder in reversed(self.made):
             with contextlib.suppress(OSError):
@@ -359,7 +394,7 @@ def _swap(
         _stamp(tmp)
         staged.append((tmp, out / rel))
     for i, (tmp, target) in enumerate(staged):
-        undo.made += _make_parents(target.parent, out)
+        _make_parents(target.parent, out, undo.made)
         backup = None
         if target.is_file():
             backup = stage / f"old-{i}"
@@ -368,8 +403,8 @@ def _swap(
         os.replace(tmp, target)
     for j, rel in enumerate(stale):
         backup = stage / f"stale-{j}"
+        undo.done.append((out / rel, backup))  # first, so an interrupt cannot lose it
         os.replace(out / rel, backup)
-        undo.done.append((out / rel, backup))
 
 
 def _read_bytes(path: Path) -> bytes | None:
@@ -387,15 +422,16 @@ def _keep(target: Path, backup: Path) -> None:
         shutil.copy2(target, backup)
 
 
-def _make_parents(folder: Path, root: Path) -> list[Path]:
-    """Create ``folder`` and its missing parents below ``root``; return the ones made."""
+def _make_parents(folder: Path, root: Path, made: list[Path]) -> None:
+    """Create ``folder`` and its missing parents below ``root``, noting each in ``made``
+    before it is made (so that an interrupt between the two leaves nothing unnoted)."""
     missing = []
     while folder != root and not folder.exists():
         missing.append(folder)
         folder = folder.parent
     for f in reversed(missing):
+        made.append(f)
         f.mkdir()
-    return list(reversed(missing))
 
 
 def _prune_empty(folder: Path, root: Path) -> None:
