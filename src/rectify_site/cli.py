@@ -149,7 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         from .output import HOLD
 
-        HOLD.active = True  # unwound and put back: nothing more may interrupt the exit
+        HOLD.active = _ENTRY_POINT  # put back; from the script nothing may interrupt the exit
         print("rectify-site: interrupted", file=sys.stderr)
         return 130
     except OSError as exc:  # the file system refused something no check foresaw: no traceback
@@ -178,6 +178,8 @@ def run(argv: Sequence[str] | None = None) -> NoReturn:
     import os
     import signal
 
+    global _ENTRY_POINT
+    _ENTRY_POINT = True
     try:
         code = main(argv)
     except KeyboardInterrupt:  # before main's own handler was reached
@@ -192,32 +194,44 @@ def run(argv: Sequence[str] | None = None) -> NoReturn:
     sys.exit(code)
 
 
+_ENTRY_POINT = False
+"""True when ``run`` (the script, ``python -m``) called ``main``: the process ends with it."""
+
+
 def _interruptible(build: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
     """Run ``build`` with SIGINT and SIGTERM (a CI job cancelled, a service stopped) under
     output.interrupt: before the new site is complete they unwind the build, which puts
     the last good site back (exit 130); once it is complete they are held, and the build
     finishes with exit 0 and exactly the new site.
 
-    The handlers stay in place until the process exits: a signal that arrived just before
-    a restore would otherwise be run by the restored handler (Python runs handlers late,
-    between bytecodes) and turn a complete build into an exit 130.
+    From the script the handlers stay until the process exits (``run`` then blocks both
+    signals): a signal that arrived just before a restore would be run by the restored
+    handler (Python runs handlers late, between bytecodes) and turn a complete build into
+    an exit 130. Called in-process (``main([...])``), the previous handlers come back.
     """
     import signal
 
     from .output import HOLD, interrupt
 
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     HOLD.active, HOLD.caught = False, []
-    for s in (signal.SIGINT, signal.SIGTERM):
+    for s in previous:
         signal.signal(s, interrupt)
-    code = build(args)
-    if HOLD.caught and code == 0:
-        note = (
-            "rectify-site: interrupted after the new site was complete; it is in place"
-            if args.lang == "en"
-            else "rectify-site：中断信号到达时新站点已写好，已完整发布"
-        )
-        print(note, file=sys.stderr)
-    return code
+    try:
+        code = build(args)
+        if HOLD.caught and code == 0:
+            note = (
+                "rectify-site: interrupted after the new site was complete; it is in place"
+                if args.lang == "en"
+                else "rectify-site：中断信号到达时新站点已写好，已完整发布"
+            )
+            print(note, file=sys.stderr)
+        return code
+    finally:
+        if not _ENTRY_POINT:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+            HOLD.active, HOLD.caught = False, []
 
 
 def _build(args: argparse.Namespace) -> int:
