@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .formats import FORMATS
@@ -217,6 +217,19 @@ def _interruptible(build: Callable[[argparse.Namespace], int], args: argparse.Na
     HOLD.active, HOLD.caught = False, []
     for s in previous:
         signal.signal(s, interrupt)
+    unraisable = sys.unraisablehook
+
+    def again(info: Any) -> None:
+        """An interrupt raised where it cannot propagate (a weakref callback, a __del__)
+        would be printed and lost: ask for it again, to arrive where it can unwind."""
+        if isinstance(info.exc_value, KeyboardInterrupt):
+            import _thread
+
+            _thread.interrupt_main()
+        else:
+            unraisable(info)
+
+    sys.unraisablehook = again
     try:
         code = build(args)
         if HOLD.caught and code == 0:
@@ -231,6 +244,7 @@ def _interruptible(build: Callable[[argparse.Namespace], int], args: argparse.Na
         if not _ENTRY_POINT:
             for s, handler in previous.items():
                 signal.signal(s, handler)
+            sys.unraisablehook = unraisable
             HOLD.active, HOLD.caught = False, []
 
 

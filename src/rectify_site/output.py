@@ -232,12 +232,18 @@ def interrupt(signum: int, frame: object) -> None:
 
 
 @contextlib.contextmanager
-def _held() -> Iterator[None]:
-    was, HOLD.active = HOLD.active, True
+def held_signals() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM (under ``interrupt``) while a few steps run that must not be
+    left half done. One that came meanwhile takes effect at the end, unless signals were
+    held already (the site committed): then it stays held."""
+    was, seen, HOLD.active = HOLD.active, len(HOLD.caught), True
     try:
         yield
     finally:
         HOLD.active = was
+        if not was and len(HOLD.caught) > seen:
+            del HOLD.caught[seen:]
+            raise KeyboardInterrupt  # the interrupt that was held comes now
 
 
 def write_site(
@@ -247,7 +253,7 @@ def write_site(
     keep: dict[str, str] | None = None,
     stamps: dict[str, Any] | None = None,
     verify: bool = False,
-    then: Callable[[WriteStats], None] | None = None,
+    then: Callable[[WriteStats, Rollback], None] | None = None,
 ) -> WriteStats:
     """Make ``out`` hold exactly ``files``, all or nothing, including ``then``.
 
@@ -306,33 +312,31 @@ def write_site(
     manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode()
     if changed or stale or _read_bytes(out / MANIFEST) != manifest_bytes:
         changed.append((MANIFEST, manifest_bytes))
-    if not changed:  # nothing to write: not even a staging folder (mtimes stay as they are)
-        if then is not None:
-            then(stats)
-        HOLD.active = True  # committed
-        return stats
     stage: Path | None = None
-    undo = _Undo()
+    undo = Rollback()
     try:
-        stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
-        _swap(out, stage, changed, stale, undo)
+        if changed:  # else nothing to write: not even a staging folder (mtimes stay as they are)
+            stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
+            _swap(out, stage, changed, stale, undo)
         if then is not None:
-            then(stats)
+            then(stats, undo)
         HOLD.active = True  # committed: the new site is in place; signals are held from here
     except BaseException as exc:
-        with _held():  # a second Ctrl-C cannot break the rollback
+        with held_signals():  # a second Ctrl-C cannot break the rollback
             undo.run()
             if created:
                 shutil.rmtree(out, ignore_errors=True)
-            elif stage is None:  # interrupted inside mkdtemp: whatever it made goes too
+            elif stage is None and changed:  # interrupted inside mkdtemp: what it made goes
                 for leftover in out.glob(STAGING_PREFIX + "*"):
                     _remove_tree(leftover)
-            else:
+            elif stage is not None:
                 _remove_tree(stage)
         if isinstance(exc, OSError):
             raise UsageError([diag(out, "output.failed", problem=_problem(exc))]) from None
         raise
-    _remove_tree(stage)
+    undo.committed()
+    if stage is not None:
+        _remove_tree(stage)
     for rel in stale:
         stats.removed.append(rel)
         _prune_empty((out / rel).parent, out)
@@ -363,15 +367,27 @@ def _remove_tree(folder: Path) -> None:
 
 
 @dataclass
-class _Undo:
-    """What phase 2 changed, newest last, so that it can be put back."""
+class Rollback:
+    """What a write changed, newest last, so that it can be put back; and what ``then``
+    adds: steps that undo its own changes (``on_undo``) and steps that may only run once
+    the new site is committed (``on_commit``, such as removing the old search index)."""
 
     done: list[tuple[Path, Path | None]] = field(default_factory=list)
     """(target, backup of what it was, or None where there was nothing)."""
     made: list[Path] = field(default_factory=list)
     """Folders created for new files."""
+    undo_steps: list[Callable[[], None]] = field(default_factory=list)
+    commit_steps: list[Callable[[], None]] = field(default_factory=list)
+
+    def on_undo(self, step: Callable[[], None]) -> None:
+        self.undo_steps.append(step)
+
+    def on_commit(self, step: Callable[[], None]) -> None:
+        self.commit_steps.append(step)
 
     def run(self) -> None:
+        for step in reversed(self.undo_steps):
+            step()
         for target, backup in reversed(self.done):
             if backup is None:
                 target.unlink(missing_ok=True)
@@ -381,9 +397,13 @@ class _Undo:
             with contextlib.suppress(OSError):
                 folder.rmdir()
 
+    def committed(self) -> None:
+        for step in self.commit_steps:
+            step()
+
 
 def _swap(
-    out: Path, stage: Path, changed: list[tuple[str, bytes]], stale: list[str], undo: _Undo
+    out: Path, stage: Path, changed: list[tuple[str, bytes]], stale: list[str], undo: Rollback
 ) -> None:
     """Stage every file, then rename them all into place, recording how to undo each."""
     staged: list[tuple[Path, Path]] = []

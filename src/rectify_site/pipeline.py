@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .collection import Collection, load_collection
 from .errors import Diagnostic, UsageError, diag
 from .feed import atom_feed
-from .output import WriteStats, check_output_dir, write_site
+from .output import Rollback, WriteStats, check_output_dir, write_site
 from .render import find_theme, load_assets, make_env, render_pages
 from .site import (
     collection_data_files,
@@ -166,12 +166,12 @@ def build_site(
         stamps = cache.stamps() if cache else None
         was_indexed = bool(cache and cache.state.indexed)
 
-        def index(stats: WriteStats) -> None:  # on the new site; undone if it fails
+        def index(stats: WriteStats, rollback: Rollback) -> None:  # undone if the build is
             stale = pages_changed(stats) or not was_indexed
             if search and (stale or not (out / "pagefind").is_dir()):
                 from .search import index_site  # Pagefind reads the written HTML; search.py
 
-                index_site(out)
+                index_site(out, rollback)
 
         stats = write_site(out, files, keep=kept, stamps=stamps, verify=verify, then=index)
         stale = pages_changed(stats) or not was_indexed

@@ -15,9 +15,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from .errors import UsageError, diag
+from .output import Rollback, held_signals
 
 BUNDLE = "pagefind"
 """The search bundle's folder inside the output folder."""
@@ -42,8 +44,12 @@ def require_pagefind() -> None:
         )
 
 
-def index_site(out: Path) -> None:
-    """Index the HTML in ``out`` into ``out/pagefind/``; UsageError when Pagefind is missing."""
+def index_site(out: Path, rollback: Rollback | None = None) -> None:
+    """Index the HTML in ``out`` into ``out/pagefind/``; UsageError when Pagefind is missing.
+
+    With ``rollback`` (the build's, see output.write_site) the old bundle is kept until the
+    build commits, and put back if it does not; the swap itself is never left half done.
+    """
     require_pagefind()
     out = out.resolve()
     tmp = Path(tempfile.mkdtemp(prefix=".pagefind.", dir=out))
@@ -69,10 +75,23 @@ def index_site(out: Path) -> None:
             raise UsageError([diag("pagefind", "search.failed", problem=problem)])
         old = out / BUNDLE
         trash = out / f".{BUNDLE}.old"
-        shutil.rmtree(trash, ignore_errors=True)
-        if old.exists():
-            old.rename(trash)
-        tmp.rename(old)
-        shutil.rmtree(trash, ignore_errors=True)
+        with held_signals():  # two renames, never one alone
+            shutil.rmtree(trash, ignore_errors=True)
+            had_old = old.exists()
+            if had_old:
+                old.rename(trash)
+            tmp.rename(old)
+            if rollback is not None:
+                rollback.on_undo(partial(_put_back, old, trash, had_old))
+                rollback.on_commit(partial(shutil.rmtree, trash, ignore_errors=True))
+        if rollback is None:
+            shutil.rmtree(trash, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _put_back(bundle: Path, trash: Path, had_old: bool) -> None:
+    """Undo the swap: the bundle the build made goes, the one before comes back."""
+    shutil.rmtree(bundle, ignore_errors=True)
+    if had_old and trash.is_dir():
+        trash.rename(bundle)
