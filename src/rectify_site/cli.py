@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .formats import FORMATS
@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_false",
         help="do not write .gz and .br copies of text files over 1 KB",
     )
+    b.add_argument(
+        "--verify",
+        action="store_true",
+        help="hash every file already in the output, not only those whose size or time changed",
+    )
 
     c = sub.add_parser("check", help="validate content and the site it makes; writes nothing")
     common(c)
@@ -111,6 +116,13 @@ def _parser() -> argparse.ArgumentParser:
         "--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)"
     )
     s.add_argument("--no-search", action="store_true", help="do not refresh the search index")
+    s.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name the preview may be reached by, besides localhost (repeatable)",
+    )
 
     d = sub.add_parser("pdf", help="print a report to an A4 PDF through Chromium")
     common(d)
@@ -173,8 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "build":
-            _sigterm_unwinds()
-            return _build(args)
+            return _interruptible(_build, args)
         if args.command == "check":
             return _check(args)
         if args.command == "serve":
@@ -187,6 +198,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 port=args.port,
                 search=not args.no_search,
                 lang=args.lang,
+                allow_hosts=args.allow_host,
             )
         if args.command == "pdf":
             return _pdf(args)
@@ -214,20 +226,105 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(summary, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
+        from .output import HOLD
+
+        HOLD.active = _ENTRY_POINT  # put back; from the script nothing may interrupt the exit
         print("rectify-site: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # the file system refused something no check foresaw: no traceback
+        from .errors import diag
+
+        where = exc.filename or getattr(args, "out", None) or "."
+        print(
+            diag(where, "output.failed", problem=exc.strerror or str(exc)).format(args.lang),
+            file=sys.stderr,
+        )
+        return 2
     return 2  # pragma: no cover - argparse requires a command
 
 
-def _sigterm_unwinds() -> None:
-    """SIGTERM (a CI job cancelled, a service stopped) unwinds like Ctrl-C, so a build
-    that is writing puts the last good site back instead of dying half-way."""
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``rectify-site`` script, ``python -m rectify_site`` and build.py: ``main``, then
+    exit with its status.
+
+    Once ``main`` has returned, SIGINT and SIGTERM are blocked: the interpreter restores
+    their default action while it shuts down, and a signal then would kill a process whose
+    work is done (status -2 for a build that is complete). After an interrupt (130) the
+    process leaves at once: CPython marks a KeyboardInterrupt raised while an extension
+    module ran Python code through ``PyRun_*`` as unhandled even once it is caught, and at
+    exit would kill the process with SIGINT. Everything was put back and printed by then.
+    """
+    import os
     import signal
 
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    global _ENTRY_POINT
+    _ENTRY_POINT = True
+    try:
+        code = main(argv)
+    except KeyboardInterrupt:  # before main's own handler was reached
+        print("rectify-site: interrupted", file=sys.stderr)
+        code = 130
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    if code == 130:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(code)
 
-    signal.signal(signal.SIGTERM, interrupt)
+
+_ENTRY_POINT = False
+"""True when ``run`` (the script, ``python -m``) called ``main``: the process ends with it."""
+
+
+def _interruptible(build: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run ``build`` with SIGINT and SIGTERM (a CI job cancelled, a service stopped) under
+    output.interrupt: before the new site is complete they unwind the build, which puts
+    the last good site back (exit 130); once it is complete they are held, and the build
+    finishes with exit 0 and exactly the new site.
+
+    From the script the handlers stay until the process exits (``run`` then blocks both
+    signals): a signal that arrived just before a restore would be run by the restored
+    handler (Python runs handlers late, between bytecodes) and turn a complete build into
+    an exit 130. Called in-process (``main([...])``), the previous handlers come back.
+    """
+    import signal
+
+    from .output import HOLD, interrupt
+
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    HOLD.active, HOLD.caught = False, []
+    for s in previous:
+        signal.signal(s, interrupt)
+    unraisable = sys.unraisablehook
+
+    def again(info: Any) -> None:
+        """An interrupt raised where it cannot propagate (a weakref callback, a __del__)
+        would be printed and lost: ask for it again, to arrive where it can unwind."""
+        if isinstance(info.exc_value, KeyboardInterrupt):
+            import _thread
+
+            _thread.interrupt_main()
+        else:
+            unraisable(info)
+
+    sys.unraisablehook = again
+    try:
+        code = build(args)
+        if HOLD.caught and code == 0:
+            note = (
+                "rectify-site: interrupted after the new site was complete; it is in place"
+                if args.lang == "en"
+                else "rectify-site：中断信号到达时新站点已写好，已完整发布"
+            )
+            print(note, file=sys.stderr)
+        return code
+    finally:
+        if not _ENTRY_POINT:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+            sys.unraisablehook = unraisable
+            HOLD.active, HOLD.caught = False, []
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -240,6 +337,7 @@ def _build(args: argparse.Namespace) -> int:
         args.out,
         templates=args.templates,
         search=search,
+        verify=args.verify,
         base_url=args.base_url,
         include_drafts=False,
         serving=False,
@@ -258,6 +356,7 @@ def _build(args: argparse.Namespace) -> int:
             base_url=args.base_url,
             search=search,
             compress=args.compress,
+            verify=args.verify,
         )
         warnings, n, stats = result.warnings, len(result.collection.reports), result.stats
     for d in warnings:

@@ -61,6 +61,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "date '{value}' does not exist: write a real date as YYYY-MM-DD",
     ),
     "yaml.key_type": ("键必须是文字", "keys must be text"),
+    "text.control": (
+        "文字中有控制字符 {char}（看不见，且会破坏网页和订阅源）：请删除该字符",
+        "the text holds the control character {char} (invisible, and it breaks pages and "
+        "the feed): delete it",
+    ),
+    "text.noncharacter": (
+        "文字中有 {char}，它不是可用于文本的 Unicode 字符：请删除该字符",
+        "the text holds {char}, which is not a Unicode character for text: delete it",
+    ),
+    "text.bidi": (
+        "文字中有双向文本控制符 {char}（会使文字显示的顺序与实际内容不同）：请删除该字符",
+        "the text holds the bidirectional control {char} (it makes text display in another "
+        "order than it reads): delete it",
+    ),
     "missing": ("缺少必填字段:请补上", "required field is missing: add it"),
     "extra_forbidden": (
         "未知字段:请检查拼写,或删除该字段",
@@ -241,6 +255,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "link '{url}' is unsafe (javascript:, data: and the like are refused): "
         "use an http(s) or internal link",
     ),
+    "prose.remote_image": (
+        "正文中的图片“{url}”来自其他网站：站点不向其他网站发出任何请求，请把图片放进主题的 "
+        "static 目录并使用站内地址，或改为链接",
+        "the image '{url}' in prose comes from another host: the site never asks another "
+        "host for anything; put the image in the theme's static folder and use its path, or "
+        "link to it instead",
+    ),
     "link.broken": (
         "链接“{url}”指向站内不存在的文件:请检查模板或正文中的链接",
         "link '{url}' leads to no file of the site: check the link in the template or prose",
@@ -267,6 +288,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "punctuation or spacing does not follow Chinese typography (GB/T 15834): "
         "write “{old}” as “{new}”",
     ),
+    "typography.zero_width": (
+        "文字中有看不见的零宽字符 {char}（会影响搜索、复制和朗读）：请删除该字符",
+        "the text holds the invisible zero-width character {char} (it breaks search, copying "
+        "and screen readers): delete it",
+    ),
     "collection.empty": (
         "没有找到任何通报:content 下每个通报一个文件夹,内含 report.yaml",
         "no report found: content/ holds one folder per report, each with a report.yaml",
@@ -291,8 +317,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "in site.yaml or pass --base-url",
     ),
     "base_url.invalid": (
-        "网站地址须以 http:// 或 https:// 开头:{value}",
-        "the base URL must start with http:// or https://: {value}",
+        "网站地址 {value!r} 无效：须为以 http:// 或 https:// 开头的完整网址（含主机名，"
+        "不含空白、控制字符、用户名、查询或片段）",
+        "the base URL {value!r} is not valid: it must be a whole http:// or https:// URL "
+        "with a host, and no whitespace, control characters, user, query or fragment",
     ),
     "output.refused": ("拒绝写入输出目录:{reason}", "refusing the output folder: {reason}"),
     "output.locked": (
@@ -300,6 +328,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "another build is writing this folder (lock {lock}): wait for it to finish",
     ),
     "output.failed": ("写入输出失败:{problem}", "writing the output failed: {problem}"),
+    "output.manifest_outside": (
+        "清单中的条目“{entry}”位于输出目录之外，已忽略（不会删除或改写该文件）",
+        "the manifest entry '{entry}' lies outside the output folder: ignored (that file is "
+        "never removed or rewritten)",
+    ),
+    "cache.unwritable": (
+        "无法使用构建缓存目录：{problem}（请检查该目录的写入权限）",
+        "cannot use the build cache folder: {problem} (check that it is writable)",
+    ),
     "serve.port_busy": (
         "端口 {port} 已被占用(可能已有一个预览在运行):请用 --port 换一个端口,或 --port 0 自动选择",
         "port {port} is in use (a preview may be running already): choose another with --port, "
