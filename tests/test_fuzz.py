@@ -12,23 +12,32 @@ reproducible); ``HYPOTHESIS_PROFILE=thorough`` runs thousands with fresh randomn
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import html
+import json
 import os
 import shutil
+import socket
+import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rectify_site.collection import load_collection
 from rectify_site.errors import ContentError, SiteError
+from rectify_site.incremental import cache_dir_for
 from rectify_site.markdown import render_inline
 from rectify_site.output import MANIFEST
 from rectify_site.pipeline import build_site, render_site
@@ -240,6 +249,7 @@ def _load_or_report(content: Path) -> bool:
 @settings(PROFILE)
 @given(st.one_of(value_edits(), line_edits(), prose_bytes()))
 def test_mutated_content_loads_or_reports_with_paths(edit: Mutation) -> None:
+    _count("test_mutated_content_loads_or_reports_with_paths")
     with tempfile.TemporaryDirectory() as tmp:
         _load_or_report(_content_with(edit, Path(tmp)))
 
@@ -247,6 +257,7 @@ def test_mutated_content_loads_or_reports_with_paths(edit: Mutation) -> None:
 @settings(PROFILE, max_examples=max(10, PROFILE.max_examples // 5))
 @given(st.one_of(value_edits(), line_edits(), prose_bytes()))
 def test_mutated_content_builds_completely_or_not_at_all(edit: Mutation) -> None:
+    _count("test_mutated_content_builds_completely_or_not_at_all")
     with tempfile.TemporaryDirectory() as tmp:
         content = _content_with(edit, Path(tmp))
         out = Path(tmp) / "out"
@@ -293,6 +304,7 @@ class _Markup(HTMLParser):
 @given(st.one_of(markdownish, st.text(max_size=60), st.binary(max_size=40).map(_latin1)))
 def test_rendered_prose_holds_only_markdown_markup(text: str) -> None:
     """Whatever an editor types, prose renders to Markdown's own tags with safe links only."""
+    _count("test_rendered_prose_holds_only_markdown_markup")
     for source in (text, f"[链接]({text})", f"![图]({text})", f"<{text}>"):
         parser = _Markup()
         parser.feed(render_inline(source))
@@ -304,3 +316,214 @@ def test_rendered_prose_holds_only_markdown_markup(text: str) -> None:
                 if name in ("href", "src"):
                     scheme = urlsplit(html.unescape(value or "").strip()).scheme.lower()
                     assert scheme in ("", "http", "https", "mailto", "tel"), (source, value)
+
+
+# --- the cache, the manifest and serve's requests (issue 14) -----------------------------
+
+RAN: dict[str, int] = {}
+"""Examples run per test, printed at the end under the thorough profile."""
+
+
+def _count(name: str) -> None:
+    RAN[name] = RAN.get(name, 0) + 1
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_examples(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" and RAN:
+        capture = request.config.pluginmanager.getplugin("capturemanager")
+        shown = capture.global_and_fixture_disabled() if capture else contextlib.nullcontext()
+        with shown:  # past pytest's capture, onto the terminal
+            for name, n in sorted(RAN.items()):
+                print(f"\nfuzz: {n} examples ran in {name}", file=sys.stderr)
+            print(f"fuzz: {sum(RAN.values())} examples in all", file=sys.stderr)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@functools.cache
+def _good_build() -> tuple[Path, dict[str, bytes], dict[str, bytes]]:
+    """A site built once with its cache: (folder, the site's files, the cache's files)."""
+    root = Path(tempfile.mkdtemp(prefix="fuzz-cache-"))
+    shutil.copytree(CONTENT, root / "content")
+    shutil.copytree(TEMPLATES, root / "templates")
+    out = root / "site" / "_site"
+    build_site(root / "content", out, search=False)
+    cache = cache_dir_for(out)
+    files = {
+        p.relative_to(cache).as_posix(): p.read_bytes() for p in cache.rglob("*") if p.is_file()
+    }
+    return root, _tree(out), files
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@st.composite
+def cache_garbage(draw: st.DrawFn) -> tuple[str, bytes]:
+    _, _, files = _good_build()
+    name = draw(st.sampled_from(sorted(n for n in files if n != "CACHEDIR.TAG")))
+    if name == "state.json" and draw(st.booleans()):  # the right syntax, a wrong shape
+        state = json.loads(files[name])
+        key = draw(st.sampled_from(sorted(state)))
+        state[key] = draw(json_values)
+        return name, json.dumps(state).encode()
+    kind = draw(st.sampled_from(["json", "bytes", "cut"]))
+    if kind == "json":
+        return name, json.dumps(draw(json_values)).encode()
+    if kind == "cut":
+        return name, files[name][: draw(st.integers(0, len(files[name])))]
+    return name, draw(st.binary(max_size=200))
+
+
+@settings(PROFILE, max_examples=max(10, PROFILE.max_examples // 20))
+@given(cache_garbage())
+def test_garbage_in_any_cache_file_is_a_cold_build(garbage: tuple[str, bytes]) -> None:
+    _count("test_garbage_in_any_cache_file_is_a_cold_build")
+    root, site, files = _good_build()
+    out = root / "site" / "_site"
+    cache = cache_dir_for(out)
+    shutil.rmtree(cache)
+    for rel, data in files.items():
+        (cache / rel).parent.mkdir(parents=True, exist_ok=True)
+        (cache / rel).write_bytes(data)
+    name, data = garbage
+    (cache / name).write_bytes(data)
+    (out / "index.html").write_bytes(b"x" * len(site["index.html"]))  # the check must see it
+    build_site(root / "content", out, search=False)
+    assert _tree(out) == site
+
+
+manifest_paths = st.one_of(
+    st.sampled_from(
+        [
+            "../victim.txt",
+            "../../victim.txt",
+            "/etc/passwd",
+            "a/../../victim.txt",
+            "..",
+            ".",
+            "",
+            "index.html",
+            "./index.html",
+            "a//b",
+            "C:\\x",
+            "\\\\host\\x",
+            "x\x00y",
+            "huangpu-12-2/../../victim.txt",
+        ]
+    ),
+    st.text(max_size=30),
+)
+
+
+@settings(PROFILE, max_examples=max(10, PROFILE.max_examples // 20))
+@given(
+    st.one_of(
+        st.dictionaries(manifest_paths, st.text(max_size=64) | json_values, max_size=6),
+        json_values,
+    )
+)
+def test_a_fuzzed_manifest_never_touches_anything_outside(files: Any) -> None:
+    _count("test_a_fuzzed_manifest_never_touches_anything_outside")
+    root, site, _ = _good_build()
+    out = root / "site" / "_site"
+    victim = root / "site" / "victim.txt"
+    victim.write_text("keep")
+    build_site(root / "content", out, search=False)  # the good site and manifest again
+    manifest = json.loads((out / MANIFEST).read_text())
+    if isinstance(files, dict):
+        manifest["files"] = {**manifest["files"], **files}
+    else:
+        manifest = files
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    before = {p for p in root.rglob("*") if not p.is_relative_to(out)}
+    build_site(root / "content", out, search=False)
+    assert victim.read_text() == "keep"
+    assert {p for p in root.rglob("*") if not p.is_relative_to(out)} >= before
+    assert _tree(out) == site
+
+
+# serve: a loopback server in this process, given fuzzed request lines and headers
+
+
+@functools.cache
+def _serving() -> int:
+    from rectify_site.serve import Preview, make_server
+
+    root, _, _ = _good_build()
+    preview = Preview(root / "content", root / "_serve", search=False, log=lambda line: None)
+    preview.build()
+    server = make_server(preview, "127.0.0.1", 0, timeout=2.0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return int(server.server_address[1])
+
+
+def _ask(port: int, request: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        with contextlib.suppress(OSError):
+            s.sendall(request)
+        chunks = []
+        with contextlib.suppress(OSError):
+            while chunk := s.recv(65536):
+                chunks.append(chunk)
+    return b"".join(chunks)
+
+
+header_text = st.one_of(
+    st.text(alphabet=st.characters(max_codepoint=0xFF), max_size=40),
+    st.sampled_from(
+        [
+            "%0d%0aSet-Cookie:%20x=1",
+            "\\evil.example",
+            "%5cevil",
+            "..%2f..%2f",
+            "/%2e%2e/",
+            "\r\nX-Injected: 1",
+            "localhost",
+            "evil.example",
+        ]
+    ),
+)
+
+
+@settings(PROFILE, max_examples=max(50, PROFILE.max_examples))
+@given(
+    method=st.sampled_from(["GET", "HEAD", "POST", "OPTIONS", "G\x00T", ""]) | st.text(max_size=6),
+    target=st.lists(header_text, max_size=4).map(lambda parts: "/" + "/".join(parts)),
+    version=st.sampled_from(["HTTP/1.1", "HTTP/1.0", "HTTP/2", "", "HTTP/1.1 x"]),
+    host=st.one_of(st.just("localhost"), header_text),
+    headers=st.lists(st.tuples(header_text, header_text), max_size=4),
+)
+def test_serve_answers_any_request_line_and_headers_safely(
+    method: str, target: str, version: str, host: str, headers: list[tuple[str, str]]
+) -> None:
+    _count("test_serve_answers_any_request_line_and_headers_safely")
+    port = _serving()
+    lines = [f"{method} {target} {version}".strip(), f"Host: {host}"]
+    lines += [f"{name}: {value}" for name, value in headers]
+    request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+    answer = _ask(port, request)
+    head = answer.partition(b"\r\n\r\n")[0].decode("latin-1")
+    for line in head.split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        assert name.lower() not in ("set-cookie", "x-injected"), head
+        if name.lower() == "location":
+            value = value.strip()
+            assert value.startswith("/") and value[1:2] not in ("/", "\\"), head
+    if head.startswith("HTTP/") and " 200 " in head.split("\r\n")[0]:
+        assert host.strip().lower().split(":")[0] in ("localhost", "127.0.0.1"), head
+    # and the server still answers a plain request
+    ok = _ask(port, b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    assert ok.startswith(b"HTTP/1.0 200"), ok[:200]

@@ -157,11 +157,20 @@ def test_new_report_of_a_xuncha_beside_a_published_one(
     assert any(r.id == "county-3" for r in result.collection.drafts)
 
 
-def test_new_report_from_a_file_says_what_is_missing(
-    cli: Callable[..., Run], tmp_path: Path
-) -> None:
-    source = tmp_path / "report.docx"
-    source.write_bytes(b"")
-    run = cli("new", "report", "imported", "--from", source, "--content", tmp_path / "content")
-    assert run.code == 2 and "Traceback" not in run.err
-    assert "导入" in run.err
+def test_new_report_from_a_file_is_the_import(cli: Callable[..., Run], tmp_path: Path) -> None:
+    """``new report ID --from FILE`` writes what ``import FILE --id ID`` writes."""
+    from conftest import SEED
+
+    made = cli("new", "report", "seed", "--from", SEED, "--content", tmp_path / "a")
+    imported = cli("import", SEED, "--id", "seed", "--content", tmp_path / "b")
+    assert made.code == imported.code and "Traceback" not in made.err
+    files = {
+        p.relative_to(tmp_path / "a"): p.read_bytes()
+        for p in (tmp_path / "a").rglob("*")
+        if p.is_file()
+    }
+    assert files and files == {
+        p.relative_to(tmp_path / "b"): p.read_bytes()
+        for p in (tmp_path / "b").rglob("*")
+        if p.is_file()
+    }

@@ -159,7 +159,7 @@ def test_failed_search_index_puts_the_pages_back(
     before = _snapshot(built)
     seen: list[str] = []
 
-    def index_site(out: Path, **options: object) -> None:
+    def index_site(out: Path, rollback: object = None, **options: object) -> None:
         seen.append((out / REPORT_ID / "figures.html").read_text("utf-8"))
         raise UsageError([diag("pagefind", "search.failed", problem="killed")])
 

@@ -2,6 +2,10 @@
 
 import sys
 
-from .cli import main
+try:
+    from .cli import run
+except KeyboardInterrupt:  # Ctrl-C while starting up: nothing was done, so nothing to undo
+    print("rectify-site: interrupted", file=sys.stderr)
+    sys.exit(130)
 
-sys.exit(main())
+run()

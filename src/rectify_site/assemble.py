@@ -320,14 +320,18 @@ def _build_node(n: _Numbered, prose: _Prose, action_style: str) -> Node:
         paragraphs = [prose(texts[0], f, (*loc, "text"))]
     else:
         paragraphs = [prose(t, f, (*loc, "text", i)) for i, t in enumerate(texts)]
+    # built from values validated already: construct, not validate again (most of a large
+    # collection's models are nodes and actions)
     actions = [
-        Action(number=number(action_style, i), text=prose(t, f, (*loc, "actions", i)))
+        Action.model_construct(
+            number=number(action_style, i), text=prose(t, f, (*loc, "actions", i))
+        )
         for i, t in enumerate(d.node.actions)
     ]
     run_in = d.node.run_in
     if run_in is None:  # a part stands on its own line; a leaf of one paragraph runs in
         run_in = n.depth > 1 and not d.children and len(paragraphs) <= 1
-    return Node(
+    return Node.model_construct(
         id=d.id,
         anchor=n.anchor,
         role=d.node.role,

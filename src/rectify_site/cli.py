@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .formats import FORMATS
@@ -218,6 +218,14 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
             "do not write .gz and .br copies of text files over 1 KB",
         ),
     )
+    b.add_argument(
+        "--verify",
+        action="store_true",
+        help=t(
+            "核对输出目录中每个文件的内容，而不只是大小或时间有变的文件",
+            "hash every file already in the output, not only those whose size or time changed",
+        ),
+    )
     quiet(b)
 
     c = sub.add_parser(
@@ -323,6 +331,16 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
         action="store_true",
         help=t("不更新搜索索引", "do not refresh the search index"),
     )
+    s.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=t(
+            "除 localhost 外，预览还可通过的主机名（可重复）",
+            "a host name the preview may be reached by, besides localhost (repeatable)",
+        ),
+    )
 
     d = sub.add_parser(
         "pdf",
@@ -343,6 +361,69 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
         default=None,
         help=t("PDF 文件（默认：<通报编号>.pdf）", "PDF file (default: <report-id>.pdf)"),
     )
+
+    im = sub.add_parser(
+        "import",
+        lang=lang,
+        help=t(
+            "从 Word 文档、文本或网页导入为一份已检查的通报",
+            "a Word document, text or saved web page -> one checked report folder",
+        ),
+    )
+    path(
+        im,
+        "source",
+        kind="file",
+        help=t(".docx、.txt、.html 或 .htm", ".docx, .txt, .html or .htm"),
+    )
+    path(
+        im,
+        "--content",
+        kind="dir",
+        default=Path("content"),
+        help=t("内容目录（默认：content）", "collection root (default: content)"),
+    )
+    im.add_argument(
+        "--id",
+        dest="report_id",
+        default=None,
+        metavar="ID",
+        help=t("通报编号（文件夹名）", "report id (the folder name)"),
+    )
+    im.add_argument(
+        "--force",
+        action="store_true",
+        help=t(
+            "替换已有的通报文件夹（保留其中的 ledger.xlsx 和 attachments/）",
+            "replace an existing report folder (its ledger.xlsx and attachments/ are kept)",
+        ),
+    )
+    language(im)
+
+    ex = sub.add_parser(
+        "export",
+        lang=lang,
+        help=t("把通报导出为上报用的文档", "write a report as the document an office sends upward"),
+    )
+    ex.add_argument("report", help=t("通报编号", "report id"))
+    ex.add_argument(
+        "--to", choices=["docx", "txt"], required=True, help=t("docx 或 txt", "docx or txt")
+    )
+    path(
+        ex,
+        "--content",
+        kind="dir",
+        default=Path("content"),
+        help=t("内容目录（默认：content）", "collection root (default: content)"),
+    )
+    path(
+        ex,
+        "--out",
+        kind="file",
+        default=None,
+        help=t("输出文件（默认：<通报编号>.<格式>）", "file (default: <report-id>.<to>)"),
+    )
+    language(ex)
 
     sc = sub.add_parser(
         "schema",
@@ -458,8 +539,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "build":
-            _sigterm_unwinds()
-            return _build(args)
+            return _interruptible(_build, args)
         if args.command == "check":
             return _check(args)
         if args.command == "serve":
@@ -472,6 +552,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 port=args.port,
                 search=not args.no_search,
                 lang=args.lang,
+                allow_hosts=args.allow_host,
             )
         if args.command == "pdf":
             return _pdf(args)
@@ -483,6 +564,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _new(args)
         if args.command == "ledger":
             return _ledger_template(args)
+        if args.command == "import":
+            from .importing.command import run_import
+
+            return run_import(
+                args.source,
+                args.content,
+                report_id=args.report_id,
+                force=args.force,
+                lang=args.lang,
+            )
+        if args.command == "export":
+            return _export(args)
     except SiteError as exc:
         for d in exc.diagnostics:
             print(d.format(args.lang), file=sys.stderr)
@@ -491,20 +584,105 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(summary, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
+        from .output import HOLD
+
+        HOLD.active = _ENTRY_POINT  # put back; from the script nothing may interrupt the exit
         print("rectify-site: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # the file system refused something no check foresaw: no traceback
+        from .errors import diag
+
+        where = exc.filename or getattr(args, "out", None) or "."
+        print(
+            diag(where, "output.failed", problem=exc.strerror or str(exc)).format(args.lang),
+            file=sys.stderr,
+        )
+        return 2
     return 2  # pragma: no cover - argparse requires a command
 
 
-def _sigterm_unwinds() -> None:
-    """SIGTERM (a CI job cancelled, a service stopped) unwinds like Ctrl-C, so a build
-    that is writing puts the last good site back instead of dying half-way."""
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``rectify-site`` script, ``python -m rectify_site`` and build.py: ``main``, then
+    exit with its status.
+
+    Once ``main`` has returned, SIGINT and SIGTERM are blocked: the interpreter restores
+    their default action while it shuts down, and a signal then would kill a process whose
+    work is done (status -2 for a build that is complete). After an interrupt (130) the
+    process leaves at once: CPython marks a KeyboardInterrupt raised while an extension
+    module ran Python code through ``PyRun_*`` as unhandled even once it is caught, and at
+    exit would kill the process with SIGINT. Everything was put back and printed by then.
+    """
+    import os
     import signal
 
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
+    global _ENTRY_POINT
+    _ENTRY_POINT = True
+    try:
+        code = main(argv)
+    except KeyboardInterrupt:  # before main's own handler was reached
+        print("rectify-site: interrupted", file=sys.stderr)
+        code = 130
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    if code == 130:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(code)
 
-    signal.signal(signal.SIGTERM, interrupt)
+
+_ENTRY_POINT = False
+"""True when ``run`` (the script, ``python -m``) called ``main``: the process ends with it."""
+
+
+def _interruptible(build: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run ``build`` with SIGINT and SIGTERM (a CI job cancelled, a service stopped) under
+    output.interrupt: before the new site is complete they unwind the build, which puts
+    the last good site back (exit 130); once it is complete they are held, and the build
+    finishes with exit 0 and exactly the new site.
+
+    From the script the handlers stay until the process exits (``run`` then blocks both
+    signals): a signal that arrived just before a restore would be run by the restored
+    handler (Python runs handlers late, between bytecodes) and turn a complete build into
+    an exit 130. Called in-process (``main([...])``), the previous handlers come back.
+    """
+    import signal
+
+    from .output import HOLD, interrupt
+
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    HOLD.active, HOLD.caught = False, []
+    for s in previous:
+        signal.signal(s, interrupt)
+    unraisable = sys.unraisablehook
+
+    def again(info: Any) -> None:
+        """An interrupt raised where it cannot propagate (a weakref callback, a __del__)
+        would be printed and lost: ask for it again, to arrive where it can unwind."""
+        if isinstance(info.exc_value, KeyboardInterrupt):
+            import _thread
+
+            _thread.interrupt_main()
+        else:
+            unraisable(info)
+
+    sys.unraisablehook = again
+    try:
+        code = build(args)
+        if HOLD.caught and code == 0:
+            note = (
+                "rectify-site: interrupted after the new site was complete; it is in place"
+                if args.lang == "en"
+                else "rectify-site：中断信号到达时新站点已写好，已完整发布"
+            )
+            print(note, file=sys.stderr)
+        return code
+    finally:
+        if not _ENTRY_POINT:
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+            sys.unraisablehook = unraisable
+            HOLD.active, HOLD.caught = False, []
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -518,6 +696,7 @@ def _build(args: argparse.Namespace) -> int:
         templates=args.templates,
         search=search,
         base_url=args.base_url,
+        verify=args.verify,
         include_drafts=False,
         serving=False,
         compress=args.compress,
@@ -536,6 +715,7 @@ def _build(args: argparse.Namespace) -> int:
             base_url=args.base_url,
             search=search,
             compress=args.compress,
+            verify=args.verify,
             progress=for_terminal(quiet=args.quiet, lang=args.lang),
         )
         warnings, n, stats = result.warnings, len(result.collection.reports), result.stats
@@ -622,16 +802,10 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    """``new report ID --from FILE``: the importer's work, where it is installed."""
-    import importlib.util
+    """``new report ID --from FILE``: the importer (``rectify-site import FILE --id ID``)."""
+    from .importing.command import run_import
 
-    from .errors import UsageError, diag
-
-    if importlib.util.find_spec("rectify_site.importing") is None:
-        raise UsageError([diag(args.source, "new.import_missing")])
-    # TODO(importer): call rectify_site.importing's entry point once it is merged, e.g.
-    # import_report(args.source, args.content / args.id, kind=args.kind)
-    raise UsageError([diag(args.source, "new.import_missing")])
+    return run_import(args.source, args.content, report_id=args.id, lang=args.lang)
 
 
 def _completion(args: argparse.Namespace) -> int:
@@ -692,6 +866,15 @@ def _ledger_template(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError([diag(out, "output.failed", problem=exc.strerror or str(exc))]) from None
     print(f"wrote {out}" if args.lang == "en" else f"已生成 {out}")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export_report
+    from .messages import translate
+
+    out = export_report(args.content, args.report, args.to, args.out)
+    print(translate("export.written", {"path": out}, args.lang))
     return 0
 
 

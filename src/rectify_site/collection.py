@@ -281,6 +281,11 @@ class _ReportLoader:
         if src is not None and entries is not None:
             parts = self.nodes(entries, "report.yaml", ("parts",), ())
             self._unlisted()  # only where the listing could be followed
+        else:  # no listing to follow: still check every node file, to report all at once
+            for path in sorted(self.folder.rglob("*.yaml")):
+                rel = path.relative_to(self.folder).as_posix()
+                if rel not in ("report.yaml", "figures.yaml") and not rel.startswith(ATTACHMENTS):
+                    self.model(rel, NodeFile)
         new_errors = any(p.severity == "error" for p in self.problems[before:])
         if new_errors or report is None or figures is None:
             if figures is not None:  # the figures' own checks need nothing else
@@ -385,10 +390,10 @@ class _ReportLoader:
 
     def _unlisted(self) -> None:
         """A YAML file no listing reaches is not published: say so (a warning)."""
-        read = {p.resolve() for p in self.files}
+        read = set(self.files)  # paths made from the folder, as rglob makes them
         for path in sorted(self.folder.rglob("*.yaml")):
             rel = path.relative_to(self.folder)
-            if rel.parts[0] == "attachments" or path.resolve() in read:
+            if rel.parts[0] == "attachments" or path in read:
                 continue
             if rel.as_posix() in ("report.yaml", "figures.yaml"):
                 continue

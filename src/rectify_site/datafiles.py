@@ -11,6 +11,7 @@ import io
 import json
 from xml.sax.saxutils import escape
 
+from .csvsafe import neutralise
 from .figures import figure_rows
 from .ledger_pages import is_published, ledger_downloads
 from .report import Report
@@ -36,7 +37,8 @@ def figures_csv(report: Report) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(["report", "key", "group", "label", "unit", "value"])
     for row in figure_rows(report.figures):
-        writer.writerow([report.id, row.key, row.group, row.label, row.unit, str(row.value)])
+        text = [neutralise(c) for c in (report.id, row.key, row.group, row.label, row.unit)]
+        writer.writerow([*text, str(row.value)])  # formulas in text cells neutralised
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .baseurl import check_base_url
 from .ledger import DEFAULT_PUBLISHED, Column
 from .numbering import STYLES
 
@@ -151,7 +152,7 @@ class SiteFile(Strict):
     name: Text | None = None
     """网站名称，显示在每页页眉和标题中；不填则按通报的巡视或巡察类别生成。
     The site's name, shown in every page's header and title."""
-    base_url: str | None = None
+    base_url: Annotated[str, AfterValidator(check_base_url)] | None = None
     """网站发布地址（以 http:// 或 https:// 开头），用于 sitemap、规范链接和订阅源。
     Absolute URL where the site is published; needed for sitemap, canonical links, feeds."""
     sponsor: Text | None = None

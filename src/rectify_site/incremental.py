@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import Diagnostic, UsageError, diag
-from .output import MANIFEST, WriteStats, read_manifest
+from .output import MANIFEST, WriteStats, file_intact, read_manifest
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
@@ -59,7 +59,7 @@ if TYPE_CHECKING:
     from .pages import Page
     from .report import Report
 
-FORMAT = 1
+FORMAT = 2
 """Bump when the state's layout changes: an old cache is then ignored."""
 
 CACHE_DIRNAME = ".rectify-cache"
@@ -186,7 +186,7 @@ class State:
     outputs: dict[str, list[str]] = field(default_factory=dict)
     """Rendered or derived file -> [input key, sha256 of its bytes]."""
     files: dict[str, list[Any]] = field(default_factory=dict)
-    """The output manifest after the build: path -> [sha256, size]."""
+    """The output manifest after the build: path -> [sha256, size, mtime_ns]."""
     warnings: list[dict[str, Any]] = field(default_factory=list)
     reports_built: int = 0
     indexed: bool = False
@@ -194,14 +194,15 @@ class State:
 
     @classmethod
     def read(cls, path: Path) -> State:
+        """The saved state, or an empty one (a cold build) if it is missing or malformed."""
         try:
-            data = json.loads(path.read_text("utf-8"))
-            if data.get("format") != FORMAT:
-                return cls()
-            data.pop("format")
-            return cls(**data)
-        except (OSError, ValueError, TypeError):
+            data = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             return cls()
+        if not _state_shape_ok(data):  # any other shape, however it came about: start cold
+            return cls()
+        data.pop("format")
+        return cls(**data)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -211,6 +212,72 @@ class State:
 
     def dump(self) -> bytes:
         return json.dumps(self.as_dict(), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _is_str(v: Any) -> bool:
+    return isinstance(v, str)
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _row(*checks: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """A JSON list of exactly these kinds, in order."""
+    return lambda v: (
+        isinstance(v, list)
+        and len(v) == len(checks)
+        and all(c(x) for c, x in zip(checks, v, strict=True))
+    )
+
+
+def _map_of(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, dict) and all(_is_str(k) and check(x) for k, x in v.items())
+
+
+def _list_of(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda v: isinstance(v, list) and all(check(x) for x in v)
+
+
+def _warning_ok(rec: Any) -> bool:
+    return (
+        isinstance(rec, dict)
+        and _is_str(rec.get("path"))
+        and (rec.get("line") is None or _is_int(rec.get("line")))
+        and (rec.get("col") is None or _is_int(rec.get("col")))
+        and rec.get("severity") in ("error", "warning")
+        and _is_str(rec.get("field"))
+        and _is_str(rec.get("key"))
+        and _list_of(lambda kv: isinstance(kv, list) and len(kv) == 2 and _is_str(kv[0]))(
+            rec.get("params")
+        )
+        and set(rec) == {"path", "line", "col", "severity", "field", "key", "params"}
+    )
+
+
+_STATE_SHAPE: dict[str, Callable[[Any], bool]] = {
+    "format": lambda v: v == FORMAT,
+    "code": _is_str,
+    "options": lambda v: isinstance(v, dict),
+    "saved_ns": _is_int,
+    "inputs": _map_of(_row(_is_int, _is_int, _is_str)),
+    "reports": _map_of(_is_str),
+    "templates": _map_of(_list_of(_is_str)),
+    "outputs": _map_of(_row(_is_str, _is_str)),
+    "files": _map_of(_row(_is_str, _is_int, _is_int)),
+    "warnings": _list_of(_warning_ok),
+    "reports_built": _is_int,
+    "indexed": lambda v: isinstance(v, bool),
+}
+"""What ``state.json`` must hold, field by field: the cache is trusted only in this shape."""
+
+
+def _state_shape_ok(data: Any) -> bool:
+    return (
+        isinstance(data, dict)
+        and set(data) == set(_STATE_SHAPE)
+        and all(check(data[name]) for name, check in _STATE_SHAPE.items())
+    )
 
 
 def _warning_record(d: Diagnostic) -> dict[str, Any]:
@@ -266,6 +333,8 @@ class BuildCache:
         self.dir = cache_dir_for(out)
         self.state = State.read(self.dir / "state.json") if self.dir.is_dir() else State()
         self._lock: BaseFileLock | None = None
+        self.verify = False
+        """Hash every output file rather than trust its size and time (``build --verify``)."""
         self._reports: dict[str, tuple[str, Report, list[Diagnostic], list[Path]]] = {}
         self._dirty_reports: set[str] = set()
         self.last_collection: Collection | None = None
@@ -296,8 +365,17 @@ class BuildCache:
     # -- lock --
 
     def _ensure_dir(self) -> None:
+        try:
+            self._make_dir()
+        except OSError as exc:  # a read-only or full disk, a file where a folder should be
+            problem = exc.strerror or str(exc)
+            if exc.filename:
+                problem = f"{problem}: {exc.filename}"
+            raise UsageError([diag(self.dir, "cache.unwritable", problem=problem)]) from None
+
+    def _make_dir(self) -> None:
         tag = self.dir.parent / TAG_NAME
-        if self.dir.parent.is_dir() and not (tag.is_file() and "rectify-site" in tag.read_text()):
+        if self.dir.parent.is_dir() and not _ours(tag):
             raise UsageError(
                 [
                     diag(
@@ -311,6 +389,19 @@ class BuildCache:
                     )
                 ]
             )
+        if self.dir.exists() and not self.dir.is_dir():
+            self.dir.unlink()  # inside our own tagged folder: whatever it is, it is ours
+        # each name where the cache wants a folder or a file, cleared if it is the other
+        for name, folder in (("reports", True), ("jinja", True), ("state.json", False)):
+            path = self.dir / name
+            if path.is_symlink() or (path.exists() and path.is_dir() != folder):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+        lock = self.dir / "lock"
+        if lock.is_dir() and not lock.is_symlink():
+            shutil.rmtree(lock)
         (self.dir / "reports").mkdir(parents=True, exist_ok=True)
         if not tag.is_file():
             tag.write_text(TAG)
@@ -329,6 +420,9 @@ class BuildCache:
             lock.acquire()
         except Timeout:
             raise UsageError([diag(self.out, "output.locked", lock=str(path))]) from None
+        except OSError as exc:
+            problem = f"{exc.strerror or exc}: {path}"
+            raise UsageError([diag(self.dir, "cache.unwritable", problem=problem)]) from None
         self._lock = lock
 
     def unlock(self) -> None:
@@ -377,17 +471,18 @@ class BuildCache:
     def _outputs_intact(self, wanted: dict[str, str], files: dict[str, list[Any]]) -> bool:
         if self.manifest() != wanted:
             return False
-        for rel, (_, size) in files.items():
-            try:
-                if (self.out / rel).stat().st_size != size:
-                    return False
-            except OSError:
-                return False
-        return True
+        return all(self._valid(rel, v[0]) for rel, v in files.items())
+
+    def stamps(self) -> dict[str, list[int]]:
+        """Path -> [size, mtime_ns] of each output file as the last build left it."""
+        return {rel: v[1:] for rel, v in self.state.files.items()}
 
     def manifest(self) -> dict[str, str]:
         if self._manifest is None:
-            self._manifest = read_manifest(self.out)
+            refused: list[str] = []
+            self._manifest = read_manifest(self.out, refused)
+            if refused:  # tampered with: nothing in it is vouched for; the build says so
+                self._manifest = {}
         return self._manifest
 
     # -- reports (collection.ReportCache) --
@@ -404,7 +499,7 @@ class BuildCache:
         try:
             with open(self.dir / "reports" / f"{folder.name}.pickle", "rb") as fh:
                 saved = pickle.load(fh)  # our own file, written by this very code version
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        except Exception:  # missing, truncated or garbage: load the report afresh
             return None
         if not (isinstance(saved, tuple) and len(saved) == 4 and saved[0] == digest):
             return None
@@ -422,14 +517,18 @@ class BuildCache:
     # -- pages and derived files --
 
     def _valid(self, rel: str, sha: str) -> bool:
-        """The output still holds the bytes we recorded for ``rel``."""
+        """The output still holds the bytes we recorded for ``rel``.
+
+        Its size and modification time as the last build left them are the fast path;
+        when they disagree (a file edited by hand, even to the same size), or with
+        ``verify``, the file is hashed and compared with the manifest.
+        """
         if self.manifest().get(rel) != sha:
             return False
         recorded = self.state.files.get(rel)
-        try:
-            return recorded is not None and (self.out / rel).stat().st_size == recorded[1]
-        except OSError:
+        if recorded is None or recorded[0] != sha:
             return False
+        return file_intact(self.out / rel, None, sha, recorded[1:], verify=self.verify)
 
     def plan_pages(
         self, env: Environment, pages: list[Page], salt: Any, reports: list[Report]
@@ -528,10 +627,17 @@ class BuildCache:
         """
         self._ensure_dir()
         folder = self.dir / "jinja" / self.code[:16]
-        if not folder.is_dir():
-            for old in folder.parent.glob("*"):  # compiled by another version of the code
-                shutil.rmtree(old, ignore_errors=True)
-            folder.mkdir(parents=True, exist_ok=True)
+        try:
+            if not folder.is_dir() or folder.is_symlink():
+                for old in folder.parent.glob("*"):  # compiled by another version of the code
+                    if old.is_dir() and not old.is_symlink():
+                        shutil.rmtree(old, ignore_errors=True)
+                    else:
+                        old.unlink()
+                folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            problem = f"{exc.strerror or exc}: {exc.filename or folder}"
+            raise UsageError([diag(self.dir, "cache.unwritable", problem=problem)]) from None
         self._bytecode = _deferred_bytecode_cache(folder)
         return self._bytecode
 
@@ -600,11 +706,30 @@ class BuildCache:
         indexed: bool = False,
     ) -> None:
         """Save what this build read and wrote; called only once the output is written."""
+        try:
+            self._commit(stats, warnings, reports_built, indexed=indexed)
+        except (OSError, UsageError):  # a cache: losing it only makes the next build cold
+            with contextlib.suppress(OSError):
+                (self.dir / "state.json").unlink()
+            self.state = State()
+
+    def _commit(
+        self,
+        stats: WriteStats,
+        warnings: list[Diagnostic],
+        reports_built: int,
+        *,
+        indexed: bool,
+    ) -> None:
         self._ensure_dir()
         manifest = read_manifest(self.out)
         files: dict[str, list[Any]] = {}
         for rel, sha in manifest.items():
-            files[rel] = [sha, (self.out / rel).stat().st_size]
+            try:
+                st = os.lstat(self.out / rel)
+            except OSError:
+                continue  # gone already: the next build writes it again
+            files[rel] = [sha, st.st_size, st.st_mtime_ns]
         for rel, sha in self.kept.items():
             self.outputs.setdefault(rel, ["", sha])
         live = {k for k in self.digests}
@@ -647,6 +772,14 @@ class BuildCache:
         return [_warning_from(r) for r in self.state.warnings]
 
 
+def _ours(tag: Path) -> bool:
+    """Whether ``tag`` is the CACHEDIR.TAG this tool writes (any other bytes: not ours)."""
+    try:
+        return tag.is_file() and b"rectify-site" in tag.read_bytes()
+    except OSError:
+        return False
+
+
 def _deferred_bytecode_cache(folder: Path) -> Any:
     """A Jinja bytecode cache that reads from ``folder`` and writes there on ``flush``."""
     import io
@@ -661,8 +794,8 @@ def _deferred_bytecode_cache(folder: Path) -> Any:
             try:
                 with open(folder / f"{bucket.key}.cache", "rb") as fh:
                     bucket.load_bytecode(fh)
-            except OSError:
-                pass
+            except Exception:  # missing or garbage: compile the template again
+                bucket.reset()
 
         def dump_bytecode(self, bucket: Bucket) -> None:
             buf = io.BytesIO()
@@ -817,12 +950,19 @@ def pages_changed(stats: WriteStats) -> bool:
 
 
 def nothing_to_do(
-    content: Path, out: Path, *, templates: Path | None, search: bool, **options: Any
+    content: Path,
+    out: Path,
+    *,
+    templates: Path | None,
+    search: bool,
+    verify: bool = False,
+    **options: Any,
 ) -> NoChange | None:
     """Whether the last build of ``out`` already is this build; checked with the stdlib only.
 
     Takes the lock too, so that it never reports "nothing changed" while another build is
-    halfway through writing.
+    halfway through writing. With ``verify`` every output file is hashed, not only those
+    whose size or time changed.
     """
     if not content.is_dir() or not (out / MANIFEST).is_file():
         return None
@@ -841,6 +981,7 @@ def nothing_to_do(
             return None
     if not theme.is_dir():
         return None
+    cache.verify = verify
     with cache.locked():
         cache.begin(content, theme, **options)
         if not cache.unchanged() or (search and not cache.state.indexed):

@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from html.parser import HTMLParser
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -43,6 +44,50 @@ def unsafe_links(source: str) -> list[str]:
         if target and not is_safe_url(html.unescape(target)):
             out.append(target)
     return out
+
+
+class _Loads(HTMLParser):
+    """The URLs an HTML fragment makes a browser fetch by itself (img, and the like)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if not value:
+                continue
+            if name in ("src", "poster", "data"):
+                self.urls.append(value)
+            elif name == "srcset":  # "a.png 1x, https://host/b.png 2x"
+                self.urls += [c.split()[0] for c in value.split(",") if c.strip()]
+
+
+def is_remote(url: str) -> bool:
+    """Whether fetching ``url`` from a page would ask another host for it.
+
+    Absolute URLs (``https://…``) and protocol-relative ones (``//host/…``, which browsers
+    also read in ``/\\host`` and ``\\\\host``) are; a path on the same site is not.
+    """
+    url = url.strip().replace("\\", "/")
+    if url.startswith("//"):
+        return True
+    m = _SCHEME_RE.match(url)
+    return m is not None and m.group(1).lower() not in ("mailto", "tel", "data")
+
+
+def remote_images(html_text: str) -> list[str]:
+    """The URLs on other hosts that rendered prose would load by itself (``![t](https://…)``).
+
+    The site promises that no page or feed asks another host for anything, so prose that
+    would is refused when it loads, by ``build`` as by ``check``.
+    """
+    if "<" not in html_text:
+        return []
+    parser = _Loads()
+    parser.feed(html_text)
+    parser.close()
+    return [url for url in parser.urls if is_remote(url)]
 
 
 def has_raw_html(source: str) -> bool:

@@ -61,6 +61,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "date '{value}' does not exist: write a real date as YYYY-MM-DD",
     ),
     "yaml.key_type": ("键必须是文字", "keys must be text"),
+    "text.control": (
+        "文字中有控制字符 {char}（看不见，且会破坏网页和订阅源）：请删除该字符",
+        "the text holds the control character {char} (invisible, and it breaks pages and "
+        "the feed): delete it",
+    ),
+    "text.noncharacter": (
+        "文字中有 {char}，它不是可用于文本的 Unicode 字符：请删除该字符",
+        "the text holds {char}, which is not a Unicode character for text: delete it",
+    ),
+    "text.bidi": (
+        "文字中有双向文本控制符 {char}（会使文字显示的顺序与实际内容不同）：请删除该字符",
+        "the text holds the bidirectional control {char} (it makes text display in another "
+        "order than it reads): delete it",
+    ),
     "missing": ("缺少必填字段：请补上", "required field is missing: add it"),
     "extra_forbidden": (
         "未知字段：请检查拼写，或删除该字段",
@@ -253,6 +267,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "link '{url}' is unsafe (javascript:, data: and the like are refused): "
         "use an http(s) or internal link",
     ),
+    "prose.remote_image": (
+        "正文中的图片“{url}”来自其他网站：站点不向其他网站发出任何请求，请把图片放进主题的 "
+        "static 目录并使用站内地址，或改为链接",
+        "the image '{url}' in prose comes from another host: the site never asks another "
+        "host for anything; put the image in the theme's static folder and use its path, or "
+        "link to it instead",
+    ),
     "link.broken": (
         "链接“{url}”指向站内不存在的文件：请检查模板或正文中的链接",
         "link '{url}' leads to no file of the site: check the link in the template or prose",
@@ -279,6 +300,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "punctuation or spacing does not follow Chinese typography (GB/T 15834): "
         "write “{old}” as “{new}”",
     ),
+    "typography.zero_width": (
+        "文字中有看不见的零宽字符 {char}（会影响搜索、复制和朗读）：请删除该字符",
+        "the text holds the invisible zero-width character {char} (it breaks search, copying "
+        "and screen readers): delete it",
+    ),
     "collection.empty": (
         "没有找到任何通报：content 下每个通报一个文件夹，内含 report.yaml",
         "no report found: content/ holds one folder per report, each with a report.yaml",
@@ -303,8 +329,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "in site.yaml or pass --base-url",
     ),
     "base_url.invalid": (
-        "网站地址须以 http:// 或 https:// 开头：{value}",
-        "the base URL must start with http:// or https://: {value}",
+        "网站地址 {value!r} 无效：须为以 http:// 或 https:// 开头的完整网址（含主机名，"
+        "不含空白、控制字符、用户名、查询或片段）",
+        "the base URL {value!r} is not valid: it must be a whole http:// or https:// URL "
+        "with a host, and no whitespace, control characters, user, query or fragment",
     ),
     "output.refused": ("拒绝写入输出目录：{reason}", "refusing the output folder: {reason}"),
     "output.locked": (
@@ -312,6 +340,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "another build is writing this folder (lock {lock}): wait for it to finish",
     ),
     "output.failed": ("写入输出失败：{problem}", "writing the output failed: {problem}"),
+    "output.manifest_outside": (
+        "清单中的条目“{entry}”位于输出目录之外，已忽略（不会删除或改写该文件）",
+        "the manifest entry '{entry}' lies outside the output folder: ignored (that file is "
+        "never removed or rewritten)",
+    ),
+    "cache.unwritable": (
+        "无法使用构建缓存目录：{problem}（请检查该目录的写入权限）",
+        "cannot use the build cache folder: {problem} (check that it is writable)",
+    ),
     "serve.port_busy": (
         "端口 {port} 已被占用（可能已有一个预览在运行）："
         "请用 --port 换一个端口，或 --port 0 自动选择",
@@ -340,11 +377,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已存在，不会覆盖：请换一个名称，或先移走它",
         "already exists and is not overwritten: choose another name, or move it away first",
     ),
-    "new.import_missing": (
-        "导入功能（rectify_site.importing）尚未安装：请先用 new report 生成骨架再填写",
-        "import (rectify_site.importing) is not available: start from the skeleton of "
-        "new report instead",
-    ),
     "tool.missing": ("缺少工具 {tool}：{hint}", "missing tool {tool}: {hint}"),
     "search.failed": (
         "搜索索引生成失败（Pagefind）：{problem}",
@@ -363,6 +395,127 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "pdf.report_unknown": (
         "没有编号为“{value}”的通报：可选 {choices}",
         "no report with id '{value}': choose one of {choices}",
+    ),
+    # import and export (rectify-site import, rectify-site export)
+    "import.unknown_type": (
+        "无法导入“{suffix}”类型的文件：请提供 .docx、.txt、.html 或 .htm 文件",
+        "cannot import a '{suffix}' file: give a .docx, .txt, .html or .htm file",
+    ),
+    "import.missing": (
+        "找不到要导入的文件：请检查路径",
+        "the file to import does not exist: check the path",
+    ),
+    "import.too_large": (
+        "文件过大（{size} 字节，上限 {limit} 字节）：请检查是否选错了文件",
+        "file too large ({size} bytes, limit {limit}): check it is the right file",
+    ),
+    "import.empty": ("文件为空：没有可导入的内容", "the file is empty: nothing to import"),
+    "import.encrypted": (
+        "这是加密（设有密码）的文档或旧版 .doc 文件：请在 Word 中取消密码并另存为 .docx 后再导入",
+        "a password-protected document or an old .doc file: remove the password in Word and "
+        "save it as .docx, then import that",
+    ),
+    "import.not_docx": (
+        "不是有效的 .docx 文件（不是 zip 压缩包）：请在 Word 中另存为 .docx",
+        "not a valid .docx file (not a zip package): save it from Word as .docx",
+    ),
+    "import.bad_docx": (
+        "无法读取该 .docx 文件：{problem}。请在 Word 中打开并另存为 .docx",
+        "cannot read this .docx file: {problem}. Open it in Word and save it again as .docx",
+    ),
+    "import.zip_bomb": (
+        "该 .docx 解压后过大（{size} 字节，上限 {limit} 字节），已拒绝：请检查文件来源",
+        "this .docx unpacks to too much ({size} bytes, limit {limit}) and is refused: check "
+        "where the file came from",
+    ),
+    "import.binary": (
+        "无法识别文件的文字编码（可能不是文本文件）：请另存为 UTF-8 或 GB18030 文本",
+        "cannot tell the text encoding (this may not be a text file): save it as UTF-8 or "
+        "GB18030 text",
+    ),
+    "import.no_text": (
+        "文件中没有中文文字：请确认这是通报的正文",
+        "the file holds no Chinese text: check that it is the report's text",
+    ),
+    "import.no_article": (
+        "网页中找不到正文：请保存通报正文所在的页面（“网页，全部”或“仅 HTML”）",
+        "no article text in the web page: save the page that holds the report's text",
+    ),
+    "import.no_structure": (
+        "没有找到任何编号的标题（一、（一）1. 等）：无法识别通报的结构，未写入任何文件",
+        "no numbered heading (一、, （一）, 1. …) was found: the report's structure cannot be "
+        "recognised, nothing was written",
+    ),
+    "import.exists": (
+        "通报目录已存在：如需覆盖请加 --force（将保留 ledger.xlsx 和 attachments/）",
+        "the report folder exists: pass --force to replace it (ledger.xlsx and attachments/ "
+        "are kept)",
+    ),
+    "import.id_needed": (
+        "文件名不是 ASCII，无法作为网址：请用 --id 指定通报编号（如 --id huangpu-12-2）",
+        "the file name is not ASCII and cannot be a URL: name the report with --id (such as "
+        "--id huangpu-12-2)",
+    ),
+    "import.unplaced": (
+        "无法归入结构的段落，已作为不编号段落保留在原位：“{text}…”",
+        "a paragraph that could not be placed is kept as an unnumbered paragraph where it "
+        "stood: “{text}…”",
+    ),
+    "import.numbering_skips": (
+        "编号不连续：“{number}”处应为第 {expected} 个（“{text}…”）；导入后按顺序重新编号",
+        "numbering skips: “{number}” should be number {expected} (“{text}…”); it is "
+        "numbered in order after import",
+    ),
+    "import.style_differs": (
+        "本级编号样式“{style}”与前文同级的“{expected}”不同：导入后统一为“{expected}”",
+        "numbering style “{style}” differs from “{expected}” used at this level before: "
+        "it becomes “{expected}”",
+    ),
+    "import.annex": (
+        "附件说明“{text}…”已作为不编号段落保留：请把附件文件放入 attachments/ 并在 "
+        "report.yaml 的 attachments 中列出",
+        "the attachment note “{text}…” is kept as an unnumbered paragraph: put the files in "
+        "attachments/ and list them under attachments in report.yaml",
+    ),
+    "import.no_title": (
+        "没有找到标题（关于……的通报）：请在 report.yaml 中填写 title",
+        "no title (关于……的通报) was found: fill in title in report.yaml",
+    ),
+    "import.no_issuer": (
+        "没有找到发布机关（如 中共××委员会）：请在 report.yaml 中填写 issuer",
+        "no issuer (such as 中共××委员会) was found: fill in issuer in report.yaml",
+    ),
+    "import.rate_unmatched": (
+        "百分比 {value} 与前面统计数字的完成比例不符，按原文保留：请核对",
+        "the percentage {value} is not the done share of the figure before it and stays as "
+        "text: check it",
+    ),
+    "import.figure_unlabelled": (
+        "统计数字 {value} 找不到名称，按原文保留",
+        "the figure {value} has no label and stays as text",
+    ),
+    "import.level": ("第 {depth} 级（{style}）：{count} 个", "level {depth} ({style}): {count}"),
+    "import.roles": (
+        "问题大类 {category} 个，方面 {aspect} 个，具体问题 {problem} 个，整改措施 {measure} 个，"
+        "不编号段落 {unnumbered} 个",
+        "categories {category}, aspects {aspect}, problems {problem}, measures {measure}, "
+        "unnumbered paragraphs {unnumbered}",
+    ),
+    "import.written": ("已写入 {folder}", "wrote {folder}"),
+    "import.checked": ("检查通过", "check passed"),
+    "import.check_failed": (
+        "已写入，但未通过检查（{count} 个错误）：请按上面的提示修改后运行 rectify-site check",
+        "written, but it does not pass check ({count} error(s)): fix what is listed above, "
+        "then run rectify-site check",
+    ),
+    "export.unknown_report": (
+        "没有编号为“{value}”的通报：可选 {choices}",
+        "no report with id '{value}': choose one of {choices}",
+    ),
+    "export.written": ("已导出 {path}", "wrote {path}"),
+    "export.no_folder": (
+        "输出文件所在的目录不存在：{folder}。请先创建该目录或换一个 --out",
+        "the folder of the output file does not exist: {folder}. Create it or choose another --out",
     ),
     "tool.failed": (
         "工具 {tool} 运行失败：{problem}",

@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .baseurl import valid_base_url
 from .collection import Collection, load_collection
 from .datafiles import (
     collection_data_files,
@@ -25,7 +26,7 @@ from .datafiles import (
 from .errors import ContentError, Diagnostic, UsageError, diag
 from .feed import atom_feed
 from .ledger import StatusRef, check_dates, default_as_of
-from .output import WriteStats, check_output_dir, writing
+from .output import Rollback, WriteStats, check_output_dir, write_site
 from .pages import Page, pages_for, site_name
 from .progress import NO_PROGRESS, Progress
 from .render import find_theme, load_assets, make_env, render_pages
@@ -80,7 +81,7 @@ def render_site(
     """
     warnings: list[Diagnostic] = []
     base_url = base_url or collection.site.base_url
-    if base_url and not base_url.startswith(("http://", "https://")):
+    if base_url and not valid_base_url(base_url):
         raise UsageError([diag("--base-url", "base_url.invalid", value=base_url)])
     if not include_drafts:
         for draft in collection.drafts:
@@ -143,14 +144,17 @@ def build_site(
     cache: BuildCache | None = None,
     incremental: bool = True,
     compress: bool = True,
+    verify: bool = False,
     progress: Progress = NO_PROGRESS,
 ) -> BuildResult:
     """Load, render and write the site; the output changes only if every phase succeeds.
 
     Incremental by default: the output folder's cache (incremental.py) lets unchanged
     reports skip loading and unchanged pages skip rendering; its lock keeps two builds
-    from writing the same folder at once. ``serve`` passes its own long-lived ``cache``
-    (and indexes for search itself, after the pages are live).
+    from writing the same folder at once. ``verify`` hashes every file already in the
+    output instead of trusting its size and time (a file edited by hand is repaired).
+    ``serve`` passes its own long-lived ``cache`` (and indexes for search itself, after
+    the pages are live).
 
     With ``compress`` (the default), every text file over 1 KB also gets ``.gz`` and
     ``.br`` copies beside it (compress.py), written with the pages; a serving build
@@ -169,6 +173,7 @@ def build_site(
             cache=cache,
             incremental=incremental,
             compress=compress,
+            verify=verify,
             progress=progress,
         )
     finally:
@@ -187,6 +192,7 @@ def _build_site(
     cache: BuildCache | None,
     incremental: bool,
     compress: bool,
+    verify: bool,
     progress: Progress,
 ) -> BuildResult:
     compress = compress and not serving
@@ -202,6 +208,8 @@ def _build_site(
     own = cache is None and incremental
     if own:
         cache = BuildCache(out)
+    if cache:
+        cache.verify = verify
     with cache.locked() if own and cache else contextlib.nullcontext():
         if cache:
             options = {
@@ -239,16 +247,23 @@ def _build_site(
 
             made, same = precompressed(out, files, kept, read_manifest(out))
             to_write, to_keep = {**files, **made}, {**kept, **same}
-        with writing(out, to_write, keep=to_keep) as stats:  # undone if indexing fails
-            stale = pages_changed(stats) or not (cache and cache.state.indexed)
-            if search:
-                from .search import bundle_compressed, index_site
+        stamps = cache.stamps() if cache else None
+        was_indexed = bool(cache and cache.state.indexed)
 
-                # Pagefind reads the written HTML (search.py); --no-compress changes it too
-                if stale or not (out / "pagefind").is_dir() or bundle_compressed(out) != compress:
-                    progress.phase("index")
-                    index_site(out, compress=compress)
-        warnings = collection.warnings + warnings + listed
+        def index(stats: WriteStats, rollback: Rollback) -> None:  # undone if the build is
+            stale = pages_changed(stats) or not was_indexed
+            if not search:
+                return
+            from .search import bundle_compressed, index_site  # Pagefind reads the written HTML
+
+            # --no-compress changes the bundle too
+            if stale or not (out / "pagefind").is_dir() or bundle_compressed(out) != compress:
+                progress.phase("index")
+                index_site(out, rollback, compress=compress)
+
+        stats = write_site(out, to_write, keep=to_keep, stamps=stamps, verify=verify, then=index)
+        stale = pages_changed(stats) or not was_indexed
+        warnings = collection.warnings + warnings + listed + stats.warnings(out)
         if cache:
             shown = collection.reports + (collection.drafts if include_drafts else [])
             cache.commit(stats, warnings, len(shown), indexed=search or not stale)

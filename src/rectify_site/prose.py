@@ -19,7 +19,7 @@ from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedErro
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .markdown import has_raw_html, unsafe_links
+from .markdown import has_raw_html, remote_images, render_inline, unsafe_links
 from .numbering import zh_date, zh_numeral
 
 PROSE_FIELDS = frozenset({"intro", "invitation", "heading", "text", "actions"})
@@ -169,7 +169,11 @@ def expand_checked(source: str, data: dict[str, Any]) -> tuple[str, list[Problem
     out, problem = expand(source, data)
     if problem is not None:
         return source, [problem]
+    if "<" not in out and "](" not in out:  # no link and no tag: most prose, checked at once
+        return out, []
     problems: list[Problem] = [("link.unsafe", {"url": url}) for url in unsafe_links(out)]
+    if "!" in out:  # an image: only from the site itself (no request to another host)
+        problems += [("prose.remote_image", {"url": u}) for u in remote_images(render_inline(out))]
     if has_raw_html(out):
         problems.append(("prose.html", {}))
     return out, problems

@@ -15,10 +15,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from .errors import UsageError, diag
-from .output import fix_modes
+from .output import Rollback, fix_modes, held_signals
 
 BUNDLE = "pagefind"
 """The search bundle's folder inside the output folder."""
@@ -48,12 +49,14 @@ def bundle_compressed(out: Path) -> bool:
     return (out / BUNDLE / "pagefind.js.gz").is_file()
 
 
-def index_site(out: Path, *, compress: bool = False) -> None:
+def index_site(out: Path, rollback: Rollback | None = None, *, compress: bool = False) -> None:
     """Index the HTML in ``out`` into ``out/pagefind/``; UsageError when Pagefind is missing.
 
     The bundle's folders get mode 0755 and its files 0644, whatever the umask (a web
     server reads them as its own user); with ``compress``, its text files also get their
     ``.gz`` and ``.br`` copies (compress.py), taken from the old bundle where unchanged.
+    With ``rollback`` (the build's, see output.write_site) the old bundle is kept until the
+    build commits, and put back if it does not; the swap itself is never left half done.
     """
     require_pagefind()
     out = out.resolve()
@@ -85,10 +88,23 @@ def index_site(out: Path, *, compress: bool = False) -> None:
             compress_tree(tmp, old if old.is_dir() else None)
         fix_modes(tmp)
         trash = out / f".{BUNDLE}.old"
-        shutil.rmtree(trash, ignore_errors=True)
-        if old.exists():
-            old.rename(trash)
-        tmp.rename(old)
-        shutil.rmtree(trash, ignore_errors=True)
+        with held_signals():  # two renames, never one alone
+            shutil.rmtree(trash, ignore_errors=True)
+            had_old = old.exists()
+            if had_old:
+                old.rename(trash)
+            tmp.rename(old)
+            if rollback is not None:
+                rollback.on_undo(partial(_put_back, old, trash, had_old))
+                rollback.on_commit(partial(shutil.rmtree, trash, ignore_errors=True))
+        if rollback is None:
+            shutil.rmtree(trash, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _put_back(bundle: Path, trash: Path, had_old: bool) -> None:
+    """Undo the swap: the bundle the build made goes, the one before comes back."""
+    shutil.rmtree(bundle, ignore_errors=True)
+    if had_old and trash.is_dir():
+        trash.rename(bundle)

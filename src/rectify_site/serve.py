@@ -7,6 +7,13 @@
     browser <-- http (loopback) --  pages, with /__rectify__/reload.js added on the way out
             <-- Server-Sent Events: "generation N" after every build -> the page reloads
 
+Safe on a shared machine: it answers only requests whose ``Host`` names this machine
+(localhost, its loopback addresses, the address it listens on, names given with
+``--allow-host``), so a page on another site cannot read the drafts through DNS
+rebinding; redirects go only to a path of the same origin and no header value carries a
+line break; a client idle or slow for SOCKET_TIMEOUT_S is dropped, and one that hangs up
+is one line in the log.
+
 Requests are answered from the last complete snapshot, so a request during a rebuild
 never sees half a site. When content does not validate, every page is replaced by the
 list of errors (file, line, field, message) until the next good build; the server stays
@@ -26,6 +33,7 @@ import mimetypes
 import posixpath
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -37,7 +45,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from .errors import Diagnostic, SiteError, UsageError, diag
 from .incremental import BuildCache, pages_changed
@@ -47,6 +55,10 @@ RELOAD_JS = PREFIX + "reload.js"
 EVENTS = PREFIX + "events"
 KEEPALIVE_S = 15.0
 """A comment line this often keeps proxies and the browser from closing the event stream."""
+SOCKET_TIMEOUT_S = 10.0
+"""A connection that sends nothing (or writes nothing can be sent to) for this long is closed:
+idle and slow clients cannot hold the server's threads."""
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 RELOAD_SCRIPT = b"""// rectify-site serve: reload after each rebuild; never in a built site.
 (() => {
@@ -309,12 +321,78 @@ def _content_type(rel: str) -> str:
     return TYPES.get(ext) or mimetypes.guess_type(rel)[0] or "application/octet-stream"
 
 
+def host_names(host: str, port: int, allow: list[str] | tuple[str, ...] = ()) -> frozenset[str]:
+    """The names a request's ``Host`` may give: loopback, the listen address, ``allow``;
+    and for a wildcard address (0.0.0.0, ::) the machine's own names and addresses."""
+    names = set(LOOPBACK_NAMES) | {host.lower().strip("[]")} | {a.lower() for a in allow}
+    if host in ("", "0.0.0.0", "::"):
+        names |= _own_names()
+    return frozenset(n for n in names if n)
+
+
+def _own_names() -> set[str]:
+    """This machine's host names and the addresses they and its default route have."""
+    names = {socket.gethostname().lower(), socket.getfqdn().lower()}
+    for name in list(names):
+        try:
+            for info in socket.getaddrinfo(name, None):
+                names.add(str(info[4][0]).lower().split("%")[0])
+        except OSError:
+            continue
+    for family, probe in ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1")):
+        try:  # the address a connection out would come from; nothing is sent
+            with socket.socket(family, socket.SOCK_DGRAM) as s:
+                s.connect((probe, 9))
+                names.add(str(s.getsockname()[0]).lower())
+        except OSError:
+            continue
+    return names
+
+
+def host_allowed(header: str | None, names: frozenset[str], port: int) -> bool:
+    """Whether a ``Host`` header names this server: a known name, and its port if any."""
+    if not header:
+        return False
+    header = header.strip().lower()
+    if header.startswith("["):  # [::1]:8000
+        end = header.find("]")
+        if end < 0:
+            return False
+        name, rest = header[1:end], header[end + 1 :]
+        if rest and not rest.startswith(":"):
+            return False
+        given = rest[1:] if rest else None
+    else:
+        name, _, given = header.partition(":")
+        given = given if ":" in header else None
+    name = name.rstrip(".")
+    if given is not None and (not given.isdigit() or int(given) != port):
+        return False
+    return name in names
+
+
+def _same_origin(rel: str) -> str:
+    """The Location for a folder ``rel``: an absolute path on this origin, percent-encoded,
+    so it can neither carry a line break nor be read as another host (``//``, ``/\\``)."""
+    return "/" + quote(rel.lstrip("/\\"), safe="/-._~!$&'()*+,;=:@") + "/"
+
+
 class _Handler(BaseHTTPRequestHandler):
     preview: Preview  # set on the subclass made by make_server
+    names: frozenset[str] = LOOPBACK_NAMES
+    port: int = 0
+    timeout = SOCKET_TIMEOUT_S  # StreamRequestHandler puts it on the connection
     server_version = "rectify-site-serve"
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for build results and content errors
+
+    def send_header(self, keyword: str, value: str) -> None:
+        """No header value ever carries a line break (response splitting)."""
+        value = str(value)
+        if "\r" in value or "\n" in value:
+            value = value.replace("\r", "%0D").replace("\n", "%0A")
+        super().send_header(keyword, value)
 
     def do_HEAD(self) -> None:
         self._respond(head=True)
@@ -323,7 +401,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._respond(head=False)
 
     def _respond(self, *, head: bool) -> None:
-        path = unquote(urlsplit(self.path).path)
+        if not host_allowed(self.headers.get("Host"), self.names, self.port):
+            body = (
+                b"421 Misdirected Request: this preview answers to localhost only; "
+                b"start it with --allow-host NAME to allow another name\n"
+            )
+            self.close_connection = True
+            self._send(HTTPStatus.MISDIRECTED_REQUEST, body, "text/plain; charset=utf-8", head)
+            return
+        path = unquote(urlsplit(self.path).path).replace("\\", "/")
         if path == RELOAD_JS:
             self._send(HTTPStatus.OK, RELOAD_SCRIPT, "text/javascript; charset=utf-8", head)
             return
@@ -339,7 +425,7 @@ class _Handler(BaseHTTPRequestHandler):
             rel += "/index.html"
         if rel not in snap.files and f"{rel}/index.html" in snap.files:
             self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", path + "/")
+            self.send_header("Location", _same_origin(rel))
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
@@ -410,13 +496,39 @@ def _moved_on(preview: Preview, sent: int | None) -> bool:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # open event streams never keep the process alive
     allow_reuse_address = True
+    log: Callable[[str], None] = print
+    lang = "zh"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up or times out is one line in the log, never a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError):  # BrokenPipeError, ConnectionResetError, TimeoutError
+            who = client_address[0] if isinstance(client_address, tuple) else client_address
+            what = type(exc).__name__
+            if self.lang == "en":
+                self.log(f"serve: the connection from {who} ended early ({what})")
+            else:
+                self.log(f"serve：来自 {who} 的连接提前断开（{what}）")
+            return
+        super().handle_error(request, client_address)
 
 
-def make_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
-    """Bind the preview's server; a busy port is a UsageError (exit 2), not a traceback."""
-    handler = type("Handler", (_Handler,), {"preview": preview})
+def make_server(
+    preview: Preview,
+    host: str,
+    port: int,
+    *,
+    allow_hosts: list[str] | tuple[str, ...] = (),
+    timeout: float = SOCKET_TIMEOUT_S,
+) -> ThreadingHTTPServer:
+    """Bind the preview's server; a busy port is a UsageError (exit 2), not a traceback.
+
+    Requests must name it in ``Host`` (see host_names); ``timeout`` bounds every read and
+    write on a connection.
+    """
+    handler: type[_Handler] = type("Handler", (_Handler,), {"preview": preview, "timeout": timeout})
     try:
-        return _Server((host, port), handler)
+        server = _Server((host, port), handler)
     except OSError as exc:
         if exc.errno == errno.EADDRINUSE:
             raise UsageError([diag("--port", "serve.port_busy", port=port)]) from None
@@ -424,6 +536,12 @@ def make_server(preview: Preview, host: str, port: int) -> ThreadingHTTPServer:
         raise UsageError(
             [diag("--host", "serve.bind_failed", host=host, port=port, problem=problem)]
         ) from None
+    bound = int(server.server_address[1])
+    handler.names = host_names(host, bound, allow_hosts)
+    handler.port = bound
+    server.log = preview.log
+    server.lang = preview.lang
+    return server
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -447,6 +565,7 @@ def serve(
     port: int = 8000,
     search: bool = True,
     lang: str = "zh",
+    allow_hosts: list[str] | tuple[str, ...] = (),
 ) -> int:
     """Run the preview until Ctrl-C; returns the exit status."""
     from .output import check_output_dir
@@ -469,7 +588,7 @@ def serve(
     preview = Preview(content, out, templates=templates, search=search, lang=lang, log=log)
     threads: list[threading.Thread] = []
     with preview.cache.locked():  # held for the whole session: no build writes _serve/
-        server = make_server(preview, host, port)
+        server = make_server(preview, host, port, allow_hosts=allow_hosts)
         signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl-C
         try:
             if not is_loopback(host):

@@ -56,6 +56,45 @@ MAX_DEPTH = 64
 
 Loc = tuple[str | int, ...]
 
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17)
+)
+REFUSED_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff" + _NONCHARACTERS + "]"
+)
+"""Characters no text value may hold: C0 and C1 controls (tab and newline are fine),
+bidirectional overrides and isolates (they make text display in another order than it
+reads), Unicode noncharacters and lone surrogates. They would reach every page, break the
+feed's XML and hide text from readers; escapes (``"\\x01"``) are refused like raw ones."""
+
+_RAW_REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+"""The refused characters that libyaml itself cannot read raw: found before parsing, so
+the editor gets the line, the column and the character instead of a syntax error."""
+
+MAX_CHAR_PROBLEMS = 50
+"""Refused characters reported per file; a file full of them is the wrong file."""
+
+
+def refused_char_key(ch: str) -> str:
+    """The message key for a character REFUSED_CHARS matched."""
+    o = ord(ch)
+    if 0x202A <= o <= 0x202E or 0x2066 <= o <= 0x2069:
+        return "text.bidi"
+    if o < 0x20 or 0x7F <= o <= 0x9F:
+        return "text.control"
+    return "text.noncharacter"
+
+
+def code_point(ch: str) -> str:
+    """``U+0001``: how a message names a character that cannot be shown."""
+    return f"U+{ord(ch):04X}"
+
+
+def line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of ``text[index]``."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
 
 @dataclass
 class Source:
@@ -87,10 +126,11 @@ class Source:
 
 def _marks_of(path: Path) -> dict[Loc, tuple[int, int]]:
     try:
-        node = yaml.compose(read_text(path), Loader=_Loader)
+        text = read_text(path)
+        node = yaml.compose(text, Loader=_Loader)
     except (LoadFailed, yaml.YAMLError):
         return {}
-    builder = _Builder(path, record=True)
+    builder = _Builder(path, record=True, text=text)
     if node is not None:
         builder.build(node, ())
     return builder.marks
@@ -142,6 +182,15 @@ def load_yaml(path: Path, root: Path | None = None) -> Source:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise LoadFailed([diag(path, "file.empty", line=1)])
+    raw = [
+        diag(path, refused_char_key(m.group()), line=lc[0], col=lc[1], char=code_point(m.group()))
+        for m, lc in (
+            (m, line_col(text, m.start()))
+            for m, _ in zip(_RAW_REFUSED.finditer(text), range(MAX_CHAR_PROBLEMS), strict=False)
+        )
+    ]
+    if raw:
+        raise LoadFailed(raw)
     try:
         _scan(path, text)
         node = yaml.compose(text, Loader=_Loader)
@@ -149,7 +198,7 @@ def load_yaml(path: Path, root: Path | None = None) -> Source:
         raise LoadFailed([_syntax_diagnostic(path, text, exc)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
         raise LoadFailed([diag(path, "yaml.syntax", problem=str(exc))]) from None
-    builder = _Builder(path)
+    builder = _Builder(path, text=text)
     if node is None:  # only comments or document markers
         raise LoadFailed([diag(path, "file.empty", line=1)])
     data = builder.build(node, ())
@@ -268,11 +317,21 @@ _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fal
 (YAML 1.1) stay text, so that a boolean field refuses them as the editor does."""
 
 
+def _field_name(loc: Loc) -> str:
+    """('aspects', 2, 'id') -> 'aspects[2].id' (as collection.field_name writes it)."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 class _Builder:
     """Turns composed YAML nodes into Python values, recording marks and problems."""
 
-    def __init__(self, path: Path, *, record: bool = False) -> None:
+    def __init__(self, path: Path, *, record: bool = False, text: str = "") -> None:
         self.path = path
+        self.text = text
+        """The file's text, to find a refused character's exact line and column."""
         self.record = record
         """Whether to keep every node's mark (for error messages, see Source.marks)."""
         self.marks: dict[Loc, tuple[int, int]] = {}
@@ -303,7 +362,33 @@ class _Builder:
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+        self._check_chars(node, loc)
         return self._scalar(node)
+
+    def _check_chars(self, node: yaml.Node, loc: Loc) -> None:
+        """Refuse a scalar that holds a character no text may hold (see REFUSED_CHARS)."""
+        if not isinstance(node.value, str) or REFUSED_CHARS.search(node.value) is None:
+            return
+        ch = REFUSED_CHARS.search(node.value)
+        assert ch is not None
+        start, end = node.start_mark.index, node.end_mark.index
+        raw = REFUSED_CHARS.search(self.text, start, end) if self.text else None
+        if raw is not None:  # typed as it is: its own line and column
+            line, col = line_col(self.text, raw.start())
+            char = raw.group()
+        else:  # written as an escape ("\\x01"): where the value starts
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+            char = ch.group()
+        self.problems.append(
+            diag(
+                self.path,
+                refused_char_key(char),
+                line=line,
+                col=col,
+                field=_field_name(loc),
+                char=code_point(char),
+            )
+        )
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -312,6 +397,8 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._problem(key_node, "yaml.alias")
                 continue
+            if isinstance(key_node, yaml.ScalarNode):
+                self._check_chars(key_node, loc)
             key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str | int) or isinstance(key, bool):
                 self._problem(key_node, "yaml.key_type")

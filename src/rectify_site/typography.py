@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, diag
-from .sources import LoadFailed, Loc, Source, load_yaml
+from .sources import LoadFailed, Loc, Source, code_point, line_col, load_yaml, read_text
 
 CONFIG: dict[str, Any] = {
     "rules": {
@@ -42,6 +42,10 @@ CONFIG: dict[str, Any] = {
 """AutoCorrect's configuration (the ``.autocorrectrc`` format) for official documents."""
 
 _CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+"""Zero-width space, non-joiner, joiner, word joiner and a BOM inside text: invisible,
+they split words for search, copying and screen readers (a BOM that starts a file is
+fine: reading drops it)."""
 _CONTEXT = 6
 """Characters of context on either side of a change, so the editor can find it."""
 
@@ -92,8 +96,52 @@ def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
         yield loc, data
 
 
+def _all_strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _all_strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _all_strings(value, (*loc, i))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def zero_width(path: Path, source: Source) -> list[Diagnostic]:
+    """A warning for each text value that holds a zero-width character, at its line."""
+    from .collection import field_name
+
+    text: str | None = None
+    out: list[Diagnostic] = []
+    for loc, value in _all_strings(source.data):
+        found = ZERO_WIDTH.search(value)
+        if found is None:
+            continue
+        if text is None:
+            text = read_text(path)
+        line, col = source.where(loc)
+        # typed as it is, the character is in the file at or after the value's line
+        start = sum(len(ln) + 1 for ln in text.split("\n")[: (line or 1) - 1])
+        raw = ZERO_WIDTH.search(text, start)
+        if raw is not None:
+            line, col = line_col(text, raw.start())
+        out.append(
+            diag(
+                path,
+                "typography.zero_width",
+                line=line,
+                col=col,
+                field=field_name(loc),
+                severity="warning",
+                char=code_point(found.group()),
+            )
+        )
+    return out
+
+
 def check_typography(paths: Iterable[Path], *, root: Path | None = None) -> list[Diagnostic]:
-    """Typography warnings for every Chinese text in the given YAML files.
+    """Typography warnings for every Chinese text in the given YAML files, and for
+    zero-width characters in any text.
 
     Files that do not load (already reported by loading) are left out; ``root`` is the
     content folder that they must stay inside.
@@ -106,6 +154,7 @@ def check_typography(paths: Iterable[Path], *, root: Path | None = None) -> list
             continue  # the ledger (ledger.xlsx) is no prose
         try:
             source: Source = load_yaml(path, root)
+            out += zero_width(path, source)
         except LoadFailed:
             continue  # already reported by loading
         for loc, text in _strings(source.data):

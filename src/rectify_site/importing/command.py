@@ -1,0 +1,116 @@
+"""``rectify-site import``: a document -> one checked report folder.
+
+Exit status: 2 and nothing written for usage errors and unreadable input; 1 when the
+report was written but does not pass ``check`` (its diagnostics printed); 0 otherwise.
+Warnings (lines it could not place, numbering that skips) never change the exit code.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import Diagnostic, UsageError, diag
+from ..messages import translate
+from .outline import parse
+from .readers import read_source, refuse
+from .tree import Document
+from .writer import write
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def default_id(source: Path) -> str | None:
+    """A slug of the file name when it is ASCII (Huangpu 12-2.docx -> huangpu-12-2)."""
+    stem = source.stem
+    if not stem.isascii():
+        return None
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:63]
+    return slug or None
+
+
+def import_document(source: Path) -> Document:
+    """Read and recognise ``source``; UsageError (exit 2) when it is not a document."""
+    return parse(read_source(source))
+
+
+def summary(doc: Document, lang: str = "zh") -> list[str]:
+    """What was found: nodes by level and role, then every figure."""
+    out = []
+    by_depth: dict[int, int] = {}
+    for block in doc.blocks():
+        if block.numbered:
+            by_depth[block.depth] = by_depth.get(block.depth, 0) + 1
+    for depth, n in sorted(by_depth.items()):
+        style = doc.levels[depth - 1] if depth <= len(doc.levels) else ""
+        out.append(translate("import.level", {"depth": depth, "style": style, "count": n}, lang))
+    roles = {r: doc.count(r) for r in ("category", "aspect", "problem", "measure")}
+    unnumbered = sum(1 for b in doc.blocks() if not b.numbered)
+    out.append(translate("import.roles", {**roles, "unnumbered": unnumbered}, lang))
+    out.extend(doc.found)
+    return out
+
+
+def run_import(
+    source: Path,
+    content: Path,
+    *,
+    report_id: str | None = None,
+    force: bool = False,
+    lang: str = "zh",
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """The whole command; UsageError for exit 2 (nothing written), else 1 or 0."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    rid = report_id or default_id(source)
+    if rid is None:
+        raise refuse(source, "import.id_needed")
+    if not SLUG_RE.match(rid):
+        raise UsageError([diag(source, "slug.unsafe", value=rid)])
+    folder = content / rid
+    if folder.exists() and not force:
+        raise UsageError([diag(folder, "import.exists")])
+    doc = import_document(source)
+    for w in doc.warnings:
+        d = diag(source, w.key, line=w.line, severity="warning", **w.params)
+        print(d.format(lang), file=err)
+    content.mkdir(parents=True, exist_ok=True)
+    write(doc, folder, rid)
+    for line in summary(doc, lang):
+        print(line, file=out)
+    print(translate("import.written", {"folder": folder}, lang), file=out)
+    found = check_report(content, folder)
+    errors = [d for d in found if d.severity == "error"]
+    for d in found:
+        print(d.format(lang), file=err)
+    if errors:
+        print(translate("import.check_failed", {"count": len(errors)}, lang), file=err)
+        return 1
+    print(translate("import.checked", {}, lang), file=out)
+    return 0
+
+
+def check_report(content: Path, folder: Path) -> list[Diagnostic]:
+    """``check`` (without the HTML checker) of the written folder's findings."""
+    from ..errors import SiteError
+    from ..pipeline import check_site
+
+    try:
+        found = check_site(content, html=False)
+    except SiteError as exc:
+        found = list(exc.diagnostics)
+    content_root = content.resolve()
+    mine = []
+    for d in found:
+        where = Path(d.path).resolve()
+        if where.is_relative_to(folder.resolve()):
+            mine.append(d)  # a file of the report written
+        elif where.is_relative_to(content_root):
+            continue  # another report's file: not this import's business
+        elif f"/{folder.name}/" in f"/{Path(d.path).as_posix()}" or d.severity == "error":
+            mine.append(d)  # a page made from it, or the site as a whole
+    return mine

@@ -1,0 +1,403 @@
+"""The outline: lines of a document -> issuer, title, opening, numbered nodes, contact.
+
+Numbered headings are recognised by their typed numbers (words.NUMBER_STYLES) at any
+depth: a style seen for the first time goes one level deeper, a style already open
+closes the levels below it. A heading that ends in 。 with text after it is run in;
+otherwise it stands. 一是 二是 in a paragraph become actions. Lines it cannot place
+stay as unnumbered paragraphs where they stood, with a warning: no text is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from . import statistics, words
+from .readers import Source, refuse
+from .text import cn_value, fullwidth, literal
+from .tree import Block, Document
+
+_STYLES = [(style, re.compile(pattern)) for style, pattern in words.NUMBER_STYLES]
+
+
+def numbered(text: str) -> tuple[str, int, str] | None:
+    """(style, number, rest) when ``text`` starts with a typed number."""
+    for style, pattern in _STYLES:
+        m = pattern.match(text)
+        if m and m.end() < len(text):
+            return words.STYLE_NORMAL.get(style, style), cn_value(m.group("n")), text[m.end() :]
+    return None
+
+
+def split_sentence(text: str) -> tuple[str, str] | None:
+    """The first sentence (up to 。 outside quotes and brackets) and the rest."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "“《（(「‘":
+            depth += 1
+        elif ch in "”》）)」’":
+            depth = max(0, depth - 1)
+        elif ch == "。" and depth == 0:
+            return text[:i], text[i + 1 :]
+    return None
+
+
+def split_actions(text: str) -> tuple[str, list[str], str]:
+    """Text before 一是, the enumerated actions (一是 二是 … in sequence) and their style."""
+    starts: list[tuple[int, int]] = []
+    found = words.ACTION_STYLE
+    for style, pattern in words.ACTION_STYLES:
+        expected = 1
+        for m in pattern.finditer(text):
+            if cn_value(m.group("n")) == expected:
+                starts.append((m.start(), m.end()))
+                expected += 1
+        if starts:
+            found = style
+            break
+    if not starts:
+        return text, [], found
+    lead = text[: starts[0][0]]
+    actions = []
+    for i, (_s, e) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        actions.append(text[e:end])
+    return lead, actions, found
+
+
+def parse(source: Source) -> Document:
+    """The document's outline; UsageError when it has no numbered structure at all."""
+    doc = Document(path=source.path, disclosure=dict(source.disclosure))
+    lines = [(no, literal(fullwidth(text))) for no, text in source.lines]
+    first = next((i for i, (_no, text) in enumerate(lines) if numbered(text)), None)
+    if first is None:
+        raise refuse(source.path, "import.no_structure")
+    header = lines[:first]
+    if source.title and not any(source.title in t or t in source.title for _, t in header):
+        header.insert(0, (0, fullwidth(source.title)))
+    body = lines[first:]
+    body = body[: _signature(doc, body)]
+    annex = next((i for i, (_no, t) in enumerate(body) if words.ANNEX_RE.match(t)), len(body))
+    body, annexes = body[:annex], body[annex:]
+    contact_start = _contact(doc, body)
+    _header(doc, header)
+    _body(doc, body[:contact_start])
+    for no, text in annexes:  # 附件: their files go under attachments/, listed by hand
+        last = doc.parts[-1]
+        last.children.append(_unnumbered(no, last.depth + 1, text))
+        doc.warn(no, "import.annex", text=text[:30])
+    if doc.signature is not None and doc.signature != doc.issuer:
+        if doc.issuer is None:
+            doc.issuer = doc.signature
+        else:  # signed otherwise than the heading names the issuer: kept as text
+            last = doc.parts[-1]
+            last.children.append(_unnumbered(0, last.depth + 1, doc.signature))
+            doc.warn(None, "import.unplaced", text=doc.signature[:30])
+    _roles(doc)
+    _inspection(doc)
+    statistics.recognise(doc)
+    return doc
+
+
+# --- the header: issuer, title, opening ----------------------------------------------
+
+
+def _header(doc: Document, header: list[tuple[int, str]]) -> None:
+    i = 0
+    while i < len(header):
+        no, text = header[i]
+        m = words.ISSUER_IN_TITLE_RE.match(text)
+        if doc.title is None and doc.issuer is None and m and "。" not in text:
+            doc.issuer, doc.title = m.group("issuer"), m.group("title")
+        elif (
+            doc.issuer is None
+            and doc.title is None
+            and "。" not in text
+            and len(text) <= 40
+            and text.endswith(words.ISSUER_ENDINGS)
+            and not text.startswith("关于")
+        ):
+            doc.issuer = text
+        elif (
+            doc.title is None
+            and "。" not in text
+            and (text.startswith("关于") or text.endswith(words.TITLE_ENDINGS))
+        ):
+            title = text
+            while (
+                not title.endswith(words.TITLE_ENDINGS)
+                and i + 1 < len(header)
+                and "。" not in header[i + 1][1]
+                and len(header[i + 1][1]) <= 40
+            ):
+                i += 1
+                title += header[i][1]
+            doc.title = title
+        elif doc.title is not None and (text == doc.title or text == f"{doc.issuer}{doc.title}"):
+            pass  # a web page's heading repeated in its body
+        elif doc.issuer is not None and text == doc.issuer:
+            pass
+        else:
+            if doc.title is None:  # text before the title: kept in the opening
+                doc.warn(no or None, "import.unplaced", text=text[:30])
+            doc.intro.append(text)
+        i += 1
+    if len(doc.intro) > 1:  # the opening is one paragraph: the rest joins it
+        doc.intro = ["".join(doc.intro)]
+    if doc.issuer is None and doc.disclosure.get("publisher"):
+        doc.issuer = doc.disclosure["publisher"]  # a page's 发布机构, where the text has none
+    if doc.title is None:
+        doc.warn(None, "import.no_title")
+    if doc.issuer is None:
+        doc.warn(None, "import.no_issuer")
+
+
+# --- the numbered body ---------------------------------------------------------------
+
+
+def _body(doc: Document, body: list[tuple[int, str]]) -> None:
+    stack: list[Block] = []  # open numbered blocks, outermost first
+    for no, text in body:
+        status = words.STATUS_LINE_RE.match(text)
+        found = numbered(text)
+        if found:
+            style, number, rest = found
+            if style in [b.style for b in stack]:
+                while stack and stack[-1].style != style:
+                    stack.pop()
+                previous = stack.pop()
+                expected = (previous.number or 0) + 1
+                if number != expected:
+                    doc.warn(
+                        no,
+                        "import.numbering_skips",
+                        number=text[: len(text) - len(rest)],
+                        expected=expected,
+                        text=text[:20],
+                    )
+            elif number != 1:
+                doc.warn(
+                    no,
+                    "import.numbering_skips",
+                    number=text[: len(text) - len(rest)],
+                    expected=1,
+                    text=text[:20],
+                )
+            depth = len(stack) + 1
+            block = Block(line=no, depth=depth, style=style, number=number)
+            if depth > len(doc.levels):
+                doc.levels.append(style)
+            elif doc.levels[depth - 1] != style:
+                doc.warn(no, "import.style_differs", style=style, expected=doc.levels[depth - 1])
+            _fill(block, rest)
+            (stack[-1].children if stack else doc.parts).append(block)
+            stack.append(block)
+            continue
+        if not stack:  # pragma: no cover - the body starts with a numbered line
+            continue
+        current = stack[-1]
+        if status:
+            current.status = status.group("status").strip()
+            doc.status_line = status.group("word")
+            continue
+        if (
+            current.children == []
+            and not current.paragraphs
+            and not current.actions
+            and not current.run_in
+        ):
+            _paragraph(current, text)  # a standing heading's first paragraph
+        elif statistics.is_statistics(text):
+            part = stack[0]
+            part.children.append(_unnumbered(no, 2, text))
+        elif not current.children and not current.actions:
+            _paragraph(current, text)
+        else:
+            parent = stack[-1]
+            parent.children.append(_unnumbered(no, parent.depth + 1, text))
+            doc.warn(no, "import.unplaced", text=text[:30])
+
+
+def _unnumbered(no: int, depth: int, text: str) -> Block:
+    block = Block(line=no, depth=depth, numbered=False)
+    _paragraph(block, text)
+    return block
+
+
+def _fill(block: Block, rest: str) -> None:
+    split = split_sentence(rest)
+    if split and split[0]:
+        block.heading, block.run_in = split[0], True
+        if split[1].strip():
+            _paragraph(block, split[1].strip())
+    else:
+        block.heading = rest
+
+
+def _paragraph(block: Block, text: str) -> None:
+    lead, actions, style = split_actions(text)
+    block.action_style = style
+    if actions:
+        if lead:
+            block.paragraphs.append(lead)
+        block.actions = actions
+    else:
+        block.paragraphs.append(text)
+
+
+# --- the signature and date, and the contact block at the end -------------------------
+
+
+def _signature(doc: Document, body: list[tuple[int, str]]) -> int:
+    """The date under the signature (成文日期) and the signature before it, at the end."""
+    if not body:
+        return 0
+    date = words.DATE_LINE_RE.match(body[-1][1])
+    if date is None:
+        return len(body)
+    try:
+        written = dt.date(
+            cn_value(date.group("y"), digits=True),
+            cn_value(date.group("m")),
+            cn_value(date.group("d")),
+        )
+    except ValueError:
+        return len(body)
+    doc.disclosure.setdefault("written", written.isoformat())
+    end = len(body) - 1
+    if end > 0:
+        text = body[end - 1][1]
+        if "。" not in text and len(text) <= 40 and text.endswith(words.ISSUER_ENDINGS):
+            doc.signature = text
+            end -= 1
+    return end
+
+
+# --- the contact block at the end -----------------------------------------------------
+
+
+def _contact_field(text: str) -> tuple[str, str, str] | None:
+    """(field, value, the label as written) of a contact line."""
+    for name, prefixes in words.CONTACT_FIELDS:
+        for prefix in prefixes:
+            m = re.match(rf"^{prefix}\s*[:：]\s*(.+)$", text)
+            if m:
+                return name, m.group(1).strip(), prefix
+    return None
+
+
+def _contact(doc: Document, body: list[tuple[int, str]]) -> int:
+    """Read the trailing contact lines into doc.contact; return where they start."""
+    start = len(body)
+    while start > 0:
+        text = body[start - 1][1]
+        hit = _contact_field(text)
+        if hit is None or hit[0] in doc.contact:
+            break
+        name, value, label = hit
+        if label != words.CONTACT_FIELDS[[n for n, _ in words.CONTACT_FIELDS].index(name)][1][0]:
+            doc.contact_labels[name] = label
+        if name == "address":
+            note = words.ENVELOPE_RE.search(value)
+            if note:
+                doc.contact["envelope_note"] = note.group("note")
+                value = (value[: note.start()] + value[note.end() :]).strip()
+        doc.contact[name] = value
+        start -= 1
+    if start > 0 and all(w in body[start - 1][1] for w in words.INVITATION_WORDS):
+        doc.contact["invitation"] = body[start - 1][1]
+        start -= 1
+    return start
+
+
+# --- roles, ids and the inspection ----------------------------------------------------
+
+
+def _roles(doc: Document) -> None:
+    """Categories (关于…问题的整改) in the parts, aspects (针对…, 关于…方面, and the
+    numbered children of a category), measures (重点任务：…), problems (a status)."""
+    categories = 0
+    for index, part in enumerate(doc.parts, start=1):
+        part.id = f"{words.ID_PREFIX['part']}-{index}"
+        for child in part.children:
+            if child.numbered and child.heading and words.CATEGORY_RE.match(child.heading):
+                categories += 1
+                child.role = "category"
+                child.id = f"{words.ID_PREFIX['category']}-{categories}"
+                for block in child.children:
+                    if block.numbered and block.status is None:
+                        block.role = "aspect"
+    for block in doc.blocks():
+        if block.role is not None or not block.numbered:
+            continue
+        heading = block.heading or ""
+        if words.MEASURE_RE.match(heading):
+            block.role = "measure"
+        elif block.status is not None:
+            block.role = "problem"
+        elif words.ASPECT_RE.match(heading):
+            block.role = "aspect"
+
+
+def _date(y: str | None, m: str, d: str, year: int | None) -> dt.date | None:
+    try:
+        return dt.date(int(y) if y else (year or 0), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def _inspection(doc: Document) -> None:
+    text = "".join(doc.intro)
+    where = f"{doc.title or ''}{text}"
+    doc.kind = next((k for k in words.KINDS if k in where), "巡视")
+    for pattern in words.ROUND_RES:
+        m = pattern.search(doc.title or "")
+        if m:
+            doc.round = m.group("round")
+            break
+    if doc.round is None:
+        doc.round = (doc.title or "").removeprefix("关于")
+    if not doc.intro:
+        return
+    out = []
+    for para in doc.intro:
+        team = words.TEAM_RE.search(para)
+        if team and doc.team is None:
+            doc.team = team.group("team")
+            para = para[: team.start("team")] + "{{ inspection.team }}" + para[team.end("team") :]
+        period = words.PERIOD_RE.search(para)
+        if period and period.group("sy") and doc.start is None:
+            start = _date(period.group("sy"), period.group("sm"), period.group("sd"), None)
+            end = _date(
+                period.group("ey"),
+                period.group("em"),
+                period.group("ed"),
+                start.year if start else None,
+            )
+            if start and end and end < start and not period.group("ey"):
+                end = _date(str(start.year + 1), period.group("em"), period.group("ed"), None)
+            if start and end and start <= end:
+                doc.start, doc.end = start, end
+                end_ref = (
+                    "{{ inspection.end | date }}"
+                    if period.group("ey")
+                    else "{{ inspection.end | date(year=false) }}"
+                )
+                para = (
+                    para[: period.start()]
+                    + "于{{ inspection.start | date }}至"
+                    + end_ref
+                    + para[period.end() :]
+                )
+        feedback = words.FEEDBACK_RE.search(para)
+        if feedback and feedback.group("fy") and doc.feedback is None:
+            date = _date(feedback.group("fy"), feedback.group("fm"), feedback.group("fd"), None)
+            if date and (doc.end is None or date >= doc.end):
+                doc.feedback = date
+                para = (
+                    para[: feedback.start()]
+                    + "于{{ inspection.feedback | date }}"
+                    + para[feedback.end() :]
+                )
+        out.append(para)
+    doc.intro = out

@@ -1,0 +1,506 @@
+"""Reading a source document into numbered lines of text, whatever its format.
+
+``.txt`` (UTF-8, UTF-8 with a BOM, GB18030/GBK and other encodings detected by
+charset-normalizer), ``.docx`` (python-docx; Word's automatic list numbering is written
+out as the number it displays, so the outline parser sees what a reader sees) and saved
+web pages (``.html``/``.htm``: the article body, and the metadata table that fills the
+disclosure fields). Anything that cannot be read as a document raises UsageError
+(exit 2, nothing written).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError, diag
+from ..numbering import zh_numeral
+
+MAX_SOURCE = 20 * 1024 * 1024
+"""A source file up to 20 MB."""
+MAX_UNPACKED = 100 * 1024 * 1024
+"""A .docx that unpacks to more than 100 MB is refused (a zip bomb)."""
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""OLE2 compound files: password-protected (encrypted) Word documents, and old .doc."""
+
+SUFFIXES = (".txt", ".docx", ".html", ".htm")
+
+_CJK = re.compile("[\u3400-\u9fff]")
+_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003]+")
+
+
+@dataclass
+class Source:
+    """A document as lines of text (line numbers from 1), with what its page said of it."""
+
+    path: Path
+    lines: list[tuple[int, str]]
+    disclosure: dict[str, str] = field(default_factory=dict)
+    title: str | None = None
+    """文件名称 of a web page's metadata table, or its <h1>, when the body lacks it."""
+
+
+def refuse(path: Path, key: str, **params: Any) -> UsageError:
+    return UsageError([diag(path, key, **params)])
+
+
+def read_source(path: Path) -> Source:
+    """Read ``path`` by its suffix; UsageError (exit 2) when it is not a readable document."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise refuse(path, "import.unknown_type", suffix=suffix or "(无)")
+    if not path.is_file():
+        raise refuse(path, "import.missing")
+    size = path.stat().st_size
+    if size > MAX_SOURCE:
+        raise refuse(path, "import.too_large", size=size, limit=MAX_SOURCE)
+    data = path.read_bytes()
+    if not data.strip():
+        raise refuse(path, "import.empty")
+    if data.startswith(CFB_MAGIC):
+        raise refuse(path, "import.encrypted")
+    if suffix == ".docx":
+        source = _read_docx(path, data)
+    elif suffix == ".txt":
+        source = Source(path, _lines(decode(path, data).split("\n")))
+    else:
+        source = _read_html(path, decode(path, data, html=True))
+    if not any(_CJK.search(text) for _, text in source.lines):
+        raise refuse(path, "import.no_text")
+    return source
+
+
+def _lines(raw: list[str]) -> list[tuple[int, str]]:
+    out = []
+    for no, line in enumerate(raw, start=1):
+        text = _SPACES.sub(" ", line.replace("\r", "")).strip()
+        if text:
+            out.append((no, text))
+    return out
+
+
+# --- text: the encoding ------------------------------------------------------------
+
+
+def decode(path: Path, data: bytes, *, html: bool = False) -> str:
+    """UTF-8 (with or without a BOM), else what charset-normalizer finds (GB18030 …)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict")
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[2:].decode(codec, errors="replace")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = ""
+    if not text and html:
+        declared = re.search(rb"charset=[\"']?([A-Za-z0-9_-]+)", data[:2048])
+        if declared:
+            name = declared.group(1).decode("ascii").lower()
+            if name in ("gb2312", "gbk", "x-gbk", "gb_2312-80"):
+                name = "gb18030"  # pages declare gb2312 and use GBK characters
+            try:
+                text = data.decode(name)
+            except (LookupError, UnicodeDecodeError):
+                text = ""
+    if not text:
+        text = _detect(path, data)
+    if _control_share(text) > 0.01:
+        raise refuse(path, "import.binary")
+    return text
+
+
+def _detect(path: Path, data: bytes) -> str:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise refuse(path, "import.binary")
+    encoding = best.encoding
+    if encoding in ("gb2312", "gbk", "hz"):
+        encoding = "gb18030"  # the superset: every GBK file is valid GB18030
+    try:
+        return data.decode(encoding)
+    except (LookupError, UnicodeDecodeError):
+        raise refuse(path, "import.binary") from None
+
+
+def _control_share(text: str) -> float:
+    if not text:
+        return 0.0
+    bad = sum(1 for ch in text if (ord(ch) < 32 and ch not in "\n\r\t") or ch == "\ufffd")
+    return bad / len(text)
+
+
+# --- Word ----------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _read_docx(path: Path, data: bytes) -> Source:
+    import io
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise refuse(path, "import.not_docx")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+            unpacked = sum(info.file_size for info in zf.infolist())
+            if "EncryptedPackage" in names:
+                raise refuse(path, "import.encrypted")
+            if unpacked > MAX_UNPACKED:
+                raise refuse(path, "import.zip_bomb", size=unpacked, limit=MAX_UNPACKED)
+            if "word/document.xml" not in names:
+                raise refuse(path, "import.not_docx")
+    except zipfile.BadZipFile:
+        raise refuse(path, "import.not_docx") from None
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds for a damaged package
+        raise refuse(path, "import.bad_docx", problem=str(exc)[:200]) from None
+    numbering = _Numbering(document)
+    lines: list[tuple[int, str]] = []
+    for paragraph in _paragraphs(document.element.body):
+        text = "".join(
+            t.text or ""
+            for t in paragraph.iter(_W + "t")
+            if not any(a.tag == _MC_FALLBACK for a in t.iterancestors())
+        )
+        text = _SPACES.sub(" ", text).strip()
+        if not text:
+            continue
+        prefix = numbering.label(paragraph, document)
+        lines.append((len(lines) + 1, prefix + text))
+    return Source(path, lines)
+
+
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+"""The copy of a text box Word writes for older readers: read once, not twice."""
+
+
+def _paragraphs(body: Any) -> Any:
+    """Body paragraphs in document order, also those in tables and content controls;
+    a text box's paragraphs are read as part of the paragraph that holds it."""
+    for p in body.iter(_W + "p"):
+        if not any(a.tag == _W + "p" for a in p.iterancestors()):
+            yield p
+
+
+class _Numbering:
+    """Word's automatic list numbering: the number a paragraph displays, as text."""
+
+    def __init__(self, document: Any) -> None:
+        self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            part = document.part.numbering_part
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        root = part.element
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for a in root.iter(_W + "abstractNum"):
+            levels = {}
+            for lvl in a.iter(_W + "lvl"):
+                ilvl = int(lvl.get(_W + "ilvl", "0"))
+                fmt = lvl.find(_W + "numFmt")
+                txt = lvl.find(_W + "lvlText")
+                start = lvl.find(_W + "start")
+                levels[ilvl] = (
+                    fmt.get(_W + "val", "decimal") if fmt is not None else "decimal",
+                    txt.get(_W + "val", "") if txt is not None else "",
+                    int(start.get(_W + "val", "1")) if start is not None else 1,
+                )
+            abstract[a.get(_W + "abstractNumId", "")] = levels
+        self.abstract_of: dict[str, str] = {}
+        for num in root.iter(_W + "num"):
+            ref = num.find(_W + "abstractNumId")
+            if ref is None:
+                continue
+            aid = ref.get(_W + "val", "")
+            self.abstract_of[num.get(_W + "numId", "")] = aid
+            for ilvl, spec in abstract.get(aid, {}).items():
+                self.formats[(num.get(_W + "numId", ""), ilvl)] = spec
+
+    def _num_pr(self, paragraph: Any, document: Any) -> tuple[str, int] | None:
+        ppr = paragraph.find(_W + "pPr")
+        numpr = ppr.find(_W + "numPr") if ppr is not None else None
+        if numpr is None and ppr is not None:
+            style = ppr.find(_W + "pStyle")
+            if style is not None:
+                numpr = self._style_num_pr(document, style.get(_W + "val", ""))
+        if numpr is None:
+            return None
+        num_id = numpr.find(_W + "numId")
+        ilvl = numpr.find(_W + "ilvl")
+        if num_id is None:
+            return None
+        nid = num_id.get(_W + "val", "0")
+        if nid == "0":
+            return None
+        return nid, int(ilvl.get(_W + "val", "0")) if ilvl is not None else 0
+
+    @staticmethod
+    def _style_num_pr(document: Any, style_id: str) -> Any:
+        for style in document.styles.element.iter(_W + "style"):
+            if style.get(_W + "styleId") == style_id:
+                ppr = style.find(_W + "pPr")
+                return ppr.find(_W + "numPr") if ppr is not None else None
+        return None
+
+    def label(self, paragraph: Any, document: Any) -> str:
+        found = self._num_pr(paragraph, document)
+        if found is None:
+            return ""
+        nid, ilvl = found
+        spec = self.formats.get((nid, ilvl))
+        if spec is None:
+            return ""
+        fmt, text, _start = spec
+        # levels of one abstract list count together, whichever num instance they use
+        key = self.abstract_of.get(nid, nid)
+        counters = self.counters.setdefault(key, {})
+        counters[ilvl] = counters.get(ilvl, self.formats[(nid, ilvl)][2] - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]
+        if fmt in ("bullet", "none"):
+            return ""
+
+        def level(m: re.Match[str]) -> str:
+            lv = int(m.group(1)) - 1
+            spec_lv = self.formats.get((nid, lv))
+            value = counters.get(lv, spec_lv[2] if spec_lv else 1)
+            return _format_number(value, spec_lv[0] if spec_lv else "decimal")
+
+        return re.sub(r"%(\d)", level, text)
+
+
+def _format_number(value: int, fmt: str) -> str:
+    if fmt in (
+        "chineseCounting",
+        "chineseCountingThousand",
+        "ideographTraditional",
+        "japaneseCounting",
+        "taiwaneseCounting",
+        "ideographDigital",
+    ):
+        return zh_numeral(value)
+    if fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+        return chr(0x2460 + value - 1) if 1 <= value <= 20 else str(value)
+    if fmt == "decimalFullWidth":
+        return "".join(chr(ord(c) + 0xFEE0) for c in str(value))
+    return str(value)
+
+
+# --- web pages -----------------------------------------------------------------------
+
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "td",
+        "th",
+        "tr",
+        "br",
+        "section",
+        "article",
+        "table",
+        "blockquote",
+        "center",
+        "dd",
+        "dt",
+        "pre",
+    }
+)
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "head",
+        "title",
+        "nav",
+        "header",
+        "footer",
+        "select",
+        "button",
+        "form",
+        "iframe",
+    }
+)
+
+DISCLOSURE_KEYS = {
+    "索引号": "index_no",
+    "发布机构": "publisher",
+    "成文日期": "written",
+    "发文日期": "written",
+    "公开方式": "mode",
+    "文件名称": "title",
+    "标题": "title",
+    "名称": "title",
+}
+"""The metadata table of government pages (政府信息公开): label -> disclosure field."""
+
+
+class _Page(HTMLParser):
+    """Blocks of text with the container they stand in; the metadata table's cells."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.skip = 0
+        self.stack: list[int] = [0]  # container ids
+        self.next_id = 1
+        self.parent: dict[int, int] = {0: 0}
+        self.buffer: list[str] = []
+        self.blocks: list[tuple[int, str, str]] = []  # (container, tag, text)
+        self.tag_stack: list[str] = []
+        self.h1: list[str] = []
+        self.in_h1 = False
+        self.title: list[str] = []
+        self.in_title = False
+        self.cells: list[str] = []
+        self.in_cell = 0
+        self.cell_buffer: list[str] = []
+
+    def flush(self, tag: str = "p") -> None:
+        text = _SPACES.sub(" ", "".join(self.buffer)).strip()
+        self.buffer = []
+        if text:
+            self.blocks.append((self.stack[-1], tag, text))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self.in_title = True
+        if tag in _SKIP:
+            self.skip += 1
+            return
+        if tag in _BLOCKS:
+            self.flush()
+        if tag in ("div", "article", "section", "td", "table", "body", "main", "center"):
+            cid = self.next_id
+            self.next_id += 1
+            self.parent[cid] = self.stack[-1]
+            self.stack.append(cid)
+            self.tag_stack.append(tag)
+        if tag == "h1":
+            self.in_h1 = True
+        if tag in ("td", "th"):
+            self.in_cell += 1
+            self.cell_buffer = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag in _BLOCKS:
+            self.flush(tag)
+        if tag in ("td", "th") and self.in_cell:
+            self.in_cell -= 1
+            self.cells.append(_SPACES.sub(" ", "".join(self.cell_buffer)).strip())
+        if tag == "h1":
+            self.in_h1 = False
+        if tag in self.tag_stack:
+            while self.tag_stack:
+                self.stack.pop()
+                if self.tag_stack.pop() == tag:
+                    break
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title.append(data)
+        if self.skip:
+            return
+        self.buffer.append(data)
+        if self.in_h1:
+            self.h1.append(data)
+        if self.in_cell:
+            self.cell_buffer.append(data)
+
+
+def _read_html(path: Path, html: str) -> Source:
+    page = _Page()
+    page.feed(html)
+    page.close()
+    page.flush()
+    disclosure = _metadata(page.cells)
+    best = _article(page)
+    if best is None:
+        raise refuse(path, "import.no_article")
+    lines = [
+        text
+        for container, _tag, text in page.blocks
+        if best in _chain(page, container) and not _is_metadata(text)
+    ]
+    if sum(len(_CJK.findall(t)) for t in lines) < 20:
+        raise refuse(path, "import.no_article")
+    h1 = _SPACES.sub(" ", "".join(page.h1)).strip() or None
+    # the page's <title> often adds the site's name after a separator
+    head = re.split(r"\s*[-_|—–]\s*", _SPACES.sub(" ", "".join(page.title)).strip())[0] or None
+    title = h1 or disclosure.get("title") or head
+    disclosure.pop("title", None)
+    return Source(path, [(i, t) for i, t in enumerate(lines, start=1)], disclosure, title)
+
+
+def _chain(page: _Page, container: int) -> list[int]:
+    """The container and every container around it, innermost first."""
+    out = [container]
+    while out[-1] != 0:
+        out.append(page.parent[out[-1]])
+    return out
+
+
+def _article(page: _Page) -> int | None:
+    """The container of the article: Chinese text counts for the container it stands in,
+    half for the one around that, a quarter for the next (so a page that puts each
+    paragraph in a <div> of its own still finds the <div> around them all)."""
+    score: dict[int, float] = {}
+    for container, _tag, text in page.blocks:
+        n = len(_CJK.findall(text))
+        for level, c in enumerate(_chain(page, container)[:3]):
+            score[c] = score.get(c, 0.0) + n / 2**level
+    if not score or max(score.values()) < 20:
+        return None
+    return max(score, key=lambda c: score[c])
+
+
+_METADATA_RE = re.compile(
+    r"^(?:" + "|".join(DISCLOSURE_KEYS) + r"|主题分类|发布日期|生效日期|文号|发文字号)\s*[:：]"
+)
+
+
+def _is_metadata(text: str) -> bool:
+    return bool(_METADATA_RE.match(text))
+
+
+def _metadata(cells: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for i, cell in enumerate(cells):
+        for label, name in DISCLOSURE_KEYS.items():
+            m = re.match(rf"^{label}\s*[:：]?\s*(.*)$", cell)
+            if not m or name in out:
+                continue
+            value = m.group(1).strip()
+            if not value and i + 1 < len(cells):
+                nxt = cells[i + 1]
+                if not any(re.match(rf"^{k}\s*[:：]?", nxt) for k in DISCLOSURE_KEYS):
+                    value = nxt
+            if value:
+                out[name] = value
+            break
+    return out

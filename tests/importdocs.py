@@ -1,0 +1,195 @@
+"""Documents for the import tests, made here: the seed as .docx (typed numbering, or
+Word's automatic list numbering through the numbering part), as GB18030 bytes, and as a
+saved government web page with its metadata table. Nothing here is official text beyond
+the seed itself; the page's metadata values are synthetic."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+SEED = Path(__file__).resolve().parent / "data" / "seed.txt"
+
+PAGE_METADATA = {
+    "索引号": "SYNTHETIC-2024-0001",
+    "发布机构": "中共上海市黄浦区委",
+    "成文日期": "2024-01-31",
+    "公开方式": "主动公开",
+    "文件名称": "关于十二届市委第二轮巡视集中整改进展情况的通报",
+}
+"""Synthetic values of a metadata table, for the saved page the tests write."""
+
+
+def seed_lines() -> list[str]:
+    return [ln for ln in SEED.read_text("utf-8").split("\n") if ln.strip()]
+
+
+_TYPED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+\.(?!\d))")
+
+
+def _level(line: str) -> int | None:
+    if re.match(r"^[一二三四五六七八九十]+、", line):
+        return 0
+    if re.match(r"^[（(][一二三四五六七八九十]+[)）]", line):
+        return 1
+    if re.match(r"^\d+\.(?!\d)", line):
+        return 2
+    return None
+
+
+def write_docx(path: Path, lines: list[str], *, word_numbering: bool = False) -> Path:
+    """``lines`` as a .docx, one paragraph each; with ``word_numbering`` the typed numbers
+    are removed and Word's list numbering (一、 （一） 1.) numbers the paragraphs instead."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    num_id = None
+    if word_numbering:
+        numbering = document.part.numbering_part.element
+        w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+        levels = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"), ("decimal", "%3.")]
+        lvl_xml = "".join(
+            f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>'
+            for i, (fmt, text) in enumerate(levels)
+        )
+        abstract = parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{lvl_xml}</w:abstractNum>')
+        num = parse_xml(f'<w:num {w} w:numId="91"><w:abstractNumId w:val="90"/></w:num>')
+        first_num = numbering.find(num.tag)
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            numbering.append(abstract)
+        numbering.append(num)
+        num_id = "91"
+    for line in lines:
+        level = _level(line) if word_numbering else None
+        text = _TYPED.sub("", line) if level is not None else line
+        paragraph = document.add_paragraph(text)
+        if level is not None and num_id is not None:
+            ppr = paragraph._p.get_or_add_pPr()
+            w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+            ppr.append(
+                parse_xml(
+                    f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'
+                )
+            )
+    document.save(str(path))
+    return path
+
+
+def write_page(
+    path: Path, lines: list[str], *, encoding: str = "utf-8", h1: bool = True, divs: bool = False
+) -> Path:
+    """A saved government page: navigation, the metadata table, the title as one line in
+    <h1> (中共…委员会关于…的通报), the article's paragraphs, and a footer. Without ``h1``
+    the title is only in the metadata table and the page's <title>; with ``divs`` each
+    paragraph is a <div>."""
+    meta = "".join(
+        f"<tr><td>{html.escape(k)}：</td><td>{html.escape(v)}</td></tr>"
+        for k, v in PAGE_METADATA.items()
+    )
+    tag = "div" if divs else "p"  # some sites put each paragraph in a <div> of its own
+    body = "\n".join(f"<{tag}>{html.escape(line)}</{tag}>" for line in lines[2:])
+    page = f"""<!DOCTYPE html>
+<html><head><meta charset="{encoding}"><title>{html.escape(lines[1])}_示例网站</title>
+<script>var x = "首页 导航 脚本";</script><style>p {{ text-indent: 2em; }}</style></head>
+<body>
+<div class="nav"><a href="/">首页</a> &gt; <a href="/xxgk/">信息公开</a> &gt; 正文</div>
+<table class="meta">{meta}</table>
+<div class="article">
+{f"<h1>{html.escape(lines[0] + lines[1])}</h1>" if h1 else ""}
+<div class="content" id="zoom">
+{body}
+</div>
+</div>
+<div class="footer">主办单位：示例　网站标识码：0000000000　技术支持：示例</div>
+</body></html>
+"""
+    path.write_bytes(page.encode(encoding))
+    return path
+
+
+CARRIED_NOT = {"id", "anchor", "path", "file", "published", "draft", "source_url"}
+"""Fields a document's text cannot carry: ids and anchors, publication data."""
+
+
+def comparable(report: Any) -> dict[str, Any]:
+    """report.json without what text cannot carry; figures by label, unit and value."""
+    from rectify_site.datafiles import report_json
+
+    data = json.loads(report_json(report))
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in CARRIED_NOT}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    figures = data.pop("figures")
+    data.pop("corrections", None)
+    data.pop("attachments", None)
+    data.pop("disclosure", None)
+    statuses = figures["statuses"]
+
+    def status_labels(value: Any) -> Any:  # keys are ids; text carries the labels
+        if isinstance(value, dict):
+            return {
+                k: statuses[v]["label"] if k == "status" and v else status_labels(v)
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [status_labels(v) for v in value]
+        return value
+
+    out = status_labels(strip(data))
+    out["figures"] = [
+        {
+            "label": f["label"],
+            "unit": f["unit"],
+            "value": f["value"] if f.get("total") is None else f["total"],
+            "by_status": sorted(
+                (statuses[k]["label"], statuses[k]["done"], n) for k, n in f["by_status"].items()
+            ),
+            "rate": (f.get("rate") or {}).get("value"),
+        }
+        for g in figures["groups"]
+        for f in g["figures"]
+    ]
+    return out
+
+
+SHAPES = Path(__file__).resolve().parent / "shapes"
+"""The lead's synthetic report shapes, each with its content and its expected text."""
+
+NOT_IN_TEXT: dict[str, set[str]] = {
+    # what each shape's expected text does not state, so no import can give it back
+    "listed": {"inspection.round"},  # the title names 县委第二轮巡察, not the 十五届 round
+    "city": {"inspection.round"},
+    "standing": {"inspection.round", "inspection.feedback"},
+    "xuncha": {"inspection.round", "inspection.start", "inspection.end", "figures.0.label"},
+}
+"""Fields of each shape its text cannot carry (the round's full name, dates not printed,
+a label the text words otherwise: 指出问题15个 for 巡察反馈问题)."""
+
+
+def without(data: dict[str, Any], paths: set[str]) -> dict[str, Any]:
+    """``data`` with the dotted paths (a number indexes a list) left out."""
+    import copy
+
+    out = copy.deepcopy(data)
+    for path in paths:
+        *parents, last = path.split(".")
+        node: Any = out
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        if isinstance(node, list):
+            node[int(last)] = None
+        else:
+            node.pop(last, None)
+    return out

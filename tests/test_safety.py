@@ -1,0 +1,463 @@
+"""Safe under attack and faults (issue 14): each hole found by probing, closed and kept closed.
+
+Nothing outside the output folder is touched, a hand-edited output file is repaired, a
+cache in any state means a cold build and a read-only output is a clear error: never a
+traceback for anything a user or a file system does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from rectify_site.incremental import cache_dir_for, nothing_to_do
+from rectify_site.output import MANIFEST
+from rectify_site.pipeline import build_site
+
+from conftest import REPORT_ID, Run, edit
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+# --- 1. the manifest cannot make a build touch anything outside the output ---------------
+
+
+def test_a_tampered_manifest_never_touches_files_outside_the_output(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "deep" / "_site"
+    build_site(content_copy, out, search=False)
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "rel.txt").write_text("keep me")
+    absolute = tmp_path / "absolute.txt"
+    absolute.write_text("keep me too")
+    (out / "huangpu-link").symlink_to(victim, target_is_directory=True)
+    manifest = json.loads((out / MANIFEST).read_text())
+    outside = ["../../victim/rel.txt", str(absolute), "huangpu-link/rel.txt", "a/../../x"]
+    for rel in outside:
+        manifest["files"][rel] = "0" * 64
+    (out / MANIFEST).write_text(json.dumps(manifest))
+    edit(content_copy / REPORT_ID / "figures.yaml", "rectified: 48", "rectified: 49")
+
+    result = build_site(content_copy, out, search=False)
+
+    assert (victim / "rel.txt").read_text() == "keep me"
+    assert absolute.read_text() == "keep me too"
+    assert not set(outside) & set(result.stats.removed if result.stats else [])
+    warned = {
+        dict(w.params)["entry"] for w in result.warnings if w.key == "output.manifest_outside"
+    }
+    assert warned == set(outside)
+    assert all(rel in json.loads((out / MANIFEST).read_text())["files"] for rel in ["index.html"])
+    assert not set(outside) & set(json.loads((out / MANIFEST).read_text())["files"])
+
+
+def test_a_site_folder_replaced_by_a_symlink_is_never_written_through(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "_site"
+    build_site(content_copy, out, search=False)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(out / REPORT_ID, elsewhere)
+    before = tree(elsewhere)
+    shutil.rmtree(out / REPORT_ID)
+    (out / REPORT_ID).symlink_to(elsewhere, target_is_directory=True)
+    edit(content_copy / REPORT_ID / "figures.yaml", "rectified: 48", "rectified: 49")
+    from rectify_site.errors import UsageError
+
+    with pytest.raises(UsageError) as raised:
+        build_site(content_copy, out, search=False)
+    assert raised.value.diagnostics[0].key == "output.refused"
+    assert tree(elsewhere) == before
+
+
+# --- 10. a changed output file of the same size is found and repaired ---------------------
+
+
+def test_a_hand_edited_file_of_the_same_size_is_repaired(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    out = tmp_path / "_site"
+    build = ("build", "--content", content_copy, "--out", out, "--no-search")
+    assert cli(*build).code == 0
+    good = (out / "index.html").read_bytes()
+    page = out / "index.html"
+    st = page.stat()
+    page.write_bytes(good.replace(b"<html", b"<htmk", 1))  # one byte, same size
+    assert page.stat().st_size == st.st_size
+
+    run = cli(*build)  # the time changed: the fast path sees it, the hash confirms
+    assert run.code == 0, run.err
+    assert "写入 1 个文件" in run.out, run.out
+    assert page.read_bytes() == good
+
+    page.write_bytes(good.replace(b"<html", b"<htmk", 1))
+    # now with the time as the last build left it, too: only --verify reads the bytes
+    recorded = json.loads((cache_dir_for(out) / "state.json").read_text())["files"]["index.html"]
+    os.utime(page, ns=(recorded[2], recorded[2]))
+    assert cli(*build).out.count("写入 0 个文件") == 1
+    run = cli(*build, "--verify")
+    assert run.code == 0 and "写入 1 个文件" in run.out, run.out + run.err
+    assert page.read_bytes() == good
+
+
+def test_a_changed_kept_page_is_rendered_again(content_copy: Path, tmp_path: Path) -> None:
+    """An incremental build that would keep a page checks the page is still what it wrote."""
+    out = tmp_path / "_site"
+    build_site(content_copy, out, search=False)
+    page = out / REPORT_ID / "full.html"
+    good = page.read_bytes()
+    page.write_bytes(good.replace(b"<html", b"<htmk", 1))
+    edit(content_copy / "site.yaml", "\n", "\n\n")  # a rebuild that renders nothing new
+    build_site(content_copy, out, search=False)
+    assert page.read_bytes() == good
+
+
+# --- 9. a cache in any state is a cold build; a read-only output a clear error -------------
+
+STATES: dict[str, object] = {
+    "files a string": {"files": "x"},
+    "files a list": {"files": ["index.html"]},
+    "inputs null": {"inputs": None},
+    "warnings [{}]": {"warnings": [{}]},
+    "outputs rows short": {"outputs": {"index.html": ["k"]}},
+    "reports a list": {"reports": []},
+    "saved_ns text": {"saved_ns": "soon"},
+    "templates nested": {"templates": {"x": [[1]]}},
+    "an extra field": {"surprise": 1},
+}
+
+
+def _garbage_states(state: dict[str, object]) -> Iterator[tuple[str, bytes]]:
+    for name, change in STATES.items():
+        yield name, json.dumps({**state, **change}).encode()  # type: ignore[dict-item]
+    yield "a top-level list", b"[1, 2, 3]"
+    yield "a top-level string", b'"state"'
+    yield "null", b"null"
+    yield "garbage bytes", bytes(range(256)) * 4
+    yield "truncated", json.dumps(state).encode()[:100]
+    yield "deep nesting", b"[" * 100_000 + b"]" * 100_000
+
+
+def _cold(content: Path, tmp_path: Path) -> dict[str, bytes]:
+    cold = tmp_path / "cold" / "_site"
+    build_site(content, cold, search=False)
+    return tree(cold)
+
+
+def test_garbage_in_every_cache_file_means_a_cold_build(content_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "_site"
+    build_site(content_copy, out, search=False)
+    cache = cache_dir_for(out)
+    state = json.loads((cache / "state.json").read_text())
+    expected = tree(out)
+    assert expected == _cold(content_copy, tmp_path)
+    files = sorted(p for p in cache.rglob("*") if p.is_file() and p.name != "CACHEDIR.TAG")
+    assert {p.name for p in files} >= {"state.json", "lock", f"{REPORT_ID}.pickle"}
+    assert any(p.suffix == ".cache" for p in files)  # compiled templates
+
+    cases = [(cache / "state.json", name, data) for name, data in _garbage_states(state)]
+    for path in files:
+        for name, data in [("garbage", bytes(range(256)) * 3), ("empty", b""), ("json", b"{}")]:
+            cases.append((path, name, data))
+    for path, name, data in cases:
+        build_site(content_copy, out, search=False)  # a good cache to spoil
+        path.write_bytes(data)
+        (out / "index.html").unlink()  # so that the cold build has something to write
+        options = {"base_url": None, "include_drafts": False, "serving": False}
+        for verify in (False, True):
+            same = nothing_to_do(
+                content_copy, out, templates=None, search=False, verify=verify, **options
+            )
+            assert same is None, f"{path.name}: {name}"
+        result = build_site(content_copy, out, search=False, verify=True)
+        assert tree(out) == expected, f"{path.name}: {name}"
+        assert result.stats is not None and "index.html" in result.stats.written
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    ["reports a file", "state.json a folder", "jinja a file", "lock a folder", "cache a file"],
+)
+def test_a_cache_of_the_wrong_structure_means_a_cold_build(
+    content_copy: Path, tmp_path: Path, spoil: str, cli: Callable[..., Run]
+) -> None:
+    out = tmp_path / "_site"
+    build = ("build", "--content", content_copy, "--out", out, "--no-search")
+    assert cli(*build).code == 0
+    expected = tree(out)
+    cache = cache_dir_for(out)
+    what, kind = spoil.split(" a ")
+    path = cache if what == "cache" else cache / what
+    shutil.rmtree(path) if path.is_dir() else path.unlink()
+    if kind == "file":
+        path.write_bytes(b"not a folder")
+    else:
+        (path / "inner").mkdir(parents=True)
+    edit(content_copy / REPORT_ID / "figures.yaml", "rectified: 48", "rectified: 49")
+    edit(content_copy / REPORT_ID / "figures.yaml", "rectified: 49", "rectified: 48")
+    (out / "index.html").unlink()
+    run = cli(*build)
+    assert run.code == 0 and "Traceback" not in run.err, run.err
+    assert tree(out) == expected
+    assert cli(*build).code == 0
+
+
+def _read_only(folder: Path) -> Callable[[bool], None]:
+    """Make ``folder`` refuse new files (chmod, or as root the immutable attribute)."""
+    if os.geteuid() != 0:
+        mode = folder.stat().st_mode
+
+        def chmod(on: bool) -> None:
+            folder.chmod(0o555 if on else mode)
+
+        return chmod
+    if shutil.which("chattr") is None:
+        pytest.skip("running as root without chattr: cannot make a folder read-only")
+
+    def chattr(on: bool) -> None:
+        subprocess.run(["chattr", "+i" if on else "-i", str(folder)], check=True)
+
+    return chattr
+
+
+@pytest.mark.parametrize("which", ["output", "parent"])
+def test_a_read_only_output_is_a_clear_error(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run], which: str
+) -> None:
+    parent = tmp_path / "site"
+    parent.mkdir()
+    out = parent / "_site"
+    build = ("build", "--content", content_copy, "--out", out, "--no-search")
+    if which == "output":  # a site that was built, then its folder made read-only
+        assert cli(*build).code == 0
+        edit(content_copy / REPORT_ID / "figures.yaml", "rectified: 48", "rectified: 49")
+        shutil.rmtree(parent / ".rectify-cache")
+    toggle = _read_only(out if which == "output" else parent)
+    try:
+        toggle(True)
+        try:
+            (out if which == "output" else parent).joinpath("probe").touch()
+        except OSError:
+            pass
+        else:
+            pytest.skip("this file system ignores the read-only attribute")
+        run = cli(*build)
+    finally:
+        toggle(False)
+    assert run.code == 2, run.out + run.err
+    assert "Traceback" not in run.err, run.err
+    assert ": error: " in run.err, run.err
+
+
+# --- 5. no formula reaches a spreadsheet through a CSV the site writes ---------------------
+
+
+def test_csv_cells_that_start_a_formula_are_neutralised(content_copy: Path, tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from rectify_site.csvsafe import neutralise
+
+    figures = content_copy / REPORT_ID / "figures.yaml"
+    edit(figures, "label: 已整改", 'label: \'=HYPERLINK("http://evil","x")\'')
+    edit(figures, "label: 已完成", "label: '@SUM(A1:A9)'")
+    out = tmp_path / "_site"
+    build_site(content_copy, out, search=False)
+    text = (out / REPORT_ID / "data" / "figures.csv").read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["report", "key", "group", "label", "unit", "value"]
+    labels = {r[1]: r[3] for r in rows[1:]}
+    assert labels["problems.rectified"] == '\'=HYPERLINK("http://evil","x")'
+    assert labels["measures.completed"] == "'@SUM(A1:A9)"
+    for row in rows[1:]:
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row[:5])
+        float(row[5])  # a number stays a number, with no quote before it
+    assert (
+        neutralise("-1") == "'-1"
+        and neutralise("\tx") == "'\tx"
+        and neutralise("已整改") == "已整改"
+    )
+
+
+# --- 7. the base URL is a whole URL, or the build stops ----------------------------------
+
+BAD_BASE_URLS = [
+    "https://example.org/\nDisallow: /",
+    "https://example.org/\r\nX: y",
+    "https:// example.org/",
+    "https://",
+    "https://user:pw@example.org/",
+    "https://example.org/?q=1",
+    "https://exa\x01mple.org/",
+    "http:/example.org",
+    "javascript://example.org/",
+]
+
+
+@pytest.mark.parametrize("url", BAD_BASE_URLS)
+def test_a_bad_base_url_in_site_yaml_is_refused(
+    content_copy: Path, tmp_path: Path, url: str
+) -> None:
+    from rectify_site.errors import ContentError
+
+    site = content_copy / "site.yaml"
+    site.write_text(site.read_text("utf-8") + f"base_url: {json.dumps(url)}\n", "utf-8")
+    with pytest.raises(ContentError) as raised:
+        build_site(content_copy, tmp_path / "_site", search=False)
+    found = [d for d in raised.value.diagnostics if d.field == "base_url"]
+    assert found and found[0].path.endswith("site.yaml") and found[0].line is not None
+    assert "\n" not in found[0].format() and "\n" not in found[0].format("en")
+    assert not (tmp_path / "_site").exists()
+
+
+def test_a_bad_base_url_flag_is_a_usage_error(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    for url in BAD_BASE_URLS[:3]:
+        run = cli(
+            "build",
+            "--content",
+            content_copy,
+            "--out",
+            tmp_path / "o",
+            "--no-search",
+            "--base-url",
+            url,
+        )
+        assert run.code == 2, run.err
+        assert run.err.startswith("--base-url: error: ") and "Traceback" not in run.err
+        assert not (tmp_path / "o").exists()
+    good = cli(
+        "build",
+        "--content",
+        content_copy,
+        "--out",
+        tmp_path / "o",
+        "--no-search",
+        "--base-url",
+        "https://黄浦.example.cn:8443/通报/",
+    )
+    assert good.code == 0, good.err
+    robots = (tmp_path / "o" / "robots.txt").read_text().splitlines()
+    assert [line.split(":")[0] for line in robots] == ["User-agent", "Allow", "Sitemap"]
+
+
+# --- 6. control characters, noncharacters and bidi controls never reach the output --------
+
+REFUSED = [
+    "\x01",
+    "\x08",
+    "\x0b",
+    "\x0c",
+    "\x1b",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\r",
+    "\ufffe",
+    "\uffff",
+    "\ufdd0",
+    "\U0010ffff",
+    "\u202a",
+    "\u202e",
+    "\u2066",
+    "\u2069",
+]
+
+
+@pytest.mark.parametrize("char", REFUSED, ids=[f"U+{ord(c):04X}" for c in REFUSED])
+def test_refused_characters_in_any_text_field_stop_the_build(
+    content_copy: Path, tmp_path: Path, char: str
+) -> None:
+    from rectify_site.errors import ContentError
+
+    escape = f"\\U{ord(char):08X}"  # a YAML double-quoted escape
+    report = content_copy / REPORT_ID / "report.yaml"
+    edit(report, "  team: 市委第一巡视组\n", f'  team: "市委第一{escape}巡视组"\n')
+    raw = char not in "\x01\x08\x0b\x0c\x1b\x7f\x85\x9f\r\ufffe\uffff"  # libyaml reads these
+    if raw:  # typed as it is, in a prose field of another file
+        figures = content_copy / REPORT_ID / "categories" / "governance.yaml"
+        edit(figures, "针对城市更新系统性谋划不够的问题", f"针对城市更新{char}系统性谋划不够的问题")
+    with pytest.raises(ContentError) as raised:
+        build_site(content_copy, tmp_path / "_site", search=False)
+    found = raised.value.diagnostics
+    point = f"U+{ord(char):04X}"
+    team = [d for d in found if d.field == "inspection.team"]
+    assert team and point in team[0].format() and team[0].line == 5, found
+    if raw:
+        aspect = [d for d in found if d.field == "children[1].heading"]
+        assert aspect and (aspect[0].line, aspect[0].col) == (14, 18), found
+        assert point in aspect[0].format("en")
+    assert not (tmp_path / "_site").exists()
+
+
+def test_every_xml_the_site_writes_is_well_formed(built_site: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    written = sorted(built_site.rglob("*.xml")) + sorted(built_site.rglob("*.svg"))
+    assert {p.name for p in written} >= {"atom.xml", "sitemap.xml", "favicon.svg"}
+    for path in written:
+        ET.fromstring(path.read_bytes())  # raises on anything that is not well-formed XML
+
+
+def test_zero_width_characters_are_a_typography_warning(content_copy: Path) -> None:
+    from rectify_site.pipeline import check_site
+
+    report = content_copy / REPORT_ID / "report.yaml"
+    edit(report, "如有意见建议，请及时反映。", "如有意见建议，\u200d请及时\u2060反映。")
+    found = [d for d in check_site(content_copy, html=False) if d.key == "typography.zero_width"]
+    assert [(d.severity, d.field, d.line) for d in found] == [("warning", "contact.invitation", 16)]
+    assert "U+200D" in found[0].format()
+
+
+# --- build refuses what check reports as a request to another host ------------------------
+
+
+@pytest.mark.parametrize(
+    "image", ["https://evil.example/p.png", "//evil.example/p.png", "HTTP://evil.example/p"]
+)
+def test_an_image_from_another_host_in_prose_stops_the_build(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run], image: str
+) -> None:
+    governance = content_copy / REPORT_ID / "categories" / "governance.yaml"
+    edit(governance, "id: fine-governance\n", f"id: fine-governance\n  text: '![t]({image})'\n")
+    out = tmp_path / "_site"
+    run = cli(
+        "build",
+        "--content",
+        content_copy,
+        "--out",
+        out,
+        "--no-search",
+        "--base-url",
+        "https://example.org/",
+    )
+    assert run.code == 1, run.out + run.err
+    assert f"children[0].text: 正文中的图片“{image}”来自其他网站" in run.err, run.err
+    assert not out.exists()
+    check = cli("check", "--content", content_copy, "--no-html-check")
+    assert check.code == 1 and image in check.err
+
+
+def test_an_image_on_the_site_itself_is_fine(content_copy: Path, tmp_path: Path) -> None:
+    from rectify_site.markdown import remote_images
+
+    assert remote_images('<img src="assets/a.png" srcset="b.png 2x, //evil.example/c 3x">') == [
+        "//evil.example/c"
+    ]
+    governance = content_copy / REPORT_ID / "categories" / "governance.yaml"
+    edit(governance, "id: fine-governance\n", "id: fine-governance\n  text: '![t](../x.png)'\n")
+    build_site(content_copy, tmp_path / "_site", search=False)
+    assert '<img src="../x.png"' in (tmp_path / "_site" / REPORT_ID / "full.html").read_text()

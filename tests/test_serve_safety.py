@@ -1,0 +1,236 @@
+"""``serve`` under attack (issue 14, holes 2-4): response splitting, open redirects, DNS
+rebinding, idle sockets and clients that hang up. The server runs in this process on a
+loopback port; requests are written as raw bytes over a socket, as an attacker would."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from rectify_site.serve import Preview, host_allowed, host_names, make_server
+
+from conftest import CONTENT, REPORT_ID, TEMPLATES
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Preview]:
+    root = tmp_path_factory.mktemp("serve")
+    shutil.copytree(CONTENT, root / "content")
+    shutil.copytree(TEMPLATES, root / "templates")
+    p = Preview(root / "content", root / "_serve", search=False, log=lambda line: None)
+    p.build()
+    assert not p.snapshot.errors
+    yield p
+    p.stop()
+
+
+@dataclass
+class Running:
+    port: int
+    log: list[str] = field(default_factory=list)
+
+    def raw(self, request: bytes, timeout: float = 30) -> bytes:
+        """Send ``request`` as it is; everything the server answers until it closes."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as s:
+            s.sendall(request)
+            chunks = []
+            while chunk := s.recv(65536):
+                chunks.append(chunk)
+        return b"".join(chunks)
+
+    def get(
+        self, target: str, host: str | None = None, extra: str = ""
+    ) -> tuple[int, dict[str, str], bytes]:
+        host = f"127.0.0.1:{self.port}" if host is None else host
+        head = f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{extra}\r\n"
+        answer = self.raw(head.encode("latin-1"))
+        return parse(answer)
+
+
+def parse(answer: bytes) -> tuple[int, dict[str, str], bytes]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, body
+
+
+@contextlib.contextmanager
+def running(
+    preview: Preview, host: str = "127.0.0.1", allow: tuple[str, ...] = (), timeout: float = 10
+) -> Iterator[Running]:
+    server = make_server(preview, host, 0, allow_hosts=allow, timeout=timeout)
+    r = Running(int(server.server_address[1]))
+    server.log = r.log.append  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield r
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=30)
+
+
+# --- 2. response splitting ------------------------------------------------------------------
+
+SPLITTING = [
+    "/x%0d%0aSet-Cookie:%20pwn=1%0d%0aX-Injected:%20yes%0d%0a/../huangpu-12-2",
+    f"/{REPORT_ID}%0d%0aSet-Cookie:%20pwn=1%0d%0a/../{REPORT_ID}",
+    "/%0aSet-Cookie:%20pwn=1/..//huangpu-12-2",
+    f"/{REPORT_ID}/%0d%0aSet-Cookie:%20pwn=1%0d%0aX-Injected:%20yes%0d%0a",
+]
+
+
+@pytest.mark.parametrize("target", SPLITTING)
+def test_no_header_value_carries_a_line_break(preview: Preview, target: str) -> None:
+    with running(preview) as server:
+        answer = server.raw(
+            f"GET {target} HTTP/1.1\r\nHost: localhost:{server.port}\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+    head = answer.partition(b"\r\n\r\n")[0].decode("latin-1")
+    names = [line.split(":")[0].lower() for line in head.split("\r\n")[1:]]
+    assert "set-cookie" not in names and "x-injected" not in names, head
+    status, headers, _ = parse(answer)
+    if status == 301:
+        assert headers["location"] == f"/{REPORT_ID}/", head
+
+
+# --- 3. open redirects ------------------------------------------------------------------
+
+REDIRECTS = [
+    "/%5cevil.example/%2e%2e/huangpu-12-2",
+    "/%5c%5cevil.example/%2e%2e/%2e%2e/huangpu-12-2",
+    "//evil.example/%2e%2e/huangpu-12-2",
+    "/\\evil.example/../huangpu-12-2",
+    "/%2f%2fevil.example/..%2f..%2fhuangpu-12-2",
+    "http://evil.example/huangpu-12-2",
+    "/huangpu-12-2",
+]
+
+
+@pytest.mark.parametrize("target", REDIRECTS)
+def test_redirects_stay_on_the_same_origin(preview: Preview, target: str) -> None:
+    with running(preview) as server:
+        status, headers, _ = server.get(target)
+    if status in (301, 302, 303, 307, 308):
+        location = headers["location"]
+        assert location.startswith("/") and location[1:2] not in ("/", "\\"), location
+        assert "evil" not in location and location == f"/{REPORT_ID}/", location
+
+
+# --- 4. the Host check, timeouts, clients that hang up -------------------------------------
+
+
+def test_a_request_for_another_host_is_refused(preview: Preview) -> None:
+    with running(preview) as server:
+        port = server.port
+        for host in [
+            "evil.example",
+            f"evil.example:{port}",
+            "127.0.0.1.evil.example",
+            "",
+            f"localhost:{port + 1}",
+            "[::1",
+            "localhost:x",
+            f"192.0.2.1:{port}",
+        ]:
+            status, _, body = server.get(f"/{REPORT_ID}/full.html", host=host)
+            assert status == 421, host
+            assert b"--allow-host" in body and len(body) < 200
+            assert "草稿".encode() not in body and b"<html" not in body
+        for host in [
+            f"localhost:{port}",
+            f"127.0.0.1:{port}",
+            f"[::1]:{port}",
+            "localhost",
+            f"LOCALHOST:{port}",
+            f"localhost.:{port}",
+        ]:
+            status, _, body = server.get(f"/{REPORT_ID}/full.html", host=host)
+            assert status == 200, host
+        raw = server.raw(b"GET / HTTP/1.0\r\n\r\n")
+        assert parse(raw)[0] == 421  # no Host at all: a page elsewhere could not send that
+
+
+def test_allow_host_names_another_host(preview: Preview) -> None:
+    with running(preview, allow=("preview.internal",)) as server:
+        assert server.get("/", host=f"preview.internal:{server.port}")[0] == 200
+        assert server.get("/", host=f"Preview.Internal:{server.port}")[0] == 200
+        assert server.get("/", host=f"other.internal:{server.port}")[0] == 421
+
+
+def test_the_wildcard_address_allows_the_machines_own_names() -> None:
+    names = host_names("0.0.0.0", 8000)
+    assert socket.gethostname().lower() in names and "127.0.0.1" in names
+    assert host_allowed(f"{socket.gethostname()}:8000", names, 8000)
+    assert not host_allowed("evil.example:8000", names, 8000)
+    assert host_names("192.0.2.7", 80) == frozenset({"localhost", "127.0.0.1", "::1", "192.0.2.7"})
+
+
+def test_idle_and_slow_clients_are_dropped(preview: Preview) -> None:
+    with running(preview, timeout=1.0) as server:
+        started = time.monotonic()
+        sockets = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(15)]
+        slow = sockets[0]
+        slow.sendall(b"GET / HTTP/1.1\r\nHost: local")  # and never the rest
+        for s in sockets:
+            s.settimeout(30)
+            assert s.recv(1024) == b""  # closed by the server, not by us
+            s.close()
+        assert time.monotonic() - started < 20  # 1 s each, in parallel, on a busy machine
+        assert server.get("/")[0] == 200  # and the server still answers
+
+
+def test_the_default_socket_timeout_is_ten_seconds(preview: Preview) -> None:
+    from rectify_site import serve
+
+    assert serve.SOCKET_TIMEOUT_S == 10
+    server = make_server(preview, "127.0.0.1", 0)
+    try:
+        assert server.RequestHandlerClass.timeout == 10  # type: ignore[attr-defined]
+    finally:
+        server.server_close()
+
+
+def test_a_client_that_hangs_up_is_one_line_never_a_traceback(
+    preview: Preview, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with running(preview) as server:
+        for _ in range(30):
+            s = socket.create_connection(("127.0.0.1", server.port))
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+            head = f"GET /{REPORT_ID}/full.html HTTP/1.1\r\nHost: localhost:{server.port}\r\n"
+            s.sendall(head.encode() + b"\r\n")
+            # close with a reset at once: the server's write of the page fails
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()
+        time.sleep(0.5)
+        assert server.get("/")[0] == 200
+        # and directly: what socketserver does when a handler raises
+        srv = make_server(preview, "127.0.0.1", 0)
+        lines: list[str] = []
+        srv.log = lines.append  # type: ignore[attr-defined]
+        try:
+            try:
+                raise BrokenPipeError(32, "Broken pipe")
+            except BrokenPipeError:
+                srv.handle_error(None, ("127.0.0.1", 5555))
+        finally:
+            srv.server_close()
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+    assert len(lines) == 1 and "127.0.0.1" in lines[0] and "BrokenPipeError" in lines[0]
+    assert all("\n" not in line for line in server.log + lines)
