@@ -206,3 +206,14 @@ def test_a_broken_report_yaml_still_lets_other_files_be_checked(content_copy: Pa
     assert "report.yaml:" in errors and "inspection.feedback: 应为日期" in errors
     assert "figures.yaml:" in errors and "已整改数（58）大于具体问题总数（57）" in errors
     assert "parts/progress.yaml:" in errors and "children[4].file: 缺少文件" in errors
+
+
+def test_an_unknown_field_does_not_hide_the_reports_cross_checks(content_copy: Path) -> None:
+    """A typo in one file and a reference to missing data in another: both reported."""
+    edit(content_copy / REPORT_ID / "categories" / "integrity.yaml", "role: category", "rol: x")
+    edit(
+        content_copy / REPORT_ID / "parts" / "progress.yaml", "figures.problems.total", "figures.x"
+    )
+    errors = _errors(content_copy)
+    assert any("integrity.yaml" in e and "rol: 未知字段" in e for e in errors)
+    assert any("progress.yaml" in e and "“figures.x”不存在" in e for e in errors)

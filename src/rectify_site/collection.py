@@ -286,13 +286,18 @@ class _ReportLoader:
                 rel = path.relative_to(self.folder).as_posix()
                 if rel not in ("report.yaml", "figures.yaml") and not rel.startswith(ATTACHMENTS):
                     self.model(rel, NodeFile)
-        new_errors = any(p.severity == "error" for p in self.problems[before:])
-        if new_errors or report is None or figures is None:
+        errors = [p for p in self.problems[before:] if p.severity == "error"]
+        new_errors = bool(errors)
+        # A file whose only fault is an unknown field still has its model (its errors are
+        # reported): then the whole report is still cross-checked, but never published.
+        incomplete = any(p.key != "extra_forbidden" for p in errors)
+        if report is None or figures is None or incomplete:
             if figures is not None:  # the figures' own checks need nothing else
                 self.problems.extend(self.finding(f) for f in check_figures(figures))
             return None  # warnings (an unlisted file) do not keep a report out
+        at = len(self.problems)
         attachments = self._attachments(report)
-        if any(p.severity == "error" for p in self.problems[before:]):
+        if any(p.severity == "error" for p in self.problems[at:]):
             return None
         ledger, entities = None, None
         if (self.folder / LEDGER_FILE).exists():
@@ -307,7 +312,7 @@ class _ReportLoader:
         )
         for f in findings:
             self.problems.append(self.finding(f))
-        return assembled
+        return None if new_errors else assembled
 
     def ledger(
         self, aspects: list[tuple[AspectRef, frozenset[str]]], figures: FiguresFile
