@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from rectify_site.pipeline import build_site
+from rectify_site.search import shard_of
 
 from conftest import CHROMIUM, CONTENT, REPORT_ID, SEED, TEMPLATES, need, serve_folder
 from htmltext import squash
@@ -46,7 +47,7 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content built with its Pagefind index, as `python build.py` makes it."""
     out = tmp_path_factory.mktemp("search") / "_site"
     build_site(CONTENT, out, templates=TEMPLATES, search=True)
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert (out / "pagefind" / shard_of(REPORT_ID) / "pagefind.js").is_file()
     return out
 
 
@@ -249,12 +250,18 @@ def test_body_text_is_at_least_18_px(phone: Any, url: str) -> None:
 # --- search ------------------------------------------------------------------------------
 
 SEARCH_JS = """async (q) => {
-  const pf = await import('./pagefind/pagefind.js');
+  const form = document.querySelector('.search-page-form');
+  const root = new URL(form.dataset.pagefind + '/', document.baseURI);
+  const [first, ...rest] = form.dataset.shards.split(' ');
+  const pf = await import(new URL(first + '/pagefind.js', root).href);
   await pf.init();
+  for (const shard of rest) await pf.mergeIndex(new URL(shard + '/', root).href);
   const found = await pf.search(q);
   const data = await Promise.all(found.results.map(r => r.data()));
-  return data.map(d => ({url: d.url, subs: d.sub_results.map(s => s.url)}));
+  return data.map(d => ({url: d.url, subs: d.sub_results.map(s => s.url),
+                         report: d.meta.report, filters: d.filters}));
 }"""
+"""Every shard the search page lists, merged as search.js merges them."""
 
 
 @pytest.mark.parametrize(("word", "target", "anchor"), SEARCHES)
@@ -267,6 +274,9 @@ def test_words_inside_sentences_find_the_page_and_the_anchor(
     want = f"/{REPORT_ID}/{target}"
     assert want in pages, (word, list(pages))
     assert f"{want}#{anchor}" in pages[want]
+    hit = next(r for r in results if r["url"] == want)
+    assert hit["report"].startswith("中共上海市黄浦区委员会")  # hits carry the report's title
+    assert hit["filters"]["issuer"] == ["中共上海市黄浦区委员会"] and hit["filters"]["round"]
     # the aspect the anchor names holds the word
     page.goto(url + f"{REPORT_ID}/{target}")
     assert word in page.locator(f"section:has(> h2#{anchor})").inner_text().replace("”", "")
@@ -328,13 +338,20 @@ def test_every_page_reads_fully_without_javascript(
     text = squash(page.locator("main").inner_text())
     for line in SEED.read_text("utf-8").splitlines():
         assert squash(line) in text, line[:40]
-    # the fallback link leads to the categories, every one of them linked
+    # on a report's page, the fallback link leads to that report's categories, all linked
+    page.locator(".site-header .search-fallback").click()
+    assert page.url.endswith(f"{REPORT_ID}/index.html#browse")
+    assert page.locator("#browse").is_visible()
+    assert page.locator("#browse .toc-categories > li > a").count() == 6
+    # elsewhere, to the search page, which leads to every report (and so every category)
+    page.goto(url + "data/index.html")
     page.locator(".site-header .search-fallback").click()
     assert page.url.endswith("search.html#browse")
     assert page.locator("#browse").is_visible()
-    assert page.locator(".browse-categories > li > a").count() == 6
     assert not page.locator(".search-ui").is_visible()
     assert page.locator(".search-unavailable").is_visible()
+    page.locator(".browse-ways a", has_text="全部通报").click()
+    assert page.locator("#browse .toc-categories > li > a").count() == 6
     context.close()
 
 
@@ -358,7 +375,9 @@ def test_search_gives_way_to_the_category_list_in_limited_browsers(
     assert page.locator(".site-header .search-fallback").is_visible()
     page.goto(url + "search.html?q=营商环境")
     assert page.locator(".search-unavailable").is_visible()
-    assert page.locator(".browse-categories > li").count() == 6
+    assert page.locator(".browse-ways > li").count() == 3
+    page.locator(".browse-ways a", has_text="全部通报").click()
+    assert page.locator("#browse .toc-categories > li").count() == 6
     context.close()
 
 

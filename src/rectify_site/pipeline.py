@@ -185,21 +185,30 @@ def build_site(
             cache=cache,
         )
         kept = dict(cache.kept) if cache else {}
+        from . import search as find
+        from .output import read_manifest
+
+        previous = read_manifest(out)
+        shards: dict[str, str] | None = None
+        if search:  # the shards whose pages changed, indexed again, written as pages are
+            shown = collection.reports + (collection.drafts if include_drafts else [])
+            recorded = find.read_state(cache.dir if cache else None)
+            made, same, shards = find.search_files(
+                out, files, kept, [r.id for r in shown], previous=previous, recorded=recorded
+            )
+            files, kept = {**files, **made}, {**kept, **same}
+        else:  # the last bundles stay, stale, until a build with search
+            kept = {**find.kept_bundles(out, previous), **kept}
         to_write, to_keep = files, kept
         if compress:  # the .gz and .br copies go through the same write as their files
             from .compress import precompressed
-            from .output import read_manifest
 
-            made, same = precompressed(out, files, kept, read_manifest(out))
+            made, same = precompressed(out, files, kept, previous)
             to_write, to_keep = {**files, **made}, {**kept, **same}
-        with writing(out, to_write, keep=to_keep) as stats:  # undone if indexing fails
+        with writing(out, to_write, keep=to_keep) as stats:
             stale = pages_changed(stats) or not (cache and cache.state.indexed)
-            if search:
-                from .search import bundle_compressed, index_site
-
-                # Pagefind reads the written HTML (search.py); --no-compress changes it too
-                if stale or not (out / "pagefind").is_dir() or bundle_compressed(out) != compress:
-                    index_site(out, compress=compress)
+        if cache and shards is not None:
+            find.write_state(cache.dir, shards)
         warnings = collection.warnings + warnings
         if cache:
             shown = collection.reports + (collection.drafts if include_drafts else [])
