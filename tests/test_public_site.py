@@ -259,7 +259,7 @@ SEARCH_JS = """async (q) => {
   const found = await pf.search(q);
   const data = await Promise.all(found.results.map(r => r.data()));
   return data.map(d => ({url: d.url, subs: d.sub_results.map(s => s.url),
-                         report: d.meta.report, filters: d.filters}));
+                         report: d.meta.report, meta: d.meta}));
 }"""
 """Every shard the search page lists, merged as search.js merges them."""
 
@@ -276,7 +276,9 @@ def test_words_inside_sentences_find_the_page_and_the_anchor(
     assert f"{want}#{anchor}" in pages[want]
     hit = next(r for r in results if r["url"] == want)
     assert hit["report"].startswith("中共上海市黄浦区委员会")  # hits carry the report's title
-    assert hit["filters"]["issuer"] == ["中共上海市黄浦区委员会"] and hit["filters"]["round"]
+    # what the search page filters on: the issuer and the round of the report
+    assert hit["meta"]["issuer"] == "中共上海市黄浦区委员会"
+    assert hit["meta"]["round"] == "十二届市委第二轮巡视"
     # the aspect the anchor names holds the word
     page.goto(url + f"{REPORT_ID}/{target}")
     assert word in page.locator(f"section:has(> h2#{anchor})").inner_text().replace("”", "")

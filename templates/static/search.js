@@ -39,26 +39,42 @@ async function load() {
   return pagefind;
 }
 
-/* The filters (issuer, round) of the shards loaded so far; a choice is kept. */
-async function showFilters(pf) {
-  const all = await pf.filters();
+/* Filters by issuer and round, on each hit's metadata (data-pagefind-meta): Pagefind's
+   own filter indexes are not byte-identical from one run to the next, and the site is.
+   The choices offered are the values seen among the hits; a choice is kept. */
+function chosen(select) {
+  return select.value || params.get(select.name) || "";
+}
+
+function showFilters(hits) {
   let any = false;
   for (const select of selects) {
-    const values = Object.keys(all[select.dataset.filter] || {}).sort();
-    const chosen = select.value || params.get(select.name) || "";
+    const key = select.dataset.filter;
+    const keep = chosen(select);
+    const values = [...new Set(hits.map((d) => d.meta[key]).filter(Boolean))];
+    if (keep && !values.includes(keep)) values.push(keep);
+    values.sort();
     select.replaceChildren(new Option("全部", ""));
-    for (const v of values) select.append(new Option(v, v, false, v === chosen));
-    any = any || values.length > 1;
+    for (const v of values) select.append(new Option(v, v, false, v === keep));
+    any = any || values.length > 1 || Boolean(keep);
   }
   filterBox.hidden = !any;
 }
 
-function chosenFilters() {
-  const filters = {};
-  for (const select of selects) {
-    if (select.value) filters[select.dataset.filter] = select.value;
+function matches(data) {
+  return selects.every((select) => !chosen(select) || data.meta[select.dataset.filter] === chosen(select));
+}
+
+/* The first hits that pass the filters, loading hits' data 20 at a time. */
+async function firstHits(found, wanted) {
+  const seen = [];
+  const kept = [];
+  for (let i = 0; i < found.results.length && kept.length < wanted; i += 20) {
+    const batch = await Promise.all(found.results.slice(i, i + 20).map((r) => r.data()));
+    seen.push(...batch);
+    kept.push(...batch.filter(matches));
   }
-  return filters;
+  return { seen, kept: kept.slice(0, wanted), filtered: selects.some((s) => chosen(s)) };
 }
 
 /* Pagefind's excerpts mark hits with <mark>; build them as nodes, never as markup. */
@@ -97,14 +113,14 @@ async function run(query) {
   let pf;
   try {
     pf = await load();
-    await showFilters(pf);
   } catch (err) {
     document.documentElement.classList.remove("search-ok");
     status.textContent = "搜索暂不可用，请按下方通报浏览。";
     return;
   }
-  const found = await pf.search(query, { filters: chosenFilters() });
-  const results = await Promise.all(found.results.slice(0, 20).map((r) => r.data()));
+  const found = await pf.search(query);
+  const { seen, kept: results, filtered } = await firstHits(found, 20);
+  showFilters(seen);
   for (const data of results) {
     const li = document.createElement("li");
     const h = document.createElement("h2");
@@ -133,8 +149,9 @@ async function run(query) {
   const part = loaded.size < shards.length;
   scope.hidden = !part;
   const where = part ? "（本通报所在的部分通报中）" : "";
-  status.textContent = found.results.length
-    ? `${where}找到 ${found.results.length} 个相关页面`
+  const count = filtered ? results.length : found.results.length;
+  status.textContent = count
+    ? `${where}找到 ${count}${filtered && results.length === 20 ? " 个以上" : " 个"}相关页面`
     : `${where}没有找到与“${query}”相关的内容，请换个词试试，或按下方通报浏览。`;
 }
 
