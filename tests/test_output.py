@@ -159,7 +159,7 @@ def test_failed_search_index_puts_the_pages_back(
     before = _snapshot(built)
     seen: list[str] = []
 
-    def run_pagefind(site: Path, bundle: Path) -> None:
+    def run_pagefind(site: Path, bundle: Path, *service: object) -> dict[str, bytes]:
         seen.append((site / REPORT_ID / "figures.html").read_text("utf-8"))
         raise UsageError([diag("pagefind", "search.failed", problem="killed")])
 
