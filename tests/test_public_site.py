@@ -506,3 +506,58 @@ def test_pdf_asks_which_report_when_there_are_several(
     run = cli("pdf", "--content", content_copy, "--out", tmp_path / "r.pdf")
     assert run.code == 2
     assert "请指定" in run.err and REPORT_ID in run.err and "second-copy" in run.err
+
+
+# --- a collection in several shards ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def shards_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Six synthetic reports, spread over several search shards."""
+    from synthetic import generate
+
+    root = tmp_path_factory.mktemp("shards")
+    generate.generate(6, root / "content", seed=5)
+    build_site(root / "content", root / "_site", templates=TEMPLATES, search=True)
+    with serve_folder(root / "_site") as base:
+        yield base
+
+
+def test_search_from_a_report_takes_its_shard_first_then_all_and_filters(
+    browser: Any, shards_url: str
+) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(shards_url + "index.html")
+    report = page.locator(".report-list a").first.get_attribute("href")
+    assert report
+    page.goto(shards_url + report)
+    shard = page.locator(".site-header input[name=shard]").get_attribute("value")
+    assert shard == shard_of(report.split("/")[0])
+    page.locator(".site-header input[type=search]").fill("整改")
+    page.locator(".site-header input[type=search]").press("Enter")
+    page.locator(".search-status", has_text="找到").wait_for()
+    assert "部分通报" in page.locator(".search-status").inner_text()
+    mine = page.locator(".result-report").all_inner_texts()
+    assert mine and all(shard_of(r) == shard for r in _report_ids(page))
+    page.locator(".search-all").click()
+    page.locator(".search-status", has_text="找到").wait_for()
+    page.wait_for_function("!document.querySelector('.search-status').textContent.includes('部分')")
+    assert {shard_of(r) for r in _report_ids(page)} != {shard}  # other shards' hits too
+    issuer = page.locator("#filter-issuer option").nth(1).get_attribute("value")
+    assert issuer
+    page.locator("#filter-issuer").select_option(issuer)
+    page.wait_for_function(
+        "(i) => { const r = [...document.querySelectorAll('.result-report')];"
+        " return r.length > 0 && r.every(p => p.textContent.startsWith(i)); }",
+        arg=issuer,
+    )
+    assert page.locator(".search-results > li").count() > 0
+    assert errors == []
+    page.close()
+
+
+def _report_ids(page: Any) -> list[str]:
+    hrefs = page.locator(".search-results h2 a").evaluate_all("as => as.map(a => a.pathname)")
+    return [h.strip("/").split("/")[0] for h in hrefs]
