@@ -322,6 +322,7 @@ def test_a_new_source_date_epoch_is_not_a_no_op(
     assert (out / "atom.xml").read_bytes() != before
 
 
+<<<<<<< HEAD
 def test_the_lock_is_cross_platform_and_refuses_a_second_holder(tmp_path: Path) -> None:
     """filelock (flock here, msvcrt on Windows): a second holder fails at once, exit 2."""
     out = tmp_path / "out"
@@ -333,3 +334,36 @@ def test_the_lock_is_cross_platform_and_refuses_a_second_holder(tmp_path: Path) 
         assert "另一个构建正在写入该目录" in refused.value.diagnostics[0].format("zh")
     with second.locked():  # released: the next build takes it
         pass
+=======
+def test_an_edit_indexes_again_only_the_shard_of_its_report(tmp_path: Path) -> None:
+    """Search in shards: one report's edit rewrites its own shard's files, no other's;
+    the result equals a cold build with search, and a report's removal removes its
+    shard's bundle once no report is left in it."""
+    from rectify_site.search import BUNDLE, shard_of
+
+    from synthetic import generate
+
+    need(available(), "pagefind[extended] is missing: pip install -e '.[test]'")
+    content = tmp_path / "content"
+    generate.generate(6, content, seed=5)
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    out, cold = tmp_path / "out", tmp_path / "cold"
+    folders = sorted(p for p in content.iterdir() if (p / "report.yaml").is_file())
+    shards = {shard_of(f.name) for f in folders}
+    assert len(shards) >= 2, "the seed should spread the reports over several shards"
+    build(content, out, search=True)
+    edited = folders[0]
+    edit(sorted((edited / "categories").glob("*.yaml"))[0], "。", "，切实巩固整改成效。")
+    result = build(content, out, search=True)
+    assert result.stats
+    touched = {f.split("/")[1] for f in result.stats.written if f.startswith(f"{BUNDLE}/")}
+    assert touched == {shard_of(edited.name)}
+    build_site(content, cold, templates=tmp_path / "templates", search=True, incremental=False)
+    assert tree(out) == tree(cold)
+    # a report alone in its shard goes: its shard's bundle goes with it
+    alone = [f for f in folders if [shard_of(g.name) for g in folders].count(shard_of(f.name)) == 1]
+    if alone:
+        shutil.rmtree(alone[0])
+        build(content, out, search=True)
+        assert not (out / BUNDLE / shard_of(alone[0].name)).exists()
+>>>>>>> db258a3a173a947fe8a282f2966dbb6a5a1b796c

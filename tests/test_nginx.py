@@ -30,7 +30,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 
 from rectify_site.pipeline import build_site
-from rectify_site.search import available
+from rectify_site.search import available, shard_of
 
 from conftest import CONTENT, REPORT_ID, ROOT, TEMPLATES, need
 
@@ -38,6 +38,8 @@ NGINX = Path(os.environ.get("NGINX", "/usr/sbin/nginx"))
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 """Debian's libnginx-mod-http-brotli-static; where it is installed, brotli_static is on."""
 SUBPATH = "/reports/"
+SHARD = f"pagefind/{shard_of(REPORT_ID)}"
+"""The default report's search bundle."""
 BASE_URL = "https://example.org/reports/"
 YEAR = "public, max-age=31536000, immutable"
 
@@ -288,7 +290,7 @@ def test_search_bundle_is_served_with_its_types(server: Server) -> None:
 
 @pytest.mark.parametrize(
     "rel",
-    ["index.html", f"{REPORT_ID}/full.html", "pagefind/pagefind.js", "sitemap.xml"],
+    ["index.html", f"{REPORT_ID}/full.html", f"{SHARD}/pagefind.js", "sitemap.xml"],
 )
 def test_gzip_is_answered_from_the_gz_file(server: Server, rel: str) -> None:
     gz = server.site / (rel + ".gz")
@@ -325,9 +327,10 @@ def test_cache_headers(server: Server) -> None:
         (server.site / "assets").glob("*.*.js")
     )
     hashed = [
-        *sorted((server.site / "pagefind" / "fragment").glob("*.pf_fragment"))[:2],
-        *sorted((server.site / "pagefind" / "index").glob("*.pf_index"))[:2],
-        *sorted((server.site / "pagefind").glob("pagefind.*.pf_meta")),
+        *sorted((server.site / SHARD / "fragment").glob("*.pf_fragment"))[:2],
+        *sorted((server.site / SHARD / "index").glob("*.pf_index"))[:2],
+        *sorted((server.site / SHARD).glob("pagefind.*.pf_meta")),
+        *sorted((server.site / SHARD / "filter").glob("*.pf_filter"))[:1],
     ]
     assert assets and len(hashed) >= 3
     for p in assets + hashed:
@@ -342,8 +345,8 @@ def test_cache_headers(server: Server) -> None:
         "data/reports.json",
         "atom.xml",
         "sitemap.xml",
-        "pagefind/pagefind.js",
-        "pagefind/pagefind-entry.json",
+        f"{SHARD}/pagefind.js",
+        f"{SHARD}/pagefind-entry.json",
         "favicon.svg",
     ]
     for rel in revalidated:
@@ -356,7 +359,7 @@ def test_cache_headers(server: Server) -> None:
 def test_security_headers_repeat_the_meta_tags_on_every_kind_of_file(server: Server) -> None:
     meta = _meta_csp((server.site / "index.html").read_text("utf-8"))
     asset = next((server.site / "assets").glob("*.*.css")).relative_to(server.site).as_posix()
-    for rel in ["index.html", asset, "atom.xml", "pagefind/pagefind.js", "nowhere.html"]:
+    for rel in ["index.html", asset, "atom.xml", f"{SHARD}/pagefind.js", "nowhere.html"]:
         _, headers, _ = server.get(SUBPATH + rel)
         csp = headers.get("content-security-policy", "")
         assert csp == meta or csp.startswith(meta + "; "), (rel, csp)

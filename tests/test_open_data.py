@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 
 from rectify_site import cli
+from rectify_site.output import read_manifest
 from rectify_site.pipeline import build_site
+from rectify_site.search import shard_of
 
 from conftest import REPORT_ID, edit
 from htmltext import visible_text
@@ -225,12 +227,16 @@ def test_build_without_pagefind_exits_2_before_writing(
 def test_build_writes_the_search_index(tmp_path: Path, content_copy: Path) -> None:
     out = tmp_path / "site"
     assert cli.main(["build", "--content", str(content_copy), "--out", str(out)]) == 0
-    assert (out / "pagefind" / "pagefind.js").is_file()
-    assert list((out / "pagefind").glob("*.pf_meta"))
+    assert (out / "pagefind" / shard_of(REPORT_ID) / "pagefind.js").is_file()
+    assert list((out / "pagefind" / shard_of(REPORT_ID)).glob("*.pf_meta"))
     assert not list(out.glob(".pagefind*"))  # no temporary folder left behind
+    # the bundle is part of the site the manifest describes, unused interfaces left out
+    manifest = read_manifest(out)
+    assert f"pagefind/{shard_of(REPORT_ID)}/pagefind-entry.json" in manifest
+    assert not list(out.rglob("pagefind-ui.js"))
     edit(content_copy / REPORT_ID / "categories" / "development.yaml", "营商环境", "营商生态")
     assert cli.main(["build", "--content", str(content_copy), "--out", str(out)]) == 0
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert (out / "pagefind" / shard_of(REPORT_ID) / "pagefind.js").is_file()
 
 
 def test_search_index_is_deterministic(tmp_path: Path, content_copy: Path) -> None:

@@ -153,18 +153,23 @@ def test_a_good_build_after_a_failed_one_completes(
 def test_failed_search_index_puts_the_pages_back(
     built: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Pagefind runs on the new pages before the build is final; if it fails, they go."""
+    """Pagefind runs on the new pages before anything is written; if it fails, nothing is."""
     from rectify_site import search
 
     before = _snapshot(built)
     seen: list[str] = []
 
+<<<<<<< HEAD
     def index_site(out: Path, rollback: object = None, **options: object) -> None:
         seen.append((out / REPORT_ID / "figures.html").read_text("utf-8"))
+=======
+    def run_pagefind(site: Path, bundle: Path, *service: object) -> dict[str, bytes]:
+        seen.append((site / REPORT_ID / "figures.html").read_text("utf-8"))
+>>>>>>> db258a3a173a947fe8a282f2966dbb6a5a1b796c
         raise UsageError([diag("pagefind", "search.failed", problem="killed")])
 
     monkeypatch.setattr(search, "require_pagefind", lambda: None)
-    monkeypatch.setattr(search, "index_site", index_site)
+    monkeypatch.setattr(search, "run_pagefind", run_pagefind)
     with pytest.raises(UsageError):
         build_site(content_copy, built, search=True)
     assert seen and ">49<" in seen[0]  # the index was asked for over the new pages

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from rectify_site.pipeline import build_site
+from rectify_site.search import shard_of
 
 from conftest import CHROMIUM, CONTENT, REPORT_ID, SEED, TEMPLATES, need, serve_folder
 from htmltext import squash
@@ -46,7 +47,7 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content built with its Pagefind index, as `python build.py` makes it."""
     out = tmp_path_factory.mktemp("search") / "_site"
     build_site(CONTENT, out, templates=TEMPLATES, search=True)
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert (out / "pagefind" / shard_of(REPORT_ID) / "pagefind.js").is_file()
     return out
 
 
@@ -249,12 +250,18 @@ def test_body_text_is_at_least_18_px(phone: Any, url: str) -> None:
 # --- search ------------------------------------------------------------------------------
 
 SEARCH_JS = """async (q) => {
-  const pf = await import('./pagefind/pagefind.js');
+  const form = document.querySelector('.search-page-form');
+  const root = new URL(form.dataset.pagefind + '/', document.baseURI);
+  const [first, ...rest] = form.dataset.shards.split(' ');
+  const pf = await import(new URL(first + '/pagefind.js', root).href);
   await pf.init();
+  for (const shard of rest) await pf.mergeIndex(new URL(shard + '/', root).href);
   const found = await pf.search(q);
   const data = await Promise.all(found.results.map(r => r.data()));
-  return data.map(d => ({url: d.url, subs: d.sub_results.map(s => s.url)}));
+  return data.map(d => ({url: d.url, subs: d.sub_results.map(s => s.url),
+                         report: d.meta.report, meta: d.meta}));
 }"""
+"""Every shard the search page lists, merged as search.js merges them."""
 
 
 @pytest.mark.parametrize(("word", "target", "anchor"), SEARCHES)
@@ -267,6 +274,11 @@ def test_words_inside_sentences_find_the_page_and_the_anchor(
     want = f"/{REPORT_ID}/{target}"
     assert want in pages, (word, list(pages))
     assert f"{want}#{anchor}" in pages[want]
+    hit = next(r for r in results if r["url"] == want)
+    assert hit["report"].startswith("中共上海市黄浦区委员会")  # hits carry the report's title
+    # what the search page filters on: the issuer and the round of the report
+    assert hit["meta"]["issuer"] == "中共上海市黄浦区委员会"
+    assert hit["meta"]["round"] == "十二届市委第二轮巡视"
     # the aspect the anchor names holds the word
     page.goto(url + f"{REPORT_ID}/{target}")
     assert word in page.locator(f"section:has(> h2#{anchor})").inner_text().replace("”", "")
@@ -328,13 +340,20 @@ def test_every_page_reads_fully_without_javascript(
     text = squash(page.locator("main").inner_text())
     for line in SEED.read_text("utf-8").splitlines():
         assert squash(line) in text, line[:40]
-    # the fallback link leads to the categories, every one of them linked
+    # on a report's page, the fallback link leads to that report's categories, all linked
+    page.locator(".site-header .search-fallback").click()
+    assert page.url.endswith(f"{REPORT_ID}/index.html#browse")
+    assert page.locator("#browse").is_visible()
+    assert page.locator("#browse .toc-categories > li > a").count() == 6
+    # elsewhere, to the search page, which leads to every report (and so every category)
+    page.goto(url + "data/index.html")
     page.locator(".site-header .search-fallback").click()
     assert page.url.endswith("search.html#browse")
     assert page.locator("#browse").is_visible()
-    assert page.locator(".browse-categories > li > a").count() == 6
     assert not page.locator(".search-ui").is_visible()
     assert page.locator(".search-unavailable").is_visible()
+    page.locator(".browse-ways a", has_text="全部通报").click()
+    assert page.locator("#browse .toc-categories > li > a").count() == 6
     context.close()
 
 
@@ -358,7 +377,9 @@ def test_search_gives_way_to_the_category_list_in_limited_browsers(
     assert page.locator(".site-header .search-fallback").is_visible()
     page.goto(url + "search.html?q=营商环境")
     assert page.locator(".search-unavailable").is_visible()
-    assert page.locator(".browse-categories > li").count() == 6
+    assert page.locator(".browse-ways > li").count() == 3
+    page.locator(".browse-ways a", has_text="全部通报").click()
+    assert page.locator("#browse .toc-categories > li").count() == 6
     context.close()
 
 
@@ -485,3 +506,58 @@ def test_pdf_asks_which_report_when_there_are_several(
     run = cli("pdf", "--content", content_copy, "--out", tmp_path / "r.pdf")
     assert run.code == 2
     assert "请指定" in run.err and REPORT_ID in run.err and "second-copy" in run.err
+
+
+# --- a collection in several shards ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def shards_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Six synthetic reports, spread over several search shards."""
+    from synthetic import generate
+
+    root = tmp_path_factory.mktemp("shards")
+    generate.generate(6, root / "content", seed=5)
+    build_site(root / "content", root / "_site", templates=TEMPLATES, search=True)
+    with serve_folder(root / "_site") as base:
+        yield base
+
+
+def test_search_from_a_report_takes_its_shard_first_then_all_and_filters(
+    browser: Any, shards_url: str
+) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(shards_url + "index.html")
+    report = page.locator(".report-list a").first.get_attribute("href")
+    assert report
+    page.goto(shards_url + report)
+    shard = page.locator(".site-header input[name=shard]").get_attribute("value")
+    assert shard == shard_of(report.split("/")[0])
+    page.locator(".site-header input[type=search]").fill("整改")
+    page.locator(".site-header input[type=search]").press("Enter")
+    page.locator(".search-status", has_text="找到").wait_for()
+    assert "部分通报" in page.locator(".search-status").inner_text()
+    mine = page.locator(".result-report").all_inner_texts()
+    assert mine and all(shard_of(r) == shard for r in _report_ids(page))
+    page.locator(".search-all").click()
+    page.locator(".search-status", has_text="找到").wait_for()
+    page.wait_for_function("!document.querySelector('.search-status').textContent.includes('部分')")
+    assert {shard_of(r) for r in _report_ids(page)} != {shard}  # other shards' hits too
+    issuer = page.locator("#filter-issuer option").nth(1).get_attribute("value")
+    assert issuer
+    page.locator("#filter-issuer").select_option(issuer)
+    page.wait_for_function(
+        "(i) => { const r = [...document.querySelectorAll('.result-report')];"
+        " return r.length > 0 && r.every(p => p.textContent.startsWith(i)); }",
+        arg=issuer,
+    )
+    assert page.locator(".search-results > li").count() > 0
+    assert errors == []
+    page.close()
+
+
+def _report_ids(page: Any) -> list[str]:
+    hrefs = page.locator(".search-results h2 a").evaluate_all("as => as.map(a => a.pathname)")
+    return [h.strip("/").split("/")[0] for h in hrefs]

@@ -21,7 +21,7 @@ import pytest
 from rectify_site.compress import MIN_SIZE, TEXT_SUFFIXES
 from rectify_site.output import MANIFEST, read_manifest
 from rectify_site.pipeline import BuildResult, build_site
-from rectify_site.search import available
+from rectify_site.search import available, shard_of
 
 from conftest import REPORT_ID, Run, edit, need
 
@@ -38,6 +38,11 @@ def tree(folder: Path) -> dict[str, bytes]:
 def build(content: Path, out: Path, **kw: Any) -> BuildResult:
     kw.setdefault("search", False)
     return build_site(content, out, templates=content.parent / "templates", base_url=BASE, **kw)
+
+
+def bundle(out: Path) -> Path:
+    """The default report's search bundle (its shard's)."""
+    return out / "pagefind" / shard_of(REPORT_ID)
 
 
 def need_pagefind() -> None:
@@ -87,8 +92,8 @@ def test_every_path_is_world_readable_under_umask_077(
     need_pagefind()
     out = tmp_path / "new" / "_site"
     build(content_copy, out, search=True)
-    assert (out / "pagefind" / "pagefind.js").is_file()
-    assert (out / "pagefind" / "pagefind.js.gz").is_file()
+    assert (out / "pagefind" / shard_of(REPORT_ID) / "pagefind.js").is_file()
+    assert (out / "pagefind" / shard_of(REPORT_ID) / "pagefind.js.gz").is_file()
     assert wrong_modes(out) == []
     # a rebuild after an edit (new pages, a new index) keeps to the same modes
     edit(content_copy / REPORT_ID / "report.yaml", "issuer: ", "issuer: 改")
@@ -127,7 +132,7 @@ def test_two_builds_give_identical_trees_copies_and_index_included(
     a, b = tmp_path / "a", tmp_path / "b"
     build(content_copy, a, search=True)
     build(content_copy, b, search=True, incremental=False)
-    assert (a / "pagefind" / "pagefind.js.br").is_file()
+    assert (a / "pagefind" / shard_of(REPORT_ID) / "pagefind.js.br").is_file()
     ta, tb = tree(a), tree(b)
     assert sorted(ta) == sorted(tb)
     assert [k for k in ta if ta[k] != tb[k]] == []
@@ -169,14 +174,14 @@ def test_no_compress_writes_no_copy_and_removes_the_old_ones(
     need_pagefind()
     out = tmp_path / "_site"
     assert cli("build", "--content", content_copy, "--out", out).code == 0
-    assert (out / "index.html.gz").is_file() and (out / "pagefind" / "pagefind.js.gz").is_file()
+    assert (out / "index.html.gz").is_file() and (bundle(out) / "pagefind.js.gz").is_file()
     run = cli("build", "--content", content_copy, "--out", out, "--no-compress")
     assert run.code == 0, run.err
     assert copies(out) == []
-    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert (bundle(out) / "pagefind.js").is_file()
     run = cli("build", "--content", content_copy, "--out", out)
     assert run.code == 0, run.err
-    assert (out / "index.html.gz").is_file() and (out / "pagefind" / "pagefind.js.gz").is_file()
+    assert (out / "index.html.gz").is_file() and (bundle(out) / "pagefind.js.gz").is_file()
 
 
 def test_a_preview_writes_no_copies(content_copy: Path, tmp_path: Path) -> None:

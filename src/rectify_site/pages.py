@@ -14,6 +14,7 @@ from .figures import HeadlineFigure, changes, figure_tables, headline
 from .ledger_pages import ledger_sheets
 from .markdown import plain_text
 from .report import Node, Report
+from .search import shards_for
 from .urls import SITE_PAGES, category_path, issuer_slug, report_path, round_slug
 from .words import collection_words
 
@@ -196,7 +197,7 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
             SITE_PAGES["search"],
             "search.html",
             "搜索",
-            {"reports": reports, **common},
+            {"shards": shards_for(r.id for r in reports), **common},
             in_sitemap=False,
         ),
         Page(SITE_PAGES["data"], "data.html", "开放数据", {"reports": reports, **common}),

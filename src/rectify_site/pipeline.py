@@ -26,7 +26,7 @@ from .datafiles import (
 from .errors import ContentError, Diagnostic, UsageError, diag
 from .feed import atom_feed
 from .ledger import StatusRef, check_dates, default_as_of
-from .output import Rollback, WriteStats, check_output_dir, write_site
+from .output import WriteStats, check_output_dir, write_site
 from .pages import Page, pages_for, site_name
 from .progress import NO_PROGRESS, Progress
 from .render import find_theme, load_assets, make_env, render_pages
@@ -238,31 +238,35 @@ def _build_site(
             progress=progress,
             placeholders=listed,
         )
-        progress.phase("write", total=len(files))
         kept = dict(cache.kept) if cache else {}
+        from . import search as find
+        from .output import read_manifest
+
+        previous = read_manifest(out)
+        shards: dict[str, str] | None = None
+        if search:  # the shards whose pages changed, indexed again, written as pages are
+            progress.phase("index")
+            shown = collection.reports + (collection.drafts if include_drafts else [])
+            recorded = find.read_state(cache.dir if cache else None)
+            made, same, shards = find.search_files(
+                out, files, kept, [r.id for r in shown], previous=previous, recorded=recorded
+            )
+            files, kept = {**files, **made}, {**kept, **same}
+        else:  # the last bundles stay, stale, until a build with search
+            kept = {**find.kept_bundles(out, previous), **kept}
         to_write, to_keep = files, kept
         if compress:  # the .gz and .br copies go through the same write as their files
             from .compress import precompressed
-            from .output import read_manifest
 
-            made, same = precompressed(out, files, kept, read_manifest(out))
+            made, same = precompressed(out, files, kept, previous)
             to_write, to_keep = {**files, **made}, {**kept, **same}
         stamps = cache.stamps() if cache else None
         was_indexed = bool(cache and cache.state.indexed)
-
-        def index(stats: WriteStats, rollback: Rollback) -> None:  # undone if the build is
-            stale = pages_changed(stats) or not was_indexed
-            if not search:
-                return
-            from .search import bundle_compressed, index_site  # Pagefind reads the written HTML
-
-            # --no-compress changes the bundle too
-            if stale or not (out / "pagefind").is_dir() or bundle_compressed(out) != compress:
-                progress.phase("index")
-                index_site(out, rollback, compress=compress)
-
-        stats = write_site(out, to_write, keep=to_keep, stamps=stamps, verify=verify, then=index)
+        progress.phase("write", total=len(to_write))
+        stats = write_site(out, to_write, keep=to_keep, stamps=stamps, verify=verify)
         stale = pages_changed(stats) or not was_indexed
+        if cache and shards is not None:  # the shards on disk now, for the next build
+            find.write_state(cache.dir, shards)
         warnings = collection.warnings + warnings + listed + stats.warnings(out)
         if cache:
             shown = collection.reports + (collection.drafts if include_drafts else [])

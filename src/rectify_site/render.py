@@ -186,7 +186,10 @@ def make_env(
     def md(text: str | None) -> Markup:
         return Markup(render_inline(text)) if text else Markup("")
 
+    from .search import shard_of
+
     env.globals.update(
+        search_shard=shard_of,
         url=url,
         url_for=url_for,
         asset=asset,

@@ -1,28 +1,70 @@
-"""Search: Pagefind (the extended build, which segments Chinese) over the written site.
+"""Search: Pagefind (the extended build, which segments Chinese), in shards.
 
-Pagefind reads the HTML that ``write_site`` left in the output folder and writes its
-bundle to ``<out>/pagefind/``. Only regions marked ``data-pagefind-body`` are indexed, and
-headings with an id become sub-results, so a hit inside an aspect points at its anchor.
+The collection is indexed in ``SHARDS`` shards, each its own Pagefind bundle under
+``pagefind/<shard>/``; a report belongs to the shard that a stable hash of its id
+names (``shard_of``), so adding, editing or removing a report touches one shard only.
+Only pages marked ``data-pagefind-body`` are indexed (a report's full text, its
+category pages and its figures; headings with an id become sub-results, so a hit
+inside an aspect points at its anchor); the collection's own pages (home page,
+listings, search) carry no such mark and are left out.
 
-The bundle is written beside the old one and swapped in with two renames, so a failed
-run leaves the last good index in place.
+A build (``search_files``) works out, for every shard, a digest of the pages it would
+index; a shard whose digest is the one recorded for the bundle on disk is kept as it is,
+the others are indexed again, each over a staging folder holding just that shard's
+pages, by one of two Pagefind services (``--service``, one per core) that index shard
+after shard, so Pagefind starts twice, not once per shard. The bundles come back as
+bytes (never written by Pagefind itself) and go through the same atomic,
+incremental writer as the pages (output.py), so only the files whose bytes changed are
+written, with the same modes and the same ``.gz``/``.br`` copies (compress.py).
+
+The search page (templates/search.html, static/search.js) searches the shard of the
+report it was opened from first and every shard on demand, merged in the browser with
+Pagefind's ``mergeIndex``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
 from .errors import UsageError, diag
-from .output import Rollback, fix_modes, held_signals
+from .output import Rollback, held_signals
 
 BUNDLE = "pagefind"
-"""The search bundle's folder inside the output folder."""
+"""The folder of the search bundles inside the output folder: one subfolder per shard."""
+
+SHARDS = 16
+"""How many shards the collection's reports are spread over (benchmarks/README.md)."""
+
+MARK = b"data-pagefind-body"
+"""Pages without it are not indexed (Pagefind's own rule, once any page has it)."""
+
+UNUSED = frozenset(
+    {
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "pagefind-modular-ui.js",
+        "pagefind-modular-ui.css",
+        "pagefind-component-ui.js",
+        "pagefind-component-ui.css",
+        "pagefind-highlight.js",
+    }
+)
+"""Pagefind's ready-made interfaces, which the site does not use (search.js calls its
+API): left out of every bundle, so they are neither written nor compressed."""
+
+STATE = "search.json"
+"""In the build cache's folder: the digest each shard's bundle on disk was made from."""
 
 INSTALL_HINT = (
     "请安装 pip install 'pagefind[extended]'（或用 --no-search 跳过搜索索引）",
@@ -44,43 +86,309 @@ def require_pagefind() -> None:
         )
 
 
+def shard_of(report_id: str) -> str:
+    """The shard a report is indexed in: a stable hash of its id (the same on every
+    machine and in every build), two digits."""
+    h = hashlib.sha256(report_id.encode("utf-8")).digest()
+    return f"{int.from_bytes(h[:4], 'big') % SHARDS:02d}"
+
+
+def shards_for(report_ids: Iterable[str]) -> list[str]:
+    """The shards that hold at least one of these reports, in order."""
+    return sorted({shard_of(i) for i in report_ids})
+
+
+def _command() -> list[str]:
+    """The extended binary itself (no Python start-up per shard), else ``-m pagefind``."""
+    try:
+        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
+
+        exe = Path(get_executable())
+        if exe.is_file():
+            return [str(exe)]
+    except (ImportError, OSError):  # pragma: no cover - a broken install
+        pass
+    return [sys.executable, "-m", "pagefind"]
+
+
+class Service:
+    """One Pagefind process in service mode (``--service``), indexing shard after shard.
+
+    Pagefind spends about 0.35 s of CPU starting (the Chinese segmenter's dictionary); a
+    service pays it once, then each further shard costs what its pages cost. The protocol
+    is the one Pagefind's own Python and Node APIs speak: base64 JSON messages, each ended
+    by a comma, one request answered at a time.
+    """
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [*_command(), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.message = 0
+
+    def send(self, payload: dict[str, object]) -> dict[str, object]:
+        import base64
+
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.message += 1
+        request = {"message_id": self.message, "payload": payload}
+        try:
+            self.proc.stdin.write(base64.b64encode(json.dumps(request).encode()) + b",")
+            self.proc.stdin.flush()
+            buf = bytearray()
+            while not buf.endswith(b","):
+                chunk = os.read(self.proc.stdout.fileno(), 1 << 16)
+                if not chunk:
+                    raise OSError(f"pagefind --service ended (exit {self.proc.poll()})")
+                buf += chunk
+            answer = json.loads(base64.b64decode(bytes(buf[:-1])))["payload"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise UsageError([diag("pagefind", "search.failed", problem=str(exc))]) from None
+        if not isinstance(answer, dict) or answer.get("type") == "Error":
+            problem = answer.get("message") if isinstance(answer, dict) else answer
+            raise UsageError([diag("pagefind", "search.failed", problem=str(problem))])
+        return answer
+
+    def index(self, site: Path) -> dict[str, bytes]:
+        """The bundle of the HTML below ``site`` (path in the bundle -> bytes), as
+        ``pagefind --site`` writes it; read from the service, never from a folder."""
+        import base64
+
+        made = self.send({"type": "NewIndex", "config": {"keep_index_url": True}})
+        index = made["index_id"]
+        self.send({"type": "AddDir", "index_id": index, "path": str(site)})
+        got = self.send({"type": "GetFiles", "index_id": index})["files"]
+        self.send({"type": "DeleteIndex", "index_id": index})  # frees its memory
+        assert isinstance(got, list)
+        return {str(f["path"]): base64.b64decode(f["content"]) for f in got}
+
+    def close(self) -> None:
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a hung Pagefind
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_pagefind(site: Path, bundle: Path, service: Service | None = None) -> dict[str, bytes]:
+    """The bundle of the HTML below ``site`` (path in the bundle -> bytes), without the
+    interfaces the site does not use; UsageError when Pagefind fails.
+
+    Through ``service`` where one is running, else with a ``pagefind`` run of its own
+    that writes into ``bundle``.
+    """
+    if service is not None:
+        got = service.index(site)
+        return {rel: data for rel, data in got.items() if Path(rel).name not in UNUSED}
+    proc = subprocess.run(
+        [
+            *_command(),
+            "--site",
+            str(site),
+            "--output-path",
+            str(bundle),
+            "--keep-index-url",
+            "--silent",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        problem = (proc.stderr or proc.stdout).strip() or f"exit {proc.returncode}"
+        raise UsageError([diag("pagefind", "search.failed", problem=problem)])
+    return {
+        path.relative_to(bundle).as_posix(): path.read_bytes()
+        for path in sorted(bundle.rglob("*"))
+        if path.is_file() and not path.is_symlink() and path.name not in UNUSED
+    }
+
+
+def index_shards(pages: Mapping[str, Mapping[str, bytes]]) -> dict[str, bytes]:
+    """Index each shard's pages (shard -> site path -> HTML) into its bundle, as bytes.
+
+    Each shard's pages go into a staging folder of their own, indexed by one of two
+    Pagefind services (one per core), shard after shard: each index is dropped once
+    written, so memory is bounded by the largest shard, not by the collection.
+    """
+    if not pages:
+        return {}
+    require_pagefind()
+    stage = Path(tempfile.mkdtemp(prefix="rectify-search-"))
+    # the largest shards first, each to the service with the least work so far
+    order = sorted(pages, key=lambda s: (-sum(map(len, pages[s].values())), s))
+    lanes: list[list[str]] = [[] for _ in range(max(1, min(len(order), os.cpu_count() or 1)))]
+    load = [0] * len(lanes)
+    for shard in order:
+        i = load.index(min(load))
+        lanes[i].append(shard)
+        load[i] += sum(map(len, pages[shard].values()))
+
+    def lane(shards: list[str]) -> dict[str, bytes]:
+        files: dict[str, bytes] = {}
+        service = Service() if len(shards) > 1 else None
+        try:
+            for shard in shards:
+                site = stage / shard / "site"
+                for rel, data in pages[shard].items():
+                    path = site / rel
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(data)
+                got = run_pagefind(site, stage / shard / "bundle", service)
+                files.update({f"{BUNDLE}/{shard}/{rel}": data for rel, data in got.items()})
+                shutil.rmtree(stage / shard, ignore_errors=True)
+        finally:
+            if service is not None:
+                service.close()
+        return files
+
+    try:
+        made: dict[str, bytes] = {}
+        with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+            for files in pool.map(lane, lanes):
+                made.update(files)
+        return dict(sorted(made.items()))
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pagefind_bin_extended")
+    except Exception:  # pragma: no cover - not installed as a distribution
+        return "?"
+
+
+def _is_copy(rel: str) -> bool:
+    return rel.endswith((".gz", ".br"))
+
+
+def search_files(
+    out: Path,
+    files: Mapping[str, bytes],
+    kept: Mapping[str, str],
+    report_ids: Iterable[str],
+    *,
+    previous: Mapping[str, str],
+    recorded: Mapping[str, str],
+) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
+    """The search bundles of this build: (files to write, files kept, digests to record).
+
+    ``files`` are the files this build made and ``kept`` those it left as they were
+    (path -> sha256); ``previous`` is the manifest of the last write and ``recorded`` the
+    digests saved with it (``read_state``). A shard is indexed again when the digest of
+    its pages changed or its bundle is not all there; otherwise its files are kept.
+    """
+    from .output import digest
+
+    ids = set(report_ids)
+    hashes: dict[str, dict[str, str]] = {}
+    for rel in sorted(set(files) | set(kept)):
+        head, sep, _ = rel.partition("/")
+        if rel.endswith(".html") and sep and head in ids:
+            sha = digest(files[rel]) if rel in files else kept[rel]
+            hashes.setdefault(shard_of(head), {})[rel] = sha
+    salt = [_version(), SHARDS, sorted(UNUSED)]
+    digests = {
+        shard: digest(json.dumps([salt, sorted(pages.items())]).encode())
+        for shard, pages in hashes.items()
+    }
+    keep: dict[str, str] = {}
+    stale: dict[str, dict[str, bytes]] = {}
+    for shard, d in sorted(digests.items()):
+        prefix = f"{BUNDLE}/{shard}/"
+        old = {r: h for r, h in previous.items() if r.startswith(prefix) and not _is_copy(r)}
+        entry = f"{prefix}pagefind-entry.json"
+        if recorded.get(shard) == d and entry in old and all((out / r).is_file() for r in old):
+            keep.update(old)
+            continue
+        chosen: dict[str, bytes] = {}
+        for rel in hashes[shard]:
+            data = files[rel] if rel in files else _read(out / rel)
+            if data is not None and MARK in data:
+                chosen[rel] = data
+        stale[shard] = chosen
+    made = index_shards({s: p for s, p in stale.items() if p})
+    return made, keep, digests
+
+
+def kept_bundles(out: Path, previous: Mapping[str, str]) -> dict[str, str]:
+    """A build without search leaves the bundles as they are (stale, until the next
+    build with search makes the shards whose pages changed again)."""
+    return {
+        rel: sha
+        for rel, sha in previous.items()
+        if rel.startswith(f"{BUNDLE}/") and not _is_copy(rel) and (out / rel).is_file()
+    }
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def read_state(folder: Path | None) -> dict[str, str]:
+    """The shard digests recorded in the cache folder; empty if none (index them all)."""
+    if folder is None:
+        return {}
+    try:
+        data = json.loads((folder / STATE).read_text("utf-8"))
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_state(folder: Path, digests: Mapping[str, str]) -> None:
+    """Record the shard digests, once the bundles they describe are written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{STATE}.tmp"
+    tmp.write_text(json.dumps(dict(sorted(digests.items())), indent=1) + "\n", "utf-8")
+    os.replace(tmp, folder / STATE)
+
+
 def bundle_compressed(out: Path) -> bool:
-    """Whether the bundle in ``out`` carries compressed copies (pagefind.js always has one)."""
-    return (out / BUNDLE / "pagefind.js.gz").is_file()
+    """Whether the bundles in ``out`` carry compressed copies (pagefind.js always has one)."""
+    return any((out / BUNDLE).glob("*/pagefind.js.gz"))
 
 
 def index_site(out: Path, rollback: Rollback | None = None, *, compress: bool = False) -> None:
-    """Index the HTML in ``out`` into ``out/pagefind/``; UsageError when Pagefind is missing.
+    """Index every shard of the HTML already in ``out`` into ``out/pagefind/`` (the
+    preview's index, made after its pages are live, outside the manifest).
 
-    The bundle's folders get mode 0755 and its files 0644, whatever the umask (a web
-    server reads them as its own user); with ``compress``, its text files also get their
-    ``.gz`` and ``.br`` copies (compress.py), taken from the old bundle where unchanged.
-    With ``rollback`` (the build's, see output.write_site) the old bundle is kept until the
-    build commits, and put back if it does not; the swap itself is never left half done.
+    The new bundles are written beside the old ones and swapped in with two renames, so
+    a failed run leaves the last good index in place. With ``rollback`` (the build's, see
+    output.write_site) the old bundle is kept until the build commits, and put back if it
+    does not; the swap itself is never left half done.
     """
     require_pagefind()
     out = out.resolve()
+    pages: dict[str, dict[str, bytes]] = {}
+    for path in sorted(out.rglob("*.html")):
+        rel = path.relative_to(out)
+        if len(rel.parts) < 2 or rel.parts[0].startswith(".") or rel.parts[0] == BUNDLE:
+            continue
+        data = path.read_bytes()
+        if MARK in data:
+            pages.setdefault(shard_of(rel.parts[0]), {})[rel.as_posix()] = data
+    made = index_shards(pages)
+    from .output import fix_modes
+
     tmp = Path(tempfile.mkdtemp(prefix=".pagefind.", dir=out))
     try:
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pagefind",
-                "--site",
-                str(out),
-                "--output-path",
-                str(tmp),
-                "--keep-index-url",
-                "--silent",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if proc.returncode != 0:
-            problem = (proc.stderr or proc.stdout).strip() or f"exit {proc.returncode}"
-            raise UsageError([diag("pagefind", "search.failed", problem=problem)])
+        for name, data in made.items():
+            target = tmp / name.removeprefix(f"{BUNDLE}/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         old = out / BUNDLE
         if compress:
             from .compress import compress_tree
