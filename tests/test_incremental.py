@@ -322,7 +322,6 @@ def test_a_new_source_date_epoch_is_not_a_no_op(
     assert (out / "atom.xml").read_bytes() != before
 
 
-<<<<<<< HEAD
 def test_the_lock_is_cross_platform_and_refuses_a_second_holder(tmp_path: Path) -> None:
     """filelock (flock here, msvcrt on Windows): a second holder fails at once, exit 2."""
     out = tmp_path / "out"
@@ -334,7 +333,8 @@ def test_the_lock_is_cross_platform_and_refuses_a_second_holder(tmp_path: Path) 
         assert "另一个构建正在写入该目录" in refused.value.diagnostics[0].format("zh")
     with second.locked():  # released: the next build takes it
         pass
-=======
+
+
 def test_an_edit_indexes_again_only_the_shard_of_its_report(tmp_path: Path) -> None:
     """Search in shards: one report's edit rewrites its own shard's files, no other's;
     the result equals a cold build with search, and a report's removal removes its
@@ -366,4 +366,3 @@ def test_an_edit_indexes_again_only_the_shard_of_its_report(tmp_path: Path) -> N
         shutil.rmtree(alone[0])
         build(content, out, search=True)
         assert not (out / BUNDLE / shard_of(alone[0].name)).exists()
->>>>>>> db258a3a173a947fe8a282f2966dbb6a5a1b796c

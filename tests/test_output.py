@@ -159,13 +159,8 @@ def test_failed_search_index_puts_the_pages_back(
     before = _snapshot(built)
     seen: list[str] = []
 
-<<<<<<< HEAD
-    def index_site(out: Path, rollback: object = None, **options: object) -> None:
-        seen.append((out / REPORT_ID / "figures.html").read_text("utf-8"))
-=======
     def run_pagefind(site: Path, bundle: Path, *service: object) -> dict[str, bytes]:
         seen.append((site / REPORT_ID / "figures.html").read_text("utf-8"))
->>>>>>> db258a3a173a947fe8a282f2966dbb6a5a1b796c
         raise UsageError([diag("pagefind", "search.failed", problem="killed")])
 
     monkeypatch.setattr(search, "require_pagefind", lambda: None)
