@@ -27,7 +27,7 @@ import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -53,19 +53,7 @@ Column = Literal[
     "完成日期",
     "备注",
 ]
-HEADERS: tuple[Column, ...] = (
-    "序号",
-    "方面",
-    "具体问题",
-    "整改措施",
-    "责任单位",
-    "责任领导",
-    "完成时限",
-    "问题状态",
-    "措施状态",
-    "完成日期",
-    "备注",
-)
+HEADERS: tuple[Column, ...] = get_args(Column)
 """Every column the ledger knows, in the template's order."""
 REQUIRED_HEADERS: tuple[Column, ...] = ("序号", "方面", "具体问题", "整改措施")
 PROBLEM_COLUMNS: tuple[Column, ...] = ("序号", "方面", "具体问题", "问题状态")
