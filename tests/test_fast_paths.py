@@ -17,7 +17,6 @@ from rectify_site.collection import Collection, load_collection
 from rectify_site.markdown import _MD, render_inline
 from rectify_site.pages import pages_for
 from rectify_site.pipeline import render_site
-from rectify_site.prose import PROSE_FIELDS
 from rectify_site.render import _chunks, _relpath, load_assets, make_env, render_pages
 
 from conftest import CONTENT, TEMPLATES
@@ -26,6 +25,10 @@ from synthetic import generate
 PROSE_ALPHABET = st.sampled_from(
     list("整改落实，。、；：“”（）《》问题ab Z09 \t\n.-:/#+=|{}'\"%@*_[]()!<>&~`\\")
 )
+
+
+PROSE_FIELDS = frozenset({"intro", "invitation", "heading", "paragraphs", "text"})
+"""Fields of the assembled report that hold rendered prose (Action.text included)."""
 
 
 def _prose(model: object) -> list[str]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .formats import FORMATS
+from .words import KINDS
 
 if TYPE_CHECKING:
     from .output import WriteStats
@@ -479,9 +480,7 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
             "通报编号，即网址：小写字母、数字和连字符", "the report's id, its URL: a-z, 0-9 and -"
         ),
     )
-    nr.add_argument(
-        "--kind", choices=("巡视", "巡察"), default="巡视", help=t("巡视或巡察", "巡视 or 巡察")
-    )
+    nr.add_argument("--kind", choices=KINDS, default=KINDS[0], help=t("巡视或巡察", "巡视 or 巡察"))
     path(
         nr,
         "--content",
@@ -521,14 +520,12 @@ def _parser(lang: str = "zh") -> argparse.ArgumentParser:
 
 
 def _as_of(text: str) -> object:
-    import datetime as dt
+    from .ledger import parse_as_of
 
-    from .ledger import parse_date
-
-    parsed = parse_date(text)
-    if not isinstance(parsed, dt.date):
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (write 2024-06-30)")
-    return parsed
+    try:
+        return parse_as_of(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (write 2024-06-30)") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

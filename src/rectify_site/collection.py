@@ -38,7 +38,7 @@ from .ledger import FILENAME as LEDGER_FILE
 from .ledger import AspectRef, Ledger, StatusRef, read_ledger
 from .messages import MESSAGES
 from .report import Attachment, Report
-from .sources import LoadFailed, Loc, Source, load_yaml
+from .sources import LoadFailed, Loc, Source, field_name, load_yaml
 from .workers import jobs_for, pool
 
 M = TypeVar("M", bound=BaseModel)
@@ -51,7 +51,7 @@ MAX_ATTACHMENT_BYTES = 20_000_000
 EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
 """Windows, Linux and macOS programs and scripts, whatever their file name says."""
 SAFE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,80}$")
-"""Attachment names kept as they are in URLs; others are published under a hash of the file."""
+"""Attachment names kept as they are in URLs; others are published under a hash of the name."""
 
 _PYDANTIC_KEYS = {
     "slug_unsafe": "slug.unsafe",
@@ -84,14 +84,6 @@ class Collection:
     warnings: list[Diagnostic] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     """Every content file read, for the incremental build's dependency graph."""
-
-
-def field_name(loc: Loc) -> str:
-    """('aspects', 2, 'id') -> 'aspects[2].id', as editors see it in the file."""
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _without_unknown(model: type[M], data: Any, exc: ValidationError) -> M | None:
@@ -365,16 +357,16 @@ class _ReportLoader:
                     diag(src.path, "attachment.too_large", **where, size=size, limit=limit)
                 )
                 continue
-            data = path.read_bytes()
-            if data.startswith(EXECUTABLE_MAGIC):
+            with path.open("rb") as fh:  # the head is enough; the build copies the file
+                head = fh.read(8)
+            if head.startswith(EXECUTABLE_MAGIC):
                 self.problems.append(diag(src.path, "attachment.executable", **where))
                 continue
             self.files.append(path)
-            name = (
-                entry.file
-                if SAFE_NAME_RE.match(entry.file)
-                else (f"attachment-{hashlib.sha256(data).hexdigest()[:10]}.{suffix}")
-            )
+            # a name a URL cannot carry is published under a hash of that name: stable
+            # when the file is replaced, as a URL that others link to should be
+            digest = hashlib.sha256(entry.file.encode("utf-8")).hexdigest()[:10]
+            name = entry.file if SAFE_NAME_RE.match(entry.file) else f"attachment-{digest}.{suffix}"
             out.append(
                 Attachment(
                     file=entry.file,

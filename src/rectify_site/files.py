@@ -29,7 +29,8 @@ from pydantic_core import PydanticCustomError
 
 from .baseurl import check_base_url
 from .ledger import DEFAULT_PUBLISHED, Column
-from .numbering import STYLES
+from .numbering import DEFAULT_ACTIONS, STYLES
+from .words import Kind
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -176,7 +177,7 @@ class Inspection(Strict):
     """通报所回应的巡视或巡察。
     The inspection whose feedback the report answers."""
 
-    kind: Literal["巡视", "巡察"] = "巡视"
+    kind: Kind = "巡视"
     """巡视（中央、省、市委）或巡察（县、区委，高校党委）；网站的固定用语随之而变。
     巡视 or 巡察: every fixed word of the site follows it."""
     team: Text | None = None
@@ -262,7 +263,7 @@ class Numbering(Strict):
     levels: list[StyleName] = []
     """从第一层起各层的样式，如 [一、, （一）, 1., （1）]；未列出的层级用默认样式。
     Styles from level 1 down; levels not listed keep the default."""
-    actions: StyleName = "一是"
+    actions: StyleName = DEFAULT_ACTIONS
     """段内列举的样式，默认“一是”。
     The style of run-in enumerations."""
 

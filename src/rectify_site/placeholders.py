@@ -10,10 +10,9 @@ each one marked in the page and listed in the draft banner.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from .errors import Diagnostic, diag
 
@@ -22,29 +21,9 @@ _RE = re.compile("【未填写[^】]*】")
 KEY = "placeholder.unfilled"
 
 
-def _strings(
-    data: Any, loc: tuple[str | int, ...] = ()
-) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*loc, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, (*loc, i))
-    elif isinstance(data, str) and _RE.search(data):
-        yield loc, data
-
-
-def _field(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
 def find_placeholders(files: Iterable[Path], root: Path | None = None) -> list[Diagnostic]:
     """An error for every placeholder left in ``files`` (those that load), in file order."""
-    from .sources import LoadFailed, load_yaml
+    from .sources import LoadFailed, field_name, load_yaml, strings
 
     out: list[Diagnostic] = []
     for path in files:
@@ -54,9 +33,10 @@ def find_placeholders(files: Iterable[Path], root: Path | None = None) -> list[D
             source = load_yaml(path, root)
         except (OSError, LoadFailed):
             continue  # loading reports it
-        for loc, _text in _strings(source.data):
-            line, col = source.where(loc)
-            out.append(diag(path, KEY, line=line, col=col, field=_field(loc)))
+        for loc, text in strings(source.data):
+            if _RE.search(text):
+                line, col = source.where(loc)
+                out.append(diag(path, KEY, line=line, col=col, field=field_name(loc)))
     return out
 
 

@@ -22,9 +22,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from .markdown import has_raw_html, remote_images, render_inline, unsafe_links
 from .numbering import zh_date, zh_numeral
 
-PROSE_FIELDS = frozenset({"intro", "invitation", "heading", "text", "actions"})
-"""Fields of the content files that hold prose (inline Markdown that may refer to data)."""
-
 _ALLOWED_NODES = (
     nodes.Template,
     nodes.Output,

@@ -37,9 +37,6 @@ from .files import (
 from .ledger import Ledger
 from .words import words
 
-SCHEMA_VERSION = 2
-"""The shape of ``report.json`` (``Report.schema_version``); 1 was the one-report model."""
-
 
 class Status(Strict):
     """One status a report declares: its label and whether it counts as done."""
@@ -218,7 +215,8 @@ class Report(Strict):
     """One report, every file joined; what templates, JSON and search are made from."""
 
     schema_version: Literal[2] = 2
-    """The shape of this JSON (report.json)."""
+    """The shape of this JSON (report.json), bumped when it changes; 1 was the one-report
+    model."""
     id: str
     """The report's folder name; its URL is /<id>/."""
     title: str

@@ -15,8 +15,7 @@ from pathlib import Path
 from .errors import UsageError, diag
 from .placeholders import PLACEHOLDER as TODO
 from .schema import SCHEMA_DIR, modeline, write_schemas
-
-KINDS = ("巡视", "巡察")
+from .words import KINDS
 
 GITIGNORE = """\
 # rectify-site: the built site, the preview and the build cache

@@ -356,11 +356,6 @@ def write_state(folder: Path, digests: Mapping[str, str]) -> None:
     os.replace(tmp, folder / STATE)
 
 
-def bundle_compressed(out: Path) -> bool:
-    """Whether the bundles in ``out`` carry compressed copies (pagefind.js always has one)."""
-    return any((out / BUNDLE).glob("*/pagefind.js.gz"))
-
-
 def index_site(out: Path, rollback: Rollback | None = None, *, compress: bool = False) -> None:
     """Index every shard of the HTML already in ``out`` into ``out/pagefind/`` (the
     preview's index, made after its pages are live, outside the manifest).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -55,6 +56,27 @@ MAX_DEPTH = 64
 """Bound on nesting: libyaml's composer recurses, and 200 000 ``[`` would crash it."""
 
 Loc = tuple[str | int, ...]
+
+
+def field_name(loc: Loc) -> str:
+    """('aspects', 2, 'id') -> 'aspects[2].id', as editors see it in the file."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every text value of loaded data with its loc, in file order."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from strings(value, (*loc, i))
+    elif isinstance(data, str):
+        yield loc, data
+
 
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17)

@@ -19,7 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Diagnostic, diag
-from .sources import LoadFailed, Loc, Source, code_point, line_col, load_yaml, read_text
+from .sources import (
+    LoadFailed,
+    Loc,
+    Source,
+    code_point,
+    field_name,
+    line_col,
+    load_yaml,
+    read_text,
+    strings,
+)
 
 CONFIG: dict[str, Any] = {
     "rules": {
@@ -85,35 +95,16 @@ def _changes(old: str, new: str) -> Iterator[tuple[str, str]]:
         yield old[a0 : i2 + _CONTEXT], new[b0 : j2 + _CONTEXT]
 
 
-def _strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*loc, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, (*loc, i))
-    elif isinstance(data, str) and _CJK_RE.search(data):
-        yield loc, data
-
-
-def _all_strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _all_strings(value, (*loc, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _all_strings(value, (*loc, i))
-    elif isinstance(data, str):
-        yield loc, data
+def _chinese(data: Any) -> Iterator[tuple[Loc, str]]:
+    """The text values that hold Chinese: the ones the typography rules apply to."""
+    return ((loc, s) for loc, s in strings(data) if _CJK_RE.search(s))
 
 
 def zero_width(path: Path, source: Source) -> list[Diagnostic]:
     """A warning for each text value that holds a zero-width character, at its line."""
-    from .collection import field_name
-
     text: str | None = None
     out: list[Diagnostic] = []
-    for loc, value in _all_strings(source.data):
+    for loc, value in strings(source.data):
         found = ZERO_WIDTH.search(value)
         if found is None:
             continue
@@ -146,8 +137,6 @@ def check_typography(paths: Iterable[Path], *, root: Path | None = None) -> list
     Files that do not load (already reported by loading) are left out; ``root`` is the
     content folder that they must stay inside.
     """
-    from .collection import field_name
-
     out: list[Diagnostic] = []
     for path in paths:
         if path.suffix != ".yaml":
@@ -157,7 +146,7 @@ def check_typography(paths: Iterable[Path], *, root: Path | None = None) -> list
             out += zero_width(path, source)
         except LoadFailed:
             continue  # already reported by loading
-        for loc, text in _strings(source.data):
+        for loc, text in _chinese(source.data):
             line, col = source.where(loc)
             for offset, old, new in lint_text(text):
                 at = line + offset - 1 if line is not None and "\n" in text else line

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import re
 
-CN_DIGITS = "〇零一二三四五六七八九十百千两"
-"""Characters of Chinese numerals (一 … 九十九 and beyond)."""
-
 NUMBER_STYLES: tuple[tuple[str, str], ...] = (
     # (style as report.yaml writes it, pattern of the typed number at a line's start)
     ("一、", r"(?P<n>[一二三四五六七八九十百]+)、"),
