@@ -37,11 +37,11 @@ from hypothesis import strategies as st
 
 from rectify_site.collection import load_collection
 from rectify_site.errors import ContentError, SiteError
-from rectify_site.incremental import cache_dir_for
+from rectify_site.cache import cache_dir_for
 from rectify_site.markdown import render_inline
 from rectify_site.output import MANIFEST
 from rectify_site.pipeline import build_site, render_site
-from rectify_site.render import find_theme
+from rectify_site.themes import find_theme
 from rectify_site.sources import load_yaml
 
 from conftest import CONTENT, TEMPLATES

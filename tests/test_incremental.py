@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from rectify_site.errors import UsageError
-from rectify_site.incremental import CACHE_DIRNAME, BuildCache, cache_dir_for
+from rectify_site.cache import CACHE_DIRNAME, Store, cache_dir_for
 from rectify_site.pipeline import BuildResult, build_site
 from rectify_site.search import available
 
@@ -171,7 +171,7 @@ def test_second_build_of_the_same_folder_is_refused(
     cli: Callable[..., Run], content_copy: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    holder = BuildCache(out)
+    holder = Store(out)
     with holder.locked():  # as if another build were writing the folder right now
         run = cli("build", "--content", content_copy, "--out", out)
     assert run.code == 2, run.err
@@ -325,7 +325,7 @@ def test_a_new_source_date_epoch_is_not_a_no_op(
 def test_the_lock_is_cross_platform_and_refuses_a_second_holder(tmp_path: Path) -> None:
     """filelock (flock here, msvcrt on Windows): a second holder fails at once, exit 2."""
     out = tmp_path / "out"
-    first, second = BuildCache(out), BuildCache(out)
+    first, second = Store(out), Store(out)
     with first.locked():
         with pytest.raises(UsageError) as refused:
             second.lock()

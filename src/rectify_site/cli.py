@@ -18,7 +18,7 @@ from .formats import FORMATS
 from .words import KINDS
 
 if TYPE_CHECKING:
-    from .output import WriteStats
+    pass
 
 
 LANGS = ("zh", "en")
@@ -683,39 +683,20 @@ def _interruptible(build: Callable[[argparse.Namespace], int], args: argparse.Na
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .incremental import nothing_to_do
+    from .pipeline import build_site
+    from .progress import for_terminal
 
-    # nothing changed since the last build: say so without importing the pipeline
-    search = not args.no_search
-    same = nothing_to_do(
+    result = build_site(
         args.content,
         args.out,
         templates=args.templates,
-        search=search,
         base_url=args.base_url,
-        verify=args.verify,
-        include_drafts=False,
-        serving=False,
+        search=not args.no_search,
         compress=args.compress,
+        verify=args.verify,
+        progress=for_terminal(quiet=args.quiet, lang=args.lang),
     )
-    if same is not None:
-        warnings, n = same.warnings, same.reports
-        stats: WriteStats | None = same.stats
-    else:
-        from .pipeline import build_site
-        from .progress import for_terminal
-
-        result = build_site(
-            args.content,
-            args.out,
-            templates=args.templates,
-            base_url=args.base_url,
-            search=search,
-            compress=args.compress,
-            verify=args.verify,
-            progress=for_terminal(quiet=args.quiet, lang=args.lang),
-        )
-        warnings, n, stats = result.warnings, len(result.collection.reports), result.stats
+    warnings, n, stats = result.warnings, result.reports, result.stats
     for d in warnings:
         print(d.format(args.lang), file=sys.stderr)
     assert stats is not None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
@@ -439,23 +440,26 @@ def _parse_in_parallel(folders: list[Path], root: Path) -> dict[Path, Any]:
     return {path: value for result in results for path, value in result}
 
 
-class ReportCache(Protocol):
-    """Loaded reports kept between builds, keyed by the hash of their folder's files."""
+class Reuse(Protocol):
+    """Values kept between builds (cache.Store): loaded reports, by the hash of their files."""
 
-    def lookup(self, folder: Path) -> tuple[Report, list[Diagnostic], list[Path]] | None: ...
+    def recall(self, group: str, name: str, key: str) -> Any | None: ...
 
-    def store(
-        self, folder: Path, report: Report, problems: list[Diagnostic], files: list[Path]
-    ) -> None: ...
+    def remember(self, group: str, name: str, key: str, value: Any) -> None: ...
 
 
 def load_collection(
-    root: Path, cache: ReportCache | None = None, *, keep_going: bool = False
+    root: Path,
+    reuse: Reuse | None = None,
+    digests: Mapping[str, str] | None = None,
+    *,
+    keep_going: bool = False,
 ) -> Collection:
     """Load and validate every report under ``root``; raise ContentError listing all errors.
 
-    With ``cache`` (incremental builds), a report folder whose files have not changed
-    since it last loaded without errors is taken from the cache instead of being parsed.
+    With ``reuse`` (incremental builds), a report folder whose files hash to the same
+    digest (``digests``: folder name -> digest of its files) as when it last loaded is
+    taken from there instead of being parsed and checked again.
     With ``keep_going`` (check), errors do not raise while some report loaded: the
     collection of those is returned, the errors among its ``warnings``, so that the
     caller can still check everything else before it reports them all.
@@ -489,7 +493,14 @@ def load_collection(
             problems.append(diag(folder, "slug.unsafe", field="id", value=folder.name))
             continue
         folders.append(folder)
-    cached = {f: cache.lookup(f) for f in folders} if cache is not None else {}
+    keys = digests or {}
+    cached: dict[Path, Any] = {}
+    if reuse is not None:
+        for f in folders:
+            key = keys.get(f.name)
+            hit = reuse.recall("reports", f.name, key) if key else None
+            if isinstance(hit, tuple) and len(hit) == 3:
+                cached[f] = hit
     parsed = _parse_in_parallel([f for f in folders if cached.get(f) is None], root)
     for folder in folders:
         report: Report | None
@@ -503,8 +514,10 @@ def load_collection(
             loader = _ReportLoader(folder, root, problems, parsed)
             report = loader.load()
             files.extend(loader.files)
-            if cache is not None and report is not None:
-                cache.store(folder, report, problems[before:], loader.files)
+            key = keys.get(folder.name)
+            if reuse is not None and report is not None and key:
+                entry = (report, problems[before:], list(loader.files))
+                reuse.remember("reports", folder.name, key, entry)
         if report is not None:
             (drafts if report.draft else reports).append(report)
     errors = [p for p in problems if p.severity == "error"]

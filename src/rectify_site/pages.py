@@ -28,8 +28,15 @@ class Page:
     title: str
     context: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     report_id: str | None = None
-    """The report this page shows; its inputs are that report's files."""
+    """The report this page belongs to (its search shard, its placeholders)."""
     in_sitemap: bool = True
+    shows: tuple[str, ...] = ()
+    """The reports whose content the page shows (ids): with its template, the options and
+    ``values``, all it is made from. An incremental build renders it again only when one
+    of these reports' files changed (pipeline.page_keys)."""
+    values: tuple[Any, ...] = ()
+    """What else the page shows that no report's files hold (the fixed words, which follow
+    the kinds of every report), compared by value."""
 
 
 def _newest_first_key(r: Report) -> tuple[Any, ...]:
@@ -125,22 +132,45 @@ def report_pages(report: Report, view: CollectionView) -> list[Page]:
         "headlines": {r.id: view.headlines[r.id] for r in series.reports},
         "collection_words": view.words,
     }
+    own = (report.id,)
+    series_ids = tuple(r.id for r in series.reports)
     pages = [
-        Page(report_path(report), "report.html", report.title, overview, report.id),
-        Page(report_path(report, "full"), "full.html", f"{report.title}（全文）", ctx, report.id),
+        Page(
+            report_path(report),
+            "report.html",
+            report.title,
+            overview,
+            report.id,
+            shows=series_ids,
+            values=(view.words,),
+        ),
+        Page(
+            report_path(report, "full"),
+            "full.html",
+            f"{report.title}（全文）",
+            ctx,
+            report.id,
+            shows=own,
+        ),
         Page(
             report_path(report, "figures"),
             "figures.html",
             f"{report.title}：统计数字",
             {**ctx, "tables": figure_tables(report.figures)},
             report.id,
+            shows=own,
         ),
     ]
     for url, sheet in ledger_sheets(report):  # only where the issuer publishes its ledger
         title = "整改台账" if sheet.page == "index" else f"整改台账：{sheet.title}"
         pages.append(
             Page(
-                url, "ledger.html", f"{report.title}：{title}", {**ctx, "ledger": sheet}, report.id
+                url,
+                "ledger.html",
+                f"{report.title}：{title}",
+                {**ctx, "ledger": sheet},
+                report.id,
+                shows=own,
             )
         )
     cats = report.categories()
@@ -159,6 +189,7 @@ def report_pages(report: Report, view: CollectionView) -> list[Page]:
                     "next": cats[i + 1] if i + 1 < len(cats) else None,
                 },
                 report.id,
+                shows=own,
             )
         )
     return pages
@@ -172,19 +203,30 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
     w = view.words
     name = site_name(collection)
     common = {"collection_words": w}
+    every = tuple(r.id for r in reports)
+    shards = shards_for(every)
+    about = {"shows": every, "values": (w,)}  # a page about the whole collection
     pages = [
-        Page(SITE_PAGES["index"], "index.html", name, {"reports": reports, "view": view, **common}),
+        Page(
+            SITE_PAGES["index"],
+            "index.html",
+            name,
+            {"reports": reports, "view": view, **common},
+            **about,
+        ),
         Page(
             SITE_PAGES["issuers"],
             "listing.html",
             "按发布机关浏览",
             {"view": view, "listings": view.issuers, "kind": "issuer", **common},
+            **about,
         ),
         Page(
             SITE_PAGES["rounds"],
             "listing.html",
             w["by_round"],
             {"view": view, "listings": view.rounds, "kind": "round", **common},
+            **about,
         ),
         Page(
             SITE_PAGES["404"],
@@ -192,15 +234,17 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
             "页面未找到",
             {"reports": reports, "root_links": True, **common},
             in_sitemap=False,
+            **about,
         ),
         Page(
             SITE_PAGES["search"],
             "search.html",
             "搜索",
-            {"shards": shards_for(r.id for r in reports), **common},
+            {"shards": shards, **common},
             in_sitemap=False,
+            values=(w, shards),  # only which shards there are, not what they hold
         ),
-        Page(SITE_PAGES["data"], "data.html", "开放数据", {"reports": reports, **common}),
+        Page(SITE_PAGES["data"], "data.html", "开放数据", {"reports": reports, **common}, **about),
     ]
     for kind, listings in (("issuer", view.issuers), ("round", view.rounds)):
         for listing in listings:
@@ -209,7 +253,6 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
                     listing.url,
                     "listing.html",
                     listing.name,
-                    # its own reports' headlines only: a page's context is what it depends on
                     {
                         "headlines": {r.id: view.headlines[r.id] for r in listing.reports},
                         "listings": [listing],
@@ -217,6 +260,8 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
                         "single": True,
                         **common,
                     },
+                    shows=tuple(r.id for r in listing.reports),
+                    values=(w,),
                 )
             )
     for report in reports:

@@ -67,7 +67,7 @@ def write_pdf(
 
     from .output import write_site
     from .pipeline import load_site, render_site
-    from .render import find_theme
+    from .themes import find_theme
 
     collection = load_site(content)
     ids = [r.id for r in collection.reports]

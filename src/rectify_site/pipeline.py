@@ -1,135 +1,138 @@
-"""The whole build, phase by phase: load and validate, derive, render, then write.
+"""The whole build, in one function: load, derive, render, write, index.
+
+    content/ --load (collection.py; unchanged reports recalled from the cache)--> Collection
+             --derive (pages.py: every page, with the reports and values it shows)-->
+             --render (render.py: the pages whose key changed; data files, assets)-->
+             --index (search.py: the shards whose pages changed)--> --write (output.py)
 
 Nothing is written until everything has loaded and rendered, so a failed build leaves
-the last good site as it was. ``load_site`` is the first half alone, for ``check``.
+the last good site as it was. The cache (cache.py) is asked only here, in ``build_site``:
+each page's key is made from what the page declares it shows (``page_keys``), each data
+file's from its report's digest. ``check`` (``check_site``) runs the same steps without
+a cache and writes nothing.
+
+Only light modules are imported at the top: ``build`` finds out that nothing changed
+(the same inputs, options and output) before it imports pydantic or Jinja.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .baseurl import valid_base_url
-from .collection import Collection, load_collection
-from .datafiles import (
-    collection_data_files,
-    data_files,
-    report_data_files,
-    robots,
-    sitemap,
-)
+from . import __version__
+from .cache import Store, key_of
 from .errors import ContentError, Diagnostic, UsageError, diag
-from .feed import atom_feed
-from .ledger import StatusRef, check_dates, default_as_of
-from .output import WriteStats, check_output_dir, write_site
-from .pages import Page, pages_for, site_name
+from .output import MANIFEST, WriteStats, check_output_dir
 from .progress import NO_PROGRESS, Progress
-from .render import find_theme, load_assets, make_env, render_pages
-from .report import Report
+from .themes import find_theme, theme_folders
 
 if TYPE_CHECKING:
-    from .incremental import BuildCache
+    from jinja2 import Environment
+
+    from .collection import Collection
+    from .pages import Page
+    from .render import Assets
+    from .report import Report
 
 
 @dataclass
 class BuildResult:
-    """What a build did: for the CLI's summary and for tests."""
+    """What a build did: for the CLI's summary, for ``serve``'s snapshot and for tests."""
 
-    collection: Collection
+    collection: Collection | None
+    """The reports loaded; None when nothing changed and nothing was loaded."""
     files: dict[str, bytes]
     """Every file this build made (pages, data, assets and their .gz and .br copies)."""
     stats: WriteStats | None
     warnings: list[Diagnostic] = field(default_factory=list)
     kept: dict[str, str] = field(default_factory=dict)
-    """Files an incremental build left as they were (path -> sha256), not in ``files``."""
+    """Files the build left as they were (path -> sha256), not in ``files``."""
+    reports: int = 0
+    """How many reports the site shows."""
 
 
-def attachment_files(root: Path, reports: list[Report]) -> dict[str, bytes]:
-    """Each report's 附件, read from its attachments/ folder, under its published name."""
+# --- what a build is made from -----------------------------------------------------------
+
+
+def code_digest() -> str:
+    """The package's own code and version: a changed renderer invalidates every page."""
+    h = hashlib.sha256(f"{__version__}".encode())
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _walk(root: Path, prefix: str, into: dict[str, Path]) -> None:
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        rel = os.path.relpath(folder, root)
+        for name in names:
+            key = name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
+            into[prefix + key] = Path(folder, name)
+
+
+def input_files(content: Path, theme: Path) -> dict[str, Path]:
+    """Every file a build can read: ``c:`` content, ``t:`` theme (templates and assets).
+
+    The theme is the files the build uses: a site's own folder over the packaged theme
+    (``themes.theme_folders``), so a change in either is seen.
+    """
+    files: dict[str, Path] = {}
+    _walk(content, "c:", files)
+    for folder in reversed(theme_folders(theme)):
+        _walk(folder, "t:", files)  # the site's own file replaces the packaged one
+    return files
+
+
+def report_digests(content: Path, hashes: Mapping[str, str]) -> dict[str, str]:
+    """One digest per top-level content folder (a report): its place and every file in it."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name, digest in hashes.items():
+        if name.startswith("c:") and "/" in name:
+            folder, rel = name[2:].split("/", 1)
+            groups.setdefault(folder, []).append((rel, digest))
+    where = str(content.resolve())
+    return {name: key_of(where, name, sorted(files)) for name, files in groups.items()}
+
+
+def page_keys(
+    pages: list[Page],
+    base: str,
+    closures: Mapping[str, str],
+    digests: Mapping[str, str],
+    marks: Mapping[str, Any],
+) -> dict[str, str]:
+    """Page path -> the key of everything it is made from.
+
+    That is: ``base`` (the code, options, site.yaml and assets), its template's closure,
+    its own fields, the digests of the reports it shows and the values it declares, and
+    ``marks`` (serve's placeholders) of its report. Derived from input hashes already
+    made: nothing in a page's context is walked.
+    """
     return {
-        a.url: (root / r.id / "attachments" / a.file).read_bytes()
-        for r in reports
-        for a in r.attachments
+        p.url: key_of(
+            base,
+            closures[p.template],
+            p.url,
+            p.template,
+            p.title,
+            p.in_sitemap,
+            p.report_id,
+            [(i, digests.get(i, "")) for i in p.shows],
+            p.values,
+            marks.get(p.report_id or "", ()),
+        )
+        for p in pages
     }
 
 
-def load_site(content: Path) -> Collection:
-    """Load and validate every content file; raise ContentError with every problem."""
-    return load_collection(content)
-
-
-def render_site(
-    collection: Collection,
-    *,
-    theme: Path,
-    base_url: str | None = None,
-    include_drafts: bool = False,
-    serving: bool = False,
-    cache: BuildCache | None = None,
-    progress: Progress = NO_PROGRESS,
-    placeholders: list[Diagnostic] | None = None,
-) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Every output file as bytes, in memory, plus the warnings rendering raised.
-
-    With ``cache``, pages and data files whose inputs did not change are not made again:
-    they are left out of the result and listed in ``cache.kept`` instead.
-    """
-    warnings: list[Diagnostic] = []
-    base_url = base_url or collection.site.base_url
-    if base_url and not valid_base_url(base_url):
-        raise UsageError([diag("--base-url", "base_url.invalid", value=base_url)])
-    if not include_drafts:
-        for draft in collection.drafts:
-            warnings.append(
-                diag(
-                    collection.root / draft.id / "report.yaml", "draft.skipped", severity="warning"
-                )
-            )
-    assets = load_assets(theme)
-    site = collection.site.model_copy(update={"name": site_name(collection)})
-    new_env = partial(make_env, theme, site=site, assets=assets, base_url=base_url, serving=serving)
-    # serve reuses the last build's environment, and its compiled templates, if it can
-    env = (
-        cache.environment((base_url, serving, assets.names, site), new_env) if cache else new_env()
-    )
-    pages = pages_for(collection, include_drafts=include_drafts)
-    reports = collection.reports + (collection.drafts if include_drafts else [])
-    if cache is None:
-        files = render_pages(env, pages, progress=progress)
-        files.update(data_files(reports))
-        files.update(attachment_files(collection.root, reports))
-    else:  # which pages to render is decided here; how render_pages renders them is its own
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        salt = (base_url, include_drafts, serving, assets.names, epoch)
-        files = render_pages(env, cache.plan_pages(env, pages, salt, reports), progress=progress)
-        cache.record(files)
-        # data_files, made apart: per report, and the few files about the whole collection
-        digests = [(r.id, cache.report_digest(r.id)) for r in reports]
-        files.update(cache.stage("data", [salt, digests], lambda: collection_data_files(reports)))
-        for r in reports:
-            made = partial(report_data_files, r)
-            files.update(cache.stage(f"data:{r.id}", [salt, cache.report_digest(r.id)], made))
-            if r.attachments:  # copied when the report's files changed, attachments included
-                copy = partial(attachment_files, collection.root, [r])
-                key = [salt, cache.report_digest(r.id)]
-                files.update(cache.stage(f"attachments:{r.id}", key, copy))
-    if placeholders:  # serve: a skeleton's drafts, each placeholder marked and listed
-        _mark_placeholders(files, pages, placeholders, collection.root)
-    files.update(assets.files)
-    files["robots.txt"] = robots(base_url)
-    if base_url:
-        files["sitemap.xml"] = sitemap(base_url, [p.url for p in pages if p.in_sitemap])
-        feed, feed_warnings = atom_feed(site.name or "", base_url, reports, collection.root)
-        files["atom.xml"] = feed
-        warnings += feed_warnings
-    else:
-        warnings.append(diag(collection.root / "site.yaml", "base_url.missing", severity="warning"))
-    return files, warnings
+# --- the build ---------------------------------------------------------------------------
 
 
 def build_site(
@@ -141,7 +144,7 @@ def build_site(
     include_drafts: bool = False,
     search: bool = True,
     serving: bool = False,
-    cache: BuildCache | None = None,
+    cache: Store | None = None,
     incremental: bool = True,
     compress: bool = True,
     verify: bool = False,
@@ -149,17 +152,17 @@ def build_site(
 ) -> BuildResult:
     """Load, render and write the site; the output changes only if every phase succeeds.
 
-    Incremental by default: the output folder's cache (incremental.py) lets unchanged
-    reports skip loading and unchanged pages skip rendering; its lock keeps two builds
-    from writing the same folder at once. ``verify`` hashes every file already in the
-    output instead of trusting its size and time (a file edited by hand is repaired).
-    ``serve`` passes its own long-lived ``cache`` (and indexes for search itself, after
-    the pages are live).
+    Incremental by default: the output folder's cache (cache.py) lets unchanged reports
+    skip loading and unchanged pages skip rendering; its lock keeps two builds from
+    writing the same folder at once. ``incremental=False`` trusts nothing the last build
+    left (a cold build, still locked). ``verify`` hashes every file already in the output
+    instead of trusting its size and time (a file edited by hand is repaired). ``serve``
+    passes its own long-lived ``cache``, so loaded reports stay in memory.
 
     With ``compress`` (the default), every text file over 1 KB also gets ``.gz`` and
     ``.br`` copies beside it (compress.py), written with the pages; a serving build
     (the preview) never writes them. ``progress`` hears of each phase (load, render,
-    write, index) as it starts; the CLI draws it on a terminal.
+    index, write) as it starts; the CLI draws it on a terminal.
     """
     try:
         return _build_site(
@@ -170,9 +173,8 @@ def build_site(
             include_drafts=include_drafts,
             search=search,
             serving=serving,
-            cache=cache,
-            incremental=incremental,
-            compress=compress,
+            store=cache or Store(out, reuse=incremental),
+            compress=compress and not serving,
             verify=verify,
             progress=progress,
         )
@@ -189,94 +191,341 @@ def _build_site(
     include_drafts: bool,
     search: bool,
     serving: bool,
-    cache: BuildCache | None,
-    incremental: bool,
+    store: Store,
     compress: bool,
     verify: bool,
     progress: Progress,
 ) -> BuildResult:
-    compress = compress and not serving
     if search:  # a missing Pagefind is reported before anything is written
         from .search import require_pagefind
 
         require_pagefind()
+    if not content.is_dir():
+        raise UsageError([diag(content, "content.missing")])
     theme = find_theme(content, templates)
-    sources = [content, theme]  # the theme found beside content/ is protected too
-    check_output_dir(out, sources=sources, project=content.resolve().parent)
-    from .incremental import BuildCache, pages_changed
+    # the theme found beside content/ is protected too
+    check_output_dir(out, sources=[content, theme], project=content.resolve().parent)
+    store.verify = verify
+    with store.locked():
+        options = {
+            "content": str(content.resolve()),
+            "theme": str(theme.resolve()),
+            # dates in the feed and the files' times follow it
+            "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+            "base_url": base_url,
+            "include_drafts": include_drafts,
+            "serving": serving,
+            "compress": compress,
+        }
+        store.begin(code_digest(), options, input_files(content, theme))
+        notes = store.state.notes
+        if store.unchanged() and (not search or notes.get("indexed") is True):
+            return _nothing_changed(store)
 
-    own = cache is None and incremental
-    if own:
-        cache = BuildCache(out)
-    if cache:
-        cache.verify = verify
-    with cache.locked() if own and cache else contextlib.nullcontext():
-        if cache:
-            options = {
-                "base_url": base_url,
-                "include_drafts": include_drafts,
-                "serving": serving,
-                "compress": compress,
-            }
-            cache.begin(content, theme, **options)
-            last = cache.last_collection  # serve's long-lived cache remembers its last build
-            if last is not None and cache.unchanged() and (not search or cache.state.indexed):
-                stats = WriteStats(unchanged=sorted(cache.state.files))
-                kept = {rel: v[0] for rel, v in cache.state.files.items()}
-                return BuildResult(last, {}, stats, cache.saved_warnings(), kept)
+        # load: unchanged reports come back from the cache, the others are parsed
+        from .collection import load_collection
+
         progress.phase("load")
-        collection = load_collection(content, cache)
+        digests = report_digests(content, store.hashes("c:"))
+        collection = load_collection(content, store, digests)
         listed = _placeholders(collection, content, drafts_allowed=serving and include_drafts)
-        progress.phase("render")
-        files, warnings = render_site(
-            collection,
-            theme=theme,
-            base_url=base_url,
-            include_drafts=include_drafts,
-            serving=serving,
-            cache=cache,
-            progress=progress,
-            placeholders=listed,
-        )
-        kept = dict(cache.kept) if cache else {}
-        from . import search as find
-        from .output import read_manifest
 
+        # derive and render: only the pages whose key changed
+        progress.phase("render")
+        from .render import compiled_folder, render_pages, save_compiled, template_closures
+
+        theme_hashes = store.hashes("t:")
+        compiled = compiled_folder(store.folder("jinja"), store.code)
+        made = _prepare(
+            collection, theme, base_url, include_drafts, serving, theme_hashes, compiled
+        )
+        known = _templates_note(notes.get("templates"))
+        names = {p.template for p in made.pages}
+        theme_files = {k[2:]: v for k, v in theme_hashes.items()}
+        closures = template_closures(made.env, names, theme_files, known)
+        top = {k: v for k, v in store.hashes("c:").items() if "/" not in k}  # site.yaml
+        base = key_of(store.code, store.options, top, made.site_name, made.assets.names)
+        marks = _marks_by_report(listed, content)
+        keys = page_keys(made.pages, base, closures, digests, marks)
+        todo = [p for p in made.pages if not store.current(keys[p.url])]
+        files = render_pages(made.env, todo, progress=progress)
+        for page in todo:
+            store.record(keys[page.url], {page.url: files[page.url]})
+        if listed:  # serve: a skeleton's drafts, each placeholder marked and listed
+            _mark_placeholders(files, todo, listed, content)
+        files.update(_data_files(store, base, collection.root, made.reports, digests))
+        files.update(made.extras())
+        warnings = made.warnings
+
+        # index: the shards whose pages changed; the bundles are written as pages are
+        from . import search as find
+        from .output import read_manifest, write_site
+
+        kept = dict(store.kept)
         previous = read_manifest(out)
         shards: dict[str, str] | None = None
-        if search:  # the shards whose pages changed, indexed again, written as pages are
+        if search:
             progress.phase("index")
-            shown = collection.reports + (collection.drafts if include_drafts else [])
-            recorded = find.read_state(cache.dir if cache else None)
-            made, same, shards = find.search_files(
-                out, files, kept, [r.id for r in shown], previous=previous, recorded=recorded
+            recorded = _shards_note(notes.get("search"))
+            ids = [r.id for r in made.reports]
+            more, same, shards = find.search_files(
+                out, files, kept, ids, previous=previous, recorded=recorded
             )
-            files, kept = {**files, **made}, {**kept, **same}
+            files, kept = {**files, **more}, {**kept, **same}
         else:  # the last bundles stay, stale, until a build with search
             kept = {**find.kept_bundles(out, previous), **kept}
-        to_write, to_keep = files, kept
         if compress:  # the .gz and .br copies go through the same write as their files
             from .compress import precompressed
 
-            made, same = precompressed(out, files, kept, previous)
-            to_write, to_keep = {**files, **made}, {**kept, **same}
-        stamps = cache.stamps() if cache else None
-        was_indexed = bool(cache and cache.state.indexed)
-        progress.phase("write", total=len(to_write))
-        stats = write_site(out, to_write, keep=to_keep, stamps=stamps, verify=verify)
-        stale = pages_changed(stats) or not was_indexed
-        if cache and shards is not None:  # the shards on disk now, for the next build
-            find.write_state(cache.dir, shards)
+            more, same = precompressed(out, files, kept, previous)
+            files, kept = {**files, **more}, {**kept, **same}
+
+        # write: only the files whose bytes changed; then the cache learns what was made
+        progress.phase("write", total=len(files))
+        stats = write_site(out, files, keep=kept, stamps=store.stamps(), verify=verify)
+        save_compiled(made.env)
         warnings = collection.warnings + warnings + listed + stats.warnings(out)
-        if cache:
-            shown = collection.reports + (collection.drafts if include_drafts else [])
-            cache.commit(stats, warnings, len(shown), indexed=search or not stale)
-            cache.last_collection = collection
-    return BuildResult(collection, to_write, stats, warnings, to_keep)
+        pages_same = not any(f.endswith(".html") for f in stats.written + stats.removed)
+        indexed = search or (pages_same and notes.get("indexed") is True)
+        live = set(theme_files.values())
+        store.commit(
+            {
+                "warnings": [_warning_record(w) for w in warnings],
+                "reports": len(made.reports),
+                "indexed": indexed,
+                "search": shards if shards is not None else _shards_note(notes.get("search")),
+                "templates": {k: v for k, v in sorted(known.items()) if k in live},
+            }
+        )
+    return BuildResult(collection, files, stats, warnings, kept, len(made.reports))
+
+
+def _nothing_changed(store: Store) -> BuildResult:
+    """The last build of this folder already is this build: what it said, nothing written."""
+    notes = store.state.notes
+    kept = {rel: v[0] for rel, v in store.state.files.items() if rel != MANIFEST}
+    stats = WriteStats(unchanged=sorted(kept))
+    warnings = [w for w in map(_warning_from, _list(notes.get("warnings"))) if w is not None]
+    reports = notes.get("reports")
+    count = reports if isinstance(reports, int) and not isinstance(reports, bool) else 0
+    return BuildResult(None, {}, stats, warnings, kept, count)
+
+
+# --- the steps, shared with check ------------------------------------------------------
+
+
+@dataclass
+class _Made:
+    """What rendering needs, derived from a loaded collection."""
+
+    env: Environment
+    pages: list[Page]
+    reports: list[Report]
+    assets: Assets
+    site_name: str
+    base_url: str | None
+    warnings: list[Diagnostic]
+    extras: Any
+    """() -> the files that are always made again: assets, robots.txt, sitemap, feed."""
+
+
+def _prepare(
+    collection: Collection,
+    theme: Path,
+    base_url: str | None,
+    include_drafts: bool,
+    serving: bool,
+    theme_digest: Mapping[str, str] | None = None,
+    compiled: Path | None = None,
+) -> _Made:
+    from .baseurl import valid_base_url
+    from .datafiles import robots, sitemap
+    from .feed import atom_feed
+    from .pages import pages_for, site_name
+    from .render import environment, load_assets
+
+    warnings: list[Diagnostic] = []
+    base_url = base_url or collection.site.base_url
+    if base_url and not valid_base_url(base_url):
+        raise UsageError([diag("--base-url", "base_url.invalid", value=base_url)])
+    if not include_drafts:
+        for draft in collection.drafts:
+            where = collection.root / draft.id / "report.yaml"
+            warnings.append(diag(where, "draft.skipped", severity="warning"))
+    assets = load_assets(theme)
+    name = site_name(collection)
+    site = collection.site.model_copy(update={"name": name})
+    env = environment(
+        theme,
+        site=site,
+        assets=assets,
+        base_url=base_url,
+        serving=serving,
+        theme_digest=key_of(sorted((theme_digest or {}).items())),
+        compiled=compiled,
+    )
+    pages = pages_for(collection, include_drafts=include_drafts)
+    reports = collection.reports + (collection.drafts if include_drafts else [])
+
+    def extras() -> dict[str, bytes]:
+        files = dict(assets.files)
+        files["robots.txt"] = robots(base_url)
+        if base_url:
+            files["sitemap.xml"] = sitemap(base_url, [p.url for p in pages if p.in_sitemap])
+            feed, feed_warnings = atom_feed(name, base_url, reports, collection.root)
+            files["atom.xml"] = feed
+            warnings.extend(feed_warnings)
+        else:
+            where = collection.root / "site.yaml"
+            warnings.append(diag(where, "base_url.missing", severity="warning"))
+        return files
+
+    return _Made(env, pages, reports, assets, name, base_url, warnings, extras)
+
+
+def attachment_files(root: Path, reports: list[Report]) -> dict[str, bytes]:
+    """Each report's 附件, read from its attachments/ folder, under its published name."""
+    return {
+        a.url: (root / r.id / "attachments" / a.file).read_bytes()
+        for r in reports
+        for a in r.attachments
+    }
+
+
+def _data_files(
+    store: Store | None,
+    base: str,
+    root: Path,
+    reports: list[Report],
+    digests: Mapping[str, str],
+) -> dict[str, bytes]:
+    """Each report's data files and 附件, and the few about the whole collection; with a
+    store, each made again only when its report's files (or any report's) changed."""
+    from .datafiles import collection_data_files, report_data_files
+
+    if store is None:
+        files = collection_data_files(reports)
+        for r in reports:
+            files.update(report_data_files(r))
+        files.update(attachment_files(root, reports))
+        return files
+    every = [(r.id, digests.get(r.id, "")) for r in reports]
+    files = store.get_or_make(key_of(base, "data", every), lambda: collection_data_files(reports))
+    for r in reports:
+        own = digests.get(r.id, "")
+        files.update(
+            store.get_or_make(key_of(base, "data", r.id, own), _bind(report_data_files, r))
+        )
+        if r.attachments:  # copied again when the report's files changed, attachments included
+            copy = _bind(lambda rs: attachment_files(root, rs), [r])
+            files.update(store.get_or_make(key_of(base, "attachments", r.id, own), copy))
+    return files
+
+
+def _bind(f: Any, arg: Any) -> Any:
+    return lambda: f(arg)
+
+
+def render_site(
+    collection: Collection,
+    *,
+    theme: Path,
+    base_url: str | None = None,
+    include_drafts: bool = False,
+    serving: bool = False,
+    progress: Progress = NO_PROGRESS,
+) -> tuple[dict[str, bytes], list[Diagnostic]]:
+    """Every output file as bytes, in memory, plus the warnings rendering raised: the
+    build's steps without a cache (``check``, the PDF, tests)."""
+    from .render import render_pages
+
+    made = _prepare(collection, theme, base_url, include_drafts, serving)
+    files = render_pages(made.env, made.pages, progress=progress)
+    files.update(_data_files(None, "", collection.root, made.reports, {}))
+    files.update(made.extras())
+    return files, made.warnings
+
+
+def load_site(content: Path) -> Collection:
+    """Load and validate every content file; raise ContentError with every problem."""
+    from .collection import load_collection
+
+    return load_collection(content)
+
+
+# --- notes kept in the cache -------------------------------------------------------------
+
+
+def _list(v: Any) -> list[Any]:
+    return v if isinstance(v, list) else []
+
+
+def _shards_note(v: Any) -> dict[str, str]:
+    if not isinstance(v, dict):
+        return {}
+    return {k: x for k, x in v.items() if isinstance(k, str) and isinstance(x, str)}
+
+
+def _templates_note(v: Any) -> dict[str, list[str]]:
+    if not isinstance(v, dict):
+        return {}
+    return {
+        k: x
+        for k, x in v.items()
+        if isinstance(k, str) and isinstance(x, list) and all(isinstance(t, str) for t in x)
+    }
+
+
+def _warning_record(d: Diagnostic) -> dict[str, Any]:
+    return {
+        "path": d.path,
+        "line": d.line,
+        "col": d.col,
+        "severity": d.severity,
+        "field": d.field,
+        "key": d.key,
+        "params": [[k, list(v) if isinstance(v, tuple) else v] for k, v in d.params],
+    }
+
+
+def _warning_from(rec: Any) -> Diagnostic | None:
+    """A saved warning, or None if the record is not one (a cache edited by hand)."""
+
+    def opt_int(v: Any) -> bool:
+        return v is None or (isinstance(v, int) and not isinstance(v, bool))
+
+    ok = (
+        isinstance(rec, dict)
+        and set(rec) == {"path", "line", "col", "severity", "field", "key", "params"}
+        and isinstance(rec["path"], str)
+        and opt_int(rec["line"])
+        and opt_int(rec["col"])
+        and rec["severity"] in ("error", "warning")
+        and isinstance(rec["field"], str)
+        and isinstance(rec["key"], str)
+        and isinstance(rec["params"], list)
+        and all(
+            isinstance(kv, list) and len(kv) == 2 and isinstance(kv[0], str) for kv in rec["params"]
+        )
+    )
+    if not ok:
+        return None
+    params = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in rec["params"])
+    return Diagnostic(
+        path=rec["path"],
+        line=rec["line"],
+        col=rec["col"],
+        severity=rec["severity"],
+        field=rec["field"],
+        key=rec["key"],
+        params=params,
+    )
 
 
 def ledger_warnings(collection: Collection, as_of: dt.date) -> list[Diagnostic]:
     """Overdue measures and done ones without a date, in every report's ledger."""
+    from .ledger import StatusRef, check_dates
+
     out: list[Diagnostic] = []
     for report in collection.reports + collection.drafts:
         if report.ledger is not None:
@@ -308,7 +557,9 @@ def check_site(
     """
     from urllib.parse import urlsplit
 
+    from .collection import load_collection
     from .htmlcheck import check_html
+    from .ledger import default_as_of
     from .linkcheck import check_links
     from .typography import check_typography
 
@@ -376,6 +627,18 @@ def _placeholders(
     if errors:
         raise ContentError(errors)
     return [dataclasses.replace(d, severity="warning") for d in found]
+
+
+def _marks_by_report(listed: list[Diagnostic], root: Path) -> dict[str, tuple[str, ...]]:
+    """Report id -> its placeholders, as text: part of its pages' keys in ``serve``."""
+    if not listed:
+        return {}
+    from .placeholders import report_of
+
+    out: dict[str, list[str]] = {}
+    for d in listed:
+        out.setdefault(report_of(d.path, root) or "", []).append(d.format("zh"))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _mark_placeholders(

@@ -7,9 +7,15 @@ Markdown parser has raw HTML off).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
+import json
+import os
 import posixpath
-from collections.abc import Iterable
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -17,44 +23,31 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jinja2 import (
+    BytecodeCache,
     Environment,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
+    meta,
     pass_context,
     select_autoescape,
 )
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from .errors import ContentError, Diagnostic, UsageError, diag
+from .errors import ContentError, Diagnostic, diag
 from .markdown import plain_text, render_inline
 from .numbering import zh_date, zh_numeral
 from .pages import Page
 from .progress import NO_PROGRESS, Progress
-from .themes import default_theme, theme_folders
+from .themes import theme_folders
 from .urls import path_for
 from .workers import can_fork, jobs_for, pool
 
 STATIC_DIR = "static"
 FINGERPRINTED = ("style.css", "site.js", "search.js")
 """Assets renamed by content hash so hosts can cache them for a year."""
-
-
-def find_theme(content: Path, templates: Path | None) -> Path:
-    """``--templates``, else ``templates/`` beside ``content/``, else the packaged theme.
-
-    The folder found may hold only the files it changes: the packaged theme lies under it
-    (``themes.theme_folders``), for templates and static assets alike.
-    """
-    if templates is not None:
-        if not templates.is_dir():
-            raise UsageError([diag(templates, "templates.missing")])
-        return templates
-    beside = content.resolve().parent / "templates"
-    if beside.is_dir():
-        return beside
-    return default_theme()
 
 
 @dataclass
@@ -209,6 +202,140 @@ def make_env(
         filesize=filesize,
     )
     return env
+
+
+_LAST_ENV: tuple[str, Environment] | None = None
+"""The environment made last in this process, with the key it was made for (serve)."""
+
+
+def environment(
+    theme: Path,
+    *,
+    site: Any,
+    assets: Assets,
+    base_url: str | None,
+    serving: bool,
+    theme_digest: str,
+    compiled: Path | None = None,
+) -> Environment:
+    """make_env's environment, reused while theme, site and options stay the same.
+
+    ``serve`` rebuilds in one process: the last environment, with its compiled templates,
+    serves again when nothing it was made from changed (``theme_digest`` stands for the
+    theme's files, since templates are not reloaded once compiled). With ``compiled``,
+    templates compiled by an earlier process are read from that folder (see
+    ``compiled_templates``); new ones are saved there by ``save_compiled``.
+    """
+    global _LAST_ENV
+    key = json.dumps(
+        [str(theme), theme_digest, repr(site), assets.names, base_url, serving, str(compiled)],
+        sort_keys=True,
+    )
+    if _LAST_ENV is not None and _LAST_ENV[0] == key:
+        return _LAST_ENV[1]
+    env = make_env(theme, site=site, assets=assets, base_url=base_url, serving=serving)
+    if compiled is not None:
+        env.bytecode_cache = _DeferredBytecode(compiled)
+    _LAST_ENV = (key, env)
+    return env
+
+
+def compiled_folder(cache: Path, code: str) -> Path:
+    """``cache/<code>``: compiled templates of this code version; others' are removed.
+
+    Jinja keys compiled templates by name and source checksum and checks the Python
+    version; our Environment's options come with the code, hence a folder per version.
+    """
+    folder = cache / code[:16]
+    if not folder.is_dir() or folder.is_symlink():
+        for old in cache.glob("*"):  # compiled by another version of the code
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+class _DeferredBytecode(BytecodeCache):
+    """Reads compiled templates from a folder; writes new ones only on ``flush``, once
+    the site is written, never before."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.pending: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            with open(self.folder / f"{bucket.key}.cache", "rb") as fh:
+                bucket.load_bytecode(fh)
+        except Exception:  # missing or garbage: compile the template again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        buf = io.BytesIO()
+        bucket.write_bytecode(buf)
+        self.pending[bucket.key] = buf.getvalue()
+
+    def flush(self) -> None:
+        for key, data in sorted(self.pending.items()):
+            with contextlib.suppress(OSError):  # a cache: losing it only costs time
+                path = self.folder / f"{key}.cache"
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=self.folder)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, path)
+        self.pending.clear()
+
+
+def save_compiled(env: Environment) -> None:
+    """Save the templates this process compiled, for the next build (see ``environment``)."""
+    if isinstance(env.bytecode_cache, _DeferredBytecode):
+        env.bytecode_cache.flush()
+
+
+def template_closures(
+    env: Environment,
+    names: Iterable[str],
+    theme: Mapping[str, str],
+    known: dict[str, list[str]],
+) -> dict[str, str]:
+    """Template -> digest of it and everything it extends, includes or imports.
+
+    ``theme`` maps each template's name to the hash of its file; ``known`` (template
+    hash -> the templates it names) is kept between builds, so that a template is parsed
+    only when it changed, and is updated here.
+    """
+    refs: dict[str, list[str]] = {}
+
+    def deps(name: str) -> list[str]:
+        if name not in refs:
+            digest = theme.get(name, "")
+            found = known.get(digest)
+            if found is None:
+                try:
+                    source = env.loader.get_source(env, name)[0] if env.loader else ""
+                    named = list(meta.find_referenced_templates(env.parse(source)))
+                except TemplateError:  # rendering reports it, with file and line
+                    named = [None]
+                # a name computed at render time could be any template
+                found = sorted(theme) if None in named else sorted({t for t in named if t})
+                known[digest] = found
+            refs[name] = found
+        return refs[name]
+
+    out: dict[str, str] = {}
+    for name in sorted(set(names)):
+        seen: set[str] = set()
+        stack = [name]
+        while stack:
+            t = stack.pop()
+            if t not in seen:
+                seen.add(t)
+                stack.extend(deps(t))
+        parts = json.dumps(sorted((t, theme.get(t, "")) for t in seen))
+        out[name] = hashlib.sha256(parts.encode()).hexdigest()
+    return out
 
 
 PARALLEL_MIN_PAGES = 600

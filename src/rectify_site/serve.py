@@ -47,8 +47,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from .cache import Store
 from .errors import Diagnostic, SiteError, UsageError, diag
-from .incremental import BuildCache, pages_changed
 
 PREFIX = "/__rectify__/"
 RELOAD_JS = PREFIX + "reload.js"
@@ -114,7 +114,7 @@ class Preview:
         self.templates = templates
         self.lang = lang
         self.log = log
-        self.cache = BuildCache(out)
+        self.cache = Store(out)
         self.snapshot = Snapshot()
         self.changed = threading.Condition()
         self.stopping = threading.Event()
@@ -174,7 +174,8 @@ class Preview:
             else:
                 self.log(f"已重新构建（{took:.2f} 秒）：写入 {n} 个文件")
             if self._search and (
-                (stats and pages_changed(stats)) or not (self.out / "pagefind").is_dir()
+                (stats and any(f.endswith(".html") for f in stats.written + stats.removed))
+                or not (self.out / "pagefind").is_dir()
             ):
                 self._index_wanted.set()
 
@@ -223,7 +224,7 @@ class Preview:
                 self.build()
 
     def _theme(self) -> Path | None:
-        from .render import find_theme
+        from .themes import find_theme
 
         try:
             return find_theme(self.content, self.templates)

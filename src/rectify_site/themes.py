@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from .errors import UsageError, diag
+
 
 def default_theme() -> Path:
     """The theme that ships inside the package (built from the top-level templates/).
@@ -35,3 +37,19 @@ def theme_folders(theme: Path) -> list[Path]:
     if theme.resolve() == default.resolve():
         return [theme]
     return [theme, default]
+
+
+def find_theme(content: Path, templates: Path | None) -> Path:
+    """``--templates``, else ``templates/`` beside ``content/``, else the packaged theme.
+
+    The folder found may hold only the files it changes: the packaged theme lies under it
+    (``themes.theme_folders``), for templates and static assets alike.
+    """
+    if templates is not None:
+        if not templates.is_dir():
+            raise UsageError([diag(templates, "templates.missing")])
+        return templates
+    beside = content.resolve().parent / "templates"
+    if beside.is_dir():
+        return beside
+    return default_theme()
