@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from rectify_site.incremental import cache_dir_for  # noqa: E402 - after the path is set
-from rectify_site.serve import Preview  # noqa: E402
+from rectify_site.preview import Preview  # noqa: E402
 
 GENERATE = ROOT / "benchmarks" / "generate.py"
 """The scale issue's generator of labelled synthetic reports."""

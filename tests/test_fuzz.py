@@ -460,7 +460,8 @@ def test_a_fuzzed_manifest_never_touches_anything_outside(files: Any) -> None:
 
 @functools.cache
 def _serving() -> int:
-    from rectify_site.serve import Preview, make_server
+    from rectify_site.preview import Preview
+    from rectify_site.server import make_server
 
     root, _, _ = _good_build()
     preview = Preview(root / "content", root / "_serve", search=False, log=lambda line: None)

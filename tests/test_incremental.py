@@ -276,7 +276,7 @@ def bump_a_figure(figures: Path) -> None:
 
 def test_edits_in_a_long_lived_preview_give_a_cold_build(tmp_path: Path) -> None:
     """serve keeps reports, digests and templates in memory between builds: still exact."""
-    from rectify_site.serve import Preview
+    from rectify_site.preview import Preview
 
     from synthetic import generate
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from rectify_site.serve import Preview, host_allowed, host_names, make_server
+from rectify_site.preview import Preview
+from rectify_site.server import host_allowed, host_names, make_server
 
 from conftest import CONTENT, REPORT_ID, TEMPLATES
 
@@ -195,9 +196,9 @@ def test_idle_and_slow_clients_are_dropped(preview: Preview) -> None:
 
 
 def test_the_default_socket_timeout_is_ten_seconds(preview: Preview) -> None:
-    from rectify_site import serve
+    from rectify_site.server import SOCKET_TIMEOUT_S
 
-    assert serve.SOCKET_TIMEOUT_S == 10
+    assert SOCKET_TIMEOUT_S == 10
     server = make_server(preview, "127.0.0.1", 0)
     try:
         assert server.RequestHandlerClass.timeout == 10  # type: ignore[attr-defined]
