@@ -11,23 +11,27 @@ them need no socket; server.py imports this module, never the reverse.
 
 A new snapshot is published in one assignment, so a request during a rebuild never sees
 half a site. When content does not validate, the snapshot carries the list of errors
-(file, line, field, message), shown in place of every page until the next good build.
-The reload script is added to HTML responses only, never written into any folder, and is
-a separate file so that a ``script-src 'self'`` policy lets it run. The search index
-(Pagefind) is refreshed in the background after the pages are live, so it never delays a
-reload.
+(file, line, field, message), shown in place of every page until the next good build;
+that page is preview_error.html, a template of its own and not the theme's, so that a
+broken theme cannot break it. The reload script is added to HTML responses only, never
+written into any folder, and is a separate file so that a ``script-src 'self'`` policy
+lets it run. The search index (Pagefind) is refreshed in the background after the pages
+are live, so it never delays a reload.
 """
 
 from __future__ import annotations
 
-import html
+import functools
 import re
 import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
+
+import jinja2
 
 from .errors import Diagnostic, SiteError, diag
 from .incremental import BuildCache, pages_changed
@@ -247,31 +251,19 @@ def _allow_self(policy: str) -> str:
 
 def error_page(errors: tuple[Diagnostic, ...], generation: int, lang: str) -> bytes:
     """The errors in place of the page, with the reload script: fixing them brings it back."""
-    en = lang == "en"
-    title = "The content has errors" if en else "内容有误，页面暂不能显示"
-    hint = (
-        "Fix these and save: this page reloads by itself."
-        if en
-        else "请改正以下问题并保存，本页会自动刷新。"
-    )
-    items = []
-    for d in errors:
-        fld = f" <strong>{html.escape(d.field)}</strong>:" if d.field else ""
-        items.append(
-            f'<li><code class="where">{html.escape(d.location())}</code> '
-            f'<span class="sev">{d.severity}</span>{fld} {html.escape(d.message(lang))}</li>'
-        )
-    body = (
-        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title} - rectify-site serve</title>\n"
-        '<link rel="icon" href="data:,">\n'
-        "<style>body{font:18px/1.7 system-ui,sans-serif;margin:2rem auto;max-width:60rem;"
-        "padding:0 1rem;color:#1f2328}h1{color:#a40e26;font-size:1.5rem}"
-        "li{margin:.6rem 0}code{background:#f6f8fa;padding:.1rem .3rem;word-break:break-all}"
-        ".sev{color:#a40e26;font-weight:700}</style>\n</head>\n<body>\n<main>\n"
-        f'<h1>{title}</h1>\n<p>{hint}</p>\n<ol class="errors">\n'
-        + "\n".join(items)
-        + "\n</ol>\n</main>\n</body>\n</html>\n"
-    )
+    body = _error_template().render(errors=errors, lang=lang)
     return inject_reload(body.encode("utf-8"), generation)
+
+
+@functools.cache
+def _error_template() -> jinja2.Template:
+    """preview_error.html, compiled once per process in an environment of its own: not the
+    site's theme (a broken theme must not break the page that reports it), autoescape on."""
+    env = jinja2.Environment(
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        keep_trailing_newline=True,
+    )
+    source = resources.files(__package__).joinpath("preview_error.html").read_text("utf-8")
+    return env.from_string(source)
