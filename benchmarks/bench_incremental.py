@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from rectify_site.cache import cache_dir_for  # noqa: E402 - after the path is set
-from rectify_site.serve import Preview  # noqa: E402
+from rectify_site.preview import Preview  # noqa: E402
 
 GENERATE = ROOT / "benchmarks" / "generate.py"
 """The scale issue's generator of labelled synthetic reports."""
@@ -168,14 +168,21 @@ def measure(site: Path, runs: int, cold_runs: int) -> dict[str, dict[str, float]
 
 
 def pagefind_cost(site: Path, runs: int) -> float | None:
-    from rectify_site.search import available, index_site
+    from rectify_site.search import MARK, available, index_shards, shard_of
 
     if not available():
         return None
+    out = site / "out-cli"
+    pages: dict[str, dict[str, bytes]] = {}  # every shard's pages, as a cold build indexes them
+    for path in sorted(out.glob("*/**/*.html")):
+        rel = path.relative_to(out)
+        data = path.read_bytes()
+        if rel.parts[0] != "pagefind" and MARK in data:
+            pages.setdefault(shard_of(rel.parts[0]), {})[rel.as_posix()] = data
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        index_site(site / "out-cli")
+        index_shards(pages)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from rectify_site.errors import UsageError
 from rectify_site.cache import CACHE_DIRNAME, Store, cache_dir_for
+from rectify_site.errors import UsageError
 from rectify_site.pipeline import BuildResult, build_site
 from rectify_site.search import available
 
@@ -276,7 +276,7 @@ def bump_a_figure(figures: Path) -> None:
 
 def test_edits_in_a_long_lived_preview_give_a_cold_build(tmp_path: Path) -> None:
     """serve keeps reports, digests and templates in memory between builds: still exact."""
-    from rectify_site.serve import Preview
+    from rectify_site.preview import Preview
 
     from synthetic import generate
 
@@ -366,3 +366,35 @@ def test_an_edit_indexes_again_only_the_shard_of_its_report(tmp_path: Path) -> N
         shutil.rmtree(alone[0])
         build(content, out, search=True)
         assert not (out / BUNDLE / shard_of(alone[0].name)).exists()
+
+
+def test_only_build_site_asks_the_cache(
+    two_reports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One path through the build: every question to the cache, in ``build``, in
+    ``serve`` and in its search refresh, comes from inside pipeline.build_site."""
+    import inspect
+
+    from rectify_site.preview import Preview
+
+    callers: list[tuple[str, list[str]]] = []
+    for name in ("begin", "unchanged", "current", "record", "get_or_make", "recall", "commit"):
+        original = getattr(Store, name)
+
+        def spy(self: Store, *args: Any, _name: str = name, _f: Any = original) -> Any:
+            stack = [f.function for f in inspect.stack()[1:]]
+            callers.append((_name, stack))
+            return _f(self, *args)
+
+        monkeypatch.setattr(Store, name, spy)
+    out = tmp_path / "out"
+    build(two_reports, out)
+    edit(two_reports / OTHER / "report.yaml", "issuer: ", "issuer: 又")
+    build(two_reports, out)
+    preview = Preview(two_reports, tmp_path / "_serve", search=False, log=lambda s: None)
+    preview.build()
+    preview.build()
+    asked = {name for name, _ in callers}
+    assert asked >= {"begin", "unchanged", "current", "record", "get_or_make", "recall"}
+    strays = [(name, stack[:4]) for name, stack in callers if "_build_site" not in stack]
+    assert strays == []

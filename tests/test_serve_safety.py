@@ -1,6 +1,7 @@
 """``serve`` under attack (issue 14, holes 2-4): response splitting, open redirects, DNS
-rebinding, idle sockets and clients that hang up. The server runs in this process on a
-loopback port; requests are written as raw bytes over a socket, as an attacker would."""
+rebinding, idle sockets and clients that hang up; and markup in content shown as text on
+the error page. The server runs in this process on a loopback port; requests are written
+as raw bytes over a socket, as an attacker would."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
-from rectify_site.serve import Preview, host_allowed, host_names, make_server
+from rectify_site.errors import diag
+from rectify_site.preview import Preview, Snapshot
+from rectify_site.server import host_allowed, host_names, make_server
 
 from conftest import CONTENT, REPORT_ID, TEMPLATES
 
@@ -195,9 +199,9 @@ def test_idle_and_slow_clients_are_dropped(preview: Preview) -> None:
 
 
 def test_the_default_socket_timeout_is_ten_seconds(preview: Preview) -> None:
-    from rectify_site import serve
+    from rectify_site.server import SOCKET_TIMEOUT_S
 
-    assert serve.SOCKET_TIMEOUT_S == 10
+    assert SOCKET_TIMEOUT_S == 10
     server = make_server(preview, "127.0.0.1", 0)
     try:
         assert server.RequestHandlerClass.timeout == 10  # type: ignore[attr-defined]
@@ -234,3 +238,45 @@ def test_a_client_that_hangs_up_is_one_line_never_a_traceback(
     assert "Traceback" not in captured.err + captured.out
     assert len(lines) == 1 and "127.0.0.1" in lines[0] and "BrokenPipeError" in lines[0]
     assert all("\n" not in line for line in server.log + lines)
+
+
+# --- markup on the error page -------------------------------------------------------------
+
+HOSTILE = "<script>alert(1)</script>"
+ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def only_the_reload_script(page: str, generation: int) -> bool:
+    want = f'<script src="/__rectify__/reload.js" data-generation="{generation}"></script>'
+    return page.count("<script") == 1 and want in page
+
+
+def test_markup_in_a_field_name_is_text_on_the_error_page(tmp_path: Path) -> None:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    report = tmp_path / "content" / REPORT_ID / "report.yaml"
+    report.write_text(report.read_text("utf-8") + f'"{HOSTILE}": 1\n', "utf-8")
+    p = Preview(tmp_path / "content", tmp_path / "_serve", search=False, log=lambda line: None)
+    p.build()
+    assert [d.field for d in p.snapshot.errors] == [HOSTILE]
+    with running(p) as server:
+        status, headers, body = server.get(f"/{REPORT_ID}/full.html")
+    page = body.decode("utf-8")
+    assert status == 500 and headers["content-type"] == "text/html; charset=utf-8"
+    assert f"<strong>{ESCAPED}</strong>:" in page
+    assert only_the_reload_script(page, p.snapshot.generation)
+
+
+def test_markup_in_a_message_and_a_path_is_text_on_the_error_page(tmp_path: Path) -> None:
+    p = Preview(tmp_path / "content", tmp_path / "_serve", search=False, log=lambda line: None)
+    bug = diag(f"{HOSTILE}/report.yaml", "serve.internal", line=2, problem=f"{HOSTILE}&'\"")
+    p.snapshot = Snapshot(4, {}, (bug,))
+    for lang in ("zh", "en"):
+        p.lang = lang
+        with running(p) as server:
+            status, _, body = server.get("/")
+        page = body.decode("utf-8")
+        assert status == 500
+        assert f'<code class="where">{ESCAPED}/report.yaml:2</code>' in page
+        assert f"{ESCAPED}&amp;&#39;&#34;" in page
+        assert only_the_reload_script(page, 4)

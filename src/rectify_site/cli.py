@@ -540,7 +540,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "check":
             return _check(args)
         if args.command == "serve":
-            from .serve import serve
+            from .server import serve
 
             return serve(
                 args.content,

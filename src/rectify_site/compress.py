@@ -97,25 +97,6 @@ def precompressed(
     return made, keep
 
 
-def compress_tree(folder: Path, old: Path | None = None) -> None:
-    """Write the copies beside every compressible file below ``folder`` (Pagefind's bundle).
-
-    Where ``old`` (the bundle this one replaces) holds the same file with the same bytes
-    and its copies, they are taken from there instead of being made again.
-    """
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.is_symlink() or path.suffix in SUFFIXES:
-            continue
-        rel = path.relative_to(folder)
-        data = path.read_bytes()
-        if not compressible(rel.as_posix(), len(data)):
-            continue
-        reused = _reuse(old / rel, data) if old is not None else None
-        for suffix, blob in (reused or copies(data)).items():
-            target = path.with_name(path.name + suffix)
-            target.write_bytes(blob)
-
-
 def _reuse(path: Path, data: bytes) -> dict[str, bytes] | None:
     try:
         if path.read_bytes() != data:

@@ -322,9 +322,8 @@ class _Builder:
 class LedgerSheet:
     """One ledger page of a report, made only when it is rendered.
 
-    A page's context is hashed for the incremental build: this stands for the report's
-    digest and the page's name, so an unchanged ledger costs nothing to plan, and its
-    rows are laid out only for a page that is rendered again.
+    The rows are laid out only for a page that is rendered: an unchanged ledger, whose
+    pages an incremental build keeps, costs nothing but this.
     """
 
     report: Report

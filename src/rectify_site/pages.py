@@ -127,8 +127,7 @@ def report_pages(report: Report, view: CollectionView) -> list[Page]:
         "series": series,
         "previous": previous,
         "changes": changes(previous, report) if previous else [],
-        # only the series' own headlines: the whole dict would make every overview
-        # page's context (and its incremental digest) grow with the collection
+        # only the series' own headlines: the page shows the series, not the collection
         "headlines": {r.id: view.headlines[r.id] for r in series.reports},
         "collection_words": view.words,
     }
@@ -205,36 +204,33 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
     common = {"collection_words": w}
     every = tuple(r.id for r in reports)
     shards = shards_for(every)
-    about = {"shows": every, "values": (w,)}  # a page about the whole collection
+
+    def about(url: str, template: str, title: str, ctx: dict[str, Any], **kw: Any) -> Page:
+        """A page about the whole collection: it shows every report."""
+        return Page(url, template, title, ctx, shows=every, values=(w,), **kw)
+
     pages = [
-        Page(
-            SITE_PAGES["index"],
-            "index.html",
-            name,
-            {"reports": reports, "view": view, **common},
-            **about,
+        about(
+            SITE_PAGES["index"], "index.html", name, {"reports": reports, "view": view, **common}
         ),
-        Page(
+        about(
             SITE_PAGES["issuers"],
             "listing.html",
             "按发布机关浏览",
             {"view": view, "listings": view.issuers, "kind": "issuer", **common},
-            **about,
         ),
-        Page(
+        about(
             SITE_PAGES["rounds"],
             "listing.html",
             w["by_round"],
             {"view": view, "listings": view.rounds, "kind": "round", **common},
-            **about,
         ),
-        Page(
+        about(
             SITE_PAGES["404"],
             "404.html",
             "页面未找到",
             {"reports": reports, "root_links": True, **common},
             in_sitemap=False,
-            **about,
         ),
         Page(
             SITE_PAGES["search"],
@@ -244,7 +240,7 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
             in_sitemap=False,
             values=(w, shards),  # only which shards there are, not what they hold
         ),
-        Page(SITE_PAGES["data"], "data.html", "开放数据", {"reports": reports, **common}, **about),
+        about(SITE_PAGES["data"], "data.html", "开放数据", {"reports": reports, **common}),
     ]
     for kind, listings in (("issuer", view.issuers), ("round", view.rounds)):
         for listing in listings:

@@ -34,11 +34,9 @@ import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 
 from .errors import UsageError, diag
-from .output import Rollback, held_signals
 
 BUNDLE = "pagefind"
 """The folder of the search bundles inside the output folder: one subfolder per shard."""
@@ -63,7 +61,6 @@ UNUSED = frozenset(
 """Pagefind's ready-made interfaces, which the site does not use (search.js calls its
 API): left out of every bundle, so they are neither written nor compressed."""
 
-STATE = "search.json"
 """In the build cache's folder: the digest each shard's bundle on disk was made from."""
 
 INSTALL_HINT = (
@@ -335,79 +332,3 @@ def _read(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
-
-
-def read_state(folder: Path | None) -> dict[str, str]:
-    """The shard digests recorded in the cache folder; empty if none (index them all)."""
-    if folder is None:
-        return {}
-    try:
-        data = json.loads((folder / STATE).read_text("utf-8"))
-        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def write_state(folder: Path, digests: Mapping[str, str]) -> None:
-    """Record the shard digests, once the bundles they describe are written."""
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{STATE}.tmp"
-    tmp.write_text(json.dumps(dict(sorted(digests.items())), indent=1) + "\n", "utf-8")
-    os.replace(tmp, folder / STATE)
-
-
-def index_site(out: Path, rollback: Rollback | None = None, *, compress: bool = False) -> None:
-    """Index every shard of the HTML already in ``out`` into ``out/pagefind/`` (the
-    preview's index, made after its pages are live, outside the manifest).
-
-    The new bundles are written beside the old ones and swapped in with two renames, so
-    a failed run leaves the last good index in place. With ``rollback`` (the build's, see
-    output.write_site) the old bundle is kept until the build commits, and put back if it
-    does not; the swap itself is never left half done.
-    """
-    require_pagefind()
-    out = out.resolve()
-    pages: dict[str, dict[str, bytes]] = {}
-    for path in sorted(out.rglob("*.html")):
-        rel = path.relative_to(out)
-        if len(rel.parts) < 2 or rel.parts[0].startswith(".") or rel.parts[0] == BUNDLE:
-            continue
-        data = path.read_bytes()
-        if MARK in data:
-            pages.setdefault(shard_of(rel.parts[0]), {})[rel.as_posix()] = data
-    made = index_shards(pages)
-    from .output import fix_modes
-
-    tmp = Path(tempfile.mkdtemp(prefix=".pagefind.", dir=out))
-    try:
-        for name, data in made.items():
-            target = tmp / name.removeprefix(f"{BUNDLE}/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        old = out / BUNDLE
-        if compress:
-            from .compress import compress_tree
-
-            compress_tree(tmp, old if old.is_dir() else None)
-        fix_modes(tmp)
-        trash = out / f".{BUNDLE}.old"
-        with held_signals():  # two renames, never one alone
-            shutil.rmtree(trash, ignore_errors=True)
-            had_old = old.exists()
-            if had_old:
-                old.rename(trash)
-            tmp.rename(old)
-            if rollback is not None:
-                rollback.on_undo(partial(_put_back, old, trash, had_old))
-                rollback.on_commit(partial(shutil.rmtree, trash, ignore_errors=True))
-        if rollback is None:
-            shutil.rmtree(trash, ignore_errors=True)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _put_back(bundle: Path, trash: Path, had_old: bool) -> None:
-    """Undo the swap: the bundle the build made goes, the one before comes back."""
-    shutil.rmtree(bundle, ignore_errors=True)
-    if had_old and trash.is_dir():
-        trash.rename(bundle)
