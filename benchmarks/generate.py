@@ -44,11 +44,18 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def zh(n: int) -> str:
-    """1..99 as a Chinese numeral (enough for round numbers)."""
-    if n < 10:
-        return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    """1..9999 as a Chinese numeral (N = 10,000 reports make 400 rounds): 105 -> 一百零五."""
+    if n < 20:
+        return _DIGITS[n] if n < 10 else "十" + (_DIGITS[n % 10] if n % 10 else "")
+    out, zero = "", False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = (n // value) % 10
+        if digit:
+            out += ("零" if zero else "") + _DIGITS[digit] + name
+            zero = False
+        elif out:
+            zero = True
+    return out
 
 
 # --- vocabulary from the seed -------------------------------------------------------

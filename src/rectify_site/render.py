@@ -8,11 +8,13 @@ Markdown parser has raw HTML off).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -28,7 +30,6 @@ from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
-    meta,
     pass_context,
     select_autoescape,
 )
@@ -84,13 +85,20 @@ def load_assets(theme: Path) -> Assets:
 
 def relative(from_url: str, to_url: str) -> str:
     """A link from one site path to another that works under any subpath and from disk."""
+    return _link(posixpath.dirname(from_url), to_url)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _link(folder: str, to_url: str) -> str:
+    """``relative`` from a page folder: made once per folder and target, since a report's
+    pages link to the same few places (its overview, the assets, the search page)."""
     frag = ""
     if "#" in to_url:
         to_url, frag = to_url.split("#", 1)
         frag = "#" + frag
     if not to_url:
         return frag
-    return _relpath(to_url, posixpath.dirname(from_url)) + frag
+    return _relpath(to_url, folder) + frag
 
 
 def _relpath(to: str, start: str) -> str:
@@ -294,6 +302,11 @@ def save_compiled(env: Environment) -> None:
         env.bytecode_cache.flush()
 
 
+_REFERENCE = re.compile(r"""\{%[-+]?\s*(?:extends|include|import|from)\s+(?:(["'])([^"'\n]+)\1)?""")
+"""A tag naming another template: its literal name, or none where the name is computed.
+A plain scan, not Jinja's parser: a tag inside a comment only adds a dependency."""
+
+
 def template_closures(
     env: Environment,
     names: Iterable[str],
@@ -315,11 +328,11 @@ def template_closures(
             if found is None:
                 try:
                     source = env.loader.get_source(env, name)[0] if env.loader else ""
-                    named = list(meta.find_referenced_templates(env.parse(source)))
                 except TemplateError:  # rendering reports it, with file and line
-                    named = [None]
-                # a name computed at render time could be any template
-                found = sorted(theme) if None in named else sorted({t for t in named if t})
+                    source = "{% include any %}"
+                named = [m.group(2) for m in _REFERENCE.finditer(source)]
+                # a name computed at render time (a variable, a list) could be any template
+                found = sorted(theme) if None in named else sorted(set(named))
                 known[digest] = found
             refs[name] = found
         return refs[name]
