@@ -388,17 +388,16 @@ class _Builder:
             loader.dispose()
 
     def _events(self, next_event: Callable[[], Any], resolve: Callable[..., str]) -> Any:
+        """The loop of ``build``: one event at a time, the open collections on ``stack``."""
         record, marks = self.record, self.marks
         stack: list[_Open] = []
         top: _Open | None = None
         root: Any = _NO_DOCUMENT
         root_mark: Any = None
         depth = nodes = documents = 0
-        skip = 0
-        """Open collections inside a node that is not built (a refused key, a tag)."""
-        building = True
-        """Until the first document ends or the composer would have stopped."""
-        anchors: dict[str, Any] = {}
+        skip = 0  # open collections inside a node that is not built (a refused key, a tag)
+        building = True  # until the first document ends or the composer would have stopped
+        anchors: dict[str, Any] = {}  # name -> mark, in the first document
         failure: yaml.MarkedYAMLError | None = None
         while True:
             event = next_event()
@@ -443,7 +442,7 @@ class _Builder:
                 continue
             mark = event.start_mark
             anchor = event.anchor
-            if anchor is not None:  # anchors alone are harmless, but one name twice is not
+            if anchor is not None:  # harmless without aliases; the composer refused a name twice
                 first = anchors.get(anchor)
                 if first is not None:
                     failure = ComposerError(
@@ -476,7 +475,8 @@ class _Builder:
                     if kind is not _Scalar:
                         skip = 1
                     continue
-                loc = (*top.loc, key)
+                name: str = key
+                loc = (*top.loc, name)
             if record:
                 marks.setdefault(loc, (mark.line + 1, mark.column + 1))
             opened: _Open | None = None
@@ -507,7 +507,7 @@ class _Builder:
                 top.items.append(value)
             else:
                 assert top.out is not None
-                top.out[loc[-1]] = value  # type: ignore[index]
+                top.out[name] = value
             if opened is not None:
                 stack.append(opened)
                 top = opened
