@@ -61,3 +61,27 @@ def test_one_dialect_with_the_editor(tmp_path: Path) -> None:
     assert str(data["k"]) == "130.98"
     assert data["m"] == "1:30"  # sexagesimal (YAML 1.1): text
     assert str(data["n"]) == "2023-03-29"
+
+
+def test_what_the_composer_refused_is_refused_where_it_was(tmp_path: Path) -> None:
+    """One pass over the events: a later document's own problem still comes first."""
+    cases = {
+        "a: 1\n---\nb: 2\n": ":2:1: error: YAML 语法错误：一个文件只能有一个 YAML 文档",
+        "a: 1\n---\nb: [\n": ":4:1: error: YAML 语法错误：did not find expected node content",
+        "a: 1\n---\nb: *x\n": ":3:4: error: 不支持 YAML 锚点与别名",
+        "a: 1\n---\n" + "[" * 65: ":3:65: error: YAML 结构嵌套过深",
+        "a: &x 1\nb: &x 2\n---\nc: 3\n": ":2:4: error: YAML 语法错误：second occurrence",
+    }
+    for text, expected in cases.items():
+        (msg,) = _fail(tmp_path, text)
+        assert msg.split("f.yaml", 1)[1].startswith(expected), (text, msg)
+
+
+def test_refused_keys_and_tags_skip_only_their_own_value(tmp_path: Path) -> None:
+    """What a refused key or tag holds is not read (its "\\x01" is not reported)."""
+    text = (
+        '? [k]\n: {x: "\\x01"}\n<<: {y: "\\x01"}\na: !!set {"\\x01"}\n'
+        'b: [1, !!omap ["\\x01"], "\\x01"]\na: "\\x01"\n'
+    )
+    where = [m.split("f.yaml", 1)[1][:6] for m in _fail(tmp_path, text)]
+    assert where == [":1:3: ", ":3:1: ", ":4:4: ", ":5:8: ", ":5:25:", ":6:1: "]

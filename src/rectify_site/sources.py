@@ -1,48 +1,35 @@
 """Read content files into plain data, remembering where every value came from.
 
-YAML is composed into nodes by libyaml when present (about 7x faster than pure Python)
-and then built into Python values here, so that we keep each node's line and column,
-refuse duplicate keys and aliases (PyYAML accepts both silently), and read decimals as
-``Decimal`` rather than ``float`` (130.98万元 must stay exact).
+YAML is parsed into events by libyaml when present (about 7x faster than pure Python)
+and built into Python values here in the same pass, so that we keep each value's line
+and column, refuse duplicate keys and aliases (PyYAML accepts both silently), and read
+decimals as ``Decimal`` rather than ``float`` (130.98万元 must stay exact).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 
 from .errors import Diagnostic, diag
 
-try:  # libyaml keeps node marks too, and is much faster
-    _Base: type[Any] = yaml.CSafeLoader
+try:  # libyaml keeps event marks too, and is much faster
+    _Parser: type[Any] = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Base = yaml.SafeLoader
+    _Parser = yaml.SafeLoader
 
 _STR_TAG = "tag:yaml.org,2002:str"
-_IMPLICIT_FIRST = frozenset(_Base.yaml_implicit_resolvers)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_IMPLICIT_FIRST = frozenset(_Parser.yaml_implicit_resolvers)
 """First characters that may make a plain scalar something other than a string."""
-
-
-class _Loader(_Base):  # type: ignore[misc]
-    """The safe loader, with a short cut for the commonest scalar: plain Chinese text.
-
-    PyYAML asks ``resolve`` for the tag of every scalar and tries regular expressions
-    chosen by its first character; text starting with any other character is a string
-    (what PyYAML itself would answer after the lookup), so we say so at once.
-    """
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode and value and value[0] not in _IMPLICIT_FIRST:
-            return _STR_TAG
-        return super().resolve(kind, value, implicit)
-
 
 assert None not in _IMPLICIT_FIRST  # no wildcard resolver, or the short cut would skip it
 
@@ -53,7 +40,7 @@ MAX_NODES = 200_000
 """Bound on YAML nodes per file, so no input can make loading take unbounded time."""
 
 MAX_DEPTH = 64
-"""Bound on nesting: libyaml's composer recurses, and 200 000 ``[`` would crash it."""
+"""Bound on nesting: content is shallow, and deeper files are mistakes or attacks."""
 
 Loc = tuple[str | int, ...]
 
@@ -78,16 +65,26 @@ def strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
         yield loc, data
 
 
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(17)
+_REFUSED_IN_BMP = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
 )
 REFUSED_CHARS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff" + _NONCHARACTERS + "]"
+    "["
+    + _REFUSED_IN_BMP
+    + "".join(
+        chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(1, 17)
+    )
+    + "]"
 )
 """Characters no text value may hold: C0 and C1 controls (tab and newline are fine),
 bidirectional overrides and isolates (they make text display in another order than it
 reads), Unicode noncharacters and lone surrogates. They would reach every page, break the
 feed's XML and hide text from readers; escapes (``"\\x01"``) are refused like raw ones."""
+
+_MAYBE_REFUSED = re.compile("[" + _REFUSED_IN_BMP + "\U00010000-\U0010ffff]")
+"""REFUSED_CHARS and every character beyond the BMP: a value it finds nothing in is clean.
+It reads text about six times faster: the noncharacters of planes 1-16, single characters
+beyond the BMP, keep ``re`` from testing each character with one table look-up."""
 
 _RAW_REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 """The refused characters that libyaml itself cannot read raw: found before parsing, so
@@ -147,14 +144,12 @@ class Source:
 
 
 def _marks_of(path: Path) -> dict[Loc, tuple[int, int]]:
+    """Every key's and item's mark, by the same one pass that loaded the file."""
     try:
-        text = read_text(path)
-        node = yaml.compose(text, Loader=_Loader)
+        builder = _Builder(path, read_text(path), record=True)
+        builder.build()
     except (LoadFailed, yaml.YAMLError):
         return {}
-    builder = _Builder(path, record=True, text=text)
-    if node is not None:
-        builder.build(node, ())
     return builder.marks
 
 
@@ -213,43 +208,20 @@ def load_yaml(path: Path, root: Path | None = None) -> Source:
     ]
     if raw:
         raise LoadFailed(raw)
+    builder = _Builder(path, text)
     try:
-        _scan(path, text)
-        node = yaml.compose(text, Loader=_Loader)
+        data = builder.build()
     except yaml.MarkedYAMLError as exc:
         raise LoadFailed([_syntax_diagnostic(path, text, exc)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
         raise LoadFailed([diag(path, "yaml.syntax", problem=str(exc))]) from None
-    builder = _Builder(path, text=text)
-    if node is None:  # only comments or document markers
+    if data is _NO_DOCUMENT:  # only comments or document markers
         raise LoadFailed([diag(path, "file.empty", line=1)])
-    data = builder.build(node, ())
     if builder.problems:
         raise LoadFailed(builder.problems)
     if not isinstance(data, dict):
         raise LoadFailed([diag(path, "yaml.not_mapping", line=1, col=1)])
     return Source(path=path, data=data)
-
-
-def _scan(path: Path, text: str) -> None:
-    """Bound nesting and size and refuse aliases on the event stream, before composing.
-
-    libyaml's parser is iterative, so this pass is safe on any input; the composer that
-    follows recurses and would expand an alias bomb, so it only sees bounded documents.
-    """
-    depth = nodes = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            nodes += 1
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-        elif isinstance(event, yaml.ScalarEvent):
-            nodes += 1
-        elif isinstance(event, yaml.AliasEvent):
-            raise LoadFailed([_event_diag(path, event, "yaml.alias")])
-        if depth > MAX_DEPTH or nodes > MAX_NODES:
-            raise LoadFailed([_event_diag(path, event, "yaml.too_deep")])
 
 
 def _event_diag(path: Path, event: yaml.Event, key: str) -> Diagnostic:
@@ -347,59 +319,238 @@ def _field_name(loc: Loc) -> str:
     return out
 
 
-class _Builder:
-    """Turns composed YAML nodes into Python values, recording marks and problems."""
+_NO_DOCUMENT: Any = object()
+"""What ``_Builder.build`` returns for a stream without a document."""
+_KEY: Any = object()
+"""An open mapping's state between entries: the next node is a key."""
+_SKIP: Any = object()
+"""An open mapping's state after a refused key: its value is not built."""
 
-    def __init__(self, path: Path, *, record: bool = False, text: str = "") -> None:
+
+class _Open:
+    """A mapping or sequence whose end event has not come yet."""
+
+    __slots__ = ("first_line", "items", "key", "loc", "out")
+
+    def __init__(self, loc: Loc, items: list[Any] | None, out: dict[str, Any] | None) -> None:
+        self.loc = loc
+        self.items = items
+        """A sequence's value so far (None for a mapping); its length is the next index."""
+        self.out = out
+        """A mapping's value so far (None for a sequence)."""
+        self.key: Any = _KEY
+        """_KEY, _SKIP or the text of the key whose value comes next."""
+        self.first_line: dict[str, int] = {}
+        """The line of every key so far, for the message about a duplicate."""
+
+
+_Scalar = yaml.ScalarEvent
+_MapStart = yaml.MappingStartEvent
+_SeqStart = yaml.SequenceStartEvent
+_MapEnd = yaml.MappingEndEvent
+_SeqEnd = yaml.SequenceEndEvent
+
+
+class _Builder:
+    """Builds Python values straight from the parser's events, in one pass.
+
+    libyaml's composer recurses (200 000 ``[`` would crash it), so nodes are never
+    composed: an explicit stack follows the events, and the depth and size bounds and the
+    refusal of aliases are checked on every event before anything is built from it. What
+    the composer itself would refuse (a second document, an anchor used twice) is refused
+    as it would be, once the whole stream has parsed, as before.
+    """
+
+    def __init__(self, path: Path, text: str, *, record: bool = False) -> None:
         self.path = path
         self.text = text
         """The file's text, to find a refused character's exact line and column."""
         self.record = record
-        """Whether to keep every node's mark (for error messages, see Source.marks)."""
+        """Whether to keep every value's mark (for error messages, see Source.marks)."""
         self.marks: dict[Loc, tuple[int, int]] = {}
         self.problems: list[Diagnostic] = []
-        self._seen: set[int] = set()
-        self._count = 0
 
-    def _problem(self, node: yaml.Node, message: str, /, **params: Any) -> None:
-        m = node.start_mark
+    def _problem(self, event: Any, message: str, /, **params: Any) -> None:
+        m = event.start_mark
         self.problems.append(diag(self.path, message, line=m.line + 1, col=m.column + 1, **params))
 
-    def build(self, node: yaml.Node, loc: Loc) -> Any:
-        self._count += 1
-        if self._count > MAX_NODES or len(loc) > 64:
-            if not any(p.key == "yaml.too_deep" for p in self.problems):
-                self._problem(node, "yaml.too_deep")
-            return None
-        if id(node) in self._seen:  # the same node twice: an alias (*name)
-            self._problem(node, "yaml.alias")
-            return None
-        self._seen.add(id(node))
-        if self.record:
-            self.marks.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
-        if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
-            self._problem(node, "yaml.tag", tag=node.tag)  # !!python/object and the like
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, loc)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        self._check_chars(node, loc)
-        return self._scalar(node)
+    def build(self) -> Any:
+        """The file's one document as Python values, or _NO_DOCUMENT.
 
-    def _check_chars(self, node: yaml.Node, loc: Loc) -> None:
+        Raises LoadFailed for an alias or a bound passed, and the parser's or the
+        composer's MarkedYAMLError; problems that still let the rest be read are
+        collected in ``problems``.
+        """
+        loader = _Parser(self.text)
+        try:
+            return self._events(loader.get_event, loader.resolve)
+        finally:
+            loader.dispose()
+
+    def _events(self, next_event: Callable[[], Any], resolve: Callable[..., str]) -> Any:
+        """The loop of ``build``: one event at a time, the open collections on ``stack``."""
+        record, marks = self.record, self.marks
+        stack: list[_Open] = []
+        top: _Open | None = None
+        root: Any = _NO_DOCUMENT
+        root_mark: Any = None
+        depth = nodes = documents = 0
+        skip = 0  # open collections inside a node that is not built (a refused key, a tag)
+        building = True  # until the first document ends or the composer would have stopped
+        anchors: dict[str, Any] = {}  # name -> mark, in the first document
+        failure: yaml.MarkedYAMLError | None = None
+        while True:
+            event = next_event()
+            kind = type(event)
+            if kind is _Scalar:
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise LoadFailed([_event_diag(self.path, event, "yaml.too_deep")])
+            elif kind is _MapStart or kind is _SeqStart:
+                nodes += 1
+                depth += 1
+                if depth > MAX_DEPTH or nodes > MAX_NODES:
+                    raise LoadFailed([_event_diag(self.path, event, "yaml.too_deep")])
+            elif kind is _MapEnd or kind is _SeqEnd:
+                depth -= 1
+                if skip:
+                    skip -= 1
+                elif building:
+                    stack.pop()
+                    top = stack[-1] if stack else None
+                continue
+            elif kind is yaml.AliasEvent:
+                raise LoadFailed([_event_diag(self.path, event, "yaml.alias")])
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1 and failure is None:
+                    failure = ComposerError(
+                        "expected a single document in the stream",
+                        root_mark,
+                        "but found another document",
+                        event.start_mark,
+                    )
+                continue
+            elif kind is yaml.DocumentEndEvent:
+                building = False
+                continue
+            elif kind is yaml.StreamEndEvent:
+                break
+            else:  # the stream's start
+                continue
+            if not building:
+                continue
+            mark = event.start_mark
+            anchor = event.anchor
+            if anchor is not None:  # harmless without aliases; the composer refused a name twice
+                first = anchors.get(anchor)
+                if first is not None:
+                    failure = ComposerError(
+                        "found duplicate anchor; first occurrence", first, "second occurrence", mark
+                    )
+                    building = False
+                    continue
+                anchors[anchor] = mark
+            if skip:
+                if kind is not _Scalar:
+                    skip += 1
+                continue
+            if top is None:
+                loc: Loc = ()
+            elif top.items is not None:
+                loc = (*top.loc, len(top.items))
+            else:
+                key = top.key
+                if key is _KEY:
+                    if kind is _Scalar:
+                        top.key = self._key(event, top, resolve)
+                    else:
+                        tag = event.tag
+                        self._problem(event, "yaml.alias" if tag == _MERGE_TAG else "yaml.key_type")
+                        top.key = _SKIP
+                        skip = 1
+                    continue
+                top.key = _KEY
+                if key is _SKIP:
+                    if kind is not _Scalar:
+                        skip = 1
+                    continue
+                name: str = key
+                loc = (*top.loc, name)
+            if record:
+                marks.setdefault(loc, (mark.line + 1, mark.column + 1))
+            opened: _Open | None = None
+            if kind is _Scalar:
+                value = event.value
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = _tag(value, event.implicit, resolve)
+                if _MAYBE_REFUSED.search(value) and REFUSED_CHARS.search(value):
+                    self._refused(event, loc)
+                if tag != _STR_TAG:
+                    value = self._scalar(event, tag, value)
+            else:
+                tag = event.tag
+                if tag is not None and tag != "!" and tag not in _PLAIN_TAGS:
+                    self._problem(event, "yaml.tag", tag=tag)  # !!python/object and the like
+                    value = None
+                    skip = 1
+                elif kind is _MapStart:
+                    value = {}
+                    opened = _Open(loc, None, value)
+                else:
+                    value = []
+                    opened = _Open(loc, value, None)
+            if top is None:
+                root, root_mark = value, mark
+            elif top.items is not None:
+                top.items.append(value)
+            else:
+                assert top.out is not None
+                top.out[name] = value
+            if opened is not None:
+                stack.append(opened)
+                top = opened
+        if failure is not None:
+            raise failure
+        return root
+
+    def _key(self, event: Any, top: _Open, resolve: Callable[..., str]) -> Any:
+        """The text of a scalar key, or _SKIP (with a problem) if it cannot be one."""
+        value = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = _tag(value, event.implicit, resolve)
+        if tag == _MERGE_TAG:
+            self._problem(event, "yaml.alias")
+            return _SKIP
+        if _MAYBE_REFUSED.search(value) and REFUSED_CHARS.search(value):
+            self._refused(event, top.loc)
+        key = value if tag == _STR_TAG else self._scalar(event, tag, value)
+        if not isinstance(key, str | int) or isinstance(key, bool):
+            self._problem(event, "yaml.key_type")
+            return _SKIP
+        key = str(key)
+        if key in top.first_line:
+            self._problem(event, "yaml.duplicate_key", name=key, first=top.first_line[key])
+            return _SKIP
+        mark = event.start_mark
+        top.first_line[key] = mark.line + 1
+        if self.record:
+            self.marks[(*top.loc, key)] = (mark.line + 1, mark.column + 1)
+        return key
+
+    def _refused(self, event: Any, loc: Loc) -> None:
         """Refuse a scalar that holds a character no text may hold (see REFUSED_CHARS)."""
-        if not isinstance(node.value, str) or REFUSED_CHARS.search(node.value) is None:
-            return
-        ch = REFUSED_CHARS.search(node.value)
+        ch = REFUSED_CHARS.search(event.value)
         assert ch is not None
-        start, end = node.start_mark.index, node.end_mark.index
+        start, end = event.start_mark.index, event.end_mark.index
         raw = REFUSED_CHARS.search(self.text, start, end) if self.text else None
         if raw is not None:  # typed as it is: its own line and column
             line, col = line_col(self.text, raw.start())
             char = raw.group()
         else:  # written as an escape ("\\x01"): where the value starts
-            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+            line, col = event.start_mark.line + 1, event.start_mark.column + 1
             char = ch.group()
         self.problems.append(
             diag(
@@ -412,35 +563,8 @@ class _Builder:
             )
         )
 
-    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self._problem(key_node, "yaml.alias")
-                continue
-            if isinstance(key_node, yaml.ScalarNode):
-                self._check_chars(key_node, loc)
-            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(key, str | int) or isinstance(key, bool):
-                self._problem(key_node, "yaml.key_type")
-                continue
-            key = str(key)
-            if key in out or key in first_line:
-                self._problem(
-                    key_node, "yaml.duplicate_key", name=key, first=first_line.get(key, "?")
-                )
-                continue
-            line = key_node.start_mark.line + 1
-            first_line[key] = line
-            if self.record:
-                self.marks[(*loc, key)] = (line, key_node.start_mark.column + 1)
-            out[key] = self.build(value_node, (*loc, key))
-        return out
-
-    def _scalar(self, node: yaml.Node) -> Any:
-        tag, value = node.tag, node.value
-        if tag == "tag:yaml.org,2002:str":
+    def _scalar(self, event: Any, tag: str, value: str) -> Any:
+        if tag == _STR_TAG:
             return value
         if tag == "tag:yaml.org,2002:null":
             return None
@@ -464,7 +588,19 @@ class _Builder:
             try:
                 return dt.date.fromisoformat(value)
             except ValueError:
-                self._problem(node, "yaml.bad_date", value=value)
+                self._problem(event, "yaml.bad_date", value=value)
                 return value
-        self._problem(node, "yaml.tag", tag=tag)
+        self._problem(event, "yaml.tag", tag=tag)
         return value
+
+
+def _tag(value: str, implicit: tuple[bool, bool], resolve: Callable[..., str]) -> str:
+    """The tag PyYAML's resolver gives an untagged scalar, asked only when it may matter.
+
+    The resolver tries regular expressions chosen by the first character; text starting
+    with any other character is a string (what the resolver itself would answer), and
+    that is most of a content file: plain Chinese text.
+    """
+    if value and value[0] not in _IMPLICIT_FIRST:
+        return _STR_TAG
+    return resolve(yaml.ScalarNode, value, implicit)
