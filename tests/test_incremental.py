@@ -398,3 +398,26 @@ def test_only_build_site_asks_the_cache(
     assert asked >= {"begin", "unchanged", "current", "record", "get_or_make", "recall"}
     strays = [(name, stack[:4]) for name, stack in callers if "_build_site" not in stack]
     assert strays == []
+
+
+def test_a_build_too_large_for_memory_spools_to_disk_and_writes_the_same_site(
+    two_reports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From SPOOL_MIN_PAGES pages the files wait on disk, in the cache folder, not in
+    memory: the site is byte for byte the in-memory build's, cold and after an edit, and
+    no spool is left behind."""
+    from rectify_site import pipeline
+
+    memory, spooled = tmp_path / "memory" / "_site", tmp_path / "spooled" / "_site"
+    build(two_reports, memory)
+    monkeypatch.setattr(pipeline, "SPOOL_MIN_PAGES", 1)
+    result = build(two_reports, spooled)
+    assert result.files == {} and result.stats is not None and result.stats.written
+    assert tree(spooled) == tree(memory)
+    edit(two_reports / OTHER / "report.yaml", "issuer: ", "issuer: 又")
+    monkeypatch.setattr(pipeline, "SPOOL_MIN_PAGES", 10**9)
+    build(two_reports, memory)
+    monkeypatch.setattr(pipeline, "SPOOL_MIN_PAGES", 1)
+    build(two_reports, spooled)
+    assert tree(spooled) == tree(memory)
+    assert list((cache_dir_for(spooled) / "spool").iterdir()) == []

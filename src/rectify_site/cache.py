@@ -55,9 +55,9 @@ RACY_NS = 2_000_000_000
 """A file changed this close before the state was saved is hashed again, whatever its stamp
 says (git's "racily clean" rule: a same-size edit within the clock's granularity)."""
 
-GROUPS = ("reports", "jinja")
-"""The sub-folders a build uses (loaded reports, compiled templates): each is cleared if
-something else stands where it should be."""
+GROUPS = ("reports", "jinja", "spool")
+"""The sub-folders a build uses (loaded reports, compiled templates, a large build's
+files): each is cleared if something else stands where it should be."""
 
 
 def cache_dir_for(out: Path) -> Path:

@@ -14,7 +14,7 @@ removed with it. Pagefind's bundle is compressed where it is made (search.py).
 from __future__ import annotations
 
 import gzip
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
 MIN_SIZE = 1024
@@ -59,17 +59,19 @@ def precompressed(
     files: Mapping[str, bytes],
     kept: Mapping[str, str],
     previous: Mapping[str, str],
-) -> tuple[dict[str, bytes], dict[str, str]]:
+    into: MutableMapping[str, bytes] | None = None,
+) -> tuple[MutableMapping[str, bytes], dict[str, str]]:
     """The copies to write, and the copies to keep as they are, for one build of ``out``.
 
     ``files`` are the files this build rendered, ``kept`` those it left as they were
     (path -> sha256) and ``previous`` the manifest of the last write. A copy is kept when
     its file's bytes are the ones the last write compressed and the copy is still there;
-    otherwise it is made again (for a kept file, from the bytes on disk).
+    otherwise it is made again (for a kept file, from the bytes on disk). The copies go
+    into ``into`` (a build's Spool) when it is given, else into a new dict.
     """
     from .output import digest
 
-    made: dict[str, bytes] = {}
+    made: MutableMapping[str, bytes] = {} if into is None else into
     keep: dict[str, str] = {}
 
     def reuse(rel: str, sha: str) -> bool:
@@ -81,7 +83,8 @@ def precompressed(
             return True
         return False
 
-    for rel, data in files.items():
+    for rel in list(files):  # a list: the copies may go into ``files`` itself
+        data = files[rel]
         if compressible(rel, len(data)) and not reuse(rel, digest(data)):
             made.update({rel + s: c for s, c in copies(data).items()})
     for rel, sha in kept.items():

@@ -15,7 +15,7 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -280,7 +280,7 @@ def held_signals() -> Iterator[None]:
 
 def write_site(
     out: Path,
-    files: dict[str, bytes],
+    files: Mapping[str, bytes],
     *,
     keep: dict[str, str] | None = None,
     stamps: dict[str, Any] | None = None,
@@ -328,7 +328,7 @@ def write_site(
         if rel not in files:
             hashes[rel] = h
             stats.unchanged.append(rel)
-    changed: list[tuple[str, bytes]] = []
+    changed: list[str] = []  # by name: a Spool's bytes are read again only to be staged
     for rel in sorted(files):
         data = files[rel]
         hashes[rel] = h = digest(data)
@@ -336,20 +336,22 @@ def write_site(
         if previous.get(rel) == h and file_intact(out / rel, data, h, stamp, verify=verify):
             stats.unchanged.append(rel)
         else:
-            changed.append((rel, data))
+            changed.append(rel)
             stats.written.append(rel)
+        del data
     stale = [rel for rel in sorted(set(previous) - set(hashes)) if _regular(out / rel)]
     stats.unchanged.sort()
     manifest = {"tool": "rectify-site", "files": dict(sorted(hashes.items()))}
     manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode()
     if changed or stale or _read_bytes(out / MANIFEST) != manifest_bytes:
-        changed.append((MANIFEST, manifest_bytes))
+        changed.append(MANIFEST)
+    contents = _With(files, {MANIFEST: manifest_bytes})
     stage: Path | None = None
     undo = Rollback()
     try:
         if changed:  # else nothing to write: not even a staging folder (mtimes stay as they are)
             stage = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out))
-            _swap(out, stage, changed, stale, undo)
+            _swap(out, stage, [(rel, contents) for rel in changed], stale, undo)
         if then is not None:
             then(stats, undo)
         HOLD.active = True  # committed: the new site is in place; signals are held from here
@@ -435,13 +437,17 @@ class Rollback:
 
 
 def _swap(
-    out: Path, stage: Path, changed: list[tuple[str, bytes]], stale: list[str], undo: Rollback
+    out: Path,
+    stage: Path,
+    changed: list[tuple[str, Mapping[str, bytes]]],
+    stale: list[str],
+    undo: Rollback,
 ) -> None:
     """Stage every file, then rename them all into place, recording how to undo each."""
     staged: list[tuple[Path, Path]] = []
-    for i, (rel, data) in enumerate(changed):
+    for i, (rel, source) in enumerate(changed):
         tmp = stage / f"new-{i}"
-        tmp.write_bytes(data)
+        tmp.write_bytes(source[rel])
         os.chmod(tmp, 0o644)
         _stamp(tmp)
         staged.append((tmp, out / rel))
@@ -457,6 +463,65 @@ def _swap(
         backup = stage / f"stale-{j}"
         undo.done.append((out / rel, backup))  # first, so an interrupt cannot lose it
         os.replace(out / rel, backup)
+
+
+class _With(Mapping[str, bytes]):
+    """``files`` with a few more (the manifest), without copying ``files``."""
+
+    def __init__(self, files: Mapping[str, bytes], more: dict[str, bytes]) -> None:
+        self.files, self.more = files, more
+
+    def __getitem__(self, rel: str) -> bytes:
+        return self.more[rel] if rel in self.more else self.files[rel]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.more
+        yield from (rel for rel in self.files if rel not in self.more)
+
+    def __len__(self) -> int:
+        return len(self.more) + sum(1 for rel in self.files if rel not in self.more)
+
+
+class Spool(MutableMapping[str, bytes]):
+    """The files a build makes, kept in a folder instead of in memory.
+
+    At 10,000 reports a build makes about 90,000 pages and as many compressed copies,
+    several GiB that need not all be held at once: each file is written here as it is
+    made, and read back when the writer stages it. The folder is the caller's (in the
+    build's cache, beside the output, never inside it) and goes with ``close``.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self._where: dict[str, str] = {}
+
+    def __setitem__(self, rel: str, data: bytes) -> None:
+        name = self._where.get(rel)
+        if name is None:
+            n = len(self._where)
+            name = self._where[rel] = f"{n // 4096}/{n % 4096}"
+            if n % 4096 == 0:
+                (self.folder / str(n // 4096)).mkdir(exist_ok=True)
+        (self.folder / name).write_bytes(data)
+
+    def __getitem__(self, rel: str) -> bytes:
+        return (self.folder / self._where[rel]).read_bytes()
+
+    def __delitem__(self, rel: str) -> None:
+        del self._where[rel]  # its file goes with the folder
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _read_bytes(path: Path) -> bytes | None:

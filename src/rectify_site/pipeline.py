@@ -20,7 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Mapping
+import shutil
+import tempfile
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from .collection import Collection
+    from .output import Spool
     from .pages import Page
     from .render import Assets
     from .report import Report
@@ -47,8 +50,9 @@ class BuildResult:
 
     collection: Collection | None
     """The reports loaded; None when nothing changed and nothing was loaded."""
-    files: dict[str, bytes]
-    """Every file this build made (pages, data, assets and their .gz and .br copies)."""
+    files: Mapping[str, bytes]
+    """Every file this build made (pages, data, assets and their .gz and .br copies);
+    empty after a build too large to hold them in memory (see ``SPOOL_MIN_PAGES``)."""
     stats: WriteStats | None
     warnings: list[Diagnostic] = field(default_factory=list)
     kept: dict[str, str] = field(default_factory=dict)
@@ -248,41 +252,47 @@ def _build_site(
         marks = _marks_by_report(listed, content)
         keys = page_keys(made.pages, base, closures, digests, marks)
         todo = [p for p in made.pages if not store.current(keys[p.url])]
-        files = render_pages(made.env, todo, progress=progress)
-        for page in todo:
-            store.record(keys[page.url], {page.url: files[page.url]})
-        if listed:  # serve: a skeleton's drafts, each placeholder marked and listed
-            _mark_placeholders(files, todo, listed, content)
-        files.update(_data_files(store, base, collection.root, made.reports, digests))
-        files.update(made.extras())
-        warnings = made.warnings
+        spool = _spool(store, len(todo), serving)
+        try:
+            files = render_pages(made.env, todo, progress=progress, into=spool)
+            for page in todo:
+                store.record(keys[page.url], {page.url: files[page.url]})
+            if listed:  # serve: a skeleton's drafts, each placeholder marked and listed
+                _mark_placeholders(files, todo, listed, content)
+            files.update(_data_files(store, base, collection.root, made.reports, digests))
+            files.update(made.extras())
+            warnings = made.warnings
 
-        # index: the shards whose pages changed; the bundles are written as pages are
-        from . import search as find
-        from .output import read_manifest, write_site
+            # index: the shards whose pages changed; the bundles are written as pages are
+            from . import search as find
+            from .output import read_manifest, write_site
 
-        kept = dict(store.kept)
-        previous = read_manifest(out)
-        shards: dict[str, str] | None = None
-        if search:
-            progress.phase("index")
-            recorded = _shards_note(notes.get("search"))
-            ids = [r.id for r in made.reports]
-            more, same, shards = find.search_files(
-                out, files, kept, ids, previous=previous, recorded=recorded
-            )
-            files, kept = {**files, **more}, {**kept, **same}
-        else:  # the last bundles stay, stale, until a build with search
-            kept = {**find.kept_bundles(out, previous), **kept}
-        if compress:  # the .gz and .br copies go through the same write as their files
-            from .compress import precompressed
+            kept = dict(store.kept)
+            previous = read_manifest(out)
+            shards: dict[str, str] | None = None
+            if search:
+                progress.phase("index")
+                recorded = _shards_note(notes.get("search"))
+                ids = [r.id for r in made.reports]
+                more, same, shards = find.search_files(
+                    out, files, kept, ids, previous=previous, recorded=recorded
+                )
+                files.update(more)
+                kept.update(same)
+            else:  # the last bundles stay, stale, until a build with search
+                kept = {**find.kept_bundles(out, previous), **kept}
+            if compress:  # the .gz and .br copies go through the same write as their files
+                from .compress import precompressed
 
-            more, same = precompressed(out, files, kept, previous)
-            files, kept = {**files, **more}, {**kept, **same}
+                _, same = precompressed(out, files, kept, previous, into=files)
+                kept.update(same)
 
-        # write: only the files whose bytes changed; then the cache learns what was made
-        progress.phase("write", total=len(files))
-        stats = write_site(out, files, keep=kept, stamps=store.stamps(), verify=verify)
+            # write: only the files whose bytes changed; then the cache learns what was made
+            progress.phase("write", total=len(files))
+            stats = write_site(out, files, keep=kept, stamps=store.stamps(), verify=verify)
+        finally:
+            if spool is not None:
+                spool.close()
         save_compiled(made.env)
         warnings = collection.warnings + warnings + listed + stats.warnings(out)
         pages_same = not any(f.endswith(".html") for f in stats.written + stats.removed)
@@ -297,7 +307,27 @@ def _build_site(
                 "templates": {k: v for k, v in sorted(known.items()) if k in live},
             }
         )
+    if spool is not None:  # its bytes are gone with it; the written files are in ``out``
+        files = {}
     return BuildResult(collection, files, stats, warnings, kept, len(made.reports))
+
+
+SPOOL_MIN_PAGES = 20_000
+"""From this many pages to render (about 2,000 reports) a build holds its files in a Spool
+on disk rather than in memory: 10,000 reports make several GiB of pages and copies."""
+
+
+def _spool(store: Store, pages: int, serving: bool) -> Spool | None:
+    """A Spool in the cache folder for a large build; None (a dict) for any other, and
+    for ``serve``, whose snapshot is the build's files in memory."""
+    if serving or pages < SPOOL_MIN_PAGES:
+        return None
+    from .output import Spool
+
+    folder = store.folder("spool")
+    for old in folder.iterdir():  # a killed build's
+        shutil.rmtree(old, ignore_errors=True)
+    return Spool(Path(tempfile.mkdtemp(dir=folder)))
 
 
 def _nothing_changed(store: Store) -> BuildResult:
@@ -440,7 +470,7 @@ def render_site(
     from .render import render_pages
 
     made = _prepare(collection, theme, base_url, include_drafts, serving)
-    files = render_pages(made.env, made.pages, progress=progress)
+    files = dict(render_pages(made.env, made.pages, progress=progress))
     files.update(_data_files(None, "", collection.root, made.reports, {}))
     files.update(made.extras())
     return files, made.warnings
@@ -642,7 +672,7 @@ def _marks_by_report(listed: list[Diagnostic], root: Path) -> dict[str, tuple[st
 
 
 def _mark_placeholders(
-    files: dict[str, bytes], pages: list[Page], listed: list[Diagnostic], root: Path
+    files: MutableMapping[str, bytes], pages: list[Page], listed: list[Diagnostic], root: Path
 ) -> None:
     from .placeholders import mark_html, report_of
 

@@ -17,7 +17,7 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -412,26 +412,28 @@ def render_pages(
     *,
     jobs: int | None = None,
     progress: Progress = NO_PROGRESS,
-) -> dict[str, bytes]:
-    """Render every page into memory; nothing is written until all have rendered.
+    into: MutableMapping[str, bytes] | None = None,
+) -> MutableMapping[str, bytes]:
+    """Render every page; nothing is written to the site until all have rendered.
 
-    Large sites render in forked worker processes (see ``render_jobs``); the result is
-    the same bytes, in the same order, as rendering in this process.
+    The pages go into ``into`` (a build's Spool, for a collection too large to hold in
+    memory) or else a new dict. Large sites render in forked worker processes (see
+    ``render_jobs``); the result is the same bytes as rendering in this process.
     """
     global _WORK
     pages = list(pages)
+    out: MutableMapping[str, bytes] = {} if into is None else into
     progress.phase("render", total=len(pages))
     jobs = render_jobs(len(pages)) if jobs is None else jobs
     if jobs <= 1 or not can_fork():
-        out: dict[str, bytes] = {}
         for page in pages:
             out[page.url] = _render_one(env, page)
             progress.advance()
         return out
     for name in {p.template for p in pages}:
         env.get_template(name)  # compiled once, here, then inherited by every worker
-    results: dict[str, bytes] = {}
     _WORK = (env, pages)
+    results: MutableMapping[str, bytes] = {} if into is None else into
     try:
         with pool(jobs) as workers:
             for part, problems in workers.imap_unordered(_render_chunk, _chunks(pages, jobs)):
@@ -441,4 +443,6 @@ def render_pages(
                 progress.advance(len(part))
     finally:
         _WORK = None
-    return {page.url: results[page.url] for page in pages}
+    if into is not None:
+        return into
+    return {page.url: results[page.url] for page in pages}  # in order, as in one process
