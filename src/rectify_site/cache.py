@@ -233,7 +233,7 @@ class Store:
         """Files kept from the last build (path -> sha256): not made, so not written."""
         self.outputs: dict[str, list[str]] = {}
         self.live: set[str] = set()
-        self._manifest: dict[str, str] | None = None
+        self._manifest: tuple[dict[str, str], list[str]] | None = None
         self._by_key: dict[str, dict[str, list[str]]] | None = None
 
     # -- the folder and the lock --
@@ -369,11 +369,16 @@ class Store:
         return {rel: v[1:] for rel, v in self.state.files.items() if rel != MANIFEST}
 
     def manifest(self) -> dict[str, str]:
+        """The output's manifest as the last write left it, read once per build; empty
+        when it was tampered with (nothing in it is vouched for; the write says so)."""
+        previous, refused = self.written()
+        return {} if refused else previous
+
+    def written(self) -> tuple[dict[str, str], list[str]]:
+        """The manifest's entries inside the output, and those refused (output.read_manifest)."""
         if self._manifest is None:
             refused: list[str] = []
-            self._manifest = read_manifest(self.out, refused)
-            if refused:  # tampered with: nothing in it is vouched for; the build says so
-                self._manifest = {}
+            self._manifest = (read_manifest(self.out, refused), refused)
         return self._manifest
 
     def _valid(self, rel: str, digest: str) -> bool:
@@ -450,19 +455,20 @@ class Store:
 
     # -- after writing --
 
-    def commit(self, notes: Mapping[str, Any]) -> None:
-        """Save what this build read and made; called only once the output is written."""
+    def commit(self, notes: Mapping[str, Any], manifest: Mapping[str, str]) -> None:
+        """Save what this build read and made; called only once the output is written,
+        with the ``manifest`` the write left (path -> sha256)."""
         try:
-            self._commit(notes)
+            self._commit(notes, manifest)
         except (OSError, UsageError):  # a cache: losing it only makes the next build cold
             with contextlib.suppress(OSError):
                 (self.dir / "state.json").unlink()
             self.state = State()
 
-    def _commit(self, notes: Mapping[str, Any]) -> None:
+    def _commit(self, notes: Mapping[str, Any], manifest: Mapping[str, str]) -> None:
         self._ensure_dir()
         files: dict[str, list[Any]] = {}
-        for rel, digest in read_manifest(self.out).items():
+        for rel, digest in manifest.items():
             try:
                 st = os.lstat(self.out / rel)
             except OSError:

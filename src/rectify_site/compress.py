@@ -14,8 +14,12 @@ removed with it. Pagefind's bundle is compressed where it is made (search.py).
 from __future__ import annotations
 
 import gzip
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
+
+from .workers import jobs_for
 
 MIN_SIZE = 1024
 """Files this size or smaller are sent as they are: a compressed copy gains nothing."""
@@ -27,6 +31,9 @@ BROTLI_QUALITY = 8
 """On the real site, quality 8 makes the .br files 14% smaller than the .gz ones;
 quality 11 makes them 22% smaller but takes about 18 times as long (minutes for a cold
 build of a large collection)."""
+
+PARALLEL_MIN_FILES = 200
+"""Below this many files one thread compresses them all."""
 
 SUFFIXES = (".gz", ".br")
 """The copies beside each file, in the order they are made."""
@@ -74,29 +81,55 @@ def precompressed(
     made: MutableMapping[str, bytes] = {} if into is None else into
     keep: dict[str, str] = {}
 
-    def reuse(rel: str, sha: str) -> bool:
+    def same(rel: str, sha: str) -> list[str] | None:
+        """The copies of ``rel`` the last write made from these very bytes, if still there."""
         names = [rel + s for s in SUFFIXES]
         if previous.get(rel) == sha and all(
             n in previous and (out / n).is_file() and not (out / n).is_symlink() for n in names
         ):
-            keep.update({n: previous[n] for n in names})
-            return True
-        return False
+            return names
+        return None
 
-    for rel in list(files):  # a list: the copies may go into ``files`` itself
+    def made_from(rel: str) -> tuple[str, list[str] | dict[str, bytes] | None]:
+        """In a thread: the copies kept, the copies made, or None (nothing to compress)."""
         data = files[rel]
-        if compressible(rel, len(data)) and not reuse(rel, digest(data)):
-            made.update({rel + s: c for s, c in copies(data).items()})
-    for rel, sha in kept.items():
-        if rel in files or Path(rel).suffix.lower() not in TEXT_SUFFIXES or reuse(rel, sha):
-            continue
-        path = out / rel
+        if not compressible(rel, len(data)):
+            return rel, None
+        return rel, same(rel, digest(data)) or copies(data)
+
+    def made_again(rel: str, sha: str) -> tuple[str, list[str] | dict[str, bytes] | None]:
+        """A kept file's copies: kept, or made again from the bytes on disk."""
+        found = same(rel, sha)
+        if found is not None:
+            return rel, found
         try:
-            data = path.read_bytes()
+            data = (out / rel).read_bytes()
         except OSError:
-            continue
+            return rel, None
         if compressible(rel, len(data)) and digest(data) == sha:
-            made.update({rel + s: c for s, c in copies(data).items()})
+            return rel, copies(data)
+        return rel, None
+
+    text = [rel for rel in files if Path(rel).suffix.lower() in TEXT_SUFFIXES]
+    again = [
+        (rel, sha)
+        for rel, sha in kept.items()
+        if rel not in files and Path(rel).suffix.lower() in TEXT_SUFFIXES
+    ]
+    jobs = jobs_for(len(text) + len(again), PARALLEL_MIN_FILES)
+    tasks: list[Callable[[], tuple[str, list[str] | dict[str, bytes] | None]]] = [
+        *(partial(made_from, rel) for rel in text),
+        *(partial(made_again, rel, sha) for rel, sha in again),
+    ]
+    # zlib and brotli let go of the GIL while they compress: threads use every core. In
+    # batches, so that a Spool's copies are never all in memory at once.
+    with ThreadPoolExecutor(jobs) as pool:
+        for start in range(0, len(tasks), 256):
+            for rel, result in pool.map(lambda task: task(), tasks[start : start + 256]):
+                if isinstance(result, list):
+                    keep.update({n: previous[n] for n in result})
+                elif result is not None:
+                    made.update({rel + s: c for s, c in result.items()})
     return made, keep
 
 

@@ -34,6 +34,8 @@ class WriteStats:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    manifest: dict[str, str] = field(default_factory=dict)
+    """What the output holds after the write (path -> sha256), as its manifest says."""
     """Manifest entries outside the output folder: ignored, never touched."""
 
     def warnings(self, out: Path) -> list[Diagnostic]:
@@ -286,6 +288,7 @@ def write_site(
     stamps: dict[str, Any] | None = None,
     verify: bool = False,
     then: Callable[[WriteStats, Rollback], None] | None = None,
+    previous: tuple[dict[str, str], list[str]] | None = None,
 ) -> WriteStats:
     """Make ``out`` hold exactly ``files``, all or nothing, including ``then``.
 
@@ -318,7 +321,11 @@ def write_site(
     except OSError as exc:
         raise UsageError([diag(out, "output.failed", problem=_problem(exc))]) from None
     stats = WriteStats()
-    previous = read_manifest(out, stats.refused)
+    if previous is None:
+        last = read_manifest(out, stats.refused)
+    else:  # read already by the caller (the cache), with the entries it refused
+        last, refused = previous
+        stats.refused.extend(refused)
     inside = Confinement(out)
     for rel in files:
         if not inside(rel):
@@ -333,15 +340,16 @@ def write_site(
         data = files[rel]
         hashes[rel] = h = digest(data)
         stamp = (stamps or {}).get(rel)
-        if previous.get(rel) == h and file_intact(out / rel, data, h, stamp, verify=verify):
+        if last.get(rel) == h and file_intact(out / rel, data, h, stamp, verify=verify):
             stats.unchanged.append(rel)
         else:
             changed.append(rel)
             stats.written.append(rel)
         del data
-    stale = [rel for rel in sorted(set(previous) - set(hashes)) if _regular(out / rel)]
+    stale = [rel for rel in sorted(set(last) - set(hashes)) if _regular(out / rel)]
     stats.unchanged.sort()
-    manifest = {"tool": "rectify-site", "files": dict(sorted(hashes.items()))}
+    stats.manifest = dict(sorted(hashes.items()))
+    manifest = {"tool": "rectify-site", "files": stats.manifest}
     manifest_bytes = (json.dumps(manifest, indent=1) + "\n").encode()
     if changed or stale or _read_bytes(out / MANIFEST) != manifest_bytes:
         changed.append(MANIFEST)

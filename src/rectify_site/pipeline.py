@@ -265,10 +265,11 @@ def _build_site(
 
             # index: the shards whose pages changed; the bundles are written as pages are
             from . import search as find
-            from .output import read_manifest, write_site
+            from .output import write_site
 
             kept = dict(store.kept)
-            previous = read_manifest(out)
+            last = store.written()
+            previous = last[0]
             shards: dict[str, str] | None = None
             if search:
                 progress.phase("index")
@@ -289,7 +290,8 @@ def _build_site(
 
             # write: only the files whose bytes changed; then the cache learns what was made
             progress.phase("write", total=len(files))
-            stats = write_site(out, files, keep=kept, stamps=store.stamps(), verify=verify)
+            stamps = store.stamps()
+            stats = write_site(out, files, keep=kept, stamps=stamps, verify=verify, previous=last)
         finally:
             if spool is not None:
                 spool.close()
@@ -305,7 +307,8 @@ def _build_site(
                 "indexed": indexed,
                 "search": shards if shards is not None else _shards_note(notes.get("search")),
                 "templates": {k: v for k, v in sorted(known.items()) if k in live},
-            }
+            },
+            stats.manifest,
         )
     if spool is not None:  # its bytes are gone with it; the written files are in ``out``
         files = {}
