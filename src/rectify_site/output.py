@@ -150,7 +150,9 @@ class Confinement:
         return ok
 
 
-def file_intact(path: Path, data: bytes | None, sha: str, stamp: Any, *, verify: bool) -> bool:
+def file_intact(
+    path: Path | str, data: bytes | None, sha: str, stamp: Any, *, verify: bool
+) -> bool:
     """Whether ``path`` still holds what was written there (``data``, or bytes hashing to
     ``sha``). Size and modification time as the last build saw them (``stamp``, a
     ``[size, mtime_ns]`` pair or None) are the fast path; when they disagree, or with
@@ -171,7 +173,8 @@ def file_intact(path: Path, data: bytes | None, sha: str, stamp: Any, *, verify:
     if size is not None and st.st_size != size:
         return False
     try:
-        on_disk = path.read_bytes()
+        with open(path, "rb") as fh:
+            on_disk = fh.read()
     except OSError:
         return False
     return on_disk == data if data is not None else digest(on_disk) == sha

@@ -72,22 +72,23 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def _walk(root: Path, prefix: str, into: dict[str, Path]) -> None:
-    for folder, dirs, names in os.walk(root):
+def _walk(root: Path, prefix: str, into: dict[str, str]) -> None:
+    top = str(root)
+    for folder, dirs, names in os.walk(top):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        rel = os.path.relpath(folder, root)
+        rel = os.path.relpath(folder, top)
         for name in names:
             key = name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
-            into[prefix + key] = Path(folder, name)
+            into[prefix + key] = os.path.join(folder, name)  # a str: thousands of them
 
 
-def input_files(content: Path, theme: Path) -> dict[str, Path]:
+def input_files(content: Path, theme: Path) -> dict[str, str]:
     """Every file a build can read: ``c:`` content, ``t:`` theme (templates and assets).
 
     The theme is the files the build uses: a site's own folder over the packaged theme
     (``themes.theme_folders``), so a change in either is seen.
     """
-    files: dict[str, Path] = {}
+    files: dict[str, str] = {}
     _walk(content, "c:", files)
     for folder in reversed(theme_folders(theme)):
         _walk(folder, "t:", files)  # the site's own file replaces the packaged one
