@@ -167,6 +167,40 @@ def measure(site: Path, runs: int, cold_runs: int) -> dict[str, dict[str, float]
     return result
 
 
+def serve_with_search(site: Path, runs: int, cold_runs: int) -> tuple[float, float, float] | None:
+    """serve with search on: a cold start (pages, then every shard indexed), and after a
+    one-sentence edit the pages going live and the search refresh that follows
+    (``Preview.build(search=True)``, the index loop's build). Medians, seconds."""
+    from rectify_site.search import available
+
+    if not available():
+        return None
+    content, templates = site / "content", site / "templates"
+    reports = sorted(p for p in content.iterdir() if (p / "report.yaml").is_file())
+    category = sorted((reports[len(reports) // 2] / "categories").glob("*.yaml"))[0]
+    out = site / "out-serve-search"
+    colds, lives, refreshes = [], [], []
+    preview = None
+    for _ in range(cold_runs):
+        clean(out)
+        preview = Preview(content, out, templates=templates, search=True, log=lambda s: None)
+        start = time.perf_counter()
+        preview.build()
+        preview.build(search=True)
+        colds.append(time.perf_counter() - start)
+    assert preview is not None
+    for _ in range(runs):
+        toggle_sentence(category)
+        start = time.perf_counter()
+        preview.build()
+        lives.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        preview.build(search=True)
+        refreshes.append(time.perf_counter() - start)
+        assert not preview.snapshot.errors, preview.snapshot.errors
+    return statistics.median(colds), statistics.median(lives), statistics.median(refreshes)
+
+
 def pagefind_cost(site: Path, runs: int) -> float | None:
     from rectify_site.search import MARK, available, index_shards, shard_of
 
@@ -298,6 +332,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"| {label} | {name} | {r['cli']:.3f} s | {r['cli'] / cold['cli']:.1%} "
                 f"| {r['serve']:.3f} s | {r['serve'] / cold['serve']:.1%} |",
                 flush=True,
+            )
+        served = serve_with_search(site, args.runs, args.cold_runs)
+        if served is not None:
+            cold_s, live, refresh = served
+            search.append(
+                f"serve with search on ({label}): cold {cold_s:.3f} s; one sentence: pages"
+                f" live in {live:.3f} s ({live / cold_s:.1%}), search refreshed"
+                f" {refresh:.3f} s later ({(live + refresh) / cold_s:.1%} in all)"
             )
         cost = pagefind_cost(site, max(1, args.runs // 2))
         if cost is not None:

@@ -658,8 +658,14 @@ def _interruptible(build: Callable[[argparse.Namespace], int], args: argparse.Na
         would be printed and lost: ask for it again, to arrive where it can unwind."""
         if isinstance(info.exc_value, KeyboardInterrupt):
             import _thread
+            import threading
 
-            _thread.interrupt_main()
+            try:
+                _thread.interrupt_main()
+            except KeyboardInterrupt:
+                # its handler ran at once, here in the hook, where it cannot unwind
+                # either: ask again from a thread, to arrive once the hook has returned
+                threading.Timer(0.01, _thread.interrupt_main).start()
         else:
             unraisable(info)
 
