@@ -194,3 +194,22 @@ def test_real_home_page_stays_the_single_report_page(built_site: Path) -> None:
     page = text(built_site, "index.html")
     assert "阅读通报全文" in page
     assert "按巡视轮次" not in page
+
+
+def test_parsing_in_windows_of_workers_loads_what_one_process_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports parsed by workers a window at a time come back in order, each the report
+    one process loads (a window smaller than the collection, several of them)."""
+    from rectify_site import collection
+    from rectify_site.workers import JOBS_ENV
+
+    content = tmp_path / "content"
+    generate.generate(collection.PARALLEL_MIN_REPORTS + 5, content, seed=3)
+    monkeypatch.setattr(collection, "PARSE_WINDOW", 16)
+    monkeypatch.setenv(JOBS_ENV, "2")
+    windows = load_collection(content)
+    monkeypatch.setenv(JOBS_ENV, "1")
+    alone = load_collection(content)
+    assert [r.id for r in windows.reports] == [r.id for r in alone.reports]
+    assert [r.model_dump() for r in windows.reports] == [r.model_dump() for r in alone.reports]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
@@ -429,15 +429,37 @@ def _parse_folder(job: tuple[Path, Path]) -> list[tuple[Path, Any]]:
     return out
 
 
-def _parse_in_parallel(folders: list[Path], root: Path) -> dict[Path, Any]:
-    """Parse the YAML of many reports in forked workers (most of loading is YAML)."""
+def _parsed_in_order(folders: list[Path], root: Path) -> Iterator[dict[Path, Any]]:
+    """The YAML of each report in ``folders``, in order, parsed in forked workers (most
+    of loading is YAML); an empty dict per report where one process is faster.
+
+    In windows of PARSE_WINDOW reports: the workers parse the next window while this
+    process validates the last, so at most two windows of plain data are held, not the
+    whole collection's (10,000 reports are about a GiB of it).
+    """
     jobs = jobs_for(len(folders), PARALLEL_MIN_REPORTS)
     if jobs <= 1:
-        return {}
+        for _ in folders:
+            yield {}
+        return
+    windows = [folders[i : i + PARSE_WINDOW] for i in range(0, len(folders), PARSE_WINDOW)]
     with pool(jobs) as workers:
-        chunk = max(1, len(folders) // (jobs * 8))
-        results = workers.map(_parse_folder, [(f, root) for f in folders], chunksize=chunk)
-    return {path: value for result in results for path, value in result}
+
+        def start(window: list[Path]) -> Any:
+            chunk = max(1, len(window) // (jobs * 4))
+            return workers.map_async(_parse_folder, [(f, root) for f in window], chunk)
+
+        pending = start(windows[0])
+        for i in range(len(windows)):
+            results = pending.get()
+            if i + 1 < len(windows):
+                pending = start(windows[i + 1])
+            for result in results:
+                yield dict(result)
+
+
+PARSE_WINDOW = 128
+"""Reports per window of parallel parsing (see ``_parsed_in_order``)."""
 
 
 class Reuse(Protocol):
@@ -501,25 +523,28 @@ def load_collection(
             hit = reuse.recall("reports", f.name, key) if key else None
             if isinstance(hit, tuple) and len(hit) == 3:
                 cached[f] = hit
-    parsed = _parse_in_parallel([f for f in folders if cached.get(f) is None], root)
-    for folder in folders:
-        report: Report | None
-        hit = cached.get(folder)
-        if hit is not None:  # unchanged since it last loaded cleanly: no parse, no checks
-            report, found, read = hit
-            problems.extend(found)
-            files.extend(read)
-        else:
-            before = len(problems)
-            loader = _ReportLoader(folder, root, problems, parsed)
-            report = loader.load()
-            files.extend(loader.files)
-            key = keys.get(folder.name)
-            if reuse is not None and report is not None and key:
-                entry = (report, problems[before:], list(loader.files))
-                reuse.remember("reports", folder.name, key, entry)
-        if report is not None:
-            (drafts if report.draft else reports).append(report)
+    parsed = _parsed_in_order([f for f in folders if cached.get(f) is None], root)
+    try:
+        for folder in folders:
+            report: Report | None
+            hit = cached.get(folder)
+            if hit is not None:  # unchanged since it last loaded cleanly: no parse, no checks
+                report, found, read = hit
+                problems.extend(found)
+                files.extend(read)
+            else:
+                before = len(problems)
+                loader = _ReportLoader(folder, root, problems, next(parsed))
+                report = loader.load()
+                files.extend(loader.files)
+                key = keys.get(folder.name)
+                if reuse is not None and report is not None and key:
+                    entry = (report, problems[before:], list(loader.files))
+                    reuse.remember("reports", folder.name, key, entry)
+            if report is not None:
+                (drafts if report.draft else reports).append(report)
+    finally:
+        parsed.close()  # the workers stop with it, however loading ended
     errors = [p for p in problems if p.severity == "error"]
     if errors and not (keep_going and (reports or drafts)):
         raise ContentError(problems)
