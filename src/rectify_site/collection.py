@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
@@ -429,7 +429,7 @@ def _parse_folder(job: tuple[Path, Path]) -> list[tuple[Path, Any]]:
     return out
 
 
-def _parsed_in_order(folders: list[Path], root: Path) -> Iterator[dict[Path, Any]]:
+def _parsed_in_order(folders: list[Path], root: Path) -> Generator[dict[Path, Any], None, None]:
     """The YAML of each report in ``folders``, in order, parsed in forked workers (most
     of loading is YAML); an empty dict per report where one process is faster.
 

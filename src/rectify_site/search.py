@@ -32,7 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -218,14 +218,16 @@ def index_shards(pages: Mapping[str, Mapping[str, bytes]]) -> dict[str, bytes]:
         return {}
     require_pagefind()
     stage = Path(tempfile.mkdtemp(prefix="rectify-search-"))
-    # the largest shards first, each to the service with the least work so far
-    order = sorted(pages, key=lambda s: (-sum(map(len, pages[s].values())), s))
+    # the largest shards first, each to the service with the least work so far (by the
+    # number of pages: their bytes are read only when the shard is staged)
+    size = {s: len(getattr(pages[s], "rels", pages[s])) for s in pages}
+    order = sorted(pages, key=lambda s: (-size[s], s))
     lanes: list[list[str]] = [[] for _ in range(max(1, min(len(order), os.cpu_count() or 1)))]
     load = [0] * len(lanes)
     for shard in order:
         i = load.index(min(load))
         lanes[i].append(shard)
-        load[i] += sum(map(len, pages[shard].values()))
+        load[i] += size[shard]
 
     def lane(shards: list[str]) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
@@ -233,10 +235,16 @@ def index_shards(pages: Mapping[str, Mapping[str, bytes]]) -> dict[str, bytes]:
         try:
             for shard in shards:
                 site = stage / shard / "site"
-                for rel, data in pages[shard].items():
+                staged = 0
+                chosen = pages[shard]
+                entries = chosen.marked() if isinstance(chosen, _ShardPages) else chosen.items()
+                for rel, data in entries:
                     path = site / rel
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(data)
+                    staged += 1
+                if not staged:  # no page of the shard is marked for search
+                    continue
                 got = run_pagefind(site, stage / shard / "bundle", service)
                 files.update({f"{BUNDLE}/{shard}/{rel}": data for rel, data in got.items()})
                 shutil.rmtree(stage / shard, ignore_errors=True)
@@ -299,7 +307,7 @@ def search_files(
         for shard, pages in hashes.items()
     }
     keep: dict[str, str] = {}
-    stale: dict[str, dict[str, bytes]] = {}
+    stale: dict[str, Mapping[str, bytes]] = {}
     for shard, d in sorted(digests.items()):
         prefix = f"{BUNDLE}/{shard}/"
         old = {r: h for r, h in previous.items() if r.startswith(prefix) and not _is_copy(r)}
@@ -307,14 +315,40 @@ def search_files(
         if recorded.get(shard) == d and entry in old and all((out / r).is_file() for r in old):
             keep.update(old)
             continue
-        chosen: dict[str, bytes] = {}
-        for rel in hashes[shard]:
-            data = files[rel] if rel in files else _read(out / rel)
-            if data is not None and MARK in data:
-                chosen[rel] = data
-        stale[shard] = chosen
-    made = index_shards({s: p for s, p in stale.items() if p})
+        stale[shard] = _ShardPages(list(hashes[shard]), files, out)
+    made = index_shards(stale)
     return made, keep, digests
+
+
+class _ShardPages(Mapping[str, bytes]):
+    """A shard's pages that carry the search mark, read one at a time as they are staged
+    for Pagefind: a cold build of 10,000 reports does not hold every indexed page twice."""
+
+    def __init__(self, rels: list[str], files: Mapping[str, bytes], out: Path) -> None:
+        self.rels, self.files, self.out = rels, files, out
+
+    def _data(self, rel: str) -> bytes | None:
+        data = self.files[rel] if rel in self.files else _read(self.out / rel)
+        return data if data is not None and MARK in data else None
+
+    def __getitem__(self, rel: str) -> bytes:
+        data = self._data(rel) if rel in self.rels else None
+        if data is None:
+            raise KeyError(rel)
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        return (rel for rel in self.rels if self._data(rel) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def marked(self) -> Iterator[tuple[str, bytes]]:
+        """(path, bytes) of each marked page, each read once."""
+        for rel in self.rels:
+            data = self._data(rel)
+            if data is not None:
+                yield rel, data
 
 
 def kept_bundles(out: Path, previous: Mapping[str, str]) -> dict[str, str]:
