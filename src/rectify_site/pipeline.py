@@ -24,6 +24,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -448,16 +449,12 @@ def _data_files(
     for r in reports:
         own = digests.get(r.id, "")
         files.update(
-            store.get_or_make(key_of(base, "data", r.id, own), _bind(report_data_files, r))
+            store.get_or_make(key_of(base, "data", r.id, own), partial(report_data_files, r))
         )
         if r.attachments:  # copied again when the report's files changed, attachments included
-            copy = _bind(lambda rs: attachment_files(root, rs), [r])
+            copy = partial(attachment_files, root, [r])
             files.update(store.get_or_make(key_of(base, "attachments", r.id, own), copy))
     return files
-
-
-def _bind(f: Any, arg: Any) -> Any:
-    return lambda: f(arg)
 
 
 def render_site(
