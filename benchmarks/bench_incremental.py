@@ -39,8 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from rectify_site.cache import cache_dir_for  # noqa: E402 - after the path is set
-from rectify_site.preview import Preview  # noqa: E402
+from rectify_site.build.cache import cache_dir_for  # noqa: E402 - after the path is set
+from rectify_site.serve.preview import Preview  # noqa: E402
 
 GENERATE = ROOT / "benchmarks" / "generate.py"
 """The scale issue's generator of labelled synthetic reports."""
@@ -171,7 +171,7 @@ def serve_with_search(site: Path, runs: int, cold_runs: int) -> tuple[float, flo
     """serve with search on: a cold start (pages, then every shard indexed), and after a
     one-sentence edit the pages going live and the search refresh that follows
     (``Preview.build(search=True)``, the index loop's build). Medians, seconds."""
-    from rectify_site.search import available
+    from rectify_site.build.search import available
 
     if not available():
         return None
@@ -202,7 +202,7 @@ def serve_with_search(site: Path, runs: int, cold_runs: int) -> tuple[float, flo
 
 
 def pagefind_cost(site: Path, runs: int) -> float | None:
-    from rectify_site.search import MARK, available, index_shards, shard_of
+    from rectify_site.build.search import MARK, available, index_shards, shard_of
 
     if not available():
         return None

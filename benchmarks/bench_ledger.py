@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ledger_data import big, write_ledger
 
-from rectify_site.ledger import AspectRef, StatusRef, read_ledger
+from rectify_site.load.xlsx import read_ledger
+from rectify_site.model.ledger import AspectRef, StatusRef
 
 ASPECTS = [
     AspectRef(
@@ -74,9 +75,9 @@ def incremental(rows: int) -> None:
     then a rebuild with nothing changed (the ledger is not read again)."""
     import shutil
 
-    import rectify_site.collection as ledger_module
-    from rectify_site.collection import load_collection
-    from rectify_site.pipeline import build_site
+    import rectify_site.load.collection as ledger_module
+    from rectify_site.build.pipeline import build_site
+    from rectify_site.load.collection import load_collection
 
     root = Path(__file__).resolve().parent.parent
     reads = []

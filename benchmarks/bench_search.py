@@ -10,7 +10,7 @@ time, and peak memory as the largest resident set of any one process of the buil
 (Pagefind's runs included: they are children of the build). Runs are paired: one
 ``--no-search`` build, then one with search, on the same synthetic corpus
 (benchmarks/generate.py), cold (no output, no cache); the table gives medians. With
-``--shards`` the shard count is set for the run (search.SHARDS) to compare choices.
+``--shards`` the shard count is set for the run (site.shards.SHARDS) to compare choices.
 Not a test: nothing here asserts. Work files go to benchmarks/_search/ (git-ignored).
 """
 
@@ -33,8 +33,9 @@ GENERATE = ROOT / "benchmarks" / "generate.py"
 def build_cmd(content: Path, out: Path, shards: int, *extra: str) -> list[str]:
     src = str(ROOT / "src")
     code = (
-        f"import sys; sys.path.insert(0, {src!r}); import rectify_site.search as s; "
-        f"s.SHARDS = {shards}; from rectify_site.cli import main; sys.exit(main(sys.argv[1:]))"
+        f"import sys; sys.path.insert(0, {src!r}); import rectify_site.site.shards as s; "
+        f"s.SHARDS = {shards}; from rectify_site.commands.cli import main; "
+        "sys.exit(main(sys.argv[1:]))"
     )
     args = ["build", "--content", str(content), "--out", str(out), *extra]
     return [sys.executable, "-c", code, *args]
@@ -124,7 +125,7 @@ def edit(n: int, runs: int, shards: int) -> None:
 def files() -> None:
     """Files a one-sentence edit rewrites on the default site, search on."""
     sys.path.insert(0, str(ROOT / "src"))
-    from rectify_site.pipeline import build_site
+    from rectify_site.build.pipeline import build_site
 
     with tempfile.TemporaryDirectory() as tmp:
         content = Path(tmp) / "content"

@@ -19,7 +19,7 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 sys.path[:0] = [str(TESTS.parent / "src"), str(TESTS)]
 
-from rectify_site.cli import main  # noqa: E402
+from rectify_site.commands.cli import main  # noqa: E402
 from test_broken import BROKEN, CASES, make_case  # noqa: E402
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
-from rectify_site.collection import load_collection  # noqa: E402
-from rectify_site.pipeline import build_site  # noqa: E402
+from rectify_site.build.pipeline import build_site  # noqa: E402
+from rectify_site.load.collection import load_collection  # noqa: E402
 
 from conftest import CHROMIUM_ARGS, serve_folder  # noqa: E402 - after the path is set
 

@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
-from rectify_site.collection import Collection, load_collection
-from rectify_site.pipeline import build_site
+from rectify_site.build.pipeline import build_site
+from rectify_site.load.collection import load_collection
+from rectify_site.model.collection import Collection
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

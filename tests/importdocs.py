@@ -120,7 +120,7 @@ CARRIED_NOT = {"id", "anchor", "path", "file", "published", "draft", "source_url
 
 def comparable(report: Any) -> dict[str, Any]:
     """report.json without what text cannot carry; figures by label, unit and value."""
-    from rectify_site.datafiles import report_json
+    from rectify_site.site.opendata import report_json
 
     data = json.loads(report_json(report))
 

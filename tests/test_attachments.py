@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.collection import load_collection
+from rectify_site.build.pipeline import build_site
 from rectify_site.errors import ContentError
-from rectify_site.pipeline import build_site
+from rectify_site.load.collection import load_collection
 
 from conftest import REPORT_ID
 from htmltext import links_and_ids, visible_text

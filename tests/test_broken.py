@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from rectify_site.cli import main
+from rectify_site.commands.cli import main
 
 from conftest import CONTENT, TEMPLATES, edit
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.cli import main
-from rectify_site.linkcheck import check_links
-from rectify_site.typography import lint_text
+from rectify_site.check.links import check_links
+from rectify_site.check.typography import lint_text
+from rectify_site.commands.cli import main
 
 from conftest import ROOT, Run, edit, find_vnu, need
 

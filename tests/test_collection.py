@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.collection import Collection, load_collection
-from rectify_site.pipeline import build_site
-from rectify_site.report import Figure, Report
-from rectify_site.urls import issuer_slug, round_slug
+from rectify_site.build.pipeline import build_site
+from rectify_site.load.collection import load_collection
+from rectify_site.model.collection import Collection
+from rectify_site.model.report import Figure, Report
+from rectify_site.site.urls import issuer_slug, round_slug
 
 from conftest import REPORT_ID, TEMPLATES
 from htmltext import links_and_ids, visible_text
@@ -201,7 +202,7 @@ def test_parsing_in_windows_of_workers_loads_what_one_process_loads(
 ) -> None:
     """Reports parsed by workers a window at a time come back in order, each the report
     one process loads (a window smaller than the collection, several of them)."""
-    from rectify_site import collection
+    from rectify_site.load import collection
     from rectify_site.workers import JOBS_ENV
 
     content = tmp_path / "content"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.cli import main
-from rectify_site.pipeline import build_site, check_site
+from rectify_site.build.pipeline import build_site, check_site
+from rectify_site.commands.cli import main
 from rectify_site.progress import NO_PROGRESS, Progress, TerminalProgress, for_terminal
 
 from conftest import REPORT_ID, ROOT, Run, edit

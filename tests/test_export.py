@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from rectify_site.export import DocLine, to_docx, to_txt
+from rectify_site.commands.export import DocLine, to_docx, to_txt
 from rectify_site.importing.readers import read_source
 
 from conftest import CONTENT, REPORT_ID
@@ -84,8 +84,8 @@ def test_docx_reads_back_as_the_same_lines(tmp_path: Path) -> None:
 
 
 def _export_import(content: Path, report_id: str, to: str, tmp_path: Path) -> Any:
-    from rectify_site.cli import main
-    from rectify_site.collection import load_collection
+    from rectify_site.commands.cli import main
+    from rectify_site.load.collection import load_collection
 
     out = tmp_path / f"exported.{to}"
     assert (
@@ -99,7 +99,7 @@ def _export_import(content: Path, report_id: str, to: str, tmp_path: Path) -> An
 
 @pytest.mark.parametrize("to", ["txt", "docx"])
 def test_default_report_round_trips(tmp_path: Path, to: str) -> None:
-    from rectify_site.collection import load_collection
+    from rectify_site.load.collection import load_collection
 
     original = {r.id: r for r in load_collection(CONTENT).reports}[REPORT_ID]
     again = _export_import(CONTENT, REPORT_ID, to, tmp_path)
@@ -107,7 +107,7 @@ def test_default_report_round_trips(tmp_path: Path, to: str) -> None:
 
 
 def test_exported_txt_is_the_seed(tmp_path: Path) -> None:
-    from rectify_site.cli import main
+    from rectify_site.commands.cli import main
 
     out = tmp_path / "seed.txt"
     assert (
@@ -157,7 +157,7 @@ def shapes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
 def test_each_shape_round_trips(
     shapes: tuple[Path, dict[str, str]], tmp_path: Path, shape: str, to: str
 ) -> None:
-    from rectify_site.collection import load_collection
+    from rectify_site.load.collection import load_collection
 
     corpus, ids = shapes
     rid = ids[shape]
@@ -169,7 +169,7 @@ def test_each_shape_round_trips(
 @pytest.mark.parametrize("name", sorted(NOT_IN_TEXT))
 @pytest.mark.parametrize("to", ["txt", "docx"])
 def test_each_model_shape_round_trips(tmp_path: Path, name: str, to: str) -> None:
-    from rectify_site.collection import load_collection
+    from rectify_site.load.collection import load_collection
 
     content = SHAPES / name / "content"
     original = load_collection(content).reports[0]
@@ -179,7 +179,7 @@ def test_each_model_shape_round_trips(tmp_path: Path, name: str, to: str) -> Non
 
 
 def test_export_errors_exit_2(tmp_path: Path) -> None:
-    from rectify_site.cli import main
+    from rectify_site.commands.cli import main
 
     assert main(["export", "nope", "--to", "txt", "--content", str(CONTENT)]) == 2
     out = tmp_path / "missing" / "x.docx"

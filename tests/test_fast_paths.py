@@ -12,12 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rectify_site import render
-from rectify_site.collection import Collection, load_collection
-from rectify_site.markdown import _MD, render_inline
-from rectify_site.pages import pages_for
-from rectify_site.pipeline import render_site
-from rectify_site.render import _chunks, _relpath, load_assets, make_env, render_pages
+from rectify_site.build.pipeline import render_site
+from rectify_site.load.collection import load_collection
+from rectify_site.model.collection import Collection
+from rectify_site.model.markdown import _MD, render_inline
+from rectify_site.site import render
+from rectify_site.site.pages import pages_for
+from rectify_site.site.render import _chunks, _relpath, load_assets, make_env, render_pages
 
 from conftest import CONTENT, TEMPLATES
 from synthetic import generate

@@ -35,14 +35,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rectify_site.cache import cache_dir_for
-from rectify_site.collection import load_collection
+from rectify_site.build.cache import cache_dir_for
+from rectify_site.build.output import MANIFEST
+from rectify_site.build.pipeline import build_site, render_site
 from rectify_site.errors import ContentError, SiteError
-from rectify_site.markdown import render_inline
-from rectify_site.output import MANIFEST
-from rectify_site.pipeline import build_site, render_site
-from rectify_site.sources import load_yaml
-from rectify_site.themes import find_theme
+from rectify_site.load.collection import load_collection
+from rectify_site.load.sources import load_yaml
+from rectify_site.model.markdown import render_inline
+from rectify_site.site.themes import find_theme
 
 from conftest import CONTENT, TEMPLATES
 
@@ -460,8 +460,8 @@ def test_a_fuzzed_manifest_never_touches_anything_outside(files: Any) -> None:
 
 @functools.cache
 def _serving() -> int:
-    from rectify_site.preview import Preview
-    from rectify_site.server import make_server
+    from rectify_site.serve.preview import Preview
+    from rectify_site.serve.server import make_server
 
     root, _, _ = _good_build()
     preview = Preview(root / "content", root / "_serve", search=False, log=lambda line: None)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.collection import Collection, load_collection
-from rectify_site.pipeline import build_site
-from rectify_site.report import Figure, Report
+from rectify_site.build.pipeline import build_site
+from rectify_site.load.collection import load_collection
+from rectify_site.model.collection import Collection
+from rectify_site.model.report import Figure, Report
 
 from synthetic import generate
 

@@ -22,7 +22,7 @@ def build(out: Path) -> dict[str, bytes]:
     """Build the real content as the golden site was built; its HTML pages by path."""
     import os
 
-    from rectify_site.pipeline import build_site
+    from rectify_site.build.pipeline import build_site
 
     os.environ.pop("SOURCE_DATE_EPOCH", None)
     build_site(ROOT / "content", out, templates=ROOT / "templates", incremental=False, **OPTIONS)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from rectify_site.cli import main
+from rectify_site.commands.cli import main
 from rectify_site.importing.command import import_document
 from rectify_site.importing.writer import files
 
@@ -255,7 +255,7 @@ def test_seed_import_passes_check_strict(imported: tuple[int, str, str, Path]) -
     assert code == 0, err
     assert "problems.total = 57 (具体问题, 项)" in out
     assert "第 2 级（（一））：11 个" in out
-    from rectify_site.pipeline import check_site
+    from rectify_site.build.pipeline import check_site
 
     found = check_site(content, templates=TEMPLATES, html=False)
     assert found == [], [d.format() for d in found]
@@ -279,7 +279,7 @@ def test_seed_import_files_start_with_their_schema_line(
 def test_seed_import_builds_every_seed_line_in_order(
     imported: tuple[int, str, str, Path], tmp_path: Path
 ) -> None:
-    from rectify_site.pipeline import build_site
+    from rectify_site.build.pipeline import build_site
 
     content = imported[3]
     out = tmp_path / "_site"
@@ -294,7 +294,7 @@ def test_seed_import_builds_every_seed_line_in_order(
 
 
 def test_loaded_figures_have_the_hand_made_values(imported: tuple[int, str, str, Path]) -> None:
-    from rectify_site.collection import load_collection
+    from rectify_site.load.collection import load_collection
 
     from conftest import CONTENT, REPORT_ID
 
@@ -316,7 +316,7 @@ def test_loaded_figures_have_the_hand_made_values(imported: tuple[int, str, str,
 
 def test_seed_import_is_the_hand_made_report(imported: tuple[int, str, str, Path]) -> None:
     """The same report.json as the hand-made content, but for what text cannot carry."""
-    from rectify_site.collection import load_collection
+    from rectify_site.load.collection import load_collection
 
     from conftest import CONTENT, REPORT_ID
 
@@ -594,7 +594,7 @@ def test_other_typed_styles_and_a_period_over_new_year(tmp_path: Path) -> None:
 
 def test_markup_in_the_text_shows_as_typed(tmp_path: Path) -> None:
     """Markdown, HTML and Jinja syntax typed in a document is text, not markup."""
-    from rectify_site.pipeline import build_site
+    from rectify_site.build.pipeline import build_site
 
     odd = "含有*星号*、`反引号`、<b>标签</b>、{{ 花括号 }}、{% 语句 %}和反斜杠\\\\的文字。"
     text = STYLES.replace("正文一。", odd)
@@ -615,7 +615,7 @@ SHAPE_NAMES = sorted(p.name for p in SHAPES.iterdir() if (p / "expected.txt").is
 
 @pytest.mark.parametrize("name", SHAPE_NAMES)
 def test_each_shape_imports_from_its_expected_text(tmp_path: Path, name: str) -> None:
-    from rectify_site.collection import load_collection
+    from rectify_site.load.collection import load_collection
 
     code, _out, err, content = import_into(tmp_path, SHAPES / name / "expected.txt")
     assert code == 0, err

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from rectify_site.cache import CACHE_DIRNAME, Store, cache_dir_for
+from rectify_site.build.cache import CACHE_DIRNAME, Store, cache_dir_for
+from rectify_site.build.pipeline import BuildResult, build_site
+from rectify_site.build.search import available
 from rectify_site.errors import UsageError
-from rectify_site.pipeline import BuildResult, build_site
-from rectify_site.search import available
 
 from conftest import REPORT_ID, TEMPLATES, Run, edit, need
 
@@ -217,7 +217,7 @@ def test_a_report_page_follows_the_other_reports_of_its_issuer(
 def test_search_index_is_made_again_only_when_a_page_changed(
     content_copy: Path, tmp_path: Path
 ) -> None:
-    from rectify_site.search import BUNDLE
+    from rectify_site.build.search import BUNDLE
 
     need(available(), "pagefind[extended] is missing: pip install -e '.[test]'")
     out = tmp_path / "out"
@@ -276,7 +276,7 @@ def bump_a_figure(figures: Path) -> None:
 
 def test_edits_in_a_long_lived_preview_give_a_cold_build(tmp_path: Path) -> None:
     """serve keeps reports, digests and templates in memory between builds: still exact."""
-    from rectify_site.preview import Preview
+    from rectify_site.serve.preview import Preview
 
     from synthetic import generate
 
@@ -339,7 +339,7 @@ def test_an_edit_indexes_again_only_the_shard_of_its_report(tmp_path: Path) -> N
     """Search in shards: one report's edit rewrites its own shard's files, no other's;
     the result equals a cold build with search, and a report's removal removes its
     shard's bundle once no report is left in it."""
-    from rectify_site.search import BUNDLE, shard_of
+    from rectify_site.build.search import BUNDLE, shard_of
 
     from synthetic import generate
 
@@ -375,7 +375,7 @@ def test_only_build_site_asks_the_cache(
     ``serve`` and in its search refresh, comes from inside pipeline.build_site."""
     import inspect
 
-    from rectify_site.preview import Preview
+    from rectify_site.serve.preview import Preview
 
     callers: list[tuple[str, list[str]]] = []
     for name in ("begin", "unchanged", "current", "record", "get_or_make", "recall", "commit"):
@@ -406,7 +406,7 @@ def test_a_build_too_large_for_memory_spools_to_disk_and_writes_the_same_site(
     """From SPOOL_MIN_PAGES pages the files wait on disk, in the cache folder, not in
     memory: the site is byte for byte the in-memory build's, cold and after an edit, and
     no spool is left behind."""
-    from rectify_site import pipeline
+    from rectify_site.build import pipeline
 
     memory, spooled = tmp_path / "memory" / "_site", tmp_path / "spooled" / "_site"
     build(two_reports, memory)

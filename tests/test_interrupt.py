@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.output import STAGING_PREFIX
+from rectify_site.build.output import STAGING_PREFIX
 
 from conftest import ROOT, need
 from synthetic import generate
@@ -66,7 +66,7 @@ def test_an_interrupted_build_leaves_the_last_good_site_or_the_new_one(
 ) -> None:
     """With search on, the interruptions fall in Pagefind's run and its bundle's swap too."""
     if search:
-        from rectify_site.search import available
+        from rectify_site.build.search import available
 
         need(available(), "pagefind[extended] is missing: pip install -e '.[test]'")
     content = tmp_path / "content"

@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
-from rectify_site.ledger import (
+from rectify_site.load.xlsx import read_ledger
+from rectify_site.model.ledger import (
     AspectRef,
     Count,
     Ledger,
     StatusRef,
     check_dates,
-    read_ledger,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -386,15 +386,15 @@ def test_merged_ranges_as_openpyxl_s_normal_mode_sees_them(
     """The pattern over the sheet's XML finds what normal mode finds (and is its fallback)."""
     import openpyxl
 
-    import rectify_site.ledger
-    from rectify_site.ledger import _read_sheet
+    import rectify_site.load.xlsx
+    from rectify_site.load.xlsx import _read_sheet
 
     path = data.write_ledger(tmp_path / "ledger.xlsx", simple(), merges=["E2:E3"])
     normal = openpyxl.load_workbook(path).worksheets[0].merged_cells.ranges
     expected = sorted((r.min_row, r.min_col, r.max_row, r.max_col, r.coord) for r in normal)
     assert len(expected) == 5  # 序号 方面 具体问题 问题状态 over rows 2-4, and E2:E3
     assert sorted(_read_sheet(path)[1]) == expected
-    monkeypatch.setattr(rectify_site.ledger, "_sheet_part", lambda sheet: None)
+    monkeypatch.setattr(rectify_site.load.xlsx, "_sheet_part", lambda sheet: None)
     assert sorted(_read_sheet(path)[1]) == expected
 
 
@@ -434,7 +434,7 @@ def test_overdue_and_undated(tmp_path: Path) -> None:
 def test_the_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import openpyxl
 
-    from rectify_site.ledger_files import template_xlsx
+    from rectify_site.site.ledger_downloads import template_xlsx
 
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     made = template_xlsx(ASPECTS, STATUSES)
@@ -473,8 +473,8 @@ def test_the_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_published_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import openpyxl
 
-    from rectify_site.ledger import DEFAULT_PUBLISHED
-    from rectify_site.ledger_files import ledger_csv, ledger_xlsx, published
+    from rectify_site.model.ledger import DEFAULT_PUBLISHED
+    from rectify_site.site.ledger_downloads import ledger_csv, ledger_xlsx, published
 
     rows = simple()
     rows[0].measures[0].note = '=HYPERLINK("http://example.org","x")'
@@ -510,7 +510,7 @@ def test_published_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_as_of_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    from rectify_site.ledger import default_as_of, parse_as_of
+    from rectify_site.model.ledger import default_as_of, parse_as_of
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1719705600")  # 2024-06-30T00:00:00Z
     assert default_as_of() == dt.date(2024, 6, 30)

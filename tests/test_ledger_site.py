@@ -21,10 +21,10 @@ from typing import Any
 import brotli
 import pytest
 
-from rectify_site.cli import main
-from rectify_site.collection import load_collection
+from rectify_site.build.pipeline import build_site
+from rectify_site.commands.cli import main
 from rectify_site.errors import ContentError
-from rectify_site.pipeline import build_site
+from rectify_site.load.collection import load_collection
 
 from conftest import REPORT_ID, ROOT, Run, edit
 
@@ -199,7 +199,7 @@ def _texts(site: Path) -> bytes:
 
 def test_an_unpublished_ledger_leaves_no_trace(content_copy: Path, tmp_path: Path) -> None:
     path = with_ledger(content_copy)
-    from rectify_site.ledger import read_ledger
+    from rectify_site.load.xlsx import read_ledger
 
     report = load_collection(content_copy).reports[0]
     assert report.ledger is not None
@@ -304,7 +304,7 @@ def test_an_unchanged_ledger_costs_nothing(
     publish(content_copy)
     out = tmp_path / "_site"
     build_site(content_copy, out, search=False)
-    import rectify_site.collection as ledger_module
+    import rectify_site.load.collection as ledger_module
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the unchanged ledger was read again")

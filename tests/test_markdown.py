@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rectify_site.markdown import render_inline
+from rectify_site.model.markdown import render_inline
 
 
 def test_softbreak_inside_chinese_renders_as_nothing() -> None:

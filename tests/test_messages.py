@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rectify_site import messages
-from rectify_site.sources import _SYNTAX_HINTS
-from rectify_site.typography import lint_text
+from rectify_site.check.typography import lint_text
+from rectify_site.load.sources import _SYNTAX_HINTS
 
 SRC = Path(messages.__file__).resolve().parent
 CJK = re.compile("[\u3400-\u9fff]")

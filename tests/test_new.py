@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from rectify_site.build.pipeline import build_site, check_site
 from rectify_site.errors import ContentError
-from rectify_site.pipeline import build_site, check_site
 
 from conftest import REPORT_ID, Run
 
@@ -85,7 +85,7 @@ def _editor_accepts(content: Path, report: str = "") -> None:
 
     import jsonschema  # type: ignore[import-untyped]  # no stubs installed
 
-    from rectify_site.schema import modeline
+    from rectify_site.editor.schema import modeline
     from test_schema_editor import _editor_view
 
     for path in sorted((content / report).rglob("*.yaml")):

@@ -29,8 +29,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from rectify_site.pipeline import build_site
-from rectify_site.search import available, shard_of
+from rectify_site.build.pipeline import build_site
+from rectify_site.build.search import available, shard_of
 
 from conftest import CONTENT, REPORT_ID, ROOT, TEMPLATES, need
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.numbering import STYLES, level_style, number, zh_date, zh_numeral
-from rectify_site.pipeline import build_site
+from rectify_site.build.pipeline import build_site
+from rectify_site.model.numbering import STYLES, level_style, number, zh_date, zh_numeral
 
 from conftest import REPORT_ID, edit
 from htmltext import visible_text

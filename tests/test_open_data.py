@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from rectify_site import cli
-from rectify_site.output import read_manifest
-from rectify_site.pipeline import build_site
-from rectify_site.search import shard_of
+from rectify_site.build.output import read_manifest
+from rectify_site.build.pipeline import build_site
+from rectify_site.commands import cli
+from rectify_site.site.shards import shard_of
 
 from conftest import REPORT_ID, edit
 from htmltext import visible_text
@@ -210,7 +210,7 @@ def test_a_bad_source_url_is_reported_with_its_line(
 def test_build_without_pagefind_exits_2_before_writing(
     tmp_path: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    from rectify_site import search
+    from rectify_site.build import search
 
     monkeypatch.setattr(search, "available", lambda: False)
     out = tmp_path / "site"

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from rectify_site import output
+from rectify_site.build import output
+from rectify_site.build.pipeline import build_site
 from rectify_site.errors import UsageError, diag
-from rectify_site.pipeline import build_site
 
 from conftest import REPORT_ID, Run, edit
 
@@ -84,7 +84,7 @@ def test_sigterm_midway_leaves_the_last_good_site(
     """``build`` turns SIGTERM into an unwinding interrupt: the writes are rolled back."""
     import signal
 
-    from rectify_site.cli import main
+    from rectify_site.commands.cli import main
 
     before = _snapshot(built)
     real = os.replace
@@ -154,7 +154,7 @@ def test_failed_search_index_puts_the_pages_back(
     built: Path, content_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Pagefind runs on the new pages before anything is written; if it fails, nothing is."""
-    from rectify_site import search
+    from rectify_site.build import search
 
     before = _snapshot(built)
     seen: list[str] = []

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from rectify_site.build.pipeline import load_site, render_site
+from rectify_site.check.provenance import trace_findings
 from rectify_site.errors import Diagnostic, diag
-from rectify_site.pipeline import load_site, render_site
-from rectify_site.provenance import trace_findings
 
 from conftest import CONTENT, REPORT_ID, TEMPLATES, Run
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from rectify_site.pipeline import build_site
-from rectify_site.search import shard_of
+from rectify_site.build.pipeline import build_site
+from rectify_site.build.search import shard_of
 
 from conftest import CHROMIUM, CONTENT, REPORT_ID, SEED, TEMPLATES, need, serve_folder
 from htmltext import squash

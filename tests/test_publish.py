@@ -18,10 +18,10 @@ from typing import Any
 import brotli
 import pytest
 
-from rectify_site.compress import MIN_SIZE, TEXT_SUFFIXES
-from rectify_site.output import MANIFEST, read_manifest
-from rectify_site.pipeline import BuildResult, build_site
-from rectify_site.search import available, shard_of
+from rectify_site.build.compress import MIN_SIZE, TEXT_SUFFIXES
+from rectify_site.build.output import MANIFEST, read_manifest
+from rectify_site.build.pipeline import BuildResult, build_site
+from rectify_site.build.search import available, shard_of
 
 from conftest import REPORT_ID, Run, edit, need
 

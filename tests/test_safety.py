@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.cache import cache_dir_for
-from rectify_site.output import MANIFEST
-from rectify_site.pipeline import build_site
+from rectify_site.build.cache import cache_dir_for
+from rectify_site.build.output import MANIFEST
+from rectify_site.build.pipeline import build_site
 
 from conftest import REPORT_ID, Run, edit
 
@@ -262,7 +262,7 @@ def test_csv_cells_that_start_a_formula_are_neutralised(content_copy: Path, tmp_
     import csv
     import io
 
-    from rectify_site.csvsafe import neutralise
+    from rectify_site.site.csvsafe import neutralise
 
     figures = content_copy / REPORT_ID / "figures.yaml"
     edit(figures, "label: 已整改", 'label: \'=HYPERLINK("http://evil","x")\'')
@@ -407,7 +407,7 @@ def test_every_xml_the_site_writes_is_well_formed(built_site: Path) -> None:
 
 
 def test_zero_width_characters_are_a_typography_warning(content_copy: Path) -> None:
-    from rectify_site.pipeline import check_site
+    from rectify_site.build.pipeline import check_site
 
     report = content_copy / REPORT_ID / "report.yaml"
     edit(report, "如有意见建议，请及时反映。", "如有意见建议，\u200d请及时\u2060反映。")
@@ -446,7 +446,7 @@ def test_an_image_from_another_host_in_prose_stops_the_build(
 
 
 def test_an_image_on_the_site_itself_is_fine(content_copy: Path, tmp_path: Path) -> None:
-    from rectify_site.markdown import remote_images
+    from rectify_site.model.markdown import remote_images
 
     assert remote_images('<img src="assets/a.png" srcset="b.png 2x, //evil.example/c 3x">') == [
         "//evil.example/c"

@@ -13,8 +13,8 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]  # no stubs installed
 import pytest
 
-from rectify_site.schema import kind_of, modeline, schema_files
-from rectify_site.sources import load_yaml
+from rectify_site.editor.schema import kind_of, modeline, schema_files
+from rectify_site.load.sources import load_yaml
 
 from conftest import CONTENT, ROOT, Run
 

@@ -20,7 +20,7 @@ import jsonschema  # type: ignore[import-untyped]  # no stubs installed
 import pytest
 import yaml
 
-from rectify_site.schema import kind_of, schema_files
+from rectify_site.editor.schema import kind_of, schema_files
 from test_broken import BROKEN, CASES, expected, make_case
 
 from conftest import ROOT
@@ -131,7 +131,7 @@ def test_the_editor_and_check_refuse_the_same_single_field_cases(name: str, tmp_
 
 def test_a_blank_title_is_refused_by_both(tmp_path: Path) -> None:
     """title: " " passes neither the editor nor check."""
-    from rectify_site.cli import main
+    from rectify_site.commands.cli import main
 
     make_case("bom-accepted", tmp_path)  # a valid copy of the content
     content = tmp_path / "content"

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from rectify_site.preview import RELOAD_JS, Preview, inject_reload
-from rectify_site.server import is_loopback, make_server
+from rectify_site.serve.preview import RELOAD_JS, Preview, inject_reload
+from rectify_site.serve.server import is_loopback, make_server
 
 from conftest import REPORT_ID, ROOT, Run, edit
 

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from rectify_site.errors import diag
-from rectify_site.preview import Preview, Snapshot
-from rectify_site.server import host_allowed, host_names, make_server
+from rectify_site.serve.preview import Preview, Snapshot
+from rectify_site.serve.server import host_allowed, host_names, make_server
 
 from conftest import CONTENT, REPORT_ID, TEMPLATES
 
@@ -199,7 +199,7 @@ def test_idle_and_slow_clients_are_dropped(preview: Preview) -> None:
 
 
 def test_the_default_socket_timeout_is_ten_seconds(preview: Preview) -> None:
-    from rectify_site.server import SOCKET_TIMEOUT_S
+    from rectify_site.serve.server import SOCKET_TIMEOUT_S
 
     assert SOCKET_TIMEOUT_S == 10
     server = make_server(preview, "127.0.0.1", 0)

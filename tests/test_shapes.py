@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from rectify_site.build.pipeline import build_site, check_site
 from rectify_site.errors import ContentError
-from rectify_site.pipeline import build_site, check_site
 
 from conftest import TEMPLATES, edit, find_vnu, need
 from htmltext import block_lines, visible_text

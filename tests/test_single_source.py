@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from rectify_site.pipeline import build_site
+from rectify_site.build.pipeline import build_site
 
 from conftest import REPORT_ID, edit
 from htmltext import visible_text

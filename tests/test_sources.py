@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.sources import LoadFailed, Source, load_yaml
+from rectify_site.load.sources import LoadFailed, Source, load_yaml
 
 
 def _load(tmp_path: Path, text: str) -> Source:
@@ -44,7 +44,7 @@ def test_only_comments_is_an_empty_file(tmp_path: Path) -> None:
 
 def test_one_dialect_with_the_editor(tmp_path: Path) -> None:
     """YAML 1.2's true/false and plain decimal integers; YAML 1.1's extras stay text."""
-    from rectify_site.sources import load_yaml
+    from rectify_site.load.sources import load_yaml
 
     f = tmp_path / "f.yaml"
     f.write_text(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.collection import load_collection
 from rectify_site.errors import ContentError
+from rectify_site.load.collection import load_collection
 
 from conftest import REPORT_ID, Run, edit
 

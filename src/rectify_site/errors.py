@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .messages import translate
+from rectify_site.messages import translate
 
 Severity = Literal["error", "warning"]
 

@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import Diagnostic, UsageError, diag
-from ..messages import translate
+from rectify_site.errors import Diagnostic, UsageError, diag
+from rectify_site.messages import translate
+
 from .outline import parse
 from .readers import read_source, refuse
 from .tree import Document
@@ -96,8 +97,8 @@ def run_import(
 
 def check_report(content: Path, folder: Path) -> list[Diagnostic]:
     """``check`` (without the HTML checker) of the written folder's findings."""
-    from ..errors import SiteError
-    from ..pipeline import check_site
+    from rectify_site.build.pipeline import check_site
+    from rectify_site.errors import SiteError
 
     try:
         found = check_site(content, html=False)

@@ -17,8 +17,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError, diag
-from ..numbering import zh_numeral
+from rectify_site.errors import UsageError, diag
+from rectify_site.model.numbering import zh_numeral
 
 MAX_SOURCE = 20 * 1024 * 1024
 """A source file up to 20 MB."""

@@ -45,7 +45,7 @@ def dump(data: Any) -> str:
 def modeline(rel: str) -> str:
     """The schema line of a file at ``rel`` (relative to content/), as schema.py writes it."""
     try:
-        from ..schema import modeline as known
+        from rectify_site.editor.schema import modeline as known
 
         line = known(rel)
     except ImportError:  # pragma: no cover

@@ -1,0 +1,354 @@
+"""Search: Pagefind (the extended build, which segments Chinese), in shards.
+
+The collection is indexed in ``SHARDS`` shards, each its own Pagefind bundle under
+``pagefind/<shard>/``; a report belongs to the shard that a stable hash of its id
+names (``shard_of``), so adding, editing or removing a report touches one shard only.
+Only pages marked ``data-pagefind-body`` are indexed (a report's full text, its
+category pages and its figures; headings with an id become sub-results, so a hit
+inside an aspect points at its anchor); the collection's own pages (home page,
+listings, search) carry no such mark and are left out.
+
+A build (``search_files``) works out, for every shard, a digest of the pages it would
+index; a shard whose digest is the one recorded for the bundle on disk is kept as it is,
+the others are indexed again, each over a staging folder holding just that shard's
+pages, by one of two Pagefind services (``--service``, one per core) that index shard
+after shard, so Pagefind starts twice, not once per shard. The bundles come back as
+bytes (never written by Pagefind itself) and go through the same atomic,
+incremental writer as the pages (output.py), so only the files whose bytes changed are
+written, with the same modes and the same ``.gz``/``.br`` copies (compress.py).
+
+The search page (templates/search.html, static/search.js) searches the shard of the
+report it was opened from first and every shard on demand, merged in the browser with
+Pagefind's ``mergeIndex``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from rectify_site.errors import UsageError, diag
+from rectify_site.site import shards as sharding
+from rectify_site.site.shards import shard_of
+
+BUNDLE = "pagefind"
+"""The folder of the search bundles inside the output folder: one subfolder per shard."""
+
+MARK = b"data-pagefind-body"
+"""Pages without it are not indexed (Pagefind's own rule, once any page has it)."""
+
+UNUSED = frozenset(
+    {
+        "pagefind-ui.js",
+        "pagefind-ui.css",
+        "pagefind-modular-ui.js",
+        "pagefind-modular-ui.css",
+        "pagefind-component-ui.js",
+        "pagefind-component-ui.css",
+        "pagefind-highlight.js",
+    }
+)
+"""Pagefind's ready-made interfaces, which the site does not use (search.js calls its
+API): left out of every bundle, so they are neither written nor compressed."""
+
+"""In the build cache's folder: the digest each shard's bundle on disk was made from."""
+
+INSTALL_HINT = (
+    "请安装 pip install 'pagefind[extended]'（或用 --no-search 跳过搜索索引）",
+    "install it with pip install 'pagefind[extended]' (or skip the index with --no-search)",
+)
+
+
+def available() -> bool:
+    """Whether the extended Pagefind binary (the one that segments Chinese) is installed."""
+    spec = importlib.util.find_spec
+    return spec("pagefind") is not None and spec("pagefind_bin_extended") is not None
+
+
+def require_pagefind() -> None:
+    """Raise UsageError (exit 2) saying what to install when Pagefind is missing."""
+    if not available():
+        raise UsageError(
+            [diag("pagefind", "tool.missing", tool="pagefind[extended]", hint=INSTALL_HINT)]
+        )
+
+
+def _command() -> list[str]:
+    """The extended binary itself (no Python start-up per shard), else ``-m pagefind``."""
+    try:
+        from pagefind_bin_extended import get_executable  # type: ignore[import-untyped]
+
+        exe = Path(get_executable())
+        if exe.is_file():
+            return [str(exe)]
+    except (ImportError, OSError):  # pragma: no cover - a broken install
+        pass
+    return [sys.executable, "-m", "pagefind"]
+
+
+class Service:
+    """One Pagefind process in service mode (``--service``), indexing shard after shard.
+
+    Pagefind spends about 0.35 s of CPU starting (the Chinese segmenter's dictionary); a
+    service pays it once, then each further shard costs what its pages cost. The protocol
+    is the one Pagefind's own Python and Node APIs speak: base64 JSON messages, each ended
+    by a comma, one request answered at a time.
+    """
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [*_command(), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.message = 0
+
+    def send(self, payload: dict[str, object]) -> dict[str, object]:
+        import base64
+
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.message += 1
+        request = {"message_id": self.message, "payload": payload}
+        try:
+            self.proc.stdin.write(base64.b64encode(json.dumps(request).encode()) + b",")
+            self.proc.stdin.flush()
+            buf = bytearray()
+            while not buf.endswith(b","):
+                chunk = os.read(self.proc.stdout.fileno(), 1 << 16)
+                if not chunk:
+                    raise OSError(f"pagefind --service ended (exit {self.proc.poll()})")
+                buf += chunk
+            answer = json.loads(base64.b64decode(bytes(buf[:-1])))["payload"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise UsageError([diag("pagefind", "search.failed", problem=str(exc))]) from None
+        if not isinstance(answer, dict) or answer.get("type") == "Error":
+            problem = answer.get("message") if isinstance(answer, dict) else answer
+            raise UsageError([diag("pagefind", "search.failed", problem=str(problem))])
+        return answer
+
+    def index(self, site: Path) -> dict[str, bytes]:
+        """The bundle of the HTML below ``site`` (path in the bundle -> bytes), as
+        ``pagefind --site`` writes it; read from the service, never from a folder."""
+        import base64
+
+        made = self.send({"type": "NewIndex", "config": {"keep_index_url": True}})
+        index = made["index_id"]
+        self.send({"type": "AddDir", "index_id": index, "path": str(site)})
+        got = self.send({"type": "GetFiles", "index_id": index})["files"]
+        self.send({"type": "DeleteIndex", "index_id": index})  # frees its memory
+        assert isinstance(got, list)
+        return {str(f["path"]): base64.b64decode(f["content"]) for f in got}
+
+    def close(self) -> None:
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                pipe.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover - a hung Pagefind
+            self.proc.kill()
+            self.proc.wait()
+
+
+def run_pagefind(site: Path, bundle: Path, service: Service | None = None) -> dict[str, bytes]:
+    """The bundle of the HTML below ``site`` (path in the bundle -> bytes), without the
+    interfaces the site does not use; UsageError when Pagefind fails.
+
+    Through ``service`` where one is running, else with a ``pagefind`` run of its own
+    that writes into ``bundle``.
+    """
+    if service is not None:
+        got = service.index(site)
+        return {rel: data for rel, data in got.items() if Path(rel).name not in UNUSED}
+    proc = subprocess.run(
+        [
+            *_command(),
+            "--site",
+            str(site),
+            "--output-path",
+            str(bundle),
+            "--keep-index-url",
+            "--silent",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        problem = (proc.stderr or proc.stdout).strip() or f"exit {proc.returncode}"
+        raise UsageError([diag("pagefind", "search.failed", problem=problem)])
+    return {
+        path.relative_to(bundle).as_posix(): path.read_bytes()
+        for path in sorted(bundle.rglob("*"))
+        if path.is_file() and not path.is_symlink() and path.name not in UNUSED
+    }
+
+
+def index_shards(pages: Mapping[str, Mapping[str, bytes]]) -> dict[str, bytes]:
+    """Index each shard's pages (shard -> site path -> HTML) into its bundle, as bytes.
+
+    Each shard's pages go into a staging folder of their own, indexed by one of two
+    Pagefind services (one per core), shard after shard: each index is dropped once
+    written, so memory is bounded by the largest shard, not by the collection.
+    """
+    if not pages:
+        return {}
+    require_pagefind()
+    stage = Path(tempfile.mkdtemp(prefix="rectify-search-"))
+    # the largest shards first, each to the service with the least work so far (by the
+    # number of pages: their bytes are read only when the shard is staged)
+    size = {s: len(getattr(pages[s], "rels", pages[s])) for s in pages}
+    order = sorted(pages, key=lambda s: (-size[s], s))
+    lanes: list[list[str]] = [[] for _ in range(max(1, min(len(order), os.cpu_count() or 1)))]
+    load = [0] * len(lanes)
+    for shard in order:
+        i = load.index(min(load))
+        lanes[i].append(shard)
+        load[i] += size[shard]
+
+    def lane(shards: list[str]) -> dict[str, bytes]:
+        files: dict[str, bytes] = {}
+        service = Service() if len(shards) > 1 else None
+        try:
+            for shard in shards:
+                site = stage / shard / "site"
+                staged = 0
+                chosen = pages[shard]
+                entries = chosen.marked() if isinstance(chosen, _ShardPages) else chosen.items()
+                for rel, data in entries:
+                    path = site / rel
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(data)
+                    staged += 1
+                if not staged:  # no page of the shard is marked for search
+                    continue
+                got = run_pagefind(site, stage / shard / "bundle", service)
+                files.update({f"{BUNDLE}/{shard}/{rel}": data for rel, data in got.items()})
+                shutil.rmtree(stage / shard, ignore_errors=True)
+        finally:
+            if service is not None:
+                service.close()
+        return files
+
+    try:
+        made: dict[str, bytes] = {}
+        with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+            for files in pool.map(lane, lanes):
+                made.update(files)
+        return dict(sorted(made.items()))
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("pagefind_bin_extended")
+    except Exception:  # pragma: no cover - not installed as a distribution
+        return "?"
+
+
+def _is_copy(rel: str) -> bool:
+    return rel.endswith((".gz", ".br"))
+
+
+def search_files(
+    out: Path,
+    files: Mapping[str, bytes],
+    kept: Mapping[str, str],
+    report_ids: Iterable[str],
+    *,
+    previous: Mapping[str, str],
+    recorded: Mapping[str, str],
+) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
+    """The search bundles of this build: (files to write, files kept, digests to record).
+
+    ``files`` are the files this build made and ``kept`` those it left as they were
+    (path -> sha256); ``previous`` is the manifest of the last write and ``recorded`` the
+    digests saved with it (``read_state``). A shard is indexed again when the digest of
+    its pages changed or its bundle is not all there; otherwise its files are kept.
+    """
+    from rectify_site.build.output import digest
+
+    ids = set(report_ids)
+    hashes: dict[str, dict[str, str]] = {}
+    for rel in sorted(set(files) | set(kept)):
+        head, sep, _ = rel.partition("/")
+        if rel.endswith(".html") and sep and head in ids:
+            sha = digest(files[rel]) if rel in files else kept[rel]
+            hashes.setdefault(shard_of(head), {})[rel] = sha
+    salt = [_version(), sharding.SHARDS, sorted(UNUSED)]
+    digests = {
+        shard: digest(json.dumps([salt, sorted(pages.items())]).encode())
+        for shard, pages in hashes.items()
+    }
+    keep: dict[str, str] = {}
+    stale: dict[str, Mapping[str, bytes]] = {}
+    for shard, d in sorted(digests.items()):
+        prefix = f"{BUNDLE}/{shard}/"
+        old = {r: h for r, h in previous.items() if r.startswith(prefix) and not _is_copy(r)}
+        entry = f"{prefix}pagefind-entry.json"
+        if recorded.get(shard) == d and entry in old and all((out / r).is_file() for r in old):
+            keep.update(old)
+            continue
+        stale[shard] = _ShardPages(list(hashes[shard]), files, out)
+    made = index_shards(stale)
+    return made, keep, digests
+
+
+class _ShardPages(Mapping[str, bytes]):
+    """A shard's pages that carry the search mark, read one at a time as they are staged
+    for Pagefind: a cold build of 10,000 reports does not hold every indexed page twice."""
+
+    def __init__(self, rels: list[str], files: Mapping[str, bytes], out: Path) -> None:
+        self.rels, self.files, self.out = rels, files, out
+
+    def _data(self, rel: str) -> bytes | None:
+        data = self.files[rel] if rel in self.files else _read(self.out / rel)
+        return data if data is not None and MARK in data else None
+
+    def __getitem__(self, rel: str) -> bytes:
+        data = self._data(rel) if rel in self.rels else None
+        if data is None:
+            raise KeyError(rel)
+        return data
+
+    def __iter__(self) -> Iterator[str]:
+        return (rel for rel in self.rels if self._data(rel) is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def marked(self) -> Iterator[tuple[str, bytes]]:
+        """(path, bytes) of each marked page, each read once."""
+        for rel in self.rels:
+            data = self._data(rel)
+            if data is not None:
+                yield rel, data
+
+
+def kept_bundles(out: Path, previous: Mapping[str, str]) -> dict[str, str]:
+    """A build without search leaves the bundles as they are (stale, until the next
+    build with search makes the shards whose pages changed again)."""
+    return {
+        rel: sha
+        for rel, sha in previous.items()
+        if rel.startswith(f"{BUNDLE}/") and not _is_copy(rel) and (out / rel).is_file()
+    }
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None

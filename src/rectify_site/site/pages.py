@@ -1,0 +1,265 @@
+"""The site's pages: which exist, their paths, templates and what each shows.
+
+Everything here is derived from a validated Collection; nothing is rendered or written.
+Paths are relative to the site root ("huangpu-12-2/full.html"), from urls.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rectify_site.model.collection import Collection
+from rectify_site.model.markdown import plain_text
+from rectify_site.model.report import Node, Report
+from rectify_site.model.words import collection_words
+from rectify_site.site.figure_views import HeadlineFigure, changes, figure_tables, headline
+from rectify_site.site.ledger_pages import ledger_sheets
+from rectify_site.site.shards import shards_for
+from rectify_site.site.urls import SITE_PAGES, category_path, issuer_slug, report_path, round_slug
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page: where it goes, which template renders it, and with what."""
+
+    url: str
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    report_id: str | None = None
+    """The report this page belongs to (its search shard, its placeholders)."""
+    in_sitemap: bool = True
+    shows: tuple[str, ...] = ()
+    """The reports whose content the page shows (ids): with its template, the options and
+    ``values``, all it is made from. An incremental build renders it again only when one
+    of these reports' files changed (pipeline.page_keys)."""
+    values: tuple[Any, ...] = ()
+    """What else the page shows that no report's files hold (the fixed words, which follow
+    the kinds of every report), compared by value."""
+
+
+def _newest_first_key(r: Report) -> tuple[Any, ...]:
+    feedback = r.inspection.feedback or r.published
+    return (feedback is not None, feedback, r.published or feedback, r.id)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Reports grouped under one issuer or one round, newest first."""
+
+    slug: str
+    name: str
+    reports: list[Report]
+    url: str
+
+
+@dataclass
+class CollectionView:
+    """The collection as visitors browse it: by round, by issuer, and report to report."""
+
+    reports: list[Report]
+    """Every published report, newest first (feedback date, then publication date)."""
+    rounds: list[Listing]
+    issuers: list[Listing]
+    issuer_of: dict[str, Listing]
+    """Report id -> its issuer's listing."""
+    previous: dict[str, Report]
+    """Report id -> the issuer's report before it, where there is one."""
+    headlines: dict[str, tuple[HeadlineFigure, ...]]
+    words: dict[str, str]
+    """The fixed words for pages about many reports (巡视, 巡察 or both)."""
+
+
+def _group(reports: list[Report], key: Any, prefix: str, slug: Any) -> list[Listing]:
+    groups: dict[str, list[Report]] = {}
+    for r in reports:  # already newest first, so each group is too
+        groups.setdefault(key(r), []).append(r)
+    return [Listing(slug(k), k, rs, f"{prefix}/{slug(k)}.html") for k, rs in groups.items()]
+
+
+def collection_view(reports: list[Report]) -> CollectionView:
+    """Group and order the reports; which report follows which is derived from dates."""
+    ordered = sorted(reports, key=_newest_first_key, reverse=True)
+    rounds = _group(ordered, lambda r: r.inspection.round, "rounds", round_slug)
+    issuers = _group(ordered, lambda r: r.issuer, "issuers", issuer_slug)
+    issuer_of = {r.id: listing for listing in issuers for r in listing.reports}
+    previous = {
+        newer.id: older
+        for listing in issuers
+        for newer, older in zip(listing.reports, listing.reports[1:], strict=False)
+    }
+    kinds = {r.inspection.kind for r in reports} or {"巡视"}
+    return CollectionView(
+        ordered,
+        rounds,
+        issuers,
+        issuer_of,
+        previous,
+        {r.id: headline(r) for r in ordered},
+        collection_words(kinds),
+    )
+
+
+def site_name(collection: Collection) -> str:
+    """The site's name: site.yaml's, else the fixed words of the reports' kinds."""
+    if collection.site.name:
+        return collection.site.name
+    kinds = {r.inspection.kind for r in collection.reports + collection.drafts} or {"巡视"}
+    return collection_words(kinds)["site_name"]
+
+
+def _parents(report: Report) -> dict[str, Node]:
+    out: dict[str, Node] = {}
+    for node in report.nodes():
+        for child in node.children:
+            out[child.anchor] = node
+    return out
+
+
+def report_pages(report: Report, view: CollectionView) -> list[Page]:
+    """A report's overview, full text, figures and one page per category."""
+    ctx: dict[str, Any] = {"report": report}
+    previous = view.previous.get(report.id)
+    series = view.issuer_of[report.id]
+    overview = {
+        **ctx,
+        "series": series,
+        "previous": previous,
+        "changes": changes(previous, report) if previous else [],
+        # only the series' own headlines: the page shows the series, not the collection
+        "headlines": {r.id: view.headlines[r.id] for r in series.reports},
+        "collection_words": view.words,
+    }
+    own = (report.id,)
+    series_ids = tuple(r.id for r in series.reports)
+    pages = [
+        Page(
+            report_path(report),
+            "report.html",
+            report.title,
+            overview,
+            report.id,
+            shows=series_ids,
+            values=(view.words,),
+        ),
+        Page(
+            report_path(report, "full"),
+            "full.html",
+            f"{report.title}（全文）",
+            ctx,
+            report.id,
+            shows=own,
+        ),
+        Page(
+            report_path(report, "figures"),
+            "figures.html",
+            f"{report.title}：统计数字",
+            {**ctx, "tables": figure_tables(report.figures)},
+            report.id,
+            shows=own,
+        ),
+    ]
+    for url, sheet in ledger_sheets(report):  # only where the issuer publishes its ledger
+        title = "整改台账" if sheet.page == "index" else f"整改台账：{sheet.title}"
+        pages.append(
+            Page(
+                url,
+                "ledger.html",
+                f"{report.title}：{title}",
+                {**ctx, "ledger": sheet},
+                report.id,
+                shows=own,
+            )
+        )
+    cats = report.categories()
+    parents = _parents(report)
+    for i, cat in enumerate(cats):
+        pages.append(
+            Page(
+                category_path(report, cat),
+                "category.html",
+                plain_text(f"{cat.number}{cat.heading or ''}"),
+                {
+                    **ctx,
+                    "category": cat,
+                    "parent": parents.get(cat.anchor),
+                    "prev": cats[i - 1] if i > 0 else None,
+                    "next": cats[i + 1] if i + 1 < len(cats) else None,
+                },
+                report.id,
+                shows=own,
+            )
+        )
+    return pages
+
+
+def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[Page]:
+    """Every HTML page of the site, in a stable order."""
+    reports = collection.reports + (collection.drafts if include_drafts else [])
+    view = collection_view(reports)
+    reports = view.reports
+    w = view.words
+    name = site_name(collection)
+    common = {"collection_words": w}
+    every = tuple(r.id for r in reports)
+    shards = shards_for(every)
+
+    def about(url: str, template: str, title: str, ctx: dict[str, Any], **kw: Any) -> Page:
+        """A page about the whole collection: it shows every report."""
+        return Page(url, template, title, ctx, shows=every, values=(w,), **kw)
+
+    pages = [
+        about(
+            SITE_PAGES["index"], "index.html", name, {"reports": reports, "view": view, **common}
+        ),
+        about(
+            SITE_PAGES["issuers"],
+            "listing.html",
+            "按发布机关浏览",
+            {"view": view, "listings": view.issuers, "kind": "issuer", **common},
+        ),
+        about(
+            SITE_PAGES["rounds"],
+            "listing.html",
+            w["by_round"],
+            {"view": view, "listings": view.rounds, "kind": "round", **common},
+        ),
+        about(
+            SITE_PAGES["404"],
+            "404.html",
+            "页面未找到",
+            {"reports": reports, "root_links": True, **common},
+            in_sitemap=False,
+        ),
+        Page(
+            SITE_PAGES["search"],
+            "search.html",
+            "搜索",
+            {"shards": shards, **common},
+            in_sitemap=False,
+            values=(w, shards),  # only which shards there are, not what they hold
+        ),
+        about(SITE_PAGES["data"], "data.html", "开放数据", {"reports": reports, **common}),
+    ]
+    for kind, listings in (("issuer", view.issuers), ("round", view.rounds)):
+        for listing in listings:
+            pages.append(
+                Page(
+                    listing.url,
+                    "listing.html",
+                    listing.name,
+                    {
+                        "headlines": {r.id: view.headlines[r.id] for r in listing.reports},
+                        "listings": [listing],
+                        "kind": kind,
+                        "single": True,
+                        **common,
+                    },
+                    shows=tuple(r.id for r in listing.reports),
+                    values=(w,),
+                )
+            )
+    for report in reports:
+        pages += report_pages(report, view)
+    return pages
