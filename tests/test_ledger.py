@@ -23,7 +23,7 @@ from rectify_site.model.ledger import (
     Count,
     Ledger,
     StatusRef,
-    check_dates,
+    deadline_warnings,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -417,7 +417,7 @@ def test_overdue_and_undated(tmp_path: Path) -> None:
     # row 2: 已完成 without 完成日期 (and due 2024-06-30, but done)
     ledger, found = read(data.write_ledger(tmp_path / "ledger.xlsx", rows))
     assert found == [] and ledger is not None
-    warnings = [d.format() for d in check_dates(ledger, dt.date(2024, 7, 1), STATUSES)]
+    warnings = [d.format() for d in deadline_warnings(ledger, dt.date(2024, 7, 1), STATUSES)]
     assert warnings == [
         f"{SHOWN}:2:10: warning: 完成日期: 整改措施已完成，但未填写完成日期：请补上",
         f"{SHOWN}:3:7: warning: 完成时限: 整改措施已逾期：完成时限为 2024-03-31，"
@@ -425,7 +425,7 @@ def test_overdue_and_undated(tmp_path: Path) -> None:
         f"{SHOWN}:4:7: warning: 完成时限: 整改措施已逾期：完成时限为 2024-05-01，"
         "截至 2024-07-01 仍为“未填写”",
     ]
-    assert [d.line for d in check_dates(ledger, dt.date(2024, 4, 1), STATUSES)] == [2, 3]
+    assert [d.line for d in deadline_warnings(ledger, dt.date(2024, 4, 1), STATUSES)] == [2, 3]
 
 
 # --- the files made from a ledger -------------------------------------------------------

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from rectify_site.load.sources import LoadFailed, Source, load_yaml
+from rectify_site.load.sources import LoadFailed, MarkedYaml, load_yaml
 
 
-def _load(tmp_path: Path, text: str) -> Source:
+def _load(tmp_path: Path, text: str) -> MarkedYaml:
     path = tmp_path / "f.yaml"
     path.write_text(text, "utf-8")
     return load_yaml(path)

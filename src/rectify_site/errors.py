@@ -19,6 +19,9 @@ from rectify_site.messages import translate
 
 Severity = Literal["error", "warning"]
 
+Loc = tuple[str | int, ...]
+"""Where a value lies inside a file: the keys and indexes from its root (pydantic's loc)."""
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:

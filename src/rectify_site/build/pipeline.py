@@ -562,13 +562,13 @@ def _warning_from(rec: Any) -> Diagnostic | None:
 
 def ledger_warnings(collection: Collection, as_of: dt.date) -> list[Diagnostic]:
     """Overdue measures and done ones without a date, in every report's ledger."""
-    from rectify_site.model.ledger import StatusRef, check_dates
+    from rectify_site.model.ledger import StatusRef, deadline_warnings
 
     out: list[Diagnostic] = []
     for report in collection.reports + collection.drafts:
         if report.ledger is not None:
             statuses = {k: StatusRef(s.label, s.done) for k, s in report.figures.statuses.items()}
-            out += check_dates(report.ledger, as_of, statuses)
+            out += deadline_warnings(report.ledger, as_of, statuses)
     return out
 
 

@@ -18,11 +18,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rectify_site.errors import Diagnostic, diag
+from rectify_site.errors import Diagnostic, Loc, diag
 from rectify_site.load.sources import (
     LoadFailed,
-    Loc,
-    Source,
+    MarkedYaml,
     code_point,
     field_name,
     line_col,
@@ -100,7 +99,7 @@ def _chinese(data: Any) -> Iterator[tuple[Loc, str]]:
     return ((loc, s) for loc, s in strings(data) if _CJK_RE.search(s))
 
 
-def zero_width(path: Path, source: Source) -> list[Diagnostic]:
+def zero_width(path: Path, source: MarkedYaml) -> list[Diagnostic]:
     """A warning for each text value that holds a zero-width character, at its line."""
     text: str | None = None
     out: list[Diagnostic] = []
@@ -142,7 +141,7 @@ def check_typography(paths: Iterable[Path], *, root: Path | None = None) -> list
         if path.suffix != ".yaml":
             continue  # the ledger (ledger.xlsx) is no prose
         try:
-            source: Source = load_yaml(path, root)
+            source: MarkedYaml = load_yaml(path, root)
             out += zero_width(path, source)
         except LoadFailed:
             continue  # already reported by loading

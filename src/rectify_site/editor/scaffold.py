@@ -15,7 +15,7 @@ from pathlib import Path
 from rectify_site.editor.schema import SCHEMA_DIR, modeline, write_schemas
 from rectify_site.errors import UsageError, diag
 from rectify_site.load.placeholders import PLACEHOLDER as TODO
-from rectify_site.model.words import KINDS
+from rectify_site.model.words import DEFAULT_KIND, KINDS
 
 GITIGNORE = """\
 # rectify-site: the built site, the preview and the build cache
@@ -174,7 +174,7 @@ EXAMPLES = {
 }
 
 
-def report_files(report_id: str, kind: str = "巡视") -> dict[str, str]:
+def report_files(report_id: str, kind: str = DEFAULT_KIND) -> dict[str, str]:
     """``<report-id>/…`` (relative to ``content/``) -> the text of each skeleton file."""
     other = KINDS[1] if kind == KINDS[0] else KINDS[0]
     files = {
@@ -207,7 +207,7 @@ def _write(path: Path, text: str) -> None:
         fh.write(text)
 
 
-def new_report(content: Path, report_id: str, *, kind: str = "巡视") -> list[Path]:
+def new_report(content: Path, report_id: str, *, kind: str = DEFAULT_KIND) -> list[Path]:
     """Write the skeleton of one report into ``content/<report_id>/``; the files written.
 
     The project's ``schemas/`` (beside ``content/``) is written too when it is missing, so
@@ -227,7 +227,7 @@ def new_report(content: Path, report_id: str, *, kind: str = "巡视") -> list[P
     return written
 
 
-def new_site(folder: Path, *, report_id: str = "report-1", kind: str = "巡视") -> list[Path]:
+def new_site(folder: Path, *, report_id: str = "report-1", kind: str = DEFAULT_KIND) -> list[Path]:
     """A project folder: ``content/`` with ``site.yaml`` and one report skeleton, the
     schemas, and a ``.gitignore`` for the built site, the preview and the cache."""
     content = folder / "content"

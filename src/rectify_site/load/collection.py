@@ -23,8 +23,8 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from rectify_site.errors import ContentError, Diagnostic, UsageError, diag
-from rectify_site.load.sources import LoadFailed, Loc, Source, field_name, load_yaml
+from rectify_site.errors import ContentError, Diagnostic, Loc, UsageError, diag
+from rectify_site.load.sources import LoadFailed, MarkedYaml, field_name, load_yaml
 from rectify_site.load.xlsx import read_ledger
 from rectify_site.messages import MESSAGES
 from rectify_site.model.assemble import (
@@ -33,6 +33,7 @@ from rectify_site.model.assemble import (
     check_figures,
     ledger_aspects,
     ledger_entities,
+    number_tree,
 )
 from rectify_site.model.checks import Finding
 from rectify_site.model.collection import Collection
@@ -41,8 +42,8 @@ from rectify_site.model.content import (
     NodeFile,
     ReportFile,
     SiteFile,
-    _check_slug,
-    _part_ref,
+    check_slug,
+    part_ref,
 )
 from rectify_site.model.ledger import FILENAME as LEDGER_FILE
 from rectify_site.model.ledger import AspectRef, Ledger, StatusRef
@@ -77,7 +78,7 @@ _PYDANTIC_KEYS = {
     "missing": "missing",
 }
 
-_UNION_TAGS = frozenset({"str", "list[str]", "function-after[_check_slug(), str]"})
+_UNION_TAGS = frozenset({"str", "list[str]", "function-after[check_slug(), str]"})
 """Branch names pydantic puts into a loc inside a union; not fields an editor sees."""
 
 
@@ -114,7 +115,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> Loc:
     return tuple(p for p in loc if not (isinstance(p, str) and p in _UNION_TAGS))
 
 
-def pydantic_diagnostics(exc: ValidationError, source: Source) -> list[Diagnostic]:
+def pydantic_diagnostics(exc: ValidationError, source: MarkedYaml) -> list[Diagnostic]:
     """Turn pydantic's errors into diagnostics with the YAML node's line and column."""
     out = []
     for err in exc.errors(include_url=False):
@@ -138,7 +139,7 @@ def pydantic_diagnostics(exc: ValidationError, source: Source) -> list[Diagnosti
     return out
 
 
-def _named(loc: Loc, source: Source) -> str:
+def _named(loc: Loc, source: MarkedYaml) -> str:
     """A field as editors know it: in figures.yaml, a figure by its path (discipline.recovered)."""
     data = source.data
     if source.path.name == "figures.yaml" and len(loc) >= 4 and loc[0] == "groups":
@@ -153,7 +154,7 @@ def _named(loc: Loc, source: Source) -> str:
     return field_name(loc)
 
 
-def _raw_parts(source: Source | None) -> list[NodeFile] | None:
+def _raw_parts(source: MarkedYaml | None) -> list[NodeFile] | None:
     """The parts of a report.yaml that failed validation, where each entry still reads."""
     value = (
         source.data.get("parts") if source is not None and isinstance(source.data, dict) else None
@@ -163,7 +164,7 @@ def _raw_parts(source: Source | None) -> list[NodeFile] | None:
     out = []
     for entry in value:
         try:
-            out.append(NodeFile.model_validate(_part_ref(entry)))
+            out.append(NodeFile.model_validate(part_ref(entry)))
         except (ValidationError, ValueError):
             continue
     return out
@@ -184,10 +185,12 @@ class _ReportLoader:
         self.problems = problems
         self.parsed = parsed if parsed is not None else {}
         """Files already read by worker processes: data, or the diagnostics of a failure."""
-        self.sources: dict[str, Source] = {}
+        self.sources: dict[str, MarkedYaml] = {}
         self.files: list[Path] = []
 
-    def model(self, rel: str, model: type[M], *, ref: tuple[Source, Loc] | None = None) -> M | None:
+    def model(
+        self, rel: str, model: type[M], *, ref: tuple[MarkedYaml, Loc] | None = None
+    ) -> M | None:
         path = self.folder / rel
         self.files.append(path)
         if not path.exists() and ref is not None:
@@ -203,7 +206,7 @@ class _ReportLoader:
             self.problems.extend(early)
             return None
         try:
-            source = load_yaml(path, self.root) if early is None else Source(path, early)
+            source = load_yaml(path, self.root) if early is None else MarkedYaml(path, early)
         except LoadFailed as exc:
             self.problems.extend(exc.diagnostics)
             return None
@@ -287,15 +290,16 @@ class _ReportLoader:
         if any(p.severity == "error" for p in self.problems[at:]):
             return None
         ledger, entities = None, None
+        tree = number_tree(report, parts)
         if (self.folder / LEDGER_FILE).exists():
-            aspects = ledger_aspects(report, parts)
+            aspects = ledger_aspects(tree)
             ledger = self.ledger(aspects, figures)
             if ledger is None:
                 return None
             entities = ledger_entities(ledger, aspects)
         extra = {"attachments": attachments, "ledger": ledger, "ledger_options": report.ledger}
         assembled, findings = assemble(
-            self.folder.name, report, parts, figures, ledger=entities, extra=extra
+            self.folder.name, report, parts, figures, ledger=entities, extra=extra, tree=tree
         )
         for f in findings:
             self.problems.append(self.finding(f))
@@ -504,7 +508,7 @@ def load_collection(
         if not (folder / "report.yaml").exists() and not any(folder.rglob("*.yaml")):
             continue
         try:
-            _check_slug(folder.name)
+            check_slug(folder.name)
         except ValueError:
             problems.append(diag(folder, "slug.unsafe", field="id", value=folder.name))
             continue

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from yaml.composer import ComposerError
 
-from rectify_site.errors import Diagnostic, diag
+from rectify_site.errors import Diagnostic, Loc, diag
 
 try:  # libyaml keeps event marks too, and is much faster
     _Parser: type[Any] = yaml.CSafeLoader
@@ -41,8 +41,6 @@ MAX_NODES = 200_000
 
 MAX_DEPTH = 64
 """Bound on nesting: content is shallow, and deeper files are mistakes or attacks."""
-
-Loc = tuple[str | int, ...]
 
 
 def field_name(loc: Loc) -> str:
@@ -116,7 +114,7 @@ def line_col(text: str, index: int) -> tuple[int, int]:
 
 
 @dataclass
-class Source:
+class MarkedYaml:
     """One loaded YAML file: its data and the (line, col) of every key and item.
 
     Marks are only needed for error messages, so they are found when first asked for,
@@ -192,8 +190,8 @@ def read_text(path: Path, root: Path | None = None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_yaml(path: Path, root: Path | None = None) -> Source:
-    """Load one YAML file into a Source, or raise LoadFailed with every problem found."""
+def load_yaml(path: Path, root: Path | None = None) -> MarkedYaml:
+    """Load one YAML file into a MarkedYaml, or raise LoadFailed with every problem found."""
     text = read_text(path, root)
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
@@ -221,7 +219,7 @@ def load_yaml(path: Path, root: Path | None = None) -> Source:
         raise LoadFailed(builder.problems)
     if not isinstance(data, dict):
         raise LoadFailed([diag(path, "yaml.not_mapping", line=1, col=1)])
-    return Source(path=path, data=data)
+    return MarkedYaml(path=path, data=data)
 
 
 def _event_diag(path: Path, event: yaml.Event, key: str) -> Diagnostic:
@@ -366,7 +364,7 @@ class _Builder:
         self.text = text
         """The file's text, to find a refused character's exact line and column."""
         self.record = record
-        """Whether to keep every value's mark (for error messages, see Source.marks)."""
+        """Whether to keep every value's mark (for error messages, see MarkedYaml.marks)."""
         self.marks: dict[Loc, tuple[int, int]] = {}
         self.problems: list[Diagnostic] = []
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from rectify_site.model.checks import Finding, IdClaims, Loc, check_dates
+from rectify_site.errors import Loc
+from rectify_site.model.checks import Finding, IdClaims, check_dates
 from rectify_site.model.content import FigureFile, FiguresFile, NodeFile, ReportFile
 from rectify_site.model.ledger import AspectRef, Ledger
 from rectify_site.model.markdown import plain_text
@@ -36,6 +37,7 @@ from rectify_site.model.report import (
     Rate,
     Report,
     Status,
+    depth_first,
 )
 
 FIGURES = "figures.yaml"
@@ -70,22 +72,33 @@ class Entity:
 
 
 @dataclass
-class _Numbered:
+class Numbered:
+    """A draft with its place in the report: anchor, depth, number, the nodes around it."""
+
     draft: Draft
     anchor: str
     depth: int
     number: str
     within: frozenset[str]
-    children: list[_Numbered]
+    """The anchors of this node and of every node it lies in (for a tally's ``scope``)."""
+    category: str | None
+    """The anchor of the category it lies in (or is), if any."""
+    children: list[Numbered]
 
 
-def _number_tree(
+def number_tree(report: ReportFile, parts: list[Draft]) -> list[Numbered]:
+    """The report's parts numbered once, for the ledger's aspects and for ``assemble``."""
+    return _number_level(parts, list(report.numbering.levels), 1, (), frozenset(), None)
+
+
+def _number_level(
     drafts: list[Draft],
     levels: list[str],
     depth: int,
     path: tuple[int, ...],
     within: frozenset[str],
-) -> list[_Numbered]:
+    category: str | None,
+) -> list[Numbered]:
     out = []
     style = level_style(levels, depth)
     index = 0
@@ -97,19 +110,14 @@ def _number_tree(
             num = number(style, index)
             index += 1
         inside = within | {anchor}
-        kids = _number_tree(draft.children, levels, depth + 1, here, inside)
-        out.append(_Numbered(draft, anchor, depth, num, inside, kids))
+        cat = anchor if draft.node.role == "category" else category
+        kids = _number_level(draft.children, levels, depth + 1, here, inside, cat)
+        out.append(Numbered(draft, anchor, depth, num, inside, cat, kids))
     return out
 
 
-def _walk(tree: list[_Numbered]) -> list[_Numbered]:
-    out: list[_Numbered] = []
-    stack = list(reversed(tree))
-    while stack:
-        n = stack.pop()
-        out.append(n)
-        stack.extend(reversed(n.children))
-    return out
+def _walk(tree: list[Numbered]) -> list[Numbered]:
+    return list(depth_first(tree, lambda n: n.children))
 
 
 def _round(value: Decimal, places: int) -> str:
@@ -311,7 +319,7 @@ class _Prose:
         return out
 
 
-def _build_node(n: _Numbered, prose: _Prose, action_style: str) -> Node:
+def _build_node(n: Numbered, prose: _Prose, action_style: str) -> Node:
     d = n.draft
     f, loc = d.file, d.loc
     heading = prose(d.node.heading, f, (*loc, "heading")) if d.node.heading else None
@@ -355,15 +363,18 @@ def assemble(
     *,
     ledger: list[Entity] | None = None,
     extra: dict[str, Any] | None = None,
+    tree: list[Numbered] | None = None,
 ) -> tuple[Report | None, list[Finding]]:
     """Join validated files into one Report; every finding names its file and loc.
 
     ``ledger`` holds the problems and measures of the office's ledger, where the report
     has one: tallies that count those roles then roll up from it instead of the text.
-    ``extra`` holds further fields of the Report (attachments) made by the loader.
+    ``extra`` holds further fields of the Report (attachments) made by the loader;
+    ``tree`` the parts as ``number_tree`` numbered them, where the loader already has it.
     """
     found: list[Finding] = check_dates(report)
-    tree = _number_tree(parts, list(report.numbering.levels), 1, (), frozenset())
+    if tree is None:
+        tree = number_tree(report, parts)
     flat = _walk(tree)
     ids = IdClaims()
     statuses = figures.statuses
@@ -444,27 +455,22 @@ def assemble(
     )
 
 
-def ledger_aspects(
-    report: ReportFile, parts: list[Draft]
-) -> list[tuple[AspectRef, frozenset[str]]]:
+def ledger_aspects(tree: list[Numbered]) -> list[tuple[AspectRef, frozenset[str]]]:
     """The aspects a ledger row may name, each with the anchors of the nodes it lies in.
 
     The loader reads the ledger with these before ``assemble``, which then counts its rows
     as entities inside those nodes (a tally's ``scope``).
     """
-    out: list[tuple[AspectRef, frozenset[str]]] = []
-
-    def walk(nodes: list[_Numbered], category: str | None) -> None:
-        for n in nodes:
-            role = n.draft.node.role
-            here = n.anchor if role == "category" else category
-            if role == "aspect":
-                heading = plain_text(n.draft.node.heading or "")
-                out.append((AspectRef(n.draft.id or n.anchor, heading, here, n.number), n.within))
-            walk(n.children, here)
-
-    walk(_number_tree(parts, list(report.numbering.levels), 1, (), frozenset()), None)
-    return out
+    return [
+        (
+            AspectRef(
+                n.draft.id or n.anchor, plain_text(n.draft.node.heading or ""), n.category, n.number
+            ),
+            n.within,
+        )
+        for n in _walk(tree)
+        if n.draft.node.role == "aspect"
+    ]
 
 
 def ledger_entities(

@@ -11,10 +11,9 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
+from rectify_site.errors import Loc
 from rectify_site.model.content import GENERATED_ID_RE, RESERVED_IDS, ReportFile
 from rectify_site.model.words import words
-
-Loc = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from pydantic_core import PydanticCustomError
 from rectify_site.model.baseurl import check_base_url
 from rectify_site.model.ledger import DEFAULT_PUBLISHED, Column
 from rectify_site.model.numbering import DEFAULT_ACTIONS, STYLES
-from rectify_site.model.words import Kind
+from rectify_site.model.words import DEFAULT_KIND, Kind
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
@@ -57,7 +57,8 @@ GENERATED_ID_RE = re.compile(r"^n[0-9]+(?:-[0-9]+)*$")
 """The form of generated anchors (n2-1-3): content ids must not take it."""
 
 
-def _check_slug(value: str) -> str:
+def check_slug(value: str) -> str:
+    """A slug (an id in URLs), or pydantic's error: the loader checks report folders too."""
     if not SLUG_RE.match(value):
         raise PydanticCustomError("slug_unsafe", "unsafe slug {value}", {"value": value})
     return value
@@ -83,7 +84,7 @@ def _not_blank(value: str) -> str:
 
 Slug = Annotated[
     str,
-    AfterValidator(_check_slug),
+    AfterValidator(check_slug),
     Field(json_schema_extra={"pattern": SLUG_RE.pattern}, examples=["city-positioning"]),
 ]
 """A short ASCII id used in URLs and anchors: lower case, digits and '-'."""
@@ -177,7 +178,7 @@ class Inspection(Strict):
     """通报所回应的巡视或巡察。
     The inspection whose feedback the report answers."""
 
-    kind: Kind = "巡视"
+    kind: Kind = DEFAULT_KIND
     """巡视（中央、省、市委）或巡察（县、区委，高校党委）；网站的固定用语随之而变。
     巡视 or 巡察: every fixed word of the site follows it."""
     team: Text | None = None
@@ -325,17 +326,17 @@ class NodeFile(Strict):
         return self
 
 
-def _part_ref(value: Any) -> Any:
+def part_ref(value: Any) -> Any:
     """A part written as its slug stands for ``parts/<slug>.yaml``."""
     if isinstance(value, str):
-        _check_slug(value)
+        check_slug(value)
         return {"file": f"parts/{value}.yaml"}
     return value
 
 
 PartEntry = Annotated[
     NodeFile,
-    BeforeValidator(_part_ref, json_schema_input_type=Slug | NodeFile),
+    BeforeValidator(part_ref, json_schema_input_type=Slug | NodeFile),
 ]
 
 

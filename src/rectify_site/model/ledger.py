@@ -223,7 +223,7 @@ def parse_as_of(text: str) -> dt.date:
     return parsed
 
 
-def check_dates(
+def deadline_warnings(
     ledger: Ledger, as_of: dt.date, statuses: Mapping[str, StatusRef]
 ) -> list[Diagnostic]:
     """Warnings: every measure past its deadline and not done (逾期); every done measure

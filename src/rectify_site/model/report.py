@@ -19,9 +19,9 @@ anchor and derived figure already computed; no I/O here. The model::
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import Field
 
@@ -29,6 +29,7 @@ from rectify_site.model.content import (
     Contact,
     Correction,
     Disclosure,
+    EntityRole,
     Inspection,
     LedgerOptions,
     Role,
@@ -36,6 +37,18 @@ from rectify_site.model.content import (
 )
 from rectify_site.model.ledger import Ledger
 from rectify_site.model.words import words
+
+T = TypeVar("T")
+
+
+def depth_first(roots: Iterable[T], children: Callable[[T], Iterable[T]]) -> Iterator[T]:
+    """Every node of a tree in document order: the one walk of the report's structure
+    (the assembled nodes and the numbered drafts alike)."""
+    stack = list(roots)[::-1]
+    while stack:
+        node = stack.pop()
+        yield node
+        stack.extend(list(children(node))[::-1])
 
 
 class Status(Strict):
@@ -85,7 +98,7 @@ class Figure(Strict):
     """How the report names the remainder; it is shown only where this is given."""
     rate: Rate | None = None
     """The done share, where the report states one."""
-    counts: Literal["problem", "measure"] | None = None
+    counts: EntityRole | None = None
     """The role of the listed nodes (or ledger rows) it counts, if any."""
     scope: str | None = None
     """The id of the node it counts within, if any."""
@@ -174,11 +187,7 @@ class Node(Strict):
 
     def walk(self) -> Iterator[Node]:
         """This node and every node below it, in document order."""
-        stack = [self]
-        while stack:
-            node = stack.pop()
-            yield node
-            stack.extend(reversed(node.children))
+        return depth_first([self], lambda node: node.children)
 
 
 class Counts(Strict):

@@ -16,6 +16,9 @@ Kind = Literal["巡视", "巡察"]
 
 KINDS: tuple[Kind, ...] = ("巡视", "巡察")
 
+DEFAULT_KIND: Kind = "巡视"
+"""The kind a report is when its ``inspection.kind`` is not given (and a new site's)."""
+
 
 def words(kind: str) -> dict[str, str]:
     """The fixed words for one kind (巡视 or 巡察)."""

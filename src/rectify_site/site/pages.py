@@ -12,7 +12,7 @@ from typing import Any
 from rectify_site.model.collection import Collection
 from rectify_site.model.markdown import plain_text
 from rectify_site.model.report import Node, Report
-from rectify_site.model.words import collection_words
+from rectify_site.model.words import DEFAULT_KIND, collection_words
 from rectify_site.site.figure_views import HeadlineFigure, changes, figure_tables, headline
 from rectify_site.site.ledger_pages import ledger_sheets
 from rectify_site.site.shards import shards_for
@@ -89,7 +89,7 @@ def collection_view(reports: list[Report]) -> CollectionView:
         for listing in issuers
         for newer, older in zip(listing.reports, listing.reports[1:], strict=False)
     }
-    kinds = {r.inspection.kind for r in reports} or {"巡视"}
+    kinds = {r.inspection.kind for r in reports} or {DEFAULT_KIND}
     return CollectionView(
         ordered,
         rounds,
@@ -105,7 +105,7 @@ def site_name(collection: Collection) -> str:
     """The site's name: site.yaml's, else the fixed words of the reports' kinds."""
     if collection.site.name:
         return collection.site.name
-    kinds = {r.inspection.kind for r in collection.reports + collection.drafts} or {"巡视"}
+    kinds = {r.inspection.kind for r in collection.reports + collection.drafts} or {DEFAULT_KIND}
     return collection_words(kinds)["site_name"]
 
 
