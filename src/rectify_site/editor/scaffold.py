@@ -69,11 +69,11 @@ contact:
   # 征求意见的一段话，如：欢迎广大干部群众对{kind}整改落实情况进行监督。
   invitation: {todo}
   # 电话、电子邮箱、通信地址、信封注明；邮编是文字，请加引号。填写后去掉行首的 #
-  # phone: 021-33134800-11393
+  # phone: 000-00000000-0000
   # email: someone@example.org
   # address: ××路×号
   # envelope_note: 关于{kind}整改落实情况的意见建议
-  # postcode: '200001'
+  # postcode: '000000'
 """
 
 PART_1 = """\
@@ -160,10 +160,10 @@ groups:
 
 EXAMPLES = {
     "巡视": {
-        "example_title": "关于十二届市委第二轮巡视集中整改进展情况的通报",
-        "example_issuer": "中共上海市黄浦区委员会",
-        "example_team": "市委第一巡视组",
-        "example_round": "十二届市委第二轮巡视",
+        "example_title": "关于××届市委第×轮巡视集中整改进展情况的通报",
+        "example_issuer": "中共××区委员会",
+        "example_team": "市委第×巡视组",
+        "example_round": "××届市委第×轮巡视",
     },
     "巡察": {
         "example_title": "关于区委第三轮巡察集中整改进展情况的通报",

@@ -5,7 +5,8 @@ Each content file names its schema on its first line::
     # yaml-language-server: $schema=../../schemas/report.schema.json
 
 which the YAML language server (VS Code's YAML extension, and others) reads: it then
-completes field names, shows each field's docstring and marks unknown fields and wrong
+completes field names, shows each field's title and description (content.py's
+``Field(...)``) and marks unknown fields and wrong
 types as the editor types. ``rectify-site schema`` writes them from the pydantic models,
 so they never drift from what ``check`` enforces (a test keeps the committed copies in step).
 """
@@ -23,19 +24,26 @@ SCHEMA_DIR = "schemas"
 """Where ``rectify-site schema`` writes, at the project root beside content/."""
 
 
+def schemas() -> dict[str, dict[str, Any]]:
+    """Each content file kind -> its JSON Schema, the fields in the models' order."""
+    out = {}
+    for kind, model in FILE_MODELS.items():
+        schema = for_editors(model.model_json_schema(mode="validation"))
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = f"{kind}.schema.json"
+        out[kind] = schema
+    return out
+
+
 def schema_files() -> dict[str, bytes]:
     """``<kind>.schema.json`` -> its bytes; stable (sorted keys) so diffs stay reviewable."""
     out = {}
-    for kind, model in sorted(FILE_MODELS.items()):
-        schema = for_editors(model.model_json_schema(mode="validation"), kind)
-        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["$id"] = f"{kind}.schema.json"
+    for kind, schema in sorted(schemas().items()):
         text = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         out[f"{kind}.schema.json"] = text.encode("utf-8")
     return out
 
 
-_CJK = re.compile("[\u4e00-\u9fff]")
 _RST = re.compile(r"``([^`]+)``|:[a-z]+:`([^`]+)`")
 
 
@@ -44,53 +52,26 @@ def _plain(text: str) -> str:
     return _RST.sub(lambda m: f"`{m.group(1) or m.group(2)}`", text).strip()
 
 
-def for_editors(schema: dict[str, Any], kind: str) -> dict[str, Any]:
+def for_editors(schema: dict[str, Any]) -> dict[str, Any]:
     """The models' schema as a Chinese office reads it in the editor, and as strict as check.
 
-    Every field's title and description in Chinese (schemadocs.py), the English of the
-    models' docstring kept as a second line, no RST markup, an example where it helps;
-    exact decimals are numbers only (check refuses text).
+    Every field's title, description and examples are its ``Field(...)`` in content.py,
+    as pydantic writes them; here the models' own descriptions (their docstrings) lose
+    their RST markup, and exact decimals become numbers only (check refuses text).
     """
-    from rectify_site.editor.fielddocs import STATUS_HELP, doc_for
 
-    def field(prop: dict[str, Any], owner: str | None, name: str) -> None:
-        text = _plain(prop.get("description", ""))
-        doc = doc_for(owner, name)
-        if doc is not None:
-            prop["title"] = doc.title
-            if not _CJK.search(text.split("\n", 1)[0]):  # an English docstring only
-                text = f"{doc.description}\n\n{text}" if text else doc.description
-            if name == "by_status" and STATUS_HELP not in text:  # hover explains statuses
-                english = text.split("\n", 1)[1].strip() if "\n" in text else ""
-                text = f"{STATUS_HELP}\n\n{english}".strip()
-            if doc.examples and "examples" not in prop:
-                prop["examples"] = doc.examples
-        elif _CJK.search(text):  # a title from the docstring's first words
-            prop["title"] = re.split(r"[，。：；（,.:;(\n]", text, maxsplit=1)[0]
-        if text:
-            prop["description"] = text
-
-    def walk(node: Any, owner: str | None) -> None:
+    def walk(node: Any) -> None:
         if isinstance(node, dict):
             _numbers_only(node)
-            for name, prop in (node.get("properties") or {}).items():
-                if isinstance(prop, dict):
-                    field(prop, owner, name)
-            for key, value in node.items():
-                if key == "$defs" and isinstance(value, dict):
-                    for def_name, sub in value.items():
-                        if isinstance(sub, dict) and "description" in sub:
-                            sub["description"] = _plain(sub["description"])
-                        walk(sub, def_name)
-                else:
-                    walk(value, owner)
+            if isinstance(node.get("description"), str):
+                node["description"] = _plain(node["description"])
+            for value in node.values():
+                walk(value)
         elif isinstance(node, list):
             for item in node:
-                walk(item, owner)
+                walk(item)
 
-    if "description" in schema:
-        schema["description"] = _plain(schema["description"])
-    walk(schema, kind)
+    walk(schema)
     return schema
 
 

@@ -2,8 +2,13 @@
 
 No I/O here. One recursive ``NodeFile`` holds any report's numbered structure (parts,
 sections, categories, aspects, problems, measures), so a report of a new shape is new
-content, never new code. Each field's docstring is what the editor shows on hover
-(Chinese first, English below): the JSON Schemas in ``schemas/`` are written from here.
+content, never new code.
+
+Each field's help lives once, in its ``Field(title=, description=, examples=)``, in
+Chinese for the office that writes the content: the JSON Schemas in ``schemas/`` (and so
+the editor's hover text) and the field reference ``docs/fields.md`` are generated from it.
+A docstring under a field is for the code's reader only (pydantic prefers the
+description) and says only what the help does not.
 """
 
 from __future__ import annotations
@@ -138,7 +143,11 @@ Number = Annotated[
 
 
 class Strict(BaseModel):
-    """Base: unknown fields are errors, types are not coerced, values are immutable."""
+    """Base: unknown fields are errors, types are not coerced, values are immutable.
+
+    A field's docstring becomes its description only where no ``Field(description=…)``
+    gives one: report.py's models (the published report.schema.json) use that.
+    """
 
     model_config = ConfigDict(
         extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
@@ -149,26 +158,40 @@ class Strict(BaseModel):
 
 
 class SiteFile(Strict):
-    """``site.yaml`` at the collection root: settings for the whole site."""
+    """网站设置：网站名称、发布地址和页脚信息，均可不填。
+    ``site.yaml`` at the collection root: settings for the whole site."""
 
-    name: Text | None = None
-    """网站名称，显示在每页页眉和标题中；不填则按通报的巡视或巡察类别生成。
-    The site's name, shown in every page's header and title."""
-    base_url: Annotated[str, AfterValidator(check_base_url)] | None = None
-    """网站发布地址（以 http:// 或 https:// 开头），用于 sitemap、规范链接和订阅源。
-    Absolute URL where the site is published; needed for sitemap, canonical links, feeds."""
-    sponsor: Text | None = None
-    """主办单位，填写后显示在页脚。
-    Shown in the footer when given."""
-    icp: Text | None = None
-    """ICP备案号，填写后显示在页脚。
-    Shown in the footer when given."""
-    police_record: Text | None = None
-    """公安备案号，填写后显示在页脚。
-    Shown in the footer when given."""
-    site_code: Text | None = None
-    """网站标识码，填写后显示在页脚。
-    Shown in the footer when given."""
+    name: Text | None = Field(
+        default=None,
+        title="网站名称",
+        description="显示在每页页眉和标题中的网站名称；不填则按通报的种类（巡视或巡察）生成。",
+        examples=["巡视整改进展情况"],
+    )
+    base_url: Annotated[str, AfterValidator(check_base_url)] | None = Field(
+        default=None,
+        title="网站地址",
+        description="网站发布后的完整地址，以 http:// 或 https:// 开头，不含用户名、“?”和“#”；"
+        "用于 sitemap.xml、规范链接和订阅源。build 的 --base-url 优先于此处。",
+        examples=["https://www.example.gov.cn/xszg/"],
+    )
+    sponsor: Text | None = Field(
+        default=None,
+        title="主办单位",
+        description="页脚显示的主办单位；不填则不显示。",
+        examples=["中共××区委员会"],
+    )
+    icp: Text | None = Field(
+        default=None,
+        title="ICP 备案号",
+        description="页脚显示的 ICP 备案号；不填则不显示。",
+        examples=["×ICP备00000000号"],
+    )
+    police_record: Text | None = Field(
+        default=None, title="公安备案号", description="页脚显示的公安机关备案号；不填则不显示。"
+    )
+    site_code: Text | None = Field(
+        default=None, title="网站标识码", description="页脚显示的政府网站标识码；不填则不显示。"
+    )
 
 
 # --- report.yaml -------------------------------------------------------------------
@@ -178,95 +201,158 @@ class Inspection(Strict):
     """通报所回应的巡视或巡察。
     The inspection whose feedback the report answers."""
 
-    kind: Kind = DEFAULT_KIND
-    """巡视（中央、省、市委）或巡察（县、区委，高校党委）；网站的固定用语随之而变。
-    巡视 or 巡察: every fixed word of the site follows it."""
-    team: Text | None = None
-    """巡视（巡察）组，如“市委第一巡视组”。
-    The inspection team."""
-    round: Text
-    """轮次，如“十二届市委第二轮巡视”；通报按轮次分组。
-    The round; reports are grouped by it."""
-    start: dt.date | None = None
-    """进驻开始日期（YYYY-MM-DD）。
-    First day of the inspection on site."""
-    end: dt.date | None = None
-    """进驻结束日期（YYYY-MM-DD）。
-    Last day of the inspection on site."""
-    feedback: dt.date | None = None
-    """反馈日期（YYYY-MM-DD）；通报按它排序。
-    Day the team fed back its findings; reports are ordered by it."""
+    kind: Kind = Field(
+        default=DEFAULT_KIND,
+        title="种类",
+        description="巡视（默认；中央、省、市委开展）或巡察（县、区委，高校党委等开展）；"
+        "网站上的固定用语随之变化。",
+        examples=["巡视", "巡察"],
+    )
+    team: Text | None = Field(
+        default=None,
+        title="巡视（巡察）组",
+        description="开展巡视（巡察）的组。",
+        examples=["市委第×巡视组"],
+    )
+    round: Text = Field(
+        title="轮次",
+        description="巡视（巡察）的轮次；网站按轮次归类通报。",
+        examples=["××届市委第×轮巡视"],
+    )
+    start: dt.date | None = Field(
+        default=None,
+        title="开始日期",
+        description="巡视（巡察）进驻开始日期，写作 YYYY-MM-DD，不加引号。",
+        examples=["2023-03-29"],
+    )
+    end: dt.date | None = Field(
+        default=None,
+        title="结束日期",
+        description="巡视（巡察）进驻结束日期，写作 YYYY-MM-DD；不早于开始日期。",
+        examples=["2023-06-16"],
+    )
+    feedback: dt.date | None = Field(
+        default=None,
+        title="反馈日期",
+        description="反馈巡视（巡察）意见的日期，写作 YYYY-MM-DD；不早于结束日期。"
+        "网站上的通报按它排序，最新的在前。",
+        examples=["2023-08-30"],
+    )
+
+
+Phone = Annotated[str, Field(pattern=r"^[0-9+][0-9 -]{4,30}$")]
+Postcode = Annotated[str, Field(pattern=r"^[0-9]{6}$")]
 
 
 class Contact(Strict):
     """公众反映意见的方式；各项均可不填，只显示填写了的项。
     How the public sends opinions; every line is optional and shown only when given."""
 
-    invitation: Prose | None = None
-    """欢迎监督的一段话，印在联系方式之前。
-    The sentence inviting supervision, printed before the contact lines."""
-    phone: (
-        Annotated[str, Field(pattern=r"^[0-9+][0-9 -]{4,30}$", examples=["021-33134800"])] | None
-    ) = None
-    """联系电话，数字和“-”（分机号写在最后一个“-”之后）。
-    Telephone number as printed (an extension after the last '-')."""
-    email: EmailStr | None = None
-    """电子邮箱。
-    Email address; validated."""
-    address: Text | None = None
-    """通讯地址。
-    Postal address."""
-    envelope_note: Text | None = None
-    """信封上注明的文字，印作（信封上注明“…”）。
-    What to write on the envelope."""
-    postcode: Annotated[str, Field(pattern=r"^[0-9]{6}$", examples=["200001"])] | None = None
-    """邮政编码，六位数字，请加引号写作文字。
-    Six-digit postcode, as text."""
-    labels: dict[Literal["phone", "email", "address", "postcode"], Text] = {}
-    """各行的名称，不填则为“联系电话”“电子邮箱”“通讯地址”“邮政编码”。
-    The label of each line, where the report words it differently."""
+    invitation: Prose | None = Field(
+        default=None,
+        title="征求意见",
+        description="印在联系方式之前、欢迎监督的一段话；可用 Markdown。",
+        examples=["欢迎广大干部群众对巡视整改落实情况进行监督。"],
+    )
+    phone: Phone | None = Field(
+        default=None,
+        title="联系电话",
+        description="联系电话，照原文写：数字、空格和“-”，可以“+”开头，分机号写在最后一个"
+        "“-”之后；只有数字时请加引号。",
+        examples=["000-00000000-0000"],
+    )
+    email: EmailStr | None = Field(
+        default=None,
+        title="电子邮箱",
+        description="联系邮箱，须是有效的电子邮箱地址。",
+        examples=["someone@example.org"],
+    )
+    address: Text | None = Field(
+        default=None,
+        title="通讯地址",
+        description="来信的通讯地址。",
+        examples=["××市××区××路×号"],
+    )
+    envelope_note: Text | None = Field(
+        default=None,
+        title="信封注明",
+        description="来信时信封上注明的文字，印在地址之后：（信封上注明“……”）。",
+        examples=["关于巡视整改落实情况的意见建议"],
+    )
+    postcode: Postcode | None = Field(
+        default=None,
+        title="邮政编码",
+        description="邮政编码，六位数字；邮编是文字，请加引号。",
+        examples=["000000"],
+    )
+    labels: dict[Literal["phone", "email", "address", "postcode"], Text] = Field(
+        default={},
+        title="各行名称",
+        description="联系方式各行的名称，与原文写法不同时填写，键为 phone、email、address 或 "
+        "postcode，如 phone: 举报电话；不填则为“联系电话”“电子邮箱”“通讯地址”“邮政编码”。",
+        examples=[{"phone": "举报电话"}],
+    )
 
 
 class Disclosure(Strict):
     """政务公开信息，各项均可不填。
     Government disclosure metadata; each entry optional."""
 
-    index_no: Text | None = None
-    """索引号。
-    The document's index number in the disclosure catalogue."""
-    publisher: Text | None = None
-    """发布机构（与发布机关不同时填写）。
-    The body that published the document."""
-    written: dt.date | None = None
-    """成文日期。
-    The date the document was signed."""
-    mode: Text | None = None
-    """公开方式，如“主动公开”。
-    How it is disclosed."""
+    index_no: Text | None = Field(
+        default=None, title="索引号", description="政务公开目录中的索引号。"
+    )
+    publisher: Text | None = Field(
+        default=None, title="发布机构", description="发布机构，与发布机关不同时填写。"
+    )
+    written: dt.date | None = Field(
+        default=None,
+        title="成文日期",
+        description="文件上的成文日期，写作 YYYY-MM-DD，不加引号。",
+        examples=["2024-01-15"],
+    )
+    mode: Text | None = Field(
+        default=None,
+        title="公开方式",
+        description="公开方式，如“主动公开”。",
+        examples=["主动公开"],
+    )
 
 
 class Correction(Strict):
     """修订记录的一条，显示在通报末尾和订阅源中。
     One entry of the corrections log."""
 
-    date: dt.date
-    """修订日期。
-    When the published text was corrected."""
-    change: Text
-    """修订内容，一句话。
-    What changed, in one sentence."""
+    date: dt.date = Field(
+        title="修订日期",
+        description="更正的日期，写作 YYYY-MM-DD，不加引号。",
+        examples=["2024-01-20"],
+    )
+    change: Text = Field(
+        title="更正内容",
+        description="这次更正了什么，一句话。",
+        examples=["更正第二部分一处数字"],
+    )
 
 
 class Numbering(Strict):
     """各层级的编号样式，写作该样式的第一个编号；不填则按 GB/T 9704：一、（一）1.（1）。
     The numbering style of each level, written as its first number."""
 
-    levels: list[StyleName] = []
-    """从第一层起各层的样式，如 [一、, （一）, 1., （1）]；未列出的层级用默认样式。
-    Styles from level 1 down; levels not listed keep the default."""
-    actions: StyleName = DEFAULT_ACTIONS
-    """段内列举的样式，默认“一是”。
-    The style of run-in enumerations."""
+    levels: list[StyleName] = Field(
+        default=[],
+        title="各层级编号",
+        description="从第一层起，每一层级写出其第一个编号，如 [一、, （一）, '1.', （1）]"
+        "（1. 这样以数字开头的请加引号）；"
+        "未列出的层级用默认样式（GB/T 9704：一、（一）1.（1），更深的层级用 ①）；"
+        "空字符串表示该层级不编号。",
+        examples=[["一、", "（一）", "1.", "（1）"]],
+    )
+    actions: StyleName = Field(
+        default=DEFAULT_ACTIONS,
+        title="举措编号",
+        description="段内举措的编号样式，默认“一是”（一是、二是……）。",
+        examples=["一是", "第一，"],
+    )
 
 
 HttpsUrl = Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$")]
@@ -283,38 +369,73 @@ class NodeFile(Strict):
     One numbered node of the report; parts, sections, categories, aspects, problems and
     measures all have this shape."""
 
-    file: Annotated[str, AfterValidator(_check_file)] | None = None
-    """引用单独的文件（相对通报目录，如 categories/positioning.yaml），此时不写其他字段。
-    A node kept in a file of its own (relative to the report folder); nothing else beside it."""
-    id: Slug | None = None
-    """稳定的标识（网址和锚点），小写字母、数字和“-”；单独文件中的节点默认取文件名。
-    Stable id, used in URLs and anchors; a node in its own file takes the file's name."""
-    role: Role | None = None
-    """节点的类别：category（问题大类，单独成页）、aspect（方面）、problem（具体问题）、measure（整改措施）。
-    What the node is: category (own page), aspect, problem or measure."""
-    heading: Prose | None = None
-    """标题（不含编号，编号自动生成）。
-    The heading, without its number (numbers are generated)."""
-    run_in: bool | None = None
-    """标题是否接排在正文之前并以“。”结束；默认：部分（第一层）单独成行；其他层级没有下级且至多一段时接排。
-    Whether the heading runs into the first paragraph, ended with 。."""
-    numbered: bool = True
-    """是否编号；不编号的段落（如结尾的统计段落）写 false。
-    Whether the node is numbered; false for unnumbered paragraphs."""
+    file: Annotated[str, AfterValidator(_check_file)] | None = Field(
+        default=None,
+        title="文件",
+        description="引用放在单独文件中的节点，路径相对于通报目录；写了 file 就不再写其他字段。",
+        examples=["categories/positioning.yaml"],
+    )
+    """The loader puts the node of that file in this one's place."""
+    id: Slug | None = Field(
+        default=None,
+        title="标识",
+        description="网址和锚点用的简短标识：小写字母、数字和连字符（-），以字母或数字开头，"
+        "在通报内唯一，不能是页面自用的名称（如 main、figures）或 n2-1 这样的形式；"
+        "单独文件中的节点默认取文件名。标题改了也请保留。",
+        examples=["city-positioning"],
+    )
+    """None: the file's name for a node in a file of its own, else a positional anchor."""
+    role: Role | None = Field(
+        default=None,
+        title="角色",
+        description="节点的类别：category（问题大类，单独成页，须有标识）、aspect（方面）、"
+        "problem（具体问题）或 measure（整改措施）；统计数字按 problem、measure 计数。",
+        examples=["category", "aspect", "problem", "measure"],
+    )
+    heading: Prose | None = Field(
+        default=None,
+        title="小标题",
+        description="节点的标题，不含编号：编号自动生成，不要手写。",
+        examples=["针对政治站位不够高的问题"],
+    )
+    run_in: bool | None = Field(
+        default=None,
+        title="标题接排",
+        description="true：标题与第一段接排，以句号结束；false：标题单独成行。"
+        "不填时，部分（第一层）单独成行，其他层级没有下级且至多一段时接排。",
+    )
+    """None: decided from the node's depth and body when the report is assembled."""
+    numbered: bool = Field(
+        default=True,
+        title="编号",
+        description="是否编号；不编号的段落（如结尾的统计段落）写 false。",
+    )
     text: Annotated[
         list[Prose], BeforeValidator(_paragraphs, json_schema_input_type=Prose | list[Prose])
-    ] = []
-    """正文：一段文字，或多段文字的列表。
-    The text: one paragraph, or a list of paragraphs."""
-    actions: list[Prose] = []
-    """段内列举的举措，自动编为“一是”“二是”……，接在最后一段之后。
-    Run-in enumerations, numbered 一是 二是 … after the last paragraph."""
-    status: Key | None = None
-    """状态，须是 figures.yaml 中 statuses 定义的键（如 rectified）。
-    A status key defined under figures.yaml's statuses."""
-    children: list[NodeFile] = []
-    """下一层级的节点，或对单独文件的引用 {file: …}。
-    The nodes of the next level, or references to files of their own."""
+    ] = Field(
+        default=[],
+        title="正文",
+        description="一段文字，或多段文字的列表；可用 Markdown，数字请引用数据，"
+        "如 {{ figures.problems.total }}。",
+    )
+    actions: list[Prose] = Field(
+        default=[],
+        title="举措",
+        description="段内依次编号的举措（一是、二是……），每项一句，接在最后一段之后；"
+        "编号自动生成，不要手写。",
+    )
+    status: Key | None = Field(
+        default=None,
+        title="状态",
+        description="该条目的整改状态：figures.yaml 中 statuses 定义的一个键；通报写了 "
+        "status_line 时，条目正文之后印一行“<status_line>：<状态名称>”。",
+        examples=["rectified"],
+    )
+    children: list[NodeFile] = Field(
+        default=[],
+        title="下级条目",
+        description="下一层级的节点，按顺序；每项是一个节点，或用 {file: …} 引用单独的文件。",
+    )
 
     @model_validator(mode="after")
     def _has_body(self) -> NodeFile:
@@ -353,77 +474,127 @@ class AttachmentFile(Strict):
     """一个附件：attachments/ 中的文件及其标题，按通报所列顺序。
     One attachment: a file in the report folder's attachments/, and its title."""
 
-    file: Annotated[str, AfterValidator(_check_attachment_name)]
-    """文件名（在通报目录的 attachments/ 中），如 tasks.pdf。
-    允许 pdf、doc、docx、xls、xlsx、ofd、jpg、png。
-    The file's name inside attachments/."""
-    title: Text
-    """附件标题，如“巡视整改任务清单”。
-    Its title as the report lists it."""
+    file: Annotated[str, AfterValidator(_check_attachment_name)] = Field(
+        title="文件名",
+        description="附件的文件名（文件放在通报目录的 attachments/ 中）；"
+        "允许 pdf、doc、docx、xls、xlsx、ofd、jpg、jpeg、png。",
+        examples=["tasks.pdf"],
+    )
+    """The loader checks the type (ATTACHMENT_TYPES), the size and that the file is there."""
+    title: Text = Field(
+        title="附件标题",
+        description="附件的标题，按通报所列。",
+        examples=["巡视整改任务清单"],
+    )
 
 
 class LedgerOptions(Strict):
     """整改台账（ledger.xlsx）是否公开，公开哪些列。
     Whether the issuer publishes its ledger (ledger.xlsx), and which columns."""
 
-    publish: bool = False
-    """false（默认）：台账只用于汇总、核对统计数字，网站上不出现台账的任何内容；
-    true：公开台账页面及 CSV、XLSX 下载。
-    false (the default): the ledger only feeds and checks the figures and nothing of it is
-    published; true: a ledger page per report, with CSV and XLSX downloads."""
-    publish_columns: list[Column] = list(DEFAULT_PUBLISHED)
-    """公开的列，按此顺序；默认除“责任领导”“备注”外的各列（领导姓名属个人信息）。
-    The columns published, in this order; by default every column but 责任领导 and 备注."""
+    publish: bool = Field(
+        default=False,
+        title="公开台账",
+        description="false（默认）：台账只用于汇总、核对统计数字，网站上不出现台账的任何内容；"
+        "true：公开台账页面及 CSV、XLSX 下载。",
+        examples=[False, True],
+    )
+    publish_columns: list[Column] = Field(
+        default=list(DEFAULT_PUBLISHED),
+        title="公开的列",
+        description="公开台账时公开的列，按此顺序；默认除“责任领导”“备注”外的各列"
+        "（领导姓名属个人信息）。",
+    )
 
 
 class ReportFile(Strict):
-    """``<report>/report.yaml``: the report's identity, opening, parts and contact."""
+    """一份通报：标题、发布机关、所回应的巡视或巡察、各部分和联系方式。
+    ``<report>/report.yaml``: the report's identity, opening, parts and contact."""
 
-    title: Text
-    """标题（不含发布机关）：关于……的通报。
-    The title, without the issuer."""
-    issuer: Text
-    """发布机关，印在标题之上。
-    The issuer, printed above the title."""
-    draft: bool = False
-    """草稿：true 时 build 不发布，serve 预览时带“草稿”标记。
-    A draft is left out of build and shown with a banner by serve."""
-    published: dt.date | None = None
-    """发布日期（YYYY-MM-DD），通报写明时填写。
-    Publication date, when the issuer states one."""
-    inspection: Inspection
-    """通报所回应的巡视或巡察。
-    The inspection the report answers."""
-    intro: Prose | None = None
-    """开头一段；日期等请引用 inspection，如 {{ inspection.feedback | date }}。
-    The opening paragraph; dates come from inspection."""
-    parts: Annotated[list[PartEntry], Field(min_length=1)]
-    """各部分（一、二、三、），按顺序；写标识时为 parts/<标识>.yaml，也可直接写节点。
-    The parts in order: a slug stands for parts/<slug>.yaml, or write the node here."""
-    numbering: Numbering = Numbering()
-    """各层级的编号样式，不填则按 GB/T 9704。
-    The numbering style of each level."""
-    status_line: Text | None = None
-    """带状态的节点后印一行“<此文字>：<状态>”，如“整改进展”；不填则不印。
-    Nodes with a status print a line "<this>：<status>"; none when not given."""
-    contact: Contact | None = None
-    """结尾的监督邀请和联系方式。
-    The closing invitation and contact block."""
-    disclosure: Disclosure | None = None
-    """政务公开信息（索引号、发布机构、成文日期、公开方式）。
-    Government disclosure fields, when stated."""
-    source_url: HttpsUrl | None = None
-    """原文链接，显示时注明“以原文为准”。
-    Where the issuer published the original."""
-    corrections: list[Correction] = []
-    """修订记录，按时间先后。
-    Corrections made after publication, oldest first."""
-    attachments: list[AttachmentFile] = []
-    """附件，按顺序；文件放在通报目录的 attachments/ 中，列在全文末尾。
-    Attachments in order; the files live in the report folder's attachments/."""
-    ledger: LedgerOptions = LedgerOptions()
-    """整改台账：同一目录下的 ledger.xlsx 是否公开。
-    The ledger (ledger.xlsx beside this file): whether it is published."""
+    title: Text = Field(
+        title="标题",
+        description="通报的标题原文，不含发布机关；不能为空或只有空格。",
+        examples=["关于××届市委第×轮巡视集中整改进展情况的通报"],
+    )
+    issuer: Text = Field(
+        title="发布机关",
+        description="发布通报的机关全称，印在标题上方。",
+        examples=["中共××区委员会"],
+    )
+    draft: bool = Field(
+        default=False,
+        title="草稿",
+        description="true 表示草稿：build 不发布，serve 预览时照常显示并标注“草稿”。"
+        "只能写 true 或 false。",
+        examples=[True, False],
+    )
+    published: dt.date | None = Field(
+        default=None,
+        title="发布日期",
+        description="通报写明的发布日期，写作 YYYY-MM-DD，不加引号；不早于反馈日期。",
+        examples=["2024-01-15"],
+    )
+    inspection: Inspection = Field(
+        title="巡视（巡察）",
+        description="通报所回应的巡视或巡察：种类、巡视（巡察）组、轮次和日期。",
+    )
+    intro: Prose | None = Field(
+        default=None,
+        title="开头段落",
+        description="通报的开头一段，可用 Markdown；巡视组、日期等请引用数据，不要重打，"
+        "如 {{ inspection.team }}、{{ inspection.feedback | date }}。",
+    )
+    parts: list[PartEntry] = Field(
+        min_length=1,
+        title="各部分",
+        description="按顺序列出各部分（一、二、三、），至少一项；每项是 parts/ 下的文件名"
+        "（不含 .yaml），也可直接写一个节点。编号自动生成。",
+        examples=[["leadership", "progress", "next-steps"]],
+    )
+    numbering: Numbering = Field(
+        default=Numbering(),
+        title="编号样式",
+        description="各层级编号的样式；不填则按 GB/T 9704：一、（一）1.（1），段内举措为“一是”。",
+    )
+    status_line: Text | None = Field(
+        default=None,
+        title="状态前缀",
+        description="带状态的条目后印一行“<此文字>：<状态>”，如“整改进展：已完成”；不填则不印。",
+        examples=["整改进展"],
+    )
+    contact: Contact | None = Field(
+        default=None,
+        title="联系方式",
+        description="文末的监督邀请和联系方式；各项都可不填，只显示填写了的。",
+    )
+    disclosure: Disclosure | None = Field(
+        default=None,
+        title="政务公开信息",
+        description="列在正文上方的政务公开信息：索引号、发布机构、成文日期、公开方式；"
+        "各项都可不填。",
+    )
+    source_url: HttpsUrl | None = Field(
+        default=None,
+        title="原文链接",
+        description="原文的发布地址（http:// 或 https://），页面上注明“以原文为准”。",
+        examples=["https://www.example.gov.cn/a.html"],
+    )
+    corrections: list[Correction] = Field(
+        default=[],
+        title="修订记录",
+        description="发布后的更正，按日期先后排列；显示在全文末尾和订阅源中。",
+    )
+    attachments: list[AttachmentFile] = Field(
+        default=[],
+        title="附件",
+        description="附件，按通报所列顺序，列在全文末尾；文件放在通报目录的 attachments/ 中。",
+    )
+    ledger: LedgerOptions = Field(
+        default=LedgerOptions(),
+        title="整改台账",
+        description="通报目录中的 ledger.xlsx（问题、措施、责任单位、时限和状态）是否公开、"
+        "公开哪些列；默认不公开，只用于核对统计数字。",
+    )
 
 
 # --- figures.yaml ------------------------------------------------------------------
@@ -433,63 +604,108 @@ class StatusFile(Strict):
     """一种状态：名称，以及是否算作已完成。
     One status: how it reads, and whether it counts as done."""
 
-    label: Text
-    """状态名称，如“已整改”“正在推进”。
-    How the status reads."""
-    done: bool
-    """是否算作已完成：已整改、已完成为 true；基本完成、持续推进、正在推进为 false。
-    Whether it counts as done."""
+    label: Text = Field(
+        title="显示文字",
+        description="状态在页面上显示的文字。",
+        examples=["已整改", "正在推进"],
+    )
+    done: bool = Field(
+        title="算作完成",
+        description="true：该状态算作已完成，计入完成数和完成率（如已整改、已完成）；"
+        "false：不算（如基本完成、持续推进、正在推进）。",
+    )
 
 
 class RateFile(Strict):
     """完成率：已完成状态之和占总数的百分比，自动计算，不要手填。
     The done share in percent, computed, never typed."""
 
-    label: Text | None = None
-    """完成率的名称，如“整改完成率”。
-    The rate's label."""
-    precision: Literal[0, 1, 2] = 0
-    """小数位数（四舍五入），与通报的写法一致：76 为 0，89.7 为 1。
-    Decimal places, rounded half up."""
+    label: Text | None = Field(
+        default=None,
+        title="名称",
+        description="完成率的名称；不填则只显示百分比。",
+        examples=["整改完成率"],
+    )
+    precision: Literal[0, 1, 2] = Field(
+        default=0,
+        title="小数位数",
+        description="完成率保留的小数位数（0、1 或 2），四舍五入，与通报的写法一致："
+        "76% 为 0，89.7% 为 1。",
+        examples=[0, 1],
+    )
 
 
 class FigureFile(Strict):
     """一个统计数字（value），或一组计数（total 与 by_status）。
     One figure: a value, or a tally (a total with counts by status)."""
 
-    id: Key
-    """标识，正文引用时用，如 {{ figures.problems.total }}。
-    The id prose refers to."""
-    label: Text
-    """名称，按通报原文，如“党纪政务立案”。
-    The label, in the report's words."""
-    unit: Text | None = None
-    """单位，如 项、个、条、件、人、万元。
-    The unit."""
-    value: Number | None = None
-    """数值（整数或小数，如 43、130.98）；计数类请改用 total 与 by_status。
-    The value; a tally has total and by_status instead."""
-    total: NonNegativeInt | None = None
-    """总数；列出了具体条目（counts）时可不填，由条目数得出。
-    The total; derived from the listed nodes when counts is given."""
-    by_status: dict[Key, NonNegativeInt] = {}
-    """按状态计数，键为 statuses 中定义的状态，如 rectified: 48。
-    Counts per status; keys are defined under statuses."""
-    counts: EntityRole | None = None
-    """统计哪类条目：problem（具体问题）或 measure（整改措施）；列出的条目与此处数字须一致。
-    Which listed nodes (or ledger rows) this tally counts."""
-    scope: Slug | None = None
-    """只统计该标识的节点之内的条目。
-    Count only inside the node with this id."""
-    remainder: Text | None = None
-    """“其余”的名称（总数减去各状态之和），如“正在全力推进”；不填则不显示。
-    The label of the remainder; not shown when not given."""
-    rate: RateFile | None = None
-    """完成率，自动计算。
-    The done share, computed."""
-    headline: bool = False
-    """是否为主要数字：列表中显示，首页画成进度条。
-    A headline figure: listed with the report and drawn as a bar."""
+    id: Key = Field(
+        title="标识",
+        description="数字的标识：小写字母、数字和下划线，以字母开头；正文引用时用，"
+        "如 {{ figures.problems.total }}。",
+        examples=["problems"],
+    )
+    label: Text = Field(
+        title="名称",
+        description="数字的名称，按通报原文。",
+        examples=["具体问题"],
+    )
+    unit: Text | None = Field(
+        default=None, title="单位", description="数字的单位。", examples=["项", "件", "人", "万元"]
+    )
+    value: Number | None = Field(
+        default=None,
+        title="数值",
+        description="一个整数或精确小数，如 43 或 130.98（不加引号，不写汉字）；"
+        "计数类请改用 total 与 by_status，两者不能同时写。",
+        examples=[43, 130.98],
+    )
+    total: NonNegativeInt | None = Field(
+        default=None,
+        title="总数",
+        description="总数：只写十进制整数，如 57（不能写 5_7 或 57.0）。写了 counts 且通报"
+        "（或台账）列出了条目时可不填，由条目数得出；写了则须与之相符。",
+        examples=[57],
+    )
+    """None: derived from the listed nodes (or the ledger's rows) when counts is given."""
+    by_status: dict[Key, NonNegativeInt] = Field(
+        default={},
+        title="按状态计数",
+        description="按状态的计数：每个键是 figures.yaml 中 statuses 定义的一个状态（如 "
+        "rectified、completed），值是处于该状态的数量。各状态合计不能超过 total；"
+        "余下的部分写了 remainder 时以该名称显示。状态是否算作完成由 statuses 中的 done 决定。",
+        examples=[{"rectified": 48}],
+    )
+    counts: EntityRole | None = Field(
+        default=None,
+        title="计数对象",
+        description="由列出的条目统计：problem（具体问题）或 measure（整改措施）；有台账时"
+        "按台账统计。列出的条目与此处的 total、by_status 须一致。",
+        examples=["problem"],
+    )
+    scope: Slug | None = Field(
+        default=None,
+        title="统计范围",
+        description="只统计该标识的节点之内的条目（与 counts 同用）。",
+        examples=["city-positioning"],
+    )
+    remainder: Text | None = Field(
+        default=None,
+        title="余数名称",
+        description="总数减去各状态之和后余下部分的名称；不填则不显示余数。",
+        examples=["正在推进"],
+    )
+    rate: RateFile | None = Field(
+        default=None,
+        title="完成率",
+        description="显示完成率（已完成状态之和占总数的百分比，自动计算）："
+        "label 是名称，precision 是小数位数。",
+    )
+    headline: bool = Field(
+        default=False,
+        title="要点数字",
+        description="true：要点数字，在通报列表中显示，并在首页画成条形图。",
+    )
 
     @model_validator(mode="after")
     def _value_or_tally(self) -> FigureFile:
@@ -511,26 +727,42 @@ class GroupFile(Strict):
     """一组统计数字，按通报的分组和顺序。
     A group of figures, in the report's order."""
 
-    id: Key | None = None
-    """分组标识：填写后正文引用为 {{ figures.<分组>.<数字> }}。
-    A namespace for references."""
-    label: Text | None = None
-    """分组名称，作为统计表和首页卡片的标题。
-    The group's caption."""
-    figures: Annotated[list[FigureFile], Field(min_length=1)]
-    """本组的统计数字。
-    The figures of the group."""
+    id: Key | None = Field(
+        default=None,
+        title="分组标识",
+        description="分组的标识：小写字母、数字和下划线，以字母开头；填写后正文引用本组数字为 "
+        "{{ figures.<分组>.<数字> }}，不填则为 {{ figures.<数字> }}。",
+        examples=["discipline"],
+    )
+    label: Text | None = Field(
+        default=None,
+        title="分组名称",
+        description="分组的名称，作为统计表和首页卡片的标题。",
+        examples=["执纪问责"],
+    )
+    figures: list[FigureFile] = Field(
+        min_length=1,
+        title="统计数字",
+        description="本组的各项数字，按通报中的顺序，至少一项。",
+    )
 
 
 class FiguresFile(Strict):
-    """``<report>/figures.yaml``: the statuses and every statistic of the report, once."""
+    """通报使用的状态和全部统计数字，每个数字只写一次，正文引用它。
+    ``<report>/figures.yaml``: the statuses and every statistic of the report, once."""
 
-    statuses: dict[Key, StatusFile] = {}
-    """通报使用的各种状态，如 rectified: {label: 已整改, done: true}。
-    Every status the report uses: its label and whether it counts as done."""
-    groups: list[GroupFile] = []
-    """统计数字的分组，按通报顺序。
-    The groups of figures, in the report's order."""
+    statuses: dict[Key, StatusFile] = Field(
+        default={},
+        title="状态",
+        description="本通报用到的每个状态：键用于 by_status 和节点的 status，"
+        "label 是显示的文字，done 表示是否算作完成。",
+        examples=[{"rectified": {"label": "已整改", "done": True}}],
+    )
+    groups: list[GroupFile] = Field(
+        default=[],
+        title="数字分组",
+        description="统计数字的分组，按通报中的顺序。",
+    )
 
 
 FILE_MODELS: dict[str, type[Strict]] = {
