@@ -266,8 +266,8 @@ def test_mutated_content_builds_completely_or_not_at_all(edit: Mutation) -> None
             assert not out.exists(), "a failed build wrote something"
             return
         written = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-        assert written == set(result.files) | {MANIFEST}
-        for rel_out, body in result.files.items():
+        assert written == set(result.outputs) | {MANIFEST}
+        for rel_out, body in result.outputs.items():
             assert (out / rel_out).read_bytes() == body
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from rectify_site.build.cache import CACHE_DIRNAME, Store, cache_dir_for
+from rectify_site.build.cache import CACHE_DIRNAME, Cache, cache_dir_for
 from rectify_site.build.pipeline import BuildResult, build_site
 from rectify_site.build.search import available
 from rectify_site.errors import UsageError
@@ -53,7 +53,7 @@ def test_nothing_changed_writes_nothing(content_copy: Path, tmp_path: Path) -> N
     again = build(content_copy, out)
     assert again.stats is not None
     assert again.stats.written == [] and again.stats.removed == []
-    remade = [f for f in again.files if f.endswith((".html", ".json", ".csv"))]
+    remade = [f for f in again.outputs if f.endswith((".html", ".json", ".csv"))]
     assert remade == [], "pages or data were made again although nothing changed"
     assert stamps(out) == before, "a no-op build touched the output"
     assert stamps(cache_dir_for(out)) == cache_before, "a no-op build rewrote the cache"
@@ -78,8 +78,8 @@ def test_edit_renders_only_the_pages_of_that_report(two_reports: Path, tmp_path:
     edit(two_reports / REPORT_ID / "categories" / "integrity.yaml", "严肃", "严格严肃")
     result = build(two_reports, out)
     assert result.stats is not None
-    rendered = {f for f in result.files if f.endswith(".html")}
-    assert not any(f.startswith(f"{OTHER}/") for f in result.files), "pages and data alike"
+    rendered = {f for f in result.outputs if f.endswith(".html")}
+    assert not any(f.startswith(f"{OTHER}/") for f in result.outputs), "pages and data alike"
     assert f"{REPORT_ID}/categories/integrity.html" in rendered
     assert "index.html" in rendered, "the index shows every report, so it depends on all"
     written = set(result.stats.written)
@@ -93,11 +93,11 @@ def test_template_edit_renders_the_pages_that_use_it(two_reports: Path, tmp_path
     build(two_reports, out)
     edit(two_reports.parent / "templates" / "category.html", "</", "<!-- edited --></")
     result = build(two_reports, out)
-    rendered = {f for f in result.files if f.endswith(".html")}
+    rendered = {f for f in result.outputs if f.endswith(".html")}
     assert rendered and all("/categories/" in f for f in rendered), rendered
     edit(two_reports.parent / "templates" / "base.html", "</body>", "<!-- edited --></body>")
     result = build(two_reports, out)
-    assert {f for f in result.files if f.endswith(".html")} == {
+    assert {f for f in result.outputs if f.endswith(".html")} == {
         p.relative_to(out).as_posix() for p in out.rglob("*.html")
     }, "every page extends base.html"
 
@@ -147,7 +147,7 @@ def test_changed_base_url_renders_everything(content_copy: Path, tmp_path: Path)
     out = tmp_path / "out"
     build(content_copy, out)
     result = build(content_copy, out, base_url="https://example.org/")
-    assert f"{REPORT_ID}/full.html" in result.files
+    assert f"{REPORT_ID}/full.html" in result.outputs
     assert (out / "sitemap.xml").is_file()
 
 
@@ -171,7 +171,7 @@ def test_second_build_of_the_same_folder_is_refused(
     cli: Callable[..., Run], content_copy: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    holder = Store(out)
+    holder = Cache(out)
     with holder.locked():  # as if another build were writing the folder right now
         run = cli("build", "--content", content_copy, "--out", out)
     assert run.code == 2, run.err
@@ -202,8 +202,8 @@ def test_a_report_page_follows_the_other_reports_of_its_issuer(
     build(content_copy, out)
     edit(content_copy / REPORT_ID / "figures.yaml", "rectified: 48", "rectified: 47")
     result = build(content_copy, out)
-    assert "huangpu-later/index.html" in result.files
-    assert "huangpu-later/full.html" not in result.files, "the full text shows no series"
+    assert "huangpu-later/index.html" in result.outputs
+    assert "huangpu-later/full.html" not in result.outputs, "the full text shows no series"
     build_site(
         content_copy,
         cold,
@@ -325,7 +325,7 @@ def test_a_new_source_date_epoch_is_not_a_no_op(
 def test_the_lock_is_cross_platform_and_refuses_a_second_holder(tmp_path: Path) -> None:
     """filelock (flock here, msvcrt on Windows): a second holder fails at once, exit 2."""
     out = tmp_path / "out"
-    first, second = Store(out), Store(out)
+    first, second = Cache(out), Cache(out)
     with first.locked():
         with pytest.raises(UsageError) as refused:
             second.lock()
@@ -372,21 +372,21 @@ def test_only_build_site_asks_the_cache(
     two_reports: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One path through the build: every question to the cache, in ``build``, in
-    ``serve`` and in its search refresh, comes from inside pipeline.build_site."""
+    ``serve`` and in its search refresh, comes from the stages pipeline._build_site runs."""
     import inspect
 
     from rectify_site.serve.preview import Preview
 
     callers: list[tuple[str, list[str]]] = []
     for name in ("begin", "unchanged", "current", "record", "get_or_make", "recall", "commit"):
-        original = getattr(Store, name)
+        original = getattr(Cache, name)
 
-        def spy(self: Store, *args: Any, _name: str = name, _f: Any = original) -> Any:
+        def spy(self: Cache, *args: Any, _name: str = name, _f: Any = original, **kw: Any) -> Any:
             stack = [f.function for f in inspect.stack()[1:]]
             callers.append((_name, stack))
-            return _f(self, *args)
+            return _f(self, *args, **kw)
 
-        monkeypatch.setattr(Store, name, spy)
+        monkeypatch.setattr(Cache, name, spy)
     out = tmp_path / "out"
     build(two_reports, out)
     edit(two_reports / OTHER / "report.yaml", "issuer: ", "issuer: 又")
@@ -406,18 +406,18 @@ def test_a_build_too_large_for_memory_spools_to_disk_and_writes_the_same_site(
     """From SPOOL_MIN_PAGES pages the files wait on disk, in the cache folder, not in
     memory: the site is byte for byte the in-memory build's, cold and after an edit, and
     no spool is left behind."""
-    from rectify_site.build import pipeline
+    from rectify_site.build import stages
 
     memory, spooled = tmp_path / "memory" / "_site", tmp_path / "spooled" / "_site"
     build(two_reports, memory)
-    monkeypatch.setattr(pipeline, "SPOOL_MIN_PAGES", 1)
+    monkeypatch.setattr(stages, "SPOOL_MIN_PAGES", 1)
     result = build(two_reports, spooled)
-    assert result.files == {} and result.stats is not None and result.stats.written
+    assert result.outputs == {} and result.stats is not None and result.stats.written
     assert tree(spooled) == tree(memory)
     edit(two_reports / OTHER / "report.yaml", "issuer: ", "issuer: 又")
-    monkeypatch.setattr(pipeline, "SPOOL_MIN_PAGES", 10**9)
+    monkeypatch.setattr(stages, "SPOOL_MIN_PAGES", 10**9)
     build(two_reports, memory)
-    monkeypatch.setattr(pipeline, "SPOOL_MIN_PAGES", 1)
+    monkeypatch.setattr(stages, "SPOOL_MIN_PAGES", 1)
     build(two_reports, spooled)
     assert tree(spooled) == tree(memory)
     assert list((cache_dir_for(spooled) / "spool").iterdir()) == []

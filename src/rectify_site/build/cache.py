@@ -1,11 +1,12 @@
-"""The build's cache: a small store of artifacts keyed by the inputs they were made from.
+"""The build's cache: artifacts and values kept by the key of the inputs they were made from.
 
-A step of the build declares what it is made from and asks ``get_or_make(key, make)``
+A stage of the build declares what it is made from and asks ``get_or_make(key, make)``
 (as lektor's ``BuildState.check_artifact_is_current`` checks recorded dependencies):
 when the last build made files from the very same key, and the output still holds
 them, nothing is made and they are kept; otherwise ``make`` runs and its files are
-recorded under the key. The store knows nothing of reports, pages or templates: the
-keys come from the pipeline, which hashes what each page shows (pipeline.py).
+recorded under the key. The cache knows nothing of reports, pages or templates: the
+keys come from the build's stages, which hash what each page shows (stages.py), and
+the notes it keeps for them are theirs to read (notes.py).
 
 Where it lives: beside the output folder, never inside it, so it is never published:
 ``<parent>/.rectify-cache/`` holds ``CACHEDIR.TAG`` (marks the folder as ours; backup
@@ -121,8 +122,8 @@ class State:
     files: dict[str, list[Any]] = field(default_factory=dict)
     """The output manifest after the build: path -> [sha256, size, mtime_ns]."""
     notes: dict[str, Any] = field(default_factory=dict)
-    """What the build wants back next time (its warnings, the search shards' digests);
-    each reader checks the shape of its own note."""
+    """What the build wants back next time (its warnings, the search shards' digests), as
+    JSON: the build checks their shape (notes.Notes)."""
 
     @classmethod
     def read(cls, path: Path) -> State:
@@ -212,27 +213,26 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-# --- the store ------------------------------------------------------------------------
+# --- the cache ------------------------------------------------------------------------
 
 
-class Store:
+class Cache:
     """The cache of one output folder, and its lock.
 
-    A build calls, in order: ``begin`` (hash the inputs), then ``get_or_make`` (or
-    ``current`` and ``record`` around a batch) for what it makes, ``recall`` and
-    ``remember`` for values, and ``commit`` once the output is written. ``serve`` keeps
-    one Store for its whole session, so remembered values stay in memory. With
-    ``reuse=False`` nothing of the last build is trusted (every artifact is made again)
-    but the lock is taken and the state saved all the same.
+    A build calls, in order: ``begin`` (hash the inputs, with this build's options), then
+    ``get_or_make`` (or ``current`` and ``record`` around a batch) for what it makes,
+    ``recall`` and ``remember`` for values, and ``commit`` once the output is written.
+    ``serve`` keeps one Cache for its whole session, so remembered values stay in memory.
+    Nothing sets its attributes from outside: what a build wants of it goes to ``begin``.
     """
 
-    def __init__(self, out: Path, *, reuse: bool = True) -> None:
+    def __init__(self, out: Path) -> None:
         self.out = out
         self.dir = cache_dir_for(out)
-        self.reuse = reuse
         self.state = State.read(self.dir / "state.json") if self.dir.is_dir() else State()
         self.verify = False
-        """Hash every output file rather than trust its size and time (``build --verify``)."""
+        """Hash every output file rather than trust its size and time (``build --verify``):
+        set by ``begin`` for one build."""
         self._lock: BaseFileLock | None = None
         self._values: dict[str, tuple[str, Any]] = {}
         self._dirty: set[str] = set()
@@ -319,7 +319,7 @@ class Store:
             self._lock = None
 
     @contextlib.contextmanager
-    def locked(self) -> Iterator[Store]:
+    def locked(self) -> Iterator[Cache]:
         """Hold the lock for a build; a lock already held (``serve``'s) stays held."""
         held = self._lock is not None
         self.lock()
@@ -343,18 +343,37 @@ class Store:
     # -- inputs --
 
     def begin(
-        self, code: str, options: Mapping[str, Any], inputs: Mapping[str, str | Path]
-    ) -> None:
-        """Hash every input (reusing hashes whose file stamp is unchanged)."""
+        self,
+        code: str,
+        options: Mapping[str, Any],
+        inputs: Mapping[str, str | Path],
+        *,
+        incremental: bool = True,
+        verify: bool = False,
+    ) -> dict[str, Any]:
+        """Hash every input (reusing hashes whose file stamp is unchanged); return the notes
+        the last build left, or {} when nothing of it is trusted.
+
+        With ``incremental=False`` nothing of the last build is trusted (every artifact is
+        made again), but the lock is taken and the state saved all the same. ``verify``
+        hashes every output file instead of trusting its size and time.
+        """
         self._reset()
         self.code = code
         self.options = dict(options)
+        self.verify = verify
         same = self.state.code == code
         previous = self.state.inputs if same else {}
         self.inputs = hash_inputs(inputs, previous, self.state.saved_ns)
-        if not same or not self.reuse:  # other code, or told so: trust nothing cached
-            self.state = dataclasses.replace(State(), saved_ns=self.state.saved_ns)
-            self._values.clear()
+        if not same or not incremental:  # other code, or told so: trust nothing cached
+            self.forget()
+        return self.state.notes
+
+    def forget(self) -> None:
+        """Trust nothing of the last build: every artifact and value is made again (the
+        inputs' hashes stay; they are this build's)."""
+        self.state = dataclasses.replace(State(), saved_ns=self.state.saved_ns)
+        self._values.clear()
 
     def hashes(self, prefix: str = "") -> dict[str, str]:
         """Input name -> sha256, for the inputs whose name starts with ``prefix``."""
@@ -378,6 +397,10 @@ class Store:
         if any(p.name.startswith(STAGING_PREFIX) for p in self.out.iterdir()):
             return False  # a killed build's leftovers: the write step clears them
         return all(self._valid(rel, v[0]) for rel, v in written.items())
+
+    def last_output(self) -> dict[str, str]:
+        """Path -> sha256 of every file the last build left in the output."""
+        return {rel: v[0] for rel, v in self.state.files.items() if rel != MANIFEST}
 
     def stamps(self) -> dict[str, list[int]]:
         """Path -> [size, mtime_ns] of each output file as the last build left it."""

@@ -74,7 +74,7 @@ def precompressed(
     (path -> sha256) and ``previous`` the manifest of the last write. A copy is kept when
     its file's bytes are the ones the last write compressed and the copy is still there;
     otherwise it is made again (for a kept file, from the bytes on disk). The copies go
-    into ``into`` (a build's Spool) when it is given, else into a new dict.
+    into ``into`` (a build's outputs, output.Outputs) when it is given, else a new dict.
     """
     from rectify_site.build.output import digest
 
@@ -122,7 +122,7 @@ def precompressed(
         *(partial(made_again, rel, sha) for rel, sha in again),
     ]
     # zlib and brotli let go of the GIL while they compress: threads use every core. In
-    # batches, so that a Spool's copies are never all in memory at once.
+    # batches, so that a spooled build's copies are never all in memory at once.
     with ThreadPoolExecutor(jobs) as pool:
         for start in range(0, len(tasks), 256):
             for rel, result in pool.map(lambda task: task(), tasks[start : start + 256]):

@@ -338,7 +338,7 @@ def write_site(
         if rel not in files:
             hashes[rel] = h
             stats.unchanged.append(rel)
-    changed: list[str] = []  # by name: a Spool's bytes are read again only to be staged
+    changed: list[str] = []  # by name: a spool's bytes are read again only to be staged
     for rel in sorted(files):
         data = files[rel]
         hashes[rel] = h = digest(data)
@@ -493,46 +493,68 @@ class _With(Mapping[str, bytes]):
         return len(self.more) + sum(1 for rel in self.files if rel not in self.more)
 
 
-class Spool(MutableMapping[str, bytes]):
-    """The files a build makes, kept in a folder instead of in memory.
+class Outputs(MutableMapping[str, bytes]):
+    """The files a build makes (path -> bytes) until they are written: one type for all.
 
-    At 10,000 reports a build makes about 90,000 pages and as many compressed copies,
-    several GiB that need not all be held at once: each file is written here as it is
-    made, and read back when the writer stages it. The folder is the caller's (in the
-    build's cache, beside the output, never inside it) and goes with ``close``.
+    In memory, or, for a build too large for that (``spooled``), in a folder: at 10,000
+    reports a build makes about 90,000 pages and as many compressed copies, several GiB
+    that need not all be held at once, so each file is written there as it is made and
+    read back when the writer stages it. The folder is the caller's (in the build's
+    cache, beside the output, never inside it) and goes with ``close``, with every file
+    in it: a closed spool is empty. Used as a context manager, it closes at the end.
     """
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
+    def __init__(self, spool: Path | None = None) -> None:
+        self.spool = spool
+        """The folder the files are kept in; None: in memory."""
+        self._memory: dict[str, bytes] = {}
         self._where: dict[str, str] = {}
+        if spool is not None:
+            spool.mkdir(parents=True, exist_ok=True)
 
     def __setitem__(self, rel: str, data: bytes) -> None:
+        if self.spool is None:
+            self._memory[rel] = data
+            return
         name = self._where.get(rel)
         if name is None:
             n = len(self._where)
             name = self._where[rel] = f"{n // 4096}/{n % 4096}"
             if n % 4096 == 0:
-                (self.folder / str(n // 4096)).mkdir(exist_ok=True)
-        (self.folder / name).write_bytes(data)
+                (self.spool / str(n // 4096)).mkdir(exist_ok=True)
+        (self.spool / name).write_bytes(data)
 
     def __getitem__(self, rel: str) -> bytes:
-        return (self.folder / self._where[rel]).read_bytes()
+        if self.spool is None:
+            return self._memory[rel]
+        return (self.spool / self._where[rel]).read_bytes()
 
     def __delitem__(self, rel: str) -> None:
-        del self._where[rel]  # its file goes with the folder
+        if self.spool is None:
+            del self._memory[rel]
+        else:
+            del self._where[rel]  # its file goes with the folder
 
     def __contains__(self, rel: object) -> bool:
-        return rel in self._where
+        return rel in (self._memory if self.spool is None else self._where)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._where)
+        return iter(self._memory if self.spool is None else self._where)
 
     def __len__(self) -> int:
-        return len(self._where)
+        return len(self._memory if self.spool is None else self._where)
 
     def close(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """A spool's folder goes, and its files with it; files in memory stay."""
+        if self.spool is not None:
+            shutil.rmtree(self.spool, ignore_errors=True)
+            self._where.clear()
+
+    def __enter__(self) -> Outputs:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _read_bytes(path: Path) -> bytes | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Generator, Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
 
@@ -460,24 +461,49 @@ PARSE_WINDOW = 128
 """Reports per window of parallel parsing (see ``_parsed_in_order``)."""
 
 
-class Reuse(Protocol):
-    """Values kept between builds (cache.Store): loaded reports, by the hash of their files."""
+class ReportCache(Protocol):
+    """What the loader asks of the build's cache (cache.Cache): loaded reports, kept by the
+    hash of their files."""
 
     def recall(self, group: str, name: str, key: str) -> Any | None: ...
 
     def remember(self, group: str, name: str, key: str, value: Any) -> None: ...
 
 
+@dataclass(frozen=True)
+class LoadedReport:
+    """One report folder loaded: what the cache keeps of it between builds."""
+
+    report: Report | None
+    """None when it has errors (they are among ``problems``)."""
+    problems: tuple[Diagnostic, ...]
+    """Its errors and warnings, in the order they were found."""
+    files: tuple[Path, ...]
+    """Every file it read (for typography, provenance and the cache)."""
+
+
+def load_report(folder: Path, root: Path, parsed: dict[Path, Any] | None = None) -> LoadedReport:
+    """One report folder read, validated, assembled and cross-checked: the unit of loading.
+
+    ``parsed`` holds its YAML when a worker has read it already (``_parse_folder``).
+    """
+    problems: list[Diagnostic] = []
+    loader = _ReportLoader(folder, root, problems, parsed)
+    report = loader.load()
+    return LoadedReport(report, tuple(problems), tuple(loader.files))
+
+
 def load_collection(
     root: Path,
-    reuse: Reuse | None = None,
+    cache: ReportCache | None = None,
     digests: Mapping[str, str] | None = None,
     *,
     keep_going: bool = False,
 ) -> Collection:
     """Load and validate every report under ``root``; raise ContentError listing all errors.
 
-    With ``reuse`` (incremental builds), a report folder whose files hash to the same
+    Each report folder is loaded by ``load_report``, its YAML parsed ahead in workers.
+    With a ``cache`` (incremental builds), a report folder whose files hash to the same
     digest (``digests``: folder name -> digest of its files) as when it last loaded is
     taken from there instead of being parsed and checked again.
     With ``keep_going`` (check), errors do not raise while some report loaded: the
@@ -514,33 +540,26 @@ def load_collection(
             continue
         folders.append(folder)
     keys = digests or {}
-    cached: dict[Path, Any] = {}
-    if reuse is not None:
+    cached: dict[Path, LoadedReport] = {}
+    if cache is not None:
         for f in folders:
             key = keys.get(f.name)
-            hit = reuse.recall("reports", f.name, key) if key else None
-            if isinstance(hit, tuple) and len(hit) == 3:
+            hit = cache.recall("reports", f.name, key) if key else None
+            if isinstance(hit, LoadedReport):
                 cached[f] = hit
-    parsed = _parsed_in_order([f for f in folders if cached.get(f) is None], root)
+    parsed = _parsed_in_order([f for f in folders if f not in cached], root)
     try:
         for folder in folders:
-            report: Report | None
-            hit = cached.get(folder)
-            if hit is not None:  # unchanged since it last loaded cleanly: no parse, no checks
-                report, found, read = hit
-                problems.extend(found)
-                files.extend(read)
-            else:
-                before = len(problems)
-                loader = _ReportLoader(folder, root, problems, next(parsed))
-                report = loader.load()
-                files.extend(loader.files)
+            loaded = cached.get(folder)  # unchanged since it last loaded cleanly: no parse
+            if loaded is None:
+                loaded = load_report(folder, root, next(parsed))
                 key = keys.get(folder.name)
-                if reuse is not None and report is not None and key:
-                    entry = (report, problems[before:], list(loader.files))
-                    reuse.remember("reports", folder.name, key, entry)
-            if report is not None:
-                (drafts if report.draft else reports).append(report)
+                if cache is not None and loaded.report is not None and key:
+                    cache.remember("reports", folder.name, key, loaded)
+            problems.extend(loaded.problems)
+            files.extend(loaded.files)
+            if loaded.report is not None:
+                (drafts if loaded.report.draft else reports).append(loaded.report)
     finally:
         parsed.close()  # the workers stop with it, however loading ended
     errors = [p for p in problems if p.severity == "error"]

@@ -21,19 +21,20 @@ are live, so it never delays a reload.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 import jinja2
 
-from rectify_site.build.cache import Store
+from rectify_site.build.cache import Cache
 from rectify_site.errors import Diagnostic, SiteError, diag
 
 PREFIX = "/__rectify__/"
@@ -82,7 +83,8 @@ class Preview:
         self.templates = templates
         self.lang = lang
         self.log = log
-        self.cache = Store(out, reuse=False)
+        self._cache = Cache(out)
+        """The session's cache: its loaded reports stay in memory between builds."""
         self.snapshot = Snapshot()
         self.changed = threading.Condition()
         self.stopping = threading.Event()
@@ -93,15 +95,22 @@ class Preview:
 
     # -- building --
 
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """Hold the output folder for the whole session: no other build writes _serve/."""
+        with self._cache.locked():
+            yield
+
     def build(self, *, search: bool = False) -> None:
         """Build once; publish the new snapshot (or the errors) and wake the open pages.
 
         The same path as ``rectify-site build`` (pipeline.build_site), with this
         session's cache, so unchanged reports stay loaded in memory. The snapshot is made
         from the build's result alone: the files it made, and for those it kept, the
-        bytes of the last snapshot (the session's first build trusts nothing on disk and
-        makes every file). With ``search`` (the index loop, after the pages are live)
-        the shards whose pages changed are indexed again, as ``build`` does.
+        bytes of the last snapshot; so until a build has filled it (the session's first,
+        or the first that succeeds) nothing on disk is trusted and every file is made.
+        With ``search`` (the index loop, after the pages are live) the shards whose pages
+        changed are indexed again, as ``build`` does.
         """
         with self._build_lock:
             start = time.perf_counter()
@@ -116,7 +125,8 @@ class Preview:
                     include_drafts=True,
                     serving=True,
                     search=search,
-                    cache=self.cache,
+                    cache=self._cache,
+                    incremental=bool(old.files),  # kept files are served from the snapshot
                 )
             except SiteError as exc:
                 self._publish(old.files, tuple(exc.diagnostics), bump=True)
@@ -129,11 +139,11 @@ class Preview:
                 bug = diag(self.content, "serve.internal", problem=problem)
                 self._publish(old.files, (bug,), bump=True)
                 return
-            self.cache.reuse = True  # from now on the snapshot holds every file kept
+            made = result.outputs
             files = {
-                rel: result.files[rel] if rel in result.files else old.files[rel]
-                for rel in sorted(set(result.files) | set(result.kept))
-                if rel in result.files or rel in old.files
+                rel: made[rel] if rel in made else old.files[rel]
+                for rel in sorted(set(made) | set(result.kept))
+                if rel in made or rel in old.files
             }
             stats = result.stats
             touched = (stats.written + stats.removed) if stats else []

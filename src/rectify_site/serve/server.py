@@ -323,7 +323,7 @@ def serve(
 
     preview = Preview(content, out, templates=templates, search=search, lang=lang, log=log)
     threads: list[threading.Thread] = []
-    with preview.cache.locked():  # held for the whole session: no build writes _serve/
+    with preview.session():  # _serve/ is the preview's until it stops
         server = make_server(preview, host, port, allow_hosts=allow_hosts)
         signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl-C
         try:

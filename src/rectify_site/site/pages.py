@@ -195,9 +195,16 @@ def report_pages(report: Report, view: CollectionView) -> list[Page]:
 
 
 def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[Page]:
-    """Every HTML page of the site, in a stable order."""
-    reports = collection.reports + (collection.drafts if include_drafts else [])
-    view = collection_view(reports)
+    """Every HTML page of the site, in a stable order: the collection's, then each report's."""
+    view = collection_view(collection.reports + (collection.drafts if include_drafts else []))
+    pages = collection_pages(collection, view)
+    for report in view.reports:
+        pages += report_pages(report, view)
+    return pages
+
+
+def collection_pages(collection: Collection, view: CollectionView) -> list[Page]:
+    """The pages about the whole collection: home, listings, 404, search, open data."""
     reports = view.reports
     w = view.words
     name = site_name(collection)
@@ -260,6 +267,4 @@ def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[P
                     values=(w,),
                 )
             )
-    for report in reports:
-        pages += report_pages(report, view)
     return pages

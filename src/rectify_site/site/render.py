@@ -416,9 +416,10 @@ def render_pages(
 ) -> MutableMapping[str, bytes]:
     """Render every page; nothing is written to the site until all have rendered.
 
-    The pages go into ``into`` (a build's Spool, for a collection too large to hold in
-    memory) or else a new dict. Large sites render in forked worker processes (see
-    ``render_jobs``); the result is the same bytes as rendering in this process.
+    The pages go into ``into`` (a build's outputs, spooled for a collection too large to
+    hold in memory) or else a new dict. Large sites render in forked worker processes
+    (see ``render_jobs``), whole reports to a chunk; the result is the same bytes as
+    rendering in this process.
     """
     global _WORK
     pages = list(pages)
