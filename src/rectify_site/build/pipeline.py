@@ -1,23 +1,24 @@
-"""The whole build, as a sequence of named stages (stages.py), readable top to bottom.
+"""The whole build, as a short sequence of named stages (stages.py), read top to bottom.
 
-    build_site(content, out)                                          check_site(content)
-      preflight   Pagefind, content/, the output folder refused early        |
-      begin       hash the inputs; the last build's notes ---- nothing changed? -> done
-      load        every report: load_report, or the cache's copy            load
-      derive      the collection's pages, then each report's                derive
-      render      the pages whose key changed; each report's files;         render
-                  the collection's files (data index, feed, sitemap)          |
-      index       the search shards whose pages changed                     links, HTML,
-      write       .gz/.br copies, then only the files that changed          typography,
-      finish      the cache and its notes saved                             ledgers
+    build_site(content, out)                                            check_site(content)
 
-Nothing is written until everything has loaded and rendered, so a failed build leaves
-the last good site as it was. A report is the unit of work of load, derive and render;
-collection pages, the index and the write work over the one build context (``Build``).
-Only these stages ask the cache (cache.py), and only from ``_build_site``: each page's
-key is made from what the page declares it shows (inputs.page_keys), each data file's
-from its report's digest. ``check_site`` runs load, derive and render without a cache
-and writes nothing.
+    preflight  no Pagefind, no content/, a foreign output folder: refused
+    begin      hash the inputs; the last build's notes  --nothing changed?--> done
+    load       each report: load_report(folder), or the cache's copy            load
+    derive     collection_pages, then each report's report_pages(report)        derive
+    render     the pages whose key changed (render_pages: whole reports         render
+               to a worker); each report's report_files(report); the              |
+               collection_files (data index, feed, sitemap, assets)             links, HTML,
+    index      the search shards whose pages changed                            typography,
+    write      the .gz/.br copies, then only the files whose bytes changed      ledgers;
+    finish     compiled templates, the cache and its notes saved                nothing written
+
+Each stage returns what it made (Loaded, Derived, Rendered, Indexed, Written); the
+collection-level ones work over one build context (``Build``). Nothing is written until
+everything has loaded and rendered, so a failed build leaves the last good site as it
+was. Only these stages ask the cache (cache.py), and only from ``_build_site``: each
+page's key is made from what the page declares it shows (inputs.page_keys), each data
+file's from its report's digest.
 
 Only light modules are imported at the top: ``build`` finds out that nothing changed
 (the same inputs, options and output) before it imports pydantic or Jinja.

@@ -1,20 +1,22 @@
 """The build's stages, each a function that returns what it made; pipeline.py runs them.
 
-    preflight(build)                      refuse early: no Pagefind, no content/, a wrong output
-    begin(build)         -> Notes         hash the inputs; what the last build left
-    load(build)          -> Loaded        every report (load_report), the cache's when unchanged
-    derive(build, …)     -> Derived       the collection's pages, then each report's (report_pages)
-    render(build, …)     -> Rendered      the pages whose key changed, each report's files
-                                          (report_files), the collection's (collection_files)
-    index(build, …)      -> Indexed       the search shards whose pages changed
-    write(build, …)      -> Written       the .gz/.br copies, then only the files that changed
-    finish(build, …)     -> BuildResult   save the cache and its notes
+    preflight(build)                          refuse early (Pagefind, content/, output)
+    locked(build)                             the output folder's lock, held throughout
+    begin(build)                  -> Notes     hash the inputs; what the last build left
+    load(build)                   -> Loaded    each report: load_report, or the cache's
+    derive(build, loaded)         -> Derived   collection_pages, then report_pages(report)
+    render(build, derived, …)     -> Rendered  changed pages, report_files(report), and
+                                               collection_files
+    index(build, derived, …)      -> Indexed   the search shards whose pages changed
+    write(build, rendered, …)     -> Written   .gz/.br copies, then the changed files
+    finish(build, …)              -> BuildResult  the cache and its notes saved
 
-``Build`` is the one context they share: paths, options, the cache (none for ``check``,
-which runs load, derive and render only) and progress. A report is the unit of work:
-``load_report``, ``report_pages`` and ``report_files`` are functions of one report, and
-``render_pages`` hands whole reports to its workers. Nothing is written until every
-stage up to ``write`` has succeeded. Only these stages ask the cache.
+``Build`` is the one context they share: paths, options, the cache (none for ``check``
+and ``render_site``, which run load, derive and render only) and progress. A report is
+the unit of work: ``load_report``, ``report_pages`` and ``report_files`` are functions
+of one report, and ``render_pages`` hands whole reports to its workers; the files about
+the whole collection are made apart from them. Nothing is written until every stage up
+to ``write`` has succeeded. Only these stages ask the cache.
 
 Only light modules are imported at the top: ``begin`` finds out that nothing changed
 (the same inputs, options and output) before pydantic or Jinja is imported.
@@ -132,7 +134,7 @@ class Rendered:
 class Indexed:
     """The index stage's result."""
 
-    outputs: dict[str, bytes]
+    bundles: dict[str, bytes]
     """The search bundles' files made again."""
     kept: dict[str, str]
     """The bundles' files kept as they are."""
@@ -296,13 +298,7 @@ def render(build: Build, derived: Derived, last: Notes) -> Rendered:
     """The pages whose key changed (all of them without a cache), each report's data files
     and 附件 (``report_files``), then the files about the whole collection
     (``collection_files``). The outputs are spooled to disk for a very large build."""
-    from rectify_site.site.render import (
-        compiled_folder,
-        environment,
-        load_assets,
-        render_pages,
-        template_closures,
-    )
+    from rectify_site.site.render import compiled_folder, environment, load_assets, render_pages
 
     build.progress.phase("render")
     cache = build.cache
@@ -318,38 +314,60 @@ def render(build: Build, derived: Derived, last: Notes) -> Rendered:
         theme_digest=key_of(sorted(theme_hashes.items())),
         compiled=compiled,
     )
-    todo, keys, base = derived.pages, {}, ""
-    templates: dict[str, list[str]] = {}
-    if cache is not None:  # each page's key, from what it shows; the current ones are kept
-        known = dict(last.templates)  # template_closures adds the templates it parsed
-        theme_files = {k[2:]: v for k, v in theme_hashes.items()}
-        names = {p.template for p in derived.pages}
-        closures = template_closures(env, names, theme_files, known)
-        live = set(theme_files.values())
-        templates = {k: v for k, v in sorted(known.items()) if k in live}
-        top = {k: v for k, v in cache.hashes("c:").items() if "/" not in k}  # site.yaml
-        base = key_of(cache.code, cache.options, top, derived.name, assets.names)
-        marks = _marks_by_report(derived.loaded.placeholders, build.content)
-        keys = page_keys(derived.pages, base, closures, derived.loaded.digests, marks)
-        todo = [p for p in derived.pages if not cache.current(keys[p.url])]
+    plan = _plan(build, derived, env, assets, last)
+    todo = plan.todo
     outputs = _outputs_for(build, len(todo))
     try:
         render_pages(env, todo, progress=build.progress, into=outputs)
         if cache is not None:
             for page in todo:
-                cache.record(keys[page.url], {page.url: outputs[page.url]})
+                cache.record(plan.keys[page.url], {page.url: outputs[page.url]})
         listed = derived.loaded.placeholders
         if listed:  # serve: a skeleton's drafts, each placeholder marked and listed
             outputs.update(_marked(outputs, todo, listed, build.content))
         for report in derived.reports:
-            outputs.update(report_files(build, derived, report, base))
-        files, warnings = collection_files(build, derived, assets, base)
+            own = derived.loaded.digests.get(report.id, "")
+            outputs.update(report_files(build, report, own, plan.base))
+        files, warnings = collection_files(build, derived, assets, plan.base)
         outputs.update(files)
     except BaseException:
         outputs.close()
         raise
     kept = dict(cache.kept) if cache is not None else {}
-    return Rendered(env, outputs, kept, warnings, templates)
+    return Rendered(env, outputs, kept, warnings, plan.templates)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Which pages to render, by which keys; what the next build is to note."""
+
+    todo: list[Page]
+    keys: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Page path -> the key of everything it is made from (inputs.page_keys)."""
+    base: str = ""
+    """The key of what every output is made from: code, options, site.yaml, assets."""
+    templates: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+
+
+def _plan(build: Build, derived: Derived, env: Environment, assets: Assets, last: Notes) -> _Plan:
+    """Every page without a cache; with one, the pages whose key the last build's output
+    does not hold (the others are kept: ``cache.current``)."""
+    from rectify_site.site.render import template_closures
+
+    cache = build.cache
+    if cache is None:
+        return _Plan(derived.pages)
+    known = dict(last.templates)  # template_closures adds the templates it parsed
+    theme_files = {k[2:]: v for k, v in cache.hashes("t:").items()}
+    closures = template_closures(env, {p.template for p in derived.pages}, theme_files, known)
+    live = set(theme_files.values())
+    templates = {k: v for k, v in sorted(known.items()) if k in live}
+    top = {k: v for k, v in cache.hashes("c:").items() if "/" not in k}  # site.yaml
+    base = key_of(cache.code, cache.options, top, derived.name, assets.names)
+    marks = _marks_by_report(derived.loaded.placeholders, build.content)
+    keys = page_keys(derived.pages, base, closures, derived.loaded.digests, marks)
+    todo = [p for p in derived.pages if not cache.current(keys[p.url])]
+    return _Plan(todo, keys, base, templates)
 
 
 def _outputs_for(build: Build, pages: int) -> Outputs:
@@ -368,18 +386,19 @@ def _made(cache: Cache | None, key: str, make: Callable[[], dict[str, bytes]]) -
     return make() if cache is None else cache.get_or_make(key, make)
 
 
-def report_files(build: Build, derived: Derived, report: Report, base: str) -> dict[str, bytes]:
-    """One report's data files (report.json, figures.csv…) and 附件; with a cache, each
-    made again only when the report's files changed."""
+def report_files(build: Build, report: Report, digest: str, base: str) -> dict[str, bytes]:
+    """One report's data files (report.json, figures.csv…) and 附件; with a cache, made
+    again only when ``digest`` (of the report's files, attachments included) changed."""
     from rectify_site.site.opendata import report_data_files
 
-    own = derived.loaded.digests.get(report.id, "")
-    files = _made(
-        build.cache, key_of(base, "data", report.id, own), partial(report_data_files, report)
-    )
-    if report.attachments:  # copied again when the report's files changed, attachments included
-        copy = partial(attachment_files, derived.loaded.collection.root, [report])
-        files = {**files, **_made(build.cache, key_of(base, "attachments", report.id, own), copy)}
+    made = partial(report_data_files, report)
+    files = _made(build.cache, key_of(base, "data", report.id, digest), made)
+    if report.attachments:
+        copy = partial(attachment_files, build.content, [report])
+        files = {
+            **files,
+            **_made(build.cache, key_of(base, "attachments", report.id, digest), copy),
+        }
     return files
 
 
@@ -452,7 +471,7 @@ def write(build: Build, rendered: Rendered, indexed: Indexed) -> Written:
 
     cache, out = _target(build)
     outputs = rendered.outputs
-    outputs.update(indexed.outputs)
+    outputs.update(indexed.bundles)
     kept = {**indexed.kept, **rendered.kept}
     previous = cache.written()
     if build.compress:

@@ -33,7 +33,7 @@ class Page:
     shows: tuple[str, ...] = ()
     """The reports whose content the page shows (ids): with its template, the options and
     ``values``, all it is made from. An incremental build renders it again only when one
-    of these reports' files changed (pipeline.page_keys)."""
+    of these reports' files changed (build.inputs.page_keys)."""
     values: tuple[Any, ...] = ()
     """What else the page shows that no report's files hold (the fixed words, which follow
     the kinds of every report), compared by value."""
