@@ -581,7 +581,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(summary, file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        from rectify_site.build.output import HOLD
+        from rectify_site.interrupts import HOLD
 
         HOLD.active = _ENTRY_POINT  # put back; from the script nothing may interrupt the exit
         print("rectify-site: interrupted", file=sys.stderr)
@@ -645,7 +645,7 @@ def _interruptible(build: Callable[[argparse.Namespace], int], args: argparse.Na
     """
     import signal
 
-    from rectify_site.build.output import HOLD, interrupt
+    from rectify_site.interrupts import HOLD, interrupt
 
     previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     HOLD.active, HOLD.caught = False, []
