@@ -43,8 +43,11 @@ class Option:
     def add_to(self, parser: argparse.ArgumentParser, lang: str) -> None:
         """Declare the option on ``parser``, its help in ``lang``."""
         settings = dict(self.settings)
-        if settings.get("default") is CHOSEN_LANG:
+        default = settings.get("default")
+        if default is CHOSEN_LANG:
             settings["default"] = lang
+        elif isinstance(default, list):  # a fresh list for each parser, as argparse expects
+            settings["default"] = list(default)
         if self.path:
             settings.setdefault("metavar", "DIR" if self.path == "dir" else "FILE")
             settings["type"] = Path
@@ -57,6 +60,7 @@ class Option:
 def option(
     *flags: str, help: str | None, path: Literal["dir", "file"] | None = None, **settings: Any
 ) -> Option:
+    """An ``Option`` written as ``add_argument`` is called: flags, then keywords."""
     return Option(flags, help, path, settings)
 
 
