@@ -591,6 +591,189 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "文件已存在，不会覆盖：请用 --out 指定新的文件名",
         "the file exists and is not overwritten: name a new file with --out",
     ),
+    # the command line (commands/): argparse's own words, each command's and option's help
+    "cli.description": (
+        "巡视巡察整改进展情况通报的静态网站生成器",
+        "a static site generator for rectification reports (巡视整改进展情况的通报)",
+    ),
+    "cli.usage": ("用法：", "usage: "),
+    "cli.positionals": ("位置参数", "positional arguments"),
+    "cli.options": ("选项", "options"),
+    "cli.commands": ("命令", "commands"),
+    "cli.help": ("显示本帮助并退出", "show this help and exit"),
+    "cli.version": ("显示版本号并退出", "show the version and exit"),
+    "cli.lang": (
+        "提示信息和帮助的语言（默认：zh）",
+        "language of messages and help (default: zh)",
+    ),
+    "cli.content": (
+        "内容目录，每份通报一个文件夹（默认：content）",
+        "collection root, one folder per report (default: content)",
+    ),
+    "cli.content.short": ("内容目录（默认：content）", "collection root (default: content)"),
+    "cli.templates": (
+        "主题目录，可只放要改动的模板，其余取自内置主题（默认：content 旁的 templates）",
+        "theme folder; it may hold only the templates it changes, the rest come from "
+        "the built-in theme (default: templates/ beside content/)",
+    ),
+    "cli.quiet": (
+        "不显示进度（不在终端时本就不显示）",
+        "show no progress (never shown off a terminal)",
+    ),
+    "cli.build": ("生成网站", "build the site"),
+    "cli.build.out": ("输出目录（默认：_site）", "output folder (default: _site)"),
+    "cli.build.base_url": ("网站发布地址（绝对网址）", "absolute URL the site is published at"),
+    "cli.build.no_search": (
+        "不生成 Pagefind 搜索索引（更快）",
+        "skip the Pagefind search index (faster)",
+    ),
+    "cli.build.no_compress": (
+        "不为超过 1 KB 的文本文件另写 .gz 和 .br 副本",
+        "do not write .gz and .br copies of text files over 1 KB",
+    ),
+    "cli.build.verify": (
+        "核对输出目录中每个文件的内容，而不只是大小或时间有变的文件",
+        "hash every file already in the output, not only those whose size or time changed",
+    ),
+    "cli.check": (
+        "检查内容及其生成的网站，不写入任何文件",
+        "validate content and the site it makes; writes nothing",
+    ),
+    "cli.check.format": (
+        "输出格式：text（路径、行、列和说明）、json 或 github（GitHub Actions 注解）",
+        "text (path:line:col: …), json, or github (workflow annotations)",
+    ),
+    "cli.check.strict": ("警告也算不通过", "warnings fail the check too"),
+    "cli.check.no_html_check": (
+        "跳过 Nu HTML Checker（更快；CI 不应使用）",
+        "skip the Nu HTML Checker (faster; CI should not use this)",
+    ),
+    "cli.check.as_of": (
+        "检查台账整改时限所依据的日期（默认：SOURCE_DATE_EPOCH 的日期，否则为今天）",
+        "the day ledger deadlines are checked against (default: SOURCE_DATE_EPOCH, else today)",
+    ),
+    "cli.ledger": ("通报的整改台账（ledger.xlsx）", "the ledger (ledger.xlsx) of a report"),
+    "cli.ledger.template": (
+        "生成一份空白 ledger.xlsx，列好通报的各方面和状态",
+        "write an empty ledger.xlsx with the report's aspects and statuses",
+    ),
+    "cli.ledger.report": (
+        "通报编号（content 下的文件夹名）",
+        "report id (its folder under content/)",
+    ),
+    "cli.ledger.out": (
+        "要写入的文件（默认：ledger-<通报编号>.xlsx）",
+        "file to write (default: ledger-<report>.xlsx)",
+    ),
+    "cli.serve": (
+        "编辑时预览，保存即刷新（显示草稿）",
+        "preview with live reload while editing (drafts shown)",
+    ),
+    "cli.serve.host": (
+        "监听地址（默认：127.0.0.1，仅本机可访问）",
+        "address to listen on (default: 127.0.0.1, this machine only)",
+    ),
+    "cli.serve.port": (
+        "端口（默认：8000；0 表示自动选择）",
+        "port (default: 8000; 0 picks a free one)",
+    ),
+    "cli.serve.no_search": ("不更新搜索索引", "do not refresh the search index"),
+    "cli.serve.allow_host": (
+        "除 localhost 外，预览还可通过的主机名（可重复）",
+        "a host name the preview may be reached by, besides localhost (repeatable)",
+    ),
+    "cli.pdf": ("用 Chromium 把通报打印为 A4 PDF", "print a report to an A4 PDF through Chromium"),
+    "cli.pdf.report": ("通报编号（默认：唯一的那份通报）", "report id (default: the only one)"),
+    "cli.pdf.out": ("PDF 文件（默认：<通报编号>.pdf）", "PDF file (default: <report-id>.pdf)"),
+    "cli.import": (
+        "从 Word 文档、文本或网页导入为一份已检查的通报",
+        "a Word document, text or saved web page -> one checked report folder",
+    ),
+    "cli.import.source": (".docx、.txt、.html 或 .htm", ".docx, .txt, .html or .htm"),
+    "cli.import.id": ("通报编号（文件夹名）", "report id (the folder name)"),
+    "cli.import.force": (
+        "替换已有的通报文件夹（保留其中的 ledger.xlsx 和 attachments/）",
+        "replace an existing report folder (its ledger.xlsx and attachments/ are kept)",
+    ),
+    "cli.export": (
+        "把通报导出为上报用的文档",
+        "write a report as the document an office sends upward",
+    ),
+    "cli.export.report": ("通报编号", "report id"),
+    "cli.export.to": ("docx 或 txt", "docx or txt"),
+    "cli.export.out": (
+        "输出文件（默认：<通报编号>.<格式>）",
+        "file (default: <report-id>.<to>)",
+    ),
+    "cli.schema": (
+        "写出每类内容文件的 JSON Schema",
+        "write the JSON Schema of each content file kind",
+    ),
+    "cli.schema.out": ("输出目录（默认：schemas）", "folder to write (default: schemas)"),
+    "cli.new": ("新建网站或通报的骨架", "start a new site or report from a skeleton"),
+    "cli.new.what": ("新建", "what to start"),
+    "cli.new.site": (
+        "新建网站：content/（含 site.yaml 和一份通报骨架）、schemas/ 和 .gitignore",
+        "a new site: content/ (site.yaml and one report skeleton), schemas/, .gitignore",
+    ),
+    "cli.new.site.dir": ("新网站的文件夹", "the new site's folder"),
+    "cli.new.site.report": ("通报编号（默认：report-1）", "the report's id (default: report-1)"),
+    "cli.new.report": (
+        "新建一份通报：每个文件带 schema 行和逐项说明，以草稿开始",
+        "a new report: each file with its schema line and a comment per field; a draft",
+    ),
+    "cli.new.report.id": (
+        "通报编号，即网址：小写字母、数字和连字符",
+        "the report's id, its URL: a-z, 0-9 and -",
+    ),
+    "cli.new.report.kind": ("巡视或巡察", "巡视 or 巡察"),
+    "cli.new.report.content": (
+        "内容目录（默认：content）",
+        "the content folder (default: content)",
+    ),
+    "cli.new.report.from": (
+        "从 Word 文档、文本或网页导入",
+        "import from a Word document, text or web page",
+    ),
+    "cli.completion": (
+        "输出 shell 自动补全脚本（bash 或 zsh）",
+        "print a shell completion script (bash or zsh)",
+    ),
+    "cli.completion.description": (
+        "输出 shell 自动补全脚本。bash：在 ~/.bashrc 中加入 "
+        'eval "$(rectify-site completion bash)"；zsh：把 rectify-site completion zsh '
+        "的输出存为 fpath 中的 _rectify-site",
+        "print a shell completion script. bash: add "
+        'eval "$(rectify-site completion bash)" to ~/.bashrc; zsh: save the output of '
+        "rectify-site completion zsh as _rectify-site in a folder on your fpath",
+    ),
+    "cli.completion.shell": ("shell 的种类", "the shell"),
+    # what the commands print when they are done
+    "cli.errors": ("共 {errors} 个错误", "{errors} error(s)"),
+    "cli.built": (
+        "已构建 {reports} 份通报到 {out}："
+        "写入 {written} 个文件，未变 {unchanged} 个，删除 {removed} 个",
+        "built {reports} report(s) into {out}: {written} written, {unchanged} unchanged, "
+        "{removed} removed",
+    ),
+    "cli.built_when_interrupted": (
+        "rectify-site：中断信号到达时新站点已写好，已完整发布",
+        "rectify-site: interrupted after the new site was complete; it is in place",
+    ),
+    "cli.checked": ("检查完毕：没有错误", "checked: no errors"),
+    "cli.checked_findings": (
+        "检查完毕：{errors} 个错误，{warnings} 个警告",
+        "checked: {errors} error(s), {warnings} warning(s)",
+    ),
+    "cli.created": (
+        "已创建 {report}（草稿）：把每个【未填写】换成原文内容；预览：{preview}",
+        "created {report} (a draft); fill in each placeholder 未填写 and preview: {preview}",
+    ),
+    "cli.schemas_written": (
+        "已写入 {out}：{total} 个 JSON Schema，其中 {changed} 个有变化",
+        "wrote {changed} of {total} schema(s) into {out}",
+    ),
+    "cli.written": ("已生成 {path}", "wrote {path}"),
 }
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rectify_site.errors import Diagnostic, UsageError, diag
+from rectify_site.interrupts import held_signals, hold
 
 MANIFEST = ".rectify-site.json"
 """Marks a folder as rectify-site output and lists the files it holds."""
@@ -241,48 +242,6 @@ STAGING_PREFIX = ".rectify-staging-"
 """Staging folders live inside the output folder: same file system, so renames are atomic."""
 
 
-@dataclass
-class _Hold:
-    """Whether SIGINT and SIGTERM are held instead of unwinding the build (see
-    ``interrupt``): from the moment the new site is in place, and while one is rolled back."""
-
-    active: bool = False
-    caught: list[int] = field(default_factory=list)
-
-
-HOLD = _Hold()
-
-
-def interrupt(signum: int, frame: object) -> None:
-    """The handler ``build`` installs for SIGINT and SIGTERM.
-
-    Until the new site is complete, a signal unwinds the build (KeyboardInterrupt) and
-    every file is put back: exit 130 with the last good site. From the moment the last
-    rename (and the search index) is done, it is held instead: the build finishes and
-    exits 0 with exactly the new site. A signal during a rollback is held too, so that the
-    rollback always completes.
-    """
-    if HOLD.active:
-        HOLD.caught.append(signum)
-        return
-    raise KeyboardInterrupt
-
-
-@contextlib.contextmanager
-def held_signals() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM (under ``interrupt``) while a few steps run that must not be
-    left half done. One that came meanwhile takes effect at the end, unless signals were
-    held already (the site committed): then it stays held."""
-    was, seen, HOLD.active = HOLD.active, len(HOLD.caught), True
-    try:
-        yield
-    finally:
-        HOLD.active = was
-        if not was and len(HOLD.caught) > seen:
-            del HOLD.caught[seen:]
-            raise KeyboardInterrupt  # the interrupt that was held comes now
-
-
 def write_site(
     out: Path,
     files: Mapping[str, bytes],
@@ -300,8 +259,8 @@ def write_site(
     a hard link to the file it replaces and moving stale files aside. Then ``then`` runs
     on the new site (the search index is made there); if anything fails or is
     interrupted (Ctrl-C, SIGTERM) up to its end, every file is put back as it was. Once
-    it has returned the new site is committed: with ``interrupt`` as the signal handler,
-    signals from then on are held (``HOLD``). Unchanged files are not rewritten. The
+    it has returned the new site is committed: with ``interrupts.interrupt`` as the signal
+    handler, signals from then on are held. Unchanged files are not rewritten. The
     manifest goes last, so it only ever describes a complete site, and is rewritten only
     when it changes. No staging folder is left behind, whatever happens.
 
@@ -365,7 +324,7 @@ def write_site(
             _swap(out, stage, [(rel, contents) for rel in changed], stale, undo)
         if then is not None:
             then(stats, undo)
-        HOLD.active = True  # committed: the new site is in place; signals are held from here
+        hold()  # committed: the new site is in place; signals are held from here
     except BaseException as exc:
         with held_signals():  # a second Ctrl-C cannot break the rollback
             undo.run()

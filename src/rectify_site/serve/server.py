@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from rectify_site.errors import UsageError, diag
+from rectify_site.interrupts import unwind
 from rectify_site.serve.preview import (
     EVENTS,
     RELOAD_JS,
@@ -280,10 +281,6 @@ def make_server(
     return server
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -325,7 +322,7 @@ def serve(
     threads: list[threading.Thread] = []
     with preview.session():  # _serve/ is the preview's until it stops
         server = make_server(preview, host, port, allow_hosts=allow_hosts)
-        signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl-C
+        signal.signal(signal.SIGTERM, unwind)  # stop as cleanly as on Ctrl-C
         try:
             if not is_loopback(host):
                 log(diag("--host", "serve.exposed", severity="warning", host=host).format(lang))
