@@ -3,7 +3,7 @@
     python benchmarks/bench_ledger.py [--rows 2000] [--runs 5]
 
 Prints figures, not a pass or a fail (the target is under 0.5 s on a 2-core machine).
-The ledger is synthetic (benchmarks/ledger_data.py), spread over 16 aspects in six
+The ledger is synthetic (tests/support/ledger_data.py), spread over 16 aspects in six
 categories as the default report's are; merged cells, as offices lay ledgers out.
 """
 
@@ -16,12 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from ledger_data import big, write_ledger
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from rectify_site.load.xlsx import read_ledger
 from rectify_site.model.ledger import AspectRef, StatusRef
+
+from support.ledger_data import big, write_ledger
 
 ASPECTS = [
     AspectRef(

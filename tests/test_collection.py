@@ -21,7 +21,7 @@ from rectify_site.site.urls import issuer_slug, round_slug
 
 from conftest import REPORT_ID, TEMPLATES
 from htmltext import links_and_ids, visible_text
-from synthetic import generate
+from support import generate
 
 N = 14
 

@@ -120,7 +120,7 @@ def test_exported_txt_is_the_seed(tmp_path: Path) -> None:
     assert got == [unicodedata.normalize("NFKC", line) for line in seed_lines()]
 
 
-# --- the synthetic shapes of the general model (benchmarks/generate.py) ----------------
+# --- the synthetic shapes of the general model (tests/support/generate.py) ----------
 
 
 def _shape(folder: Path) -> str:
@@ -141,7 +141,7 @@ def _shape(folder: Path) -> str:
 
 @pytest.fixture(scope="module")
 def shapes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    from synthetic import generate
+    from support import generate
 
     corpus = tmp_path_factory.mktemp("corpus") / "content"
     ids = generate.generate(40, corpus, seed=3)

@@ -21,7 +21,7 @@ from rectify_site.site.pages import pages_for
 from rectify_site.site.render import _chunks, _relpath, load_assets, make_env, render_pages
 
 from conftest import CONTENT, TEMPLATES
-from synthetic import generate
+from support import generate
 
 PROSE_ALPHABET = st.sampled_from(
     list("整改落实，。、；：“”（）《》问题ab Z09 \t\n.-:/#+=|{}'\"%@*_[]()!<>&~`\\")

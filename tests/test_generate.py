@@ -1,4 +1,4 @@
-"""The synthetic corpus of benchmarks/generate.py: valid content, labelled, varied, stable."""
+"""The synthetic corpus of tests/support/generate.py: valid content, labelled, varied, stable."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from rectify_site.load.collection import load_collection
 from rectify_site.model.collection import Collection
 from rectify_site.model.report import Figure, Report
 
-from synthetic import generate
+from support import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 N = 30

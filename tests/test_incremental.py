@@ -15,14 +15,9 @@ from rectify_site.build.search import available
 from rectify_site.errors import UsageError
 
 from conftest import REPORT_ID, TEMPLATES, Run, edit, need
+from support.trees import tree
 
 OTHER = "other-report"
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def stamps(folder: Path) -> dict[str, int]:
@@ -235,7 +230,7 @@ def test_search_index_is_made_again_only_when_a_page_changed(
 
 def test_edits_on_a_collection_give_a_cold_build(tmp_path: Path) -> None:
     """Many reports, several per issuer: listings, series and indexes follow every edit."""
-    from synthetic import generate
+    from support import generate
 
     content = tmp_path / "content"
     generate.generate(8, content, seed=5)
@@ -278,7 +273,7 @@ def test_edits_in_a_long_lived_preview_give_a_cold_build(tmp_path: Path) -> None
     """serve keeps reports, digests and templates in memory between builds: still exact."""
     from rectify_site.serve.preview import Preview
 
-    from synthetic import generate
+    from support import generate
 
     content = tmp_path / "content"
     generate.generate(6, content, seed=11)
@@ -341,7 +336,7 @@ def test_an_edit_indexes_again_only_the_shard_of_its_report(tmp_path: Path) -> N
     shard's bundle once no report is left in it."""
     from rectify_site.build.search import BUNDLE, shard_of
 
-    from synthetic import generate
+    from support import generate
 
     need(available(), "pagefind[extended] is missing: pip install -e '.[test]'")
     content = tmp_path / "content"

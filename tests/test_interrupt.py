@@ -23,7 +23,7 @@ import pytest
 from rectify_site.build.output import STAGING_PREFIX
 
 from conftest import ROOT, need
-from synthetic import generate
+from support import generate
 
 BUILDS = 40
 REPORTS = 12

@@ -1,18 +1,15 @@
 """The ledger (ledger.xlsx): reading both layouts, every diagnostic, the roll-ups.
 
-Every ledger here is synthetic, made by code with openpyxl (benchmarks/ledger_data.py):
+Every ledger here is synthetic, made by code with openpyxl (tests/support/ledger_data.py):
 the real ledgers are not public, and content/ keeps none.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import shutil
-import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -26,19 +23,8 @@ from rectify_site.model.ledger import (
     deadline_warnings,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+from support import ledger_data as data
 
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-data = _load("ledger_data")
 M, P = data.MeasureRow, data.ProblemRows
 
 SHOWN = "content/r/ledger.xlsx"

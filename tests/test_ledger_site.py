@@ -8,14 +8,11 @@ adds a synthetic ledger.xlsx, made by code, shaped like the report's own figures
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import shutil
-import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import brotli
@@ -26,19 +23,8 @@ from rectify_site.commands.cli import main
 from rectify_site.errors import ContentError
 from rectify_site.load.collection import load_collection
 
-from conftest import REPORT_ID, ROOT, Run, edit
-
-
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-data = _load("ledger_data")
+from conftest import REPORT_ID, Run, edit
+from support import ledger_data as data
 
 COUNTED = (
     ("    label: 具体问题\n", "    label: 具体问题\n    counts: problem\n"),

@@ -514,7 +514,7 @@ def test_pdf_asks_which_report_when_there_are_several(
 @pytest.fixture(scope="session")
 def shards_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Six synthetic reports, spread over several search shards."""
-    from synthetic import generate
+    from support import generate
 
     root = tmp_path_factory.mktemp("shards")
     generate.generate(6, root / "content", seed=5)

@@ -24,15 +24,10 @@ from rectify_site.build.pipeline import BuildResult, build_site
 from rectify_site.build.search import available, shard_of
 
 from conftest import REPORT_ID, Run, edit, need
+from support.trees import tree
 
 OTHER = "other-report"
 BASE = "https://example.org/reports/"
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 def build(content: Path, out: Path, **kw: Any) -> BuildResult:

@@ -21,13 +21,7 @@ from rectify_site.build.output import MANIFEST
 from rectify_site.build.pipeline import build_site
 
 from conftest import REPORT_ID, Run, edit
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
-
+from support.trees import tree
 
 # --- 1. the manifest cannot make a build touch anything outside the output ---------------
 

@@ -4,7 +4,7 @@ The real ledgers are not public, so ledgers are made here by code with openpyxl,
 two layouts offices use: a problem's own cells merged over its measures' rows
 (``merged``), or filled on its first row and left empty below (``empty``).
 
-    from ledger_data import shaped_like, write_ledger
+    from support.ledger_data import shaped_like, write_ledger
     write_ledger(path, shaped_like(aspect_ids, 57, 48, 134, 120))
 """
 
