@@ -1,9 +1,11 @@
 """A folder of deliberately broken content, each case with the exact messages it must give.
 
-``tests/broken/<case>/case.yaml`` says what to break in a copy of the real content (text
-edits, or whole-file changes that git would mangle if committed: GBK, a BOM, CRLF, a
-symlink, a 1 MB file); ``expected.txt`` holds every line ``check`` must print, with paths
-relative to the folder it runs in (``expected.en.txt``: the same with ``--lang en``).
+``tests/broken/<case>/case.yaml`` says what to break in a copy of a small synthetic report
+of the tests' own (``tests/broken/_base/``, not the real content, which may then change
+freely) by text edits, or whole-file changes that git would mangle if committed: GBK, a
+BOM, CRLF, a symlink, a 1 MB file; ``expected.txt`` holds every line ``check`` must print,
+with paths relative to the folder it runs in (``expected.en.txt``: the same with
+``--lang en``).
 Every case must fail with exit 1 and no traceback, and ``build`` must then write nothing;
 the ``*-accepted`` cases are editors' habits that must keep working.
 """
@@ -20,16 +22,20 @@ import yaml
 
 from rectify_site.commands.cli import main
 
-from conftest import CONTENT, TEMPLATES, edit
+from conftest import TEMPLATES, edit
 
 BROKEN = Path(__file__).resolve().parent / "broken"
+BASE = BROKEN / "_base" / "content"
+"""The synthetic content every case starts from (see _base/README.md)."""
+BASE_REPORT = "synthetic"
+"""The one report of that content."""
 CASES = sorted(p.name for p in BROKEN.iterdir() if (p / "case.yaml").is_file())
 
 
 def make_case(name: str, root: Path) -> dict[str, Any]:
-    """Copy the real content (and theme) into ``root`` and break it as the case says."""
+    """Copy the synthetic content (and the theme) into ``root``; break it as the case says."""
     content = root / "content"
-    shutil.copytree(CONTENT, content)
+    shutil.copytree(BASE, content)
     shutil.copytree(TEMPLATES, root / "templates")
     spec: dict[str, Any] = yaml.safe_load((BROKEN / name / "case.yaml").read_text("utf-8"))
     for op in spec.get("edits", []):
@@ -116,7 +122,7 @@ def test_build_writes_nothing_on_broken_content(
         assert not (tmp_path / "out").exists()
     else:  # an accepted editor's habit, or warnings only: the site is built
         assert code == 0, lines
-        assert (tmp_path / "out" / "huangpu-12-2" / "full.html").is_file()
+        assert (tmp_path / "out" / BASE_REPORT / "full.html").is_file()
 
 
 def test_json_format_carries_path_line_and_column(
@@ -128,7 +134,7 @@ def test_json_format_carries_path_line_and_column(
     assert code == 1
     assert json.loads(out) == [
         {
-            "path": "content/huangpu-12-2/figures.yaml",
+            "path": f"content/{BASE_REPORT}/figures.yaml",
             "line": 13,
             "column": 7,
             "severity": "error",
@@ -146,7 +152,7 @@ def test_github_format_is_workflow_annotations(
     code, _, out = run(capsys, "check", "--format", "github", "--lang", "en")
     assert code == 1
     assert out.splitlines() == [
-        "::error file=content/huangpu-12-2/figures.yaml,line=13,col=7,"
+        f"::error file=content/{BASE_REPORT}/figures.yaml,line=13,col=7,"
         "title=problems.by_status.rectified::已整改 count (58) exceeds the total of "
         "具体问题 (57): check the figures"
     ]
