@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow
 
 BENCH = [sys.executable, str(ROOT / "benchmarks" / "bench_incremental.py")]
 TINY = ["--reports", "3", "--runs", "1", "--cold-runs", "1", "--no-browser"]

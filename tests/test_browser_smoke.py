@@ -8,7 +8,7 @@ import pytest
 
 from conftest import REPORT_ID
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_pages_load_without_console_errors(browser: Any, site_url: str) -> None:

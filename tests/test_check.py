@@ -30,6 +30,7 @@ def _tree(folder: Path) -> dict[str, tuple[bytes, int]]:
     }
 
 
+@pytest.mark.slow
 def test_real_content_passes_strict_check(cli: Callable[..., Run]) -> None:
     need(find_vnu() is not None and shutil.which("java") is not None, "vnu or java missing")
     run = cli("check", "--strict")
@@ -40,6 +41,7 @@ def test_real_content_passes_strict_check(cli: Callable[..., Run]) -> None:
     assert run.code == 0 and json.loads(run.out) == []
 
 
+@pytest.mark.slow
 def test_check_writes_nothing(
     content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -155,6 +157,7 @@ def test_link_checker_over_pages_in_memory() -> None:
     ]
 
 
+@pytest.mark.slow
 def test_invalid_html_in_the_theme_is_found_by_vnu(
     content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from rectify_site import __version__
 
 from conftest import CONTENT, REPORT_ID, ROOT, Run, edit
@@ -16,6 +18,7 @@ def test_version(cli: Callable[..., Run]) -> None:
     assert run.code == 0 and run.out.strip() == f"rectify-site {__version__}"
 
 
+@pytest.mark.slow
 def test_check_real_content(cli: Callable[..., Run]) -> None:
     run = cli("check")
     assert run.code == 0, run.err
@@ -63,6 +66,7 @@ def test_english_messages(cli: Callable[..., Run], content_copy: Path) -> None:
     assert run.code == 1 and "measures.total: must be a whole number" in run.err
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_last_good_site(
     cli: Callable[..., Run], content_copy: Path, tmp_path: Path
 ) -> None:
@@ -96,6 +100,7 @@ def test_output_folder_is_refused(cli: Callable[..., Run], tmp_path: Path) -> No
     assert sorted(p.name for p in stranger.iterdir()) == ["notes.txt"]
 
 
+@pytest.mark.slow
 def test_stale_files_are_removed(
     cli: Callable[..., Run], content_copy: Path, tmp_path: Path
 ) -> None:
@@ -112,6 +117,7 @@ def test_stale_files_are_removed(
     assert not (out / REPORT_ID / "categories" / "organisation.html").exists()
 
 
+@pytest.mark.slow
 def test_packaged_theme_builds_a_folder_with_only_content(
     cli: Callable[..., Run], tmp_path: Path
 ) -> None:
@@ -122,6 +128,7 @@ def test_packaged_theme_builds_a_folder_with_only_content(
     assert list((tmp_path / "_site" / "assets").glob("style.*.css"))
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(cli: Callable[..., Run], tmp_path: Path) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     assert cli("build", "--out", a).code == 0

@@ -197,6 +197,7 @@ def test_real_home_page_stays_the_single_report_page(built_site: Path) -> None:
     assert "按巡视轮次" not in page
 
 
+@pytest.mark.slow
 def test_parsing_in_windows_of_workers_loads_what_one_process_loads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

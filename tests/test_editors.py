@@ -184,6 +184,7 @@ def _on_a_terminal(argv: list[str | Path], cwd: Path) -> tuple[int, str, str]:
     return proc.returncode, out.decode(), screen.decode(errors="replace")
 
 
+@pytest.mark.slow
 def test_the_summary_line_keeps_its_form_on_a_terminal(content_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     argv: list[str | Path] = ["build", "--content", content_copy, "--out", out, "--no-search"]
@@ -201,6 +202,7 @@ def test_the_summary_line_keeps_its_form_on_a_terminal(content_copy: Path, tmp_p
 # --- every finding at once -------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_an_error_in_one_report_hides_no_finding_of_another(
     content_copy: Path, cli: Callable[..., Run]
 ) -> None:
@@ -243,6 +245,7 @@ def test_an_error_in_one_report_hides_no_rendered_finding_of_another(
 # --- a theme that overrides one file --------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_site_theme_may_override_only_base_html(tmp_path: Path, cli: Callable[..., Run]) -> None:
     from conftest import CONTENT, TEMPLATES
 

@@ -248,6 +248,7 @@ def _load_or_report(content: Path) -> bool:
 
 @settings(PROFILE)
 @given(st.one_of(value_edits(), line_edits(), prose_bytes()))
+@pytest.mark.slow
 def test_mutated_content_loads_or_reports_with_paths(edit: Mutation) -> None:
     _count("test_mutated_content_loads_or_reports_with_paths")
     with tempfile.TemporaryDirectory() as tmp:
@@ -256,6 +257,7 @@ def test_mutated_content_loads_or_reports_with_paths(edit: Mutation) -> None:
 
 @settings(PROFILE, max_examples=max(10, PROFILE.max_examples // 5))
 @given(st.one_of(value_edits(), line_edits(), prose_bytes()))
+@pytest.mark.slow
 def test_mutated_content_builds_completely_or_not_at_all(edit: Mutation) -> None:
     _count("test_mutated_content_builds_completely_or_not_at_all")
     with tempfile.TemporaryDirectory() as tmp:
@@ -389,6 +391,7 @@ def cache_garbage(draw: st.DrawFn) -> tuple[str, bytes]:
 
 @settings(PROFILE, max_examples=max(10, PROFILE.max_examples // 20))
 @given(cache_garbage())
+@pytest.mark.slow
 def test_garbage_in_any_cache_file_is_a_cold_build(garbage: tuple[str, bytes]) -> None:
     _count("test_garbage_in_any_cache_file_is_a_cold_build")
     root, site, files = _good_build()
@@ -435,6 +438,7 @@ manifest_paths = st.one_of(
         json_values,
     )
 )
+@pytest.mark.slow
 def test_a_fuzzed_manifest_never_touches_anything_outside(files: Any) -> None:
     _count("test_a_fuzzed_manifest_never_touches_anything_outside")
     root, site, _ = _good_build()
@@ -507,6 +511,7 @@ header_text = st.one_of(
     host=st.one_of(st.just("localhost"), header_text),
     headers=st.lists(st.tuples(header_text, header_text), max_size=4),
 )
+@pytest.mark.slow
 def test_serve_answers_any_request_line_and_headers_safely(
     method: str, target: str, version: str, host: str, headers: list[tuple[str, str]]
 ) -> None:

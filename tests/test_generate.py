@@ -102,6 +102,7 @@ def test_prose_is_drawn_from_the_seed_and_expanded(loaded: Collection) -> None:
     assert "黄浦" not in actions
 
 
+@pytest.mark.slow
 def test_same_seed_same_bytes_other_seed_other_bytes(tmp_path: Path, corpus: Path) -> None:
     generate.generate(N, tmp_path / "again", seed=0)
     generate.generate(N, tmp_path / "other", seed=1)
@@ -116,6 +117,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_corpus(tmp_path: Path) -> Non
     assert (tmp_path / "site.yaml").read_text("utf-8") == "name: 真实网站\n"
 
 
+@pytest.mark.slow
 def test_generated_corpus_builds(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "_site"
     result = build_site(corpus, out, templates=ROOT / "templates", base_url="https://example.org/")

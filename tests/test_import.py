@@ -701,6 +701,7 @@ def test_an_attachment_note_is_kept_with_a_warning(tmp_path: Path) -> None:
     assert kept == ["附件：1.整改任务清单", "2.整改台账"]
 
 
+@pytest.mark.slow
 def test_the_command_as_an_editor_runs_it(cli: Any, tmp_path: Path) -> None:
     """python -m rectify_site import, then export, in a process of their own."""
     content = tmp_path / "content"

@@ -97,6 +97,7 @@ def test_template_edit_renders_the_pages_that_use_it(two_reports: Path, tmp_path
     }, "every page extends base.html"
 
 
+@pytest.mark.slow
 def test_series_of_edits_gives_a_cold_build(two_reports: Path, tmp_path: Path) -> None:
     out, cold = tmp_path / "out", tmp_path / "cold"
     report, templates = two_reports / REPORT_ID, two_reports.parent / "templates"
@@ -228,6 +229,7 @@ def test_search_index_is_made_again_only_when_a_page_changed(
     assert stamps(out / BUNDLE) != before
 
 
+@pytest.mark.slow
 def test_edits_on_a_collection_give_a_cold_build(tmp_path: Path) -> None:
     """Many reports, several per issuer: listings, series and indexes follow every edit."""
     from support import generate
@@ -330,6 +332,7 @@ def test_the_lock_is_cross_platform_and_refuses_a_second_holder(tmp_path: Path) 
         pass
 
 
+@pytest.mark.slow
 def test_an_edit_indexes_again_only_the_shard_of_its_report(tmp_path: Path) -> None:
     """Search in shards: one report's edit rewrites its own shard's files, no other's;
     the result equals a cold build with search, and a report's removal removes its

@@ -25,6 +25,8 @@ from rectify_site.build.output import STAGING_PREFIX
 from conftest import ROOT, need
 from support import generate
 
+pytestmark = pytest.mark.slow
+
 BUILDS = 40
 REPORTS = 12
 SIGTERM_BIT = 1 << (signal.SIGTERM - 1)

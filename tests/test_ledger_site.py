@@ -215,6 +215,7 @@ def publish(content: Path, columns: str | None = None) -> None:
     report.write_text(report.read_text("utf-8") + extra, "utf-8")
 
 
+@pytest.mark.slow
 def test_a_published_ledger(
     content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -309,6 +310,7 @@ def test_an_unchanged_ledger_costs_nothing(
     assert "（合成）改过的问题" in (out / REPORT_ID / "ledger.html").read_text("utf-8")
 
 
+@pytest.mark.slow
 def test_ledger_template_command(
     content_copy: Path, tmp_path: Path, cli: Callable[..., Run]
 ) -> None:

@@ -102,6 +102,7 @@ def _editor_accepts(content: Path, report: str = "") -> None:
         assert errors == [], rel
 
 
+@pytest.mark.slow
 def test_new_site_then_preview(cli: Callable[..., Run], tmp_path: Path) -> None:
     site = tmp_path / "site"
     run = cli("new", "site", site)
@@ -136,6 +137,7 @@ def test_new_site_then_preview(cli: Callable[..., Run], tmp_path: Path) -> None:
     assert sum(d.key == "placeholder.unfilled" for d in result.warnings) == len(lines)
 
 
+@pytest.mark.slow
 def test_new_report_of_a_xuncha_beside_a_published_one(
     cli: Callable[..., Run], content_copy: Path
 ) -> None:
@@ -157,6 +159,7 @@ def test_new_report_of_a_xuncha_beside_a_published_one(
     assert any(r.id == "county-3" for r in result.collection.drafts)
 
 
+@pytest.mark.slow
 def test_new_report_from_a_file_is_the_import(cli: Callable[..., Run], tmp_path: Path) -> None:
     """``new report ID --from FILE`` writes what ``import FILE --id ID`` writes."""
     from conftest import SEED

@@ -34,6 +34,8 @@ from rectify_site.build.search import available, shard_of
 
 from conftest import CONTENT, REPORT_ID, ROOT, TEMPLATES, need
 
+pytestmark = pytest.mark.slow
+
 NGINX = Path(os.environ.get("NGINX", "/usr/sbin/nginx"))
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 """Debian's libnginx-mod-http-brotli-static; where it is installed, brotli_static is on."""

@@ -54,6 +54,7 @@ def _finding(rel: str, line: int, col: int) -> Diagnostic:
     return diag(f"_site/{rel}", "html.invalid", line=line, col=col, problem="Stray end tag")
 
 
+@pytest.mark.slow
 def test_json_and_github_name_the_content_line_of_a_broken_link_text_names_the_page(
     cli: Callable[..., Run], content_copy: Path
 ) -> None:

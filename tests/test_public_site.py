@@ -21,7 +21,7 @@ from rectify_site.build.search import shard_of
 from conftest import CHROMIUM, CONTENT, REPORT_ID, SEED, TEMPLATES, need, serve_folder
 from htmltext import squash
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AXE_OPTIONS = {
     "runOnly": {

@@ -81,6 +81,7 @@ def wrong_modes(site: Path) -> list[str]:
     return wrong
 
 
+@pytest.mark.slow
 def test_every_path_is_world_readable_under_umask_077(
     restrictive_umask: None, content_copy: Path, tmp_path: Path
 ) -> None:
@@ -120,6 +121,7 @@ def test_every_text_file_over_1_kb_has_deterministic_gzip_and_brotli_copies(
     assert pages and [c for c in pages if c not in manifest] == []
 
 
+@pytest.mark.slow
 def test_two_builds_give_identical_trees_copies_and_index_included(
     content_copy: Path, tmp_path: Path
 ) -> None:
@@ -163,6 +165,7 @@ def test_copies_are_made_again_only_for_changed_files_and_leave_with_them(
     assert copies(out) == sorted(r + s for r in originals(out) for s in (".gz", ".br"))
 
 
+@pytest.mark.slow
 def test_no_compress_writes_no_copy_and_removes_the_old_ones(
     cli: Callable[..., Run], content_copy: Path, tmp_path: Path
 ) -> None:

@@ -150,6 +150,7 @@ def _cold(content: Path, tmp_path: Path) -> dict[str, bytes]:
     return tree(cold)
 
 
+@pytest.mark.slow
 def test_garbage_in_every_cache_file_means_a_cold_build(content_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "_site"
     build_site(content_copy, out, search=False)
@@ -178,6 +179,7 @@ def test_garbage_in_every_cache_file_means_a_cold_build(content_copy: Path, tmp_
     "spoil",
     ["reports a file", "state.json a folder", "jinja a file", "lock a folder", "cache a file"],
 )
+@pytest.mark.slow
 def test_a_cache_of_the_wrong_structure_means_a_cold_build(
     content_copy: Path, tmp_path: Path, spoil: str, cli: Callable[..., Run]
 ) -> None:
@@ -310,6 +312,7 @@ def test_a_bad_base_url_in_site_yaml_is_refused(
     assert not (tmp_path / "_site").exists()
 
 
+@pytest.mark.slow
 def test_a_bad_base_url_flag_is_a_usage_error(
     content_copy: Path, tmp_path: Path, cli: Callable[..., Run]
 ) -> None:

@@ -27,6 +27,8 @@ from rectify_site.serve.server import is_loopback, make_server
 
 from conftest import REPORT_ID, ROOT, Run, edit
 
+pytestmark = pytest.mark.slow
+
 DEADLINE = 90.0
 SERVE = [sys.executable, "-m", "rectify_site", "serve"]
 FULL = f"{REPORT_ID}/full.html"

@@ -184,6 +184,7 @@ def test_the_wildcard_address_allows_the_machines_own_names() -> None:
     assert host_names("192.0.2.7", 80) == frozenset({"localhost", "127.0.0.1", "::1", "192.0.2.7"})
 
 
+@pytest.mark.slow
 def test_idle_and_slow_clients_are_dropped(preview: Preview) -> None:
     with running(preview, timeout=1.0) as server:
         started = time.monotonic()
@@ -209,6 +210,7 @@ def test_the_default_socket_timeout_is_ten_seconds(preview: Preview) -> None:
         server.server_close()
 
 
+@pytest.mark.slow
 def test_a_client_that_hangs_up_is_one_line_never_a_traceback(
     preview: Preview, capfd: pytest.CaptureFixture[str]
 ) -> None:

@@ -46,6 +46,7 @@ def test_full_page_reads_as_the_expected_text(name: str, built: dict[str, Path])
 
 
 @pytest.mark.parametrize("name", NAMES)
+@pytest.mark.slow
 def test_each_shape_passes_check_strictly(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """No error and no warning, the Nu HTML Checker included: what check --strict asks."""
     vnu = find_vnu()
