@@ -1,13 +1,14 @@
 """The package is laid out by job, and every import points down the floors.
 
 A module may import its own package and any package on a lower floor; the ground floor
-(errors, messages, workers, progress, _version) imports nothing of the project but
+(errors, messages, interrupts, workers, progress, _version) imports nothing of the project but
 itself. ``__init__`` and ``__main__`` of the top package stand above everything.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,31 @@ def test_a_module_defined_upstairs_is_not_reached_by_a_private_name() -> None:
                     if a.name.startswith("_") and not a.name.startswith("__")
                 ]
     assert not found, "\n".join(found)
+
+
+def test_the_readme_module_map_names_every_module() -> None:
+    """README.md's "Code" section lists every module, by folder, so a newcomer finds it."""
+    readme = (PACKAGE.parent.parent / "README.md").read_text("utf-8")
+    block = readme[readme.index("## Code") :]
+    block = block[block.index("```text") : block.index("```", block.index("```text") + 7)]
+    folders: dict[str, str] = {}
+    folder = ""
+    for line in block.splitlines()[1:]:
+        head = line.split()[0] if line.strip() else ""
+        if head.endswith("/") and not line.startswith(" "):
+            folder = head.rstrip("/")
+        elif head == "(ground)":
+            folder = ""
+        folders[folder] = folders.get(folder, "") + " " + line
+    missing = []
+    for path in MODULES:
+        rel = path.relative_to(PACKAGE)
+        where = rel.parts[0] if len(rel.parts) > 1 else ""
+        if rel.name == "__init__.py" and where:
+            continue  # a package is named by its folder
+        if where == "importing":
+            continue  # named as a whole, with its stages
+        words = re.findall(r"[\w.]+\.py|[\w]+/", folders.get(where, ""))
+        if rel.name not in words:
+            missing.append(str(rel))
+    assert missing == [], "README.md's module map does not name: " + ", ".join(missing)
