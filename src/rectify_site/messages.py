@@ -172,6 +172,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "统计数字须有 value，或 total、by_status 等计数字段",
         "a figure needs a value, or the fields of a tally (total, by_status …)",
     ),
+    "figure.of_counts": (
+        "of 与 counts 不一致：写了 counts 时 of 可不填，填写则须与 counts 相同",
+        "of and counts differ: with counts, of may be left out, and given it must be the same",
+    ),
+    "figure.part_of_unknown": (
+        "part_of 写的“{value}”不是本通报的另一组计数：请写同一 figures.yaml 中一组计数的"
+        "引用名，如 problems 或 common.problems",
+        "part_of '{value}' names no other tally of this report: write the path of a tally of "
+        "the same figures.yaml, such as problems or common.problems",
+    ),
+    "figure.part_of_kind": (
+        "part_of 指向的“{value}”统计的对象（of）与本计数不同：部分与整体须统计同一类",
+        "part_of '{value}' counts another kind (of) than this tally: a part and its whole "
+        "count the same thing",
+    ),
     "figure.duplicate": (
         "统计数字标识“{value}”重复：正文引用须唯一，请改名",
         "figure id '{value}' is used twice: references must be unique; rename one",

@@ -72,6 +72,7 @@ _PYDANTIC_KEYS = {
     "node.file_alone": "node.file_alone",
     "figure.both": "figure.both",
     "figure.neither": "figure.neither",
+    "figure.of_counts": "figure.of_counts",
     "is_instance_of": "decimal_type",
     "decimal_parsing": "decimal_type",
     "date_from_datetime_inexact": "date_type",

@@ -168,7 +168,23 @@ class _FigureBuilder:
                 paths.add(path)
                 figures.append(self.figure(f, path, loc, statuses))
             groups.append(Group(id=g.id, label=g.label, figures=figures))
+        self.check_parts(groups)
         return Figures(statuses=statuses, groups=groups)
+
+    def check_parts(self, groups: list[Group]) -> None:
+        """Each ``part_of`` names another tally of this report, counting the same thing."""
+        tallies = {f.path: f for g in groups for f in g.figures if f.is_tally}
+        for gi, g in enumerate(self.file.groups):
+            for fi, f in enumerate(g.figures):
+                if f.part_of is None:
+                    continue
+                path = f"{g.id}.{f.id}" if g.id else f.id
+                loc: Loc = ("groups", gi, "figures", fi, "part_of")
+                whole = tallies.get(f.part_of)
+                if whole is None or f.part_of == path:
+                    self.finding(loc, "figure.part_of_unknown", f"{path}.part_of", value=f.part_of)
+                elif (f.of or f.counts) and whole.of and (f.of or f.counts) != whole.of:
+                    self.finding(loc, "figure.part_of_kind", f"{path}.part_of", value=f.part_of)
 
     def figure(self, f: FigureFile, path: str, loc: Loc, statuses: dict[str, Status]) -> Figure:
         base: dict[str, Any] = {
@@ -221,6 +237,8 @@ class _FigureBuilder:
             remainder_label=f.remainder,
             rate=rate,
             counts=f.counts,
+            of=f.of or f.counts,
+            part_of=f.part_of,
             scope=f.scope,
             derived=derived,
         )

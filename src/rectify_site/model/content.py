@@ -110,6 +110,10 @@ Role = Literal["category", "aspect", "problem", "measure"]
 
 EntityRole = Literal["problem", "measure"]
 
+FIGURE_PATH_RE = re.compile(r"^[a-z][a-z0-9_]{0,40}(?:\.[a-z][a-z0-9_]{0,40})?$")
+FigurePath = Annotated[str, Field(pattern=FIGURE_PATH_RE.pattern)]
+"""How prose names a figure: its id (problems), or group and id (common.problems)."""
+
 
 def _check_style(value: str) -> str:
     if value not in STYLES:
@@ -683,6 +687,23 @@ class FigureFile(Strict):
         "按台账统计。列出的条目与此处的 total、by_status 须一致。",
         examples=["problem"],
     )
+    of: EntityRole | None = Field(
+        default=None,
+        title="统计对象",
+        description="这组计数统计的是什么：problem（巡视巡察反馈的具体问题）或 measure（整改"
+        "措施）；写了 counts 时不必再写，与 counts 相同。只有写明统计对象的计数才计入轮次的"
+        "合计和单位之间的比较，名称相同也不会被自动认作同一类。",
+        examples=["problem", "measure"],
+    )
+    """None with ``counts`` given: the report model takes ``counts`` (assemble)."""
+    part_of: FigurePath | None = Field(
+        default=None,
+        title="所属计数",
+        description="这组计数是本通报另一组计数的一部分时（如共性问题是具体问题的一部分），"
+        "写那组计数的引用名：所在分组没有标识时为其标识，如 problems；有分组标识时为"
+        "分组标识、点和标识，如 common.problems。写了 part_of 的计数不计入轮次合计，以免重复计算。",
+        examples=["problems", "common.problems"],
+    )
     scope: Slug | None = Field(
         default=None,
         title="统计范围",
@@ -715,11 +736,15 @@ class FigureFile(Strict):
             or self.counts is not None
             or self.rate is not None
             or self.remainder is not None
+            or self.of is not None
+            or self.part_of is not None
         )
         if self.value is not None and tally:
             raise PydanticCustomError("figure.both", "value and tally", {})
         if self.value is None and not tally:
             raise PydanticCustomError("figure.neither", "neither", {})
+        if self.of is not None and self.counts is not None and self.of != self.counts:
+            raise PydanticCustomError("figure.of_counts", "of and counts differ", {})
         return self
 
 

@@ -100,6 +100,12 @@ class Figure(Strict):
     """The done share, where the report states one."""
     counts: EntityRole | None = None
     """The role of the listed nodes (or ledger rows) it counts, if any."""
+    of: EntityRole | None = None
+    """What it counts, where the report declares it (``of``, or ``counts``): only such
+    tallies take part in a round's roll-up."""
+    part_of: str | None = None
+    """The path of the tally of the same report it is a part of (共性问题 of 具体问题):
+    never added to a roll-up besides its whole."""
     scope: str | None = None
     """The id of the node it counts within, if any."""
     derived: bool = False
