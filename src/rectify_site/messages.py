@@ -320,6 +320,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the text holds the invisible zero-width character {char} (it breaks search, copying "
         "and screen readers): delete it",
     ),
+    "round.unit_twice": (
+        "{issuer}在“{round}”中已有一份通报（{first}）：同一单位在同一轮次只能有一份通报；"
+        "回头看或后来的轮次请在 inspection.round 中写明它自己的轮次",
+        "{issuer} already has a report in '{round}' ({first}): a unit has one report a "
+        "round; a follow-up (回头看) or a later round names its own inspection.round",
+    ),
     "collection.empty": (
         "没有找到任何通报：content 下每个通报一个文件夹，内含 report.yaml",
         "no report found: content/ holds one folder per report, each with a report.yaml",

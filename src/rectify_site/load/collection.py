@@ -563,6 +563,7 @@ def load_collection(
                 (drafts if loaded.report.draft else reports).append(loaded.report)
     finally:
         parsed.close()  # the workers stop with it, however loading ended
+    problems.extend(units_twice(reports, root))
     errors = [p for p in problems if p.severity == "error"]
     if errors and not (keep_going and (reports or drafts)):
         raise ContentError(problems)
@@ -571,3 +572,33 @@ def load_collection(
     return Collection(
         root=root, site=site, reports=reports, drafts=drafts, warnings=problems, files=files
     )
+
+
+def units_twice(reports: list[Report], root: Path) -> list[Diagnostic]:
+    """A unit (issuer) reports once a round: a second report of the same round is an error
+    at its ``issuer`` line (a 回头看 or a later round names its own round)."""
+    first: dict[tuple[str, str], str] = {}
+    found = []
+    for r in reports:
+        key = (r.inspection.round, r.issuer)
+        if key not in first:
+            first[key] = r.id
+            continue
+        path = root / r.id / "report.yaml"
+        try:
+            line, col = load_yaml(path, root).where(("issuer",))
+        except LoadFailed:  # it loaded a moment ago; without its line the error still stands
+            line, col = None, None
+        found.append(
+            diag(
+                path,
+                "round.unit_twice",
+                line=line,
+                col=col,
+                field="issuer",
+                issuer=r.issuer,
+                round=r.inspection.round,
+                first=first[key],
+            )
+        )
+    return found

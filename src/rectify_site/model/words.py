@@ -36,6 +36,9 @@ def words(kind: str) -> dict[str, str]:
         "start": f"{kind}开始日期",
         "end": f"{kind}结束日期",
         "feedback_date": "反馈日期",
+        "this_round": f"本轮{kind}",
+        "round_table": f"本轮{kind}各单位整改进展",
+        "unit_table": f"历次{kind}整改进展",
     }
 
 

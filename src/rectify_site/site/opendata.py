@@ -14,7 +14,9 @@ from rectify_site.model.report import Report
 from rectify_site.site.csvsafe import neutralise
 from rectify_site.site.figure_views import figure_rows
 from rectify_site.site.ledger_pages import is_published, ledger_downloads
-from rectify_site.site.urls import report_path
+from rectify_site.site.pages import collection_view, table_groups
+from rectify_site.site.rounds import table_files
+from rectify_site.site.urls import SITE_PAGES, report_path, table_path
 
 
 def report_json(report: Report) -> bytes:
@@ -42,8 +44,14 @@ def figures_csv(report: Report) -> bytes:
 
 
 def collection_data_files(reports: list[Report]) -> dict[str, bytes]:
-    """The data files about the whole collection (an incremental build makes them apart)."""
-    return {"data/report.schema.json": report_schema(), "data/reports.json": data_index(reports)}
+    """The data files about the whole collection (an incremental build makes them apart):
+    the schema, the index, and each round's and issuer's table (rounds.py)."""
+    tables = table_files(table_groups(collection_view(reports)))
+    return {
+        "data/report.schema.json": report_schema(),
+        "data/reports.json": data_index(reports),
+        **tables,
+    }
 
 
 def report_data_files(report: Report) -> dict[str, bytes]:
@@ -90,5 +98,21 @@ def data_index(reports: list[Report]) -> bytes:
         }
         for r in sorted(reports, key=lambda r: r.id)
     ]
-    data = {"schema": "data/report.schema.json", "reports": entries}
+    view = collection_view(reports)
+    tables = [
+        {
+            "table": "round" if g in view.rounds else "issuer",
+            "name": g.name,
+            "page": g.url,
+            "csv": table_path(g.slug, "csv"),
+            "json": table_path(g.slug, "json"),
+        }
+        for g in view.rounds + view.issuers
+    ]
+    data = {
+        "schema": "data/report.schema.json",
+        "reports": entries,
+        "table_schema": SITE_PAGES["table_schema"],
+        "tables": tables,
+    }
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -15,8 +15,16 @@ from rectify_site.model.report import Node, Report
 from rectify_site.model.words import DEFAULT_KIND, collection_words
 from rectify_site.site.figure_views import HeadlineFigure, changes, figure_tables, headline
 from rectify_site.site.ledger_pages import ledger_sheets
+from rectify_site.site.rounds import issuer_view, round_views
 from rectify_site.site.shards import shards_for
-from rectify_site.site.urls import SITE_PAGES, category_path, issuer_slug, report_path, round_slug
+from rectify_site.site.urls import (
+    SITE_PAGES,
+    category_path,
+    issuer_slug,
+    report_path,
+    round_slug,
+    table_path,
+)
 
 
 @dataclass(frozen=True)
@@ -247,24 +255,61 @@ def collection_pages(collection: Collection, view: CollectionView) -> list[Page]
             in_sitemap=False,
             values=(w, shards),  # only which shards there are, not what they hold
         ),
-        about(SITE_PAGES["data"], "data.html", "开放数据", {"reports": reports, **common}),
+        about(
+            SITE_PAGES["data"],
+            "data.html",
+            "开放数据",
+            {"reports": reports, "view": view, "table_path": table_path, **common},
+        ),
     ]
-    for kind, listings in (("issuer", view.issuers), ("round", view.rounds)):
-        for listing in listings:
+    for listing in view.issuers:
+        shows = tuple(r.id for r in listing.reports)
+        pages.append(
+            Page(
+                listing.url,
+                "listing.html",
+                listing.name,
+                {
+                    "headlines": {r.id: view.headlines[r.id] for r in listing.reports},
+                    "listings": [listing],
+                    "kind": "issuer",
+                    "single": True,
+                    "standings": issuer_view(
+                        listing.name, listing.slug, listing.url, listing.reports
+                    ),
+                    **common,
+                },
+                shows=shows,
+                values=(w,),
+            )
+        )
+    for listing in view.rounds:
+        shows = tuple(r.id for r in listing.reports)
+        for tv in round_views(listing.name, listing.slug, listing.url, listing.reports):
+            sorted_by = "" if tv.order == "listed" else f"（按{ORDER_NAMES[tv.order]}完成率排列）"
             pages.append(
                 Page(
-                    listing.url,
-                    "listing.html",
-                    listing.name,
+                    tv.urls[tv.order],
+                    "round.html",
+                    listing.name + sorted_by,
                     {
+                        "listing": listing,
+                        "standings": tv,
+                        "order_names": ORDER_NAMES,
                         "headlines": {r.id: view.headlines[r.id] for r in listing.reports},
-                        "listings": [listing],
-                        "kind": kind,
-                        "single": True,
                         **common,
                     },
-                    shows=tuple(r.id for r in listing.reports),
+                    shows=shows,
                     values=(w,),
                 )
             )
     return pages
+
+
+ORDER_NAMES = {"listed": "单位", "problem": "具体问题", "measure": "整改措施"}
+"""How each order of a round's table reads (按具体问题完成率排列)."""
+
+
+def table_groups(view: CollectionView) -> list[tuple[str, str, list[Report]]]:
+    """Every round and issuer as (slug, name, reports), for their tables' data files."""
+    return [(g.slug, g.name, g.reports) for g in view.rounds + view.issuers]

@@ -21,6 +21,7 @@ SITE_PAGES = {
     "atom": "atom.xml",
     "schema": "data/report.schema.json",
     "reports.json": "data/reports.json",
+    "table_schema": "data/table.schema.json",
 }
 """Pages about the whole site, by name."""
 
@@ -53,6 +54,17 @@ def issuer_slug(issuer: str) -> str:
 
 def round_slug(round_name: str) -> str:
     return _slug("round", round_name)
+
+
+def sorted_path(listing_url: str, of: str) -> str:
+    """A round's page sorted by one rate: rounds/round-<hash>-by-problem.html."""
+    return listing_url.removesuffix(".html") + f"-by-{of}.html"
+
+
+def table_path(slug: str, ext: str) -> str:
+    """A round's or an issuer's table in the open data: data/rounds/round-<hash>.csv."""
+    folder = "rounds" if slug.startswith("round-") else "issuers"
+    return f"data/{folder}/{slug}.{ext}"
 
 
 def report_path(report: Report, page: str = "index") -> str:
