@@ -151,6 +151,28 @@ def serve_folder(folder: Path) -> Iterator[str]:
         server.server_close()
 
 
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+"""What axe-core checks on every page: WCAG 2.2 AA and its best practices."""
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on the page open in ``page``, each as id and first targets."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page, options=AXE_OPTIONS).response["violations"]
+    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in found]
+
+
+SIDEWAYS = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+"""True where the page itself scrolls sideways (a wide table scrolls in its own box)."""
+
+
 @pytest.fixture(scope="session")
 def site_url(built_site: Path) -> Iterator[str]:
     """The real site, built once, served over http on loopback."""

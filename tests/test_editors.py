@@ -208,6 +208,8 @@ def test_an_error_in_one_report_hides_no_finding_of_another(
 ) -> None:
     other = content_copy / "other-report"
     shutil.copytree(content_copy / REPORT_ID, other)
+    # another round: one unit reports once a round (round.unit_twice)
+    edit(other / "report.yaml", "round: 十二届市委第二轮巡视", "round: 十二届市委第三轮巡视")
     edit(content_copy / REPORT_ID / "figures.yaml", "rectified: 48", "rectified: 58")
     part = next((other / "parts").glob("*.yaml"))
     text = part.read_text("utf-8")
@@ -230,6 +232,8 @@ def test_an_error_in_one_report_hides_no_rendered_finding_of_another(
     and an unknown field beside 58 > 57 in another's figures.yaml, all in one run."""
     other = content_copy / "other-report"
     shutil.copytree(content_copy / REPORT_ID, other)
+    # another round: one unit reports once a round (round.unit_twice)
+    edit(other / "report.yaml", "round: 十二届市委第二轮巡视", "round: 十二届市委第三轮巡视")
     figures = content_copy / REPORT_ID / "figures.yaml"
     edit(figures, "rectified: 48", "rectified: 58")
     edit(figures, "    total: 57\n", "    total: 57\n    totl: 1\n")

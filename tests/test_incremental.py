@@ -194,6 +194,8 @@ def test_a_report_page_follows_the_other_reports_of_its_issuer(
 ) -> None:
     """The overview shows the issuer's series and the change in figures: edits there count."""
     shutil.copytree(content_copy / REPORT_ID, content_copy / "huangpu-later")
+    later = content_copy / "huangpu-later" / "report.yaml"  # a later round: one a round
+    edit(later, "round: 十二届市委第二轮巡视", "round: 十二届市委第三轮巡视")
     out, cold = tmp_path / "out", tmp_path / "cold"
     build(content_copy, out)
     edit(content_copy / REPORT_ID / "figures.yaml", "rectified: 48", "rectified: 47")

@@ -18,18 +18,20 @@ import pytest
 from rectify_site.build.pipeline import build_site
 from rectify_site.build.search import shard_of
 
-from conftest import CHROMIUM, CONTENT, REPORT_ID, SEED, TEMPLATES, need, serve_folder
+from conftest import (
+    CHROMIUM,
+    CONTENT,
+    REPORT_ID,
+    SEED,
+    TEMPLATES,
+    axe_violations,
+    edit,
+    need,
+    serve_folder,
+)
 from htmltext import squash
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
-    },
-    "resultTypes": ["violations"],
-}
 
 SEARCHES = [
     ("旧改征收", "categories/integrity.html", "relocation-integrity"),
@@ -90,16 +92,6 @@ def phone(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def _axe(page: Any) -> list[dict[str, Any]]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    return list(Axe().run(page, options=AXE_OPTIONS).response["violations"])
-
-
-def _summary(violations: list[dict[str, Any]]) -> list[str]:
-    return [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations]
-
-
 # --- accessibility ---------------------------------------------------------------------
 
 
@@ -107,17 +99,17 @@ def test_axe_finds_no_violation_on_any_page(page: Any, search_site: Path, url: s
     found: dict[str, list[str]] = {}
     for rel in _pages(search_site):
         page.goto(url + rel)
-        if violations := _axe(page):
-            found[rel] = _summary(violations)
+        if violations := axe_violations(page):
+            found[rel] = violations
     # the search page with results shown, and with the larger text switched on
     page.goto(url + "search.html?q=营商环境")
     page.wait_for_selector(".search-results li")
-    if violations := _axe(page):
-        found["search.html?q="] = _summary(violations)
+    if violations := axe_violations(page):
+        found["search.html?q="] = violations
     page.click(".text-size")
     page.goto(url + f"{REPORT_ID}/index.html")
-    if violations := _axe(page):
-        found["larger text"] = _summary(violations)
+    if violations := axe_violations(page):
+        found["larger text"] = violations
     assert found == {}
 
 
@@ -125,8 +117,8 @@ def test_axe_finds_no_violation_at_375_px(phone: Any, search_site: Path, url: st
     found: dict[str, list[str]] = {}
     for rel in _pages(search_site):
         phone.goto(url + rel)
-        if violations := _axe(phone):
-            found[rel] = _summary(violations)
+        if violations := axe_violations(phone):
+            found[rel] = violations
     assert found == {}
 
 
@@ -503,6 +495,8 @@ def test_pdf_asks_which_report_when_there_are_several(
 ) -> None:
     need(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium fonts-noto-cjk")
     shutil.copytree(content_copy / REPORT_ID, content_copy / "second-copy")
+    second = content_copy / "second-copy" / "report.yaml"  # a later round: one a round
+    edit(second, "round: 十二届市委第二轮巡视", "round: 十二届市委第三轮巡视")
     run = cli("pdf", "--content", content_copy, "--out", tmp_path / "r.pdf")
     assert run.code == 2
     assert "请指定" in run.err and REPORT_ID in run.err and "second-copy" in run.err

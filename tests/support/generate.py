@@ -511,6 +511,147 @@ def generate(n: int, out: Path, seed: int = 0) -> list[str]:
     return [p.report_id for p in plans]
 
 
+# --- a collection of whole rounds (tests/test_rounds.py) ------------------------------
+
+ROUND_MODES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("巡视", ("both", "both", "problems", "measures", "both", "neither", "both", "problems")),
+    ("巡察", ("both", "problems", "both", "measures", "both", "both")),
+    (
+        "巡视",
+        ("revisit", "both", "measures", "total_only", "both", "both", "problems", "both", "both"),
+    ),
+)
+"""Three rounds (the second a 巡察) and what each unit's report declares comparable:
+both kinds, problems only, measures only, neither, a problems total with no done count,
+and (``revisit``) the first round's first unit again, its 回头看 in the third round."""
+
+
+def _round_figures(
+    rng: random.Random, mode: str, shape: str, unit: int
+) -> tuple[dict[str, Any], str]:
+    """Figures that declare what ``mode`` says, and the closing text that cites them.
+
+    Besides them: a 共性问题 tally ``part_of`` the problems (never added twice), and in a
+    unit of measures only an unmarked tally labelled 具体问题 (nothing matched by label).
+    """
+    statuses = {
+        "rectified": _status("已整改", True),
+        "completed": _status("已完成", True),
+        "ongoing": _status("正在整改", False),
+    }
+    main: list[dict[str, Any]] = []
+    text = "截至目前，"
+    problems = rng.randint(12, 80)
+    if mode in ("both", "problems", "revisit", "total_only"):
+        if shape == "listed" and mode != "total_only":  # derived: counts implies of
+            main.append(_tally("problems", "具体问题", "项", None, {}, counts="problem"))
+        elif mode == "total_only":
+            main.append(_tally("problems", "具体问题", "项", problems, {}, of="problem"))
+        else:
+            done = rng.randint(0, problems)
+            main.append(
+                _tally("problems", "具体问题", "项", problems, {"rectified": done}, of="problem")
+            )
+        text += "反馈的{{ figures.problems.total }}项具体问题正在逐项整改。"
+    if mode in ("both", "measures", "revisit"):
+        measures = rng.randint(20, 160)
+        done = rng.randint(0, measures)
+        more: dict[str, Any] = {"of": "measure"}
+        if unit % 3 == 0:
+            more["rate"] = {"label": "整改完成率", "precision": 1}
+        main.append(_tally("measures", "整改措施", "条", measures, {"completed": done}, **more))
+        text += "提出整改措施{{ figures.measures.total }}条，已完成{{ figures.measures.done }}条。"
+    if mode == "measures":  # a tally by the same label, but not declared comparable
+        unmarked = rng.randint(3, 20)
+        main.append(_tally("found", "具体问题", "项", unmarked, {"rectified": unmarked}))
+        text += "主动发现具体问题{{ figures.found.total }}项。"
+    groups: list[dict[str, Any]] = []
+    if main:
+        groups.append({"label": "具体问题与整改措施", "figures": main})
+    first = main[0] if main else None
+    if mode == "both" and first is not None and first.get("of") == "problem":
+        part = min(5, first["total"])
+        done = min(part, first["by_status"]["rectified"])
+        groups.append(
+            {
+                "id": "common",
+                "label": "共性问题",
+                "figures": [
+                    _tally(
+                        "problems",
+                        "共性问题",
+                        "项",
+                        part,
+                        {"rectified": done},
+                        of="problem",
+                        part_of="problems",
+                    )
+                ],
+            }
+        )
+        text += "其中共性问题{{ figures.common.problems.total }}项。"
+    groups.append(
+        {
+            "id": "discipline",
+            "label": "执纪问责",
+            "figures": [{"id": "cases_filed", "label": "立案", "unit": "件", "value": unit}],
+        }
+    )
+    text += "立案{{ figures.discipline.cases_filed }}件。"
+    return {"statuses": statuses, "groups": groups}, text
+
+
+def rounds_collection(out: Path, seed: int = 0) -> list[tuple[str, str, list[str]]]:
+    """Write three synthetic rounds (ROUND_MODES) into ``out``: (round, kind, report ids)."""
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / "site.yaml").write_text(dump({"name": f"{LABEL}巡视巡察整改进展情况"}), "utf-8")
+    vocab = load_vocabulary()
+    written: list[tuple[str, str, list[str]]] = []
+    issuer = 100
+    revisited = 0
+    for round_no, (kind, modes) in enumerate(ROUND_MODES):
+        rname = round_name(round_no, kind)
+        ids = []
+        for i, mode in enumerate(modes):
+            if mode == "revisit":
+                unit = revisited
+            else:
+                issuer += 1
+                unit = issuer
+                revisited = revisited or unit
+            rid = f"r{round_no + 1}-u{i + 1:02d}"
+            p = Plan(rid, unit, 1 if mode == "revisit" else 0, round_no)
+            files = report_files(p, seed, vocab)
+            rng = random.Random(f"rounds-{seed}-{rid}")
+            shape = "listed" if "status_line" in files["report.yaml"] else "other"
+            figures, closing = _round_figures(rng, mode, shape, unit)
+            files["figures.yaml"] = figures
+            progress = files["parts/progress.yaml"]
+            progress["children"][-1] = {"numbered": False, "text": closing}
+            report = files["report.yaml"]
+            insp = report["inspection"]
+            insp["kind"], insp["round"] = kind, rname
+            insp["team"] = f"合成第{zh(round_no + 1)}{kind}组"
+            insp["feedback"] = BASE_DATE + dt.timedelta(days=ROUND_DAYS * round_no + i)
+            insp["end"] = insp["feedback"] - dt.timedelta(days=10)
+            insp["start"] = insp["end"] - dt.timedelta(days=60)
+            report["published"] = insp["feedback"] + dt.timedelta(days=90)
+            what = "回头看整改进展情况" if mode == "revisit" else "集中整改进展情况"
+            report["title"] = f"关于{rname}{what}的通报（合成）"
+            report["intro"] = report["intro"].replace("巡视", kind).replace("巡察", kind)
+            invitation = f"欢迎对{kind}整改落实情况进行监督（本页为合成数据）。"
+            report["contact"]["invitation"] = invitation
+            for rel, data in files.items():
+                path = out / rid / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(dump(data), "utf-8")
+            ids.append(rid)
+        written.append((rname, kind, ids))
+    return written
+
+
 def digest(folder: Path) -> str:
     """A hash of every file under ``folder``: equal for equal corpora."""
     h = hashlib.sha256()
