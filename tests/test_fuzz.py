@@ -533,3 +533,14 @@ def test_serve_answers_any_request_line_and_headers_safely(
     # and the server still answers a plain request
     ok = _ask(port, b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
     assert ok.startswith(b"HTTP/1.0 200"), ok[:200]
+
+
+def test_a_category_without_a_heading_builds() -> None:
+    """Found by the fuzzer: the pager printed ``next.heading | plain`` of a heading-less
+    category and ended in a TypeError traceback."""
+    rel = "huangpu-12-2/categories/accountability.yaml"
+    data = yaml.safe_load((CONTENT / rel).read_text("utf-8"))
+    del data["heading"]
+    edit = Mutation(rel, "delete heading", yaml.safe_dump(data, allow_unicode=True).encode())
+    with tempfile.TemporaryDirectory() as tmp:
+        assert _load_or_report(_content_with(edit, Path(tmp)))

@@ -135,6 +135,11 @@ def render_inline(source: str) -> str:
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
-def plain_text(source: str) -> str:
-    """Inline Markdown as plain text (for a page's <title>, a feed's summary)."""
+def plain_text(source: str | None) -> str:
+    """Inline Markdown as plain text (for a page's <title>, a feed's summary).
+
+    A node without a heading (a category of a number only) has none: nothing to print.
+    """
+    if not source:
+        return ""
     return html.unescape(_TAG_RE.sub("", render_inline(source)))
