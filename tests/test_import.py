@@ -351,8 +351,109 @@ def test_existing_folder_is_refused_and_force_keeps_the_ledger(tmp_path: Path) -
     assert code == 0, err
     assert (folder / "ledger.xlsx").read_bytes() == ledger
     assert (folder / "attachments" / "a.pdf").exists()
-    assert not (folder / "parts" / "stray.yaml").exists()
+    assert (folder / "parts" / "stray.yaml").exists()  # not import's: kept
     assert "published: 2024-01-31" in report.read_text("utf-8")  # no document carries it
+
+
+def test_force_into_a_symlinked_report_folder_is_refused(tmp_path: Path) -> None:
+    """content/victim -> a folder elsewhere: nothing there is deleted or written."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious.txt").write_text("keep me", "utf-8")
+    (elsewhere / "sub").mkdir()
+    (elsewhere / "sub" / "deep.txt").write_text("me too", "utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "victim").symlink_to(elsewhere, target_is_directory=True)
+    code, _out, err = run("import", SEED, "--content", content, "--id", "victim", "--force")
+    assert code == 2, err
+    assert "符号链接" in err
+    assert "Traceback" not in err
+    assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("*")) == [
+        "precious.txt",
+        "sub",
+        "sub/deep.txt",
+    ]
+    assert (elsewhere / "precious.txt").read_text("utf-8") == "keep me"
+
+
+def test_force_through_a_symlinked_parts_folder_is_refused(tmp_path: Path) -> None:
+    code, _out, err, content = import_into(tmp_path, SEED)
+    assert code == 0, err
+    folder = content / RID
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for path in (folder / "parts").iterdir():
+        path.unlink()
+    (folder / "parts").rmdir()
+    (folder / "parts").symlink_to(elsewhere, target_is_directory=True)
+    before = (folder / "report.yaml").read_bytes()
+    code, _out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
+    assert code == 2, err
+    assert "parts" in err and "符号链接" in err
+    assert list(elsewhere.iterdir()) == []
+    assert (folder / "report.yaml").read_bytes() == before  # nothing written
+
+
+def test_force_keeps_what_no_document_carries(tmp_path: Path) -> None:
+    """The ledger block, notes, a hand-written node file, a .git folder: all kept."""
+    code, _out, err, content = import_into(tmp_path, SEED)
+    assert code == 0, err
+    folder = content / RID
+    report = folder / "report.yaml"
+    data = yaml.safe_load(report.read_text("utf-8"))
+    data["ledger"] = {"publish": True, "publish_columns": ["序号", "具体问题"]}
+    data["source_url"] = "https://www.example.gov.cn/synthetic.html"
+    report.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    (folder / "notes.md").write_text("编辑的备忘（合成）", "utf-8")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n", "utf-8")
+    # an editor moved a part's first child into a node file of its own
+    first = data["parts"][0]
+    part_file = folder / "parts" / f"{first}.yaml"
+    part = yaml.safe_load(part_file.read_text("utf-8"))
+    (folder / "categories").mkdir()
+    hand = folder / "categories" / "hand.yaml"
+    hand.write_text(yaml.safe_dump(part["children"][0], allow_unicode=True), "utf-8")
+    part["children"][0] = {"file": "categories/hand.yaml"}
+    part_file.write_text(yaml.safe_dump(part, allow_unicode=True, sort_keys=False), "utf-8")
+    hand_text = hand.read_text("utf-8")
+    code, _out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
+    assert "Traceback" not in err
+    after = yaml.safe_load(report.read_text("utf-8"))
+    assert after["ledger"] == {"publish": True, "publish_columns": ["序号", "具体问题"]}
+    assert after["source_url"] == "https://www.example.gov.cn/synthetic.html"
+    assert (folder / "notes.md").read_text("utf-8") == "编辑的备忘（合成）"
+    assert (folder / ".git" / "HEAD").is_file()
+    assert hand.read_text("utf-8") == hand_text
+    # the part is the document's again; the node file it no longer refers to is named
+    assert "categories/hand.yaml" in err and "已保留" in err
+
+
+def test_force_refuses_to_overwrite_a_file_import_did_not_write(tmp_path: Path) -> None:
+    code, _out, err, content = import_into(tmp_path, SEED)
+    assert code == 0, err
+    folder = content / RID
+    data = yaml.safe_load((folder / "report.yaml").read_text("utf-8"))
+    last = data["parts"].pop()  # the report no longer lists it: an editor's file now
+    (folder / "report.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    mine = folder / "parts" / f"{last}.yaml"
+    mine.write_text("heading: 编辑手写（合成）\n", "utf-8")
+    before = (folder / "report.yaml").read_bytes()
+    code, _out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
+    assert code == 2, err
+    assert f"parts/{last}.yaml" in err and "未写入任何文件" in err
+    assert mine.read_text("utf-8") == "heading: 编辑手写（合成）\n"
+    assert (folder / "report.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("rid", ["x\n", "x\r", " x", "x/../y", "X"])
+def test_an_id_that_is_not_a_slug_exits_2(tmp_path: Path, rid: str) -> None:
+    content = tmp_path / "content"
+    code, _out, err = run("import", SEED, "--content", content, "--id", rid)
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert not content.exists() or list(content.iterdir()) == []
 
 
 def test_id_from_an_ascii_file_name_else_required(tmp_path: Path) -> None:

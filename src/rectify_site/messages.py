@@ -447,9 +447,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "recognised, nothing was written",
     ),
     "import.exists": (
-        "通报目录已存在：如需覆盖请加 --force（将保留 ledger.xlsx 和 attachments/）",
-        "the report folder exists: pass --force to replace it (ledger.xlsx and attachments/ "
-        "are kept)",
+        "通报目录已存在：如需覆盖请加 --force（只改写 report.yaml、figures.yaml 和 parts/ 中的"
+        "各部分，其他文件和台账、附件、发布信息均保留）",
+        "the report folder exists: pass --force to replace it (only report.yaml, figures.yaml "
+        "and the parts are rewritten; every other file, the ledger, attachments and "
+        "publication data are kept)",
+    ),
+    "import.folder_not_dir": (
+        "通报目录是符号链接或不是文件夹，已拒绝：导入只写入 content/<编号>/ 之内",
+        "the report folder is a symlink or not a folder and is refused: import writes only "
+        "inside content/<id>/",
+    ),
+    "import.outside": (
+        "要写入的位置 {path} 在通报目录之外，已拒绝，未写入任何文件",
+        "the place to write, {path}, lies outside the report folder: refused, nothing written",
+    ),
+    "import.symlink_inside": (
+        "通报目录中的 {paths} 是符号链接或类型不符，已拒绝，未写入任何文件：请先移走它们",
+        "{paths} in the report folder is a symlink or of the wrong kind: refused, nothing "
+        "written; move it away first",
+    ),
+    "import.would_lose": (
+        "--force 会覆盖不是由导入写入的文件：{paths}。未写入任何文件：请先移走或改名",
+        "--force would overwrite files that import did not write: {paths}. Nothing was "
+        "written: move or rename them first",
+    ),
+    "import.kept_unlisted": (
+        "新导入的通报不再引用此文件，已保留：如不再需要请手动删除",
+        "the newly imported report no longer refers to this file; it is kept: delete it "
+        "by hand if it is not needed",
     ),
     "import.id_needed": (
         "文件名不是 ASCII，无法作为网址：请用 --id 指定通报编号（如 --id huangpu-12-2）",

@@ -8,21 +8,25 @@ and prose refers to them.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-import shutil
+import tempfile
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from rectify_site.errors import UsageError, diag
+
 from . import words
 from .tree import Block, Document, Figure
 
-KEPT = ("ledger.xlsx", "attachments")
-"""What ``--force`` keeps of an existing report folder: the office's own files."""
-CARRIED = ("draft", "published", "source_url", "corrections", "attachments")
-"""Fields of an existing report.yaml that no document carries: ``--force`` keeps them."""
+CARRIED = ("draft", "published", "source_url", "corrections", "attachments", "ledger")
+"""Fields of an existing report.yaml that no document carries: ``--force`` keeps them.
+Files are never removed: ``--force`` writes report.yaml, figures.yaml and the parts, and
+keeps everything else (ledger.xlsx, attachments/, notes, hand-written node files, .git)."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -181,36 +185,140 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _carried(folder: Path) -> dict[str, Any]:
-    """What the existing report.yaml says that the document cannot (its corrections …)."""
+def _old_report(folder: Path) -> dict[str, Any]:
+    """The existing report.yaml as data ({} when there is none or it does not parse)."""
     try:
         old = yaml.safe_load((folder / "report.yaml").read_text("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
-    if not isinstance(old, dict):
-        return {}
-    return {k: old[k] for k in CARRIED if k in old}
+    return old if isinstance(old, dict) else {}
 
 
-def write(doc: Document, folder: Path, report_id: str) -> list[Path]:
-    """Write the report folder (its ledger, attachments and the report.yaml fields no
-    document carries kept); return the files written."""
-    carried = _carried(folder) if folder.exists() else {}
-    if folder.exists():
-        for entry in sorted(folder.iterdir()):
-            if entry.name in KEPT:
-                continue
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
+def carry(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` with what the existing report.yaml says that no document carries: the
+    ledger block, publication data, corrections, attachments, and disclosure fields
+    the new source lacks (a .txt has no 索引号)."""
+    out = dict(new)
+    for key in CARRIED:
+        if key in old:
+            out[key] = old[key]
+    if isinstance(old.get("disclosure"), dict):
+        out["disclosure"] = {**old["disclosure"], **(new.get("disclosure") or {})}
+    return out
+
+
+@dataclass
+class Plan:
+    """What an import will write into its report folder, checked before anything is."""
+
+    folder: Path
+    files: dict[str, str]
+    """Relative path -> the text written there."""
+    unlisted: list[str] = field(default_factory=list)
+    """Files of the old report the new one no longer refers to: kept, and named."""
+    remove: list[str] = field(default_factory=list)
+    """The old figures.yaml when the new source states no figures (a document's file)."""
+
+
+def _old_parts(old: dict[str, Any]) -> set[str]:
+    parts = old.get("parts")
+    if not isinstance(parts, list):
+        return set()
+    return {f"parts/{p}.yaml" for p in parts if isinstance(p, str)}
+
+
+def _referenced(folder: Path, rel: str, seen: set[str]) -> None:
+    """``rel`` and every node file it refers to (``file: categories/x.yaml``)."""
+    if rel in seen:
+        return
+    seen.add(rel)
+    try:
+        data = yaml.safe_load((folder / rel).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("file")
+            if isinstance(ref, str) and ref.endswith(".yaml") and ".." not in ref:
+                _referenced(folder, ref, seen)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def plan(doc: Document, content: Path, report_id: str) -> Plan:
+    """The files of ``doc`` for ``content/<report_id>/``; UsageError (nothing written) when
+    the folder is a symlink or lies outside ``content/``, when a path to write is a symlink
+    or not a file, or when writing would overwrite a file the old report did not hold
+    from a document (a hand-written file: named in the message)."""
+    folder = content / report_id
+    where = content.resolve() / report_id
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise UsageError([diag(folder, "import.folder_not_dir")])
+    if folder.resolve() != where:  # pragma: no cover - a symlink is refused above
+        raise UsageError([diag(folder, "import.outside", path=folder.resolve())])
+    new = files(doc)
+    old = _old_report(folder) if folder.is_dir() else {}
+    new["report.yaml"] = carry(old, new["report.yaml"])
+    texts = {rel: modeline(f"{report_id}/{rel}") + "\n" + dump(data) for rel, data in new.items()}
+    ours = {"report.yaml", "figures.yaml"} | _old_parts(old)
+    blocked, lost = [], []
+    for rel in texts:
+        path = folder / rel
+        for step in [folder / p for p in Path(rel).parents if str(p) != "."] + [path]:
+            if step.is_symlink() or (step != path and step.exists() and not step.is_dir()):
+                blocked.append(step.relative_to(folder).as_posix())
+        if path.exists() and not path.is_symlink() and rel not in ours:
+            lost.append(rel)
+        elif path.is_dir():
+            blocked.append(rel)
+    if blocked:
+        raise UsageError(
+            [diag(folder, "import.symlink_inside", paths="、".join(sorted(set(blocked))))]
+        )
+    if lost:
+        raise UsageError([diag(folder, "import.would_lose", paths="、".join(sorted(lost)))])
+    still: set[str] = set()
+    for rel in texts:
+        if rel.startswith("parts/"):
+            still.add(rel)
+    before: set[str] = set()
+    for rel in sorted(_old_parts(old)):
+        _referenced(folder, rel, before)
+    unlisted = sorted(r for r in before - still if (folder / r).is_file())
+    remove = []
+    figures = folder / "figures.yaml"
+    if "figures.yaml" not in texts and figures.is_file() and not figures.is_symlink():
+        remove.append("figures.yaml")
+    return Plan(folder, texts, unlisted, remove)
+
+
+def write(target: Plan) -> list[Path]:
+    """Write the planned files, each atomically (a temporary file renamed over it, so a
+    symlink put there since the plan is replaced, never followed); nothing is removed but
+    a figures.yaml the new source no longer has."""
+    folder = target.folder
+    folder.mkdir(exist_ok=True)
+    root = folder.resolve()
     written = []
-    content = files(doc)
-    content["report.yaml"] = {**content["report.yaml"], **carried}
-    for rel, data in content.items():
+    for rel, text in target.files.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = modeline(f"{report_id}/{rel}") + "\n" + dump(data)
-        path.write_text(text, "utf-8")
+        if not path.parent.resolve().is_relative_to(root):
+            raise UsageError([diag(path, "import.outside", path=path.parent.resolve())])
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         written.append(path)
+    for rel in target.remove:
+        path = folder / rel
+        if path.parent.resolve() == root and not path.is_symlink():
+            path.unlink(missing_ok=True)
     return written
