@@ -709,6 +709,46 @@ def test_markup_in_the_text_shows_as_typed(tmp_path: Path) -> None:
     assert squash(odd.replace("<", "＜")) in page
 
 
+HOSTILE = [
+    "[整改](https://evil.example/phish)",
+    "![图](https://evil.example/a.png)",
+    "<https://evil.example/auto>",
+    "[参考][r]",
+    "&#x202E;&amp;&lt;b&gt;",
+    "_下划线_与__加粗__",
+    "~~删除~~",
+]
+"""Markdown a document may hold as literal text (synthetic): none of it may become markup."""
+
+
+def test_markdown_in_a_document_is_published_as_text(tmp_path: Path) -> None:
+    from rectify_site.build.pipeline import build_site
+
+    line = "正文含有" + "、".join(HOSTILE) + "等字样。"
+    text = STYLES.replace("正文一。", line).replace(
+        "关于示例问题整改情况的通报", "关于示例[问题]_整改_情况的通报"
+    )
+    text += "\n[r]: https://evil.example/ref\n"
+    source = tmp_path / "hostile.txt"
+    source.write_text(text, "utf-8")
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 0, err
+    report = yaml.safe_load((content / RID / "report.yaml").read_text("utf-8"))
+    assert report["title"] == "关于示例[问题]_整改_情况的通报"  # a plain field: no escapes
+    out = tmp_path / "_site"
+    build_site(content, out, templates=TEMPLATES, search=False)
+    for page in (out / RID).rglob("*.html"):
+        html_text = page.read_text("utf-8")
+        assert 'href="https://evil.example' not in html_text, page
+        assert 'src="https://evil.example' not in html_text, page
+        assert "<em>" not in html_text and "<strong>" not in html_text, page
+        assert "<del>" not in html_text and "<s>" not in html_text, page
+        assert "\u202e" not in html_text, page
+    full = squash(visible_text((out / RID / "full.html").read_text("utf-8")))
+    assert squash(line.replace("<", "＜")) in full
+    assert "关于示例[问题]_整改_情况的通报" in full
+
+
 # --- the synthetic shapes of the model: their expected text gives back the report ------
 
 SHAPE_NAMES = sorted(p.name for p in SHAPES.iterdir() if (p / "expected.txt").is_file())

@@ -13,8 +13,9 @@ import datetime as dt
 import re
 
 from . import statistics, words
+from .escaping import prose
 from .readers import Source, refuse
-from .text import cn_value, fullwidth, literal
+from .text import cn_value, fullwidth
 from .tree import Block, Document
 
 _STYLES = [(style, re.compile(pattern)) for style, pattern in words.NUMBER_STYLES]
@@ -68,13 +69,13 @@ def split_actions(text: str) -> tuple[str, list[str], str]:
 def parse(source: Source) -> Document:
     """The document's outline; UsageError when it has no numbered structure at all."""
     doc = Document(path=source.path, disclosure=dict(source.disclosure))
-    lines = [(no, literal(fullwidth(text))) for no, text in source.lines]
+    lines = [(no, prose(fullwidth(text))) for no, text in source.lines]
     first = next((i for i, (_no, text) in enumerate(lines) if numbered(text)), None)
     if first is None:
         raise refuse(source.path, "import.no_structure")
     header = lines[:first]
     if source.title and not any(source.title in t or t in source.title for _, t in header):
-        header.insert(0, (0, fullwidth(source.title)))
+        header.insert(0, (0, prose(fullwidth(source.title))))
     body = lines[first:]
     body = body[: _signature(doc, body)]
     annex = next((i for i, (_no, t) in enumerate(body) if words.ANNEX_RE.match(t)), len(body))

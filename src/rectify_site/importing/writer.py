@@ -21,6 +21,7 @@ import yaml
 from rectify_site.errors import UsageError, diag
 
 from . import words
+from .escaping import plain
 from .tree import Block, Document, Figure
 
 CARRIED = ("draft", "published", "source_url", "corrections", "attachments", "ledger")
@@ -92,7 +93,7 @@ def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
 
 
 def _figure(fig: Figure) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": fig.id, "label": fig.label, "unit": fig.unit}
+    out: dict[str, Any] = {"id": fig.id, "label": plain(fig.label), "unit": plain(fig.unit)}
     if fig.is_tally:
         if not fig.derived:
             out["total"] = fig.total
@@ -100,9 +101,9 @@ def _figure(fig: Figure) -> dict[str, Any]:
         if fig.counts:
             out["counts"] = fig.counts
         if fig.remainder:
-            out["remainder"] = fig.remainder
+            out["remainder"] = plain(fig.remainder)
         if fig.rate:
-            out["rate"] = {"label": fig.rate[0], "precision": fig.rate[1]}
+            out["rate"] = {"label": plain(fig.rate[0]), "precision": fig.rate[1]}
         if fig.headline:
             out["headline"] = True
     else:
@@ -123,12 +124,12 @@ def _written(value: str) -> dt.date | str:
 def files(doc: Document) -> dict[str, dict[str, Any]]:
     """Relative path inside the report folder -> the data of that file."""
     report: dict[str, Any] = {}
-    report["title"] = doc.title or ""
-    report["issuer"] = doc.issuer or ""
+    report["title"] = plain(doc.title or "")
+    report["issuer"] = plain(doc.issuer or "")
     inspection: dict[str, Any] = {"kind": doc.kind}
     if doc.team:
-        inspection["team"] = doc.team
-    inspection["round"] = doc.round or doc.title or ""
+        inspection["team"] = plain(doc.team)
+    inspection["round"] = plain(doc.round or doc.title or "")
     for name in ("start", "end", "feedback"):
         value = getattr(doc, name)
         if value is not None:
@@ -146,14 +147,14 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     if numbering:
         report["numbering"] = numbering
     if doc.status_line:
-        report["status_line"] = doc.status_line
+        report["status_line"] = plain(doc.status_line)
     contact: dict[str, Any] = {
-        k: doc.contact[k]
+        k: doc.contact[k] if k == "invitation" else plain(doc.contact[k])
         for k in ("invitation", "phone", "email", "address", "envelope_note", "postcode")
         if k in doc.contact
     }
     if contact and doc.contact_labels:
-        contact["labels"] = dict(doc.contact_labels)
+        contact["labels"] = {k: plain(v) for k, v in doc.contact_labels.items()}
     if contact:
         report["contact"] = contact
     disclosure = {
@@ -169,7 +170,9 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     if doc.groups or doc.statuses:
         figures: dict[str, Any] = {}
         if doc.statuses:
-            figures["statuses"] = {s.key: {"label": s.label, "done": s.done} for s in doc.statuses}
+            figures["statuses"] = {
+                s.key: {"label": plain(s.label), "done": s.done} for s in doc.statuses
+            }
         groups = []
         for group in doc.groups:
             g: dict[str, Any] = {}
