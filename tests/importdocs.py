@@ -193,3 +193,47 @@ def without(data: dict[str, Any], paths: set[str]) -> dict[str, Any]:
         else:
             node.pop(last, None)
     return out
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def replace_parts(path: Path, parts: dict[str, bytes]) -> Path:
+    """The .docx at ``path`` with the named package parts replaced (or added)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        old = {info.filename: zf.read(info) for info in zf.infolist()}
+    old.update(parts)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in old.items():
+            zf.writestr(name, data)
+    return path
+
+
+def write_many_styles_docx(path: Path, *, styles: int, paragraphs: int) -> Path:
+    """The probe's stalling document (synthetic): ``styles`` paragraph styles without
+    numbering and ``paragraphs`` paragraphs each naming one, after the seed's lines."""
+    import zipfile
+
+    write_docx(path, seed_lines())
+    with zipfile.ZipFile(path) as zf:
+        styles_xml = zf.read("word/styles.xml").decode("utf-8")
+        document_xml = zf.read("word/document.xml").decode("utf-8")
+    extra = "".join(
+        f'<w:style w:type="paragraph" w:styleId="S{i}"><w:name w:val="S{i}"/>'
+        f'<w:pPr><w:spacing w:after="0"/></w:pPr></w:style>'
+        for i in range(styles)
+    )
+    styles_xml = styles_xml.replace("</w:styles>", extra + "</w:styles>")
+    filler = "".join(
+        f'<w:p><w:pPr><w:pStyle w:val="S{i % styles}"/></w:pPr><w:r><w:t>补</w:t></w:r></w:p>'
+        for i in range(paragraphs)
+    )
+    # before the last paragraphs (the signature): inside the last numbered part
+    at = document_xml.rindex("<w:sectPr")
+    document_xml = document_xml[:at] + filler + document_xml[at:]
+    return replace_parts(
+        path,
+        {"word/styles.xml": styles_xml.encode(), "word/document.xml": document_xml.encode()},
+    )

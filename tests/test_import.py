@@ -540,6 +540,58 @@ def test_source_over_20_mb_is_refused(tmp_path: Path) -> None:
     assert "文件过大" in err
 
 
+def test_a_bom_then_bytes_that_are_not_utf8_exit_2(tmp_path: Path) -> None:
+    source = tmp_path / "bom.txt"
+    source.write_bytes(b"\xef\xbb\xbf" + SEED.read_bytes()[:60] + b"\xff" + b"x" * 20)
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 2, err
+    assert "UTF-8" in err and "Traceback" not in err
+    assert not (content / RID).exists()
+
+
+@pytest.mark.parametrize("ilvl", ["x", "-1", "99", ""])
+def test_a_docx_list_level_that_is_not_a_number_is_no_traceback(tmp_path: Path, ilvl: str) -> None:
+    """Word's numbering with w:ilvl="x" (in the numbering part and on a paragraph)."""
+    from importdocs import replace_parts
+
+    source = write_docx(tmp_path / "odd.docx", seed_lines(), word_numbering=True)
+    import zipfile
+
+    with zipfile.ZipFile(source) as zf:
+        numbering = zf.read("word/numbering.xml").decode("utf-8")
+        document = zf.read("word/document.xml").decode("utf-8")
+    numbering = numbering.replace('w:ilvl="1"', f'w:ilvl="{ilvl}"', 1)
+    numbering = numbering.replace('<w:start w:val="1"/>', '<w:start w:val="y"/>', 1)
+    document = document.replace('<w:ilvl w:val="2"/>', f'<w:ilvl w:val="{ilvl}"/>', 1)
+    replace_parts(
+        source,
+        {"word/numbering.xml": numbering.encode(), "word/document.xml": document.encode()},
+    )
+    code, _out, err, _content = import_into(tmp_path, source)
+    assert code in (0, 1), err
+    assert "Traceback" not in err
+
+
+def test_a_docx_of_many_styles_and_paragraphs_imports_in_seconds(tmp_path: Path) -> None:
+    """The probe's 225 KiB document (6,000 styles, 60,000 paragraphs naming one) stalled
+    for minutes: a style's numbering was found by scanning every style, and statistics
+    counted the tree again for every paragraph. Now the importer's own work is linear."""
+    import time
+
+    from rectify_site.importing.writer import plan
+
+    from importdocs import write_many_styles_docx
+
+    source = write_many_styles_docx(tmp_path / "many.docx", styles=6000, paragraphs=60000)
+    assert 200 * 1024 < source.stat().st_size < 300 * 1024
+    start = time.process_time()  # CPU time: the machine may be shared
+    doc = import_document(source)
+    plan(doc, tmp_path / "content", RID)
+    took = time.process_time() - start
+    assert sum(len(b.paragraphs) for b in doc.blocks()) > 60000
+    assert took < 5, f"{took:.1f} s"
+
+
 def test_english_messages(tmp_path: Path) -> None:
     source = tmp_path / "empty.txt"
     source.write_bytes(b"")

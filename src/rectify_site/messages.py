@@ -453,6 +453,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "and the parts are rewritten; every other file, the ledger, attachments and "
         "publication data are kept)",
     ),
+    "import.bad_utf8": (
+        "文件以 UTF-8 标记（BOM）开头，但第 {offset} 字节起不是有效的 UTF-8：请用编辑器另存为 "
+        "UTF-8 文本",
+        "the file starts with a UTF-8 byte order mark but is not valid UTF-8 from byte "
+        "{offset}: save it again as UTF-8 text",
+    ),
+    "import.too_much_text": (
+        "文件中的文字超过 {limit} 个字符，远多于一份通报：已停止读取，未写入任何文件",
+        "the document holds more than {limit} characters of text, far more than a report: "
+        "reading stopped, nothing written",
+    ),
     "import.folder_not_dir": (
         "通报目录是符号链接或不是文件夹，已拒绝：导入只写入 content/<编号>/ 之内",
         "the report folder is a symlink or not a folder and is refused: import writes only "

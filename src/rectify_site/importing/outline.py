@@ -95,6 +95,7 @@ def parse(source: Source) -> Document:
             last.children.append(_unnumbered(0, last.depth + 1, doc.signature))
             doc.warn(None, "import.unplaced", text=doc.signature[:30])
     _roles(doc)
+    doc.role_counts = None  # counted from here on, once
     _inspection(doc)
     statistics.recognise(doc)
     return doc

@@ -28,6 +28,10 @@ MAX_UNPACKED = 100 * 1024 * 1024
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """OLE2 compound files: password-protected (encrypted) Word documents, and old .doc."""
 
+MAX_TEXT = 4_000_000
+"""Characters of text a document may hold (the longest real notices hold about 50,000):
+beyond it the import stops, so its work and what it writes stay bounded."""
+
 SUFFIXES = (".txt", ".docx", ".html", ".htm")
 
 _CJK = re.compile("[\u3400-\u9fff]")
@@ -90,7 +94,10 @@ def _lines(raw: list[str]) -> list[tuple[int, str]]:
 def decode(path: Path, data: bytes, *, html: bool = False) -> str:
     """UTF-8 (with or without a BOM), else what charset-normalizer finds (GB18030 …)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+        try:
+            return data[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError as exc:  # a BOM says UTF-8; the bytes after it are not
+            raise refuse(path, "import.bad_utf8", offset=exc.start + 3) from None
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return data[2:].decode(codec, errors="replace")
@@ -167,6 +174,7 @@ def _read_docx(path: Path, data: bytes) -> Source:
         raise refuse(path, "import.bad_docx", problem=str(exc)[:200]) from None
     numbering = _Numbering(document)
     lines: list[tuple[int, str]] = []
+    read = 0
     for paragraph in _paragraphs(document.element.body):
         text = "".join(
             t.text or ""
@@ -178,6 +186,9 @@ def _read_docx(path: Path, data: bytes) -> Source:
             continue
         prefix = numbering.label(paragraph, document)
         lines.append((len(lines) + 1, prefix + text))
+        read += len(text)
+        if read > MAX_TEXT:  # the work after this is bounded by what was read
+            raise refuse(path, "import.too_much_text", limit=MAX_TEXT)
     return Source(path, lines)
 
 
@@ -199,6 +210,8 @@ class _Numbering:
     def __init__(self, document: Any) -> None:
         self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.style_numbering: dict[str, Any] | None = None
+        self.abstract_of: dict[str, str] = {}
         try:
             part = document.part.numbering_part
         except (NotImplementedError, KeyError, AttributeError):
@@ -208,17 +221,18 @@ class _Numbering:
         for a in root.iter(_W + "abstractNum"):
             levels = {}
             for lvl in a.iter(_W + "lvl"):
-                ilvl = int(lvl.get(_W + "ilvl", "0"))
+                ilvl = _level(lvl.get(_W + "ilvl"))
+                if ilvl is None:
+                    continue
                 fmt = lvl.find(_W + "numFmt")
                 txt = lvl.find(_W + "lvlText")
                 start = lvl.find(_W + "start")
                 levels[ilvl] = (
                     fmt.get(_W + "val", "decimal") if fmt is not None else "decimal",
                     txt.get(_W + "val", "") if txt is not None else "",
-                    int(start.get(_W + "val", "1")) if start is not None else 1,
+                    _number(start.get(_W + "val") if start is not None else None, 1),
                 )
             abstract[a.get(_W + "abstractNumId", "")] = levels
-        self.abstract_of: dict[str, str] = {}
         for num in root.iter(_W + "num"):
             ref = num.find(_W + "abstractNumId")
             if ref is None:
@@ -244,15 +258,19 @@ class _Numbering:
         nid = num_id.get(_W + "val", "0")
         if nid == "0":
             return None
-        return nid, int(ilvl.get(_W + "val", "0")) if ilvl is not None else 0
+        level = _level(ilvl.get(_W + "val") if ilvl is not None else "0")
+        return None if level is None else (nid, level)
 
-    @staticmethod
-    def _style_num_pr(document: Any, style_id: str) -> Any:
-        for style in document.styles.element.iter(_W + "style"):
-            if style.get(_W + "styleId") == style_id:
+    def _style_num_pr(self, document: Any, style_id: str) -> Any:
+        if self.style_numbering is None:  # indexed once: a lookup per paragraph, not a scan
+            self.style_numbering = {}
+            for style in document.styles.element.iter(_W + "style"):
                 ppr = style.find(_W + "pPr")
-                return ppr.find(_W + "numPr") if ppr is not None else None
-        return None
+                numpr = ppr.find(_W + "numPr") if ppr is not None else None
+                sid = style.get(_W + "styleId")
+                if numpr is not None and sid is not None:
+                    self.style_numbering.setdefault(sid, numpr)
+        return self.style_numbering.get(style_id)
 
     def label(self, paragraph: Any, document: Any) -> str:
         found = self._num_pr(paragraph, document)
@@ -279,6 +297,23 @@ class _Numbering:
             return _format_number(value, spec_lv[0] if spec_lv else "decimal")
 
         return re.sub(r"%(\d)", level, text)
+
+
+def _number(value: str | None, default: int) -> int:
+    """An integer attribute of Word's XML; ``default`` for anything else (w:val="x")."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _level(value: str | None) -> int | None:
+    """A list level, 0 to 8 as Word allows; None for anything else (w:ilvl="x")."""
+    try:
+        level = int(value) if value is not None else 0
+    except ValueError:
+        return None
+    return level if 0 <= level <= 8 else None
 
 
 def _format_number(value: int, fmt: str) -> str:

@@ -128,8 +128,16 @@ class Document:
             out.extend(part.walk())
         return out
 
+    role_counts: dict[str | None, int] | None = field(default=None, repr=False, compare=False)
+    """Blocks by role, counted once: roles are set before statistics, which asks for these
+    counts for every paragraph (and changes neither roles nor the tree)."""
+
     def count(self, role: str) -> int:
-        return sum(1 for b in self.blocks() if b.role == role)
+        if self.role_counts is None:
+            self.role_counts = {}
+            for b in self.blocks():
+                self.role_counts[b.role] = self.role_counts.get(b.role, 0) + 1
+        return self.role_counts.get(role, 0)
 
     def warn(self, line: int | None, key: str, **params: Any) -> None:
         self.warnings.append(Warning_(line, key, params))

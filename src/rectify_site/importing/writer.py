@@ -30,7 +30,11 @@ Files are never removed: ``--force`` writes report.yaml, figures.yaml and the pa
 keeps everything else (ledger.xlsx, attachments/, notes, hand-written node files, .git)."""
 
 
-class _Dumper(yaml.SafeDumper):
+_BASE = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's emitter where PyYAML has it: ten times the pure-Python one on a long part."""
+
+
+class _Dumper(_BASE):  # type: ignore[misc,valid-type]
     pass
 
 
@@ -298,6 +302,12 @@ def plan(doc: Document, content: Path, report_id: str) -> Plan:
     return Plan(folder, texts, unlisted, remove)
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write(target: Plan) -> list[Path]:
     """Write the planned files, each atomically (a temporary file renamed over it, so a
     symlink put there since the plan is replaced, never followed); nothing is removed but
@@ -313,6 +323,7 @@ def write(target: Plan) -> list[Path]:
             raise UsageError([diag(path, "import.outside", path=path.parent.resolve())])
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
         try:
+            os.chmod(tmp, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
                 f.write(text)
             os.replace(tmp, path)
