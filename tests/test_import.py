@@ -907,3 +907,103 @@ def test_the_command_as_an_editor_runs_it(cli: Any, tmp_path: Path) -> None:
     run_ = cli("export", "hp", "--to", "docx", "--content", content, cwd=tmp_path)
     assert run_.code == 0, run_.err
     assert out.is_file() and out.read_bytes()[:2] == b"PK"
+
+
+# --- a Word file as an office sends it ---------------------------------------------------
+
+
+def _source_counts(path: Path) -> dict[str, list[str]]:
+    """What the .docx holds, read from its XML directly (not through the importer): the
+    text of body paragraphs outside tables, of table cells, of footnotes, and pictures."""
+    import zipfile
+
+    from lxml import etree
+
+    from importdocs import W_NS
+
+    w = "{" + W_NS + "}"
+    with zipfile.ZipFile(path) as zf:
+        body = etree.fromstring(zf.read("word/document.xml"))
+        notes = etree.fromstring(zf.read("word/footnotes.xml"))
+
+    def text(el: Any) -> str:
+        return "".join(t.text or "" for t in el.iter(w + "t")).strip()
+
+    paragraphs = [
+        text(p)
+        for p in body.iter(w + "p")
+        if text(p) and not any(a.tag == w + "tbl" for a in p.iterancestors())
+    ]
+    cells = [text(tc) for tc in body.iter(w + "tc") if text(tc)]
+    footnotes = [
+        text(n) for n in notes.iter(w + "footnote") if n.get(w + "type") is None and text(n)
+    ]
+    images = [d for d in body.iter(w + "drawing")]
+    return {
+        "paragraphs": paragraphs,
+        "cells": cells,
+        "footnotes": footnotes,
+        "images": [str(i) for i in range(len(images))],
+    }
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str, str, Path]:
+    from importdocs import write_office_docx
+
+    tmp = tmp_path_factory.mktemp("office")
+    source = write_office_docx(tmp / "office.docx")
+    code, out, err, content = import_into(tmp, source)
+    return source, code, out, err, content
+
+
+def test_office_docx_masthead_and_recipients_are_metadata(
+    office: tuple[Path, int, str, str, Path],
+) -> None:
+    from importdocs import OFFICE
+
+    _source, code, _out, err, content = office
+    assert code == 0, err
+    report = written(content)["report.yaml"]
+    assert report["issuer"] == OFFICE["signature"]
+    assert report["disclosure"]["doc_no"] == OFFICE["doc_no"]
+    assert report["recipients"] == OFFICE["recipients"]
+    assert report["title"] == OFFICE["title"]
+    intro = report["intro"]
+    assert intro.startswith("根据区委统一部署") and OFFICE["doc_no"] not in intro
+    assert "没有找到发布机关" not in err  # the issuer is found once, with no false warning
+    assert "页眉" not in str(written(content)) and "PAGE" not in str(written(content))
+
+
+def test_office_docx_loses_nothing_silently(
+    office: tuple[Path, int, str, str, Path], tmp_path: Path
+) -> None:
+    """Every paragraph, cell, footnote and picture of the source (counted from its XML) is
+    on the built page or named in a warning; the picture is a listed attachment."""
+    from rectify_site.build.pipeline import build_site
+
+    source, code, _out, err, content = office
+    assert code == 0, err
+    counts = _source_counts(source)
+    assert [len(v) for v in counts.values()] == [15, 20, 2, 1]
+    out = tmp_path / "_site"
+    build_site(content, out, templates=TEMPLATES, search=False)
+    page = squash(visible_text((out / RID / "full.html").read_text("utf-8")))
+    # a note stands in its paragraph where its mark stood: （注：…）
+    assert all(squash(f"（注：{n}）") in page for n in counts["footnotes"])
+    prose = re.sub(re.escape(squash("（注：")) + r".*?" + re.escape(squash("。）")), "", page)
+    missing = [
+        (kind, text)
+        for kind in ("paragraphs", "cells")
+        for text in counts[kind]
+        if squash(text) not in prose and squash(text) not in squash(err)
+    ]
+    # the masthead (发文机关标志) is the issuer's name and 文件: the issuer is on the page
+    assert missing == [("paragraphs", "中共示例区委办公室文件")], missing
+    assert "中共示例区委办公室" in page
+    assert err.count("图片“") == len(counts["images"])
+    assert "表格（4 行 × 5 列，20 个非空单元格" in err
+    report = written(content)["report.yaml"]
+    assert [a["file"] for a in report["attachments"]] == ["image-1.png"]
+    png = (content / RID / "attachments" / "image-1.png").read_bytes()
+    assert png.startswith(b"\x89PNG")

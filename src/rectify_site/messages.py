@@ -464,6 +464,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the document holds more than {limit} characters of text, far more than a report: "
         "reading stopped, nothing written",
     ),
+    "import.table": (
+        "表格（{rows} 行 × {cols} 列，{cells} 个非空单元格，“{text}…”）已按行写作段落，各格以“｜”"
+        "分隔：请核对",
+        "a table ({rows} rows × {cols} columns, {cells} cells with text, “{text}…”) is "
+        "written as a paragraph a row, cells divided by “｜”: check it",
+    ),
+    "import.image": (
+        "图片“{name}”不能作为正文导入：已另存为附件（attachments/）并列入 report.yaml 的 "
+        "attachments，请核对其标题",
+        "the picture “{name}” cannot be imported as text: it is saved as an attachment "
+        "(attachments/) and listed under attachments in report.yaml; check its title",
+    ),
+    "import.image_type": (
+        "图片“{name}”的格式不是 PNG 或 JPEG，未能保存：请另存为附件并手动列出",
+        "the picture “{name}” is neither PNG nor JPEG and was not saved: save it as an "
+        "attachment and list it by hand",
+    ),
     "import.folder_not_dir": (
         "通报目录是符号链接或不是文件夹，已拒绝：导入只写入 content/<编号>/ 之内",
         "the report folder is a symlink or not a folder and is refused: import writes only "

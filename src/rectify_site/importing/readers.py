@@ -47,6 +47,10 @@ class Source:
     disclosure: dict[str, str] = field(default_factory=dict)
     title: str | None = None
     """文件名称 of a web page's metadata table, or its <h1>, when the body lacks it."""
+    warnings: list[tuple[int | None, str, dict[str, Any]]] = field(default_factory=list)
+    """What reading changed or could not keep as it was (a table, a picture), by line."""
+    images: list[tuple[str, bytes, str]] = field(default_factory=list)
+    """A Word document's pictures: (name, bytes, suffix), to become attachments."""
 
 
 def refuse(path: Path, key: str, **params: Any) -> UsageError:
@@ -173,15 +177,47 @@ def _read_docx(path: Path, data: bytes) -> Source:
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise refuse(path, "import.bad_docx", problem=str(exc)[:200]) from None
     numbering = _Numbering(document)
-    lines: list[tuple[int, str]] = []
+    notes = _notes(data)
+    source = Source(path, [])
+    lines = source.lines
     read = 0
+    done_tables: set[Any] = set()
     for paragraph in _paragraphs(document.element.body):
-        text = "".join(
-            t.text or ""
-            for t in paragraph.iter(_W + "t")
-            if not any(a.tag == _MC_FALLBACK for a in t.iterancestors())
-        )
-        text = _SPACES.sub(" ", text).strip()
+        table = _data_table(paragraph)
+        if table is not None:  # a table of two or more columns: a line a row, with a warning
+            if table in done_tables:
+                continue
+            done_tables.add(table)
+            rows = [
+                [_SPACES.sub(" ", _text(tc, notes)).strip() for tc in _cells(tr)]
+                for tr in table.iter(_W + "tr")
+                if not any(a.tag == _W + "tbl" and a is not table for a in tr.iterancestors())
+            ]
+            first = len(lines) + 1
+            for row in rows:
+                if any(row):
+                    lines.append((len(lines) + 1, "｜".join(row)))
+            cells = [c for row in rows for c in row]
+            source.warnings.append(
+                (
+                    first,
+                    "import.table",
+                    {
+                        "rows": len(rows),
+                        "cols": max((len(r) for r in rows), default=0),
+                        "cells": sum(1 for c in cells if c),
+                        "text": next((c for c in cells if c), "")[:20],
+                    },
+                )
+            )
+            continue
+        text = _SPACES.sub(" ", _text(paragraph, notes)).strip()
+        for image in _images(paragraph, document):
+            at = len(lines) + 1 if text else len(lines) or None
+            if image[2]:
+                source.images.append(image)
+            key = "import.image" if image[2] else "import.image_type"
+            source.warnings.append((at, key, {"name": image[0]}))
         if not text:
             continue
         prefix = numbering.label(paragraph, document)
@@ -189,11 +225,105 @@ def _read_docx(path: Path, data: bytes) -> Source:
         read += len(text)
         if read > MAX_TEXT:  # the work after this is bounded by what was read
             raise refuse(path, "import.too_much_text", limit=MAX_TEXT)
-    return Source(path, lines)
+    return source
 
 
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 """The copy of a text box Word writes for older readers: read once, not twice."""
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_V = "{urn:schemas-microsoft-com:vml}"
+NOTE_OPEN, NOTE_CLOSE = "（注：", "）"
+"""How a footnote or endnote is kept: in its paragraph, where its mark stood."""
+
+
+def _text(element: Any, notes: dict[tuple[str, str], str]) -> str:
+    """The text of a paragraph (or a cell), its footnotes and endnotes kept where their
+    marks stand, as （注：…）."""
+    out = []
+    for node in element.iter(_W + "t", _W + "footnoteReference", _W + "endnoteReference"):
+        if any(a.tag == _MC_FALLBACK for a in node.iterancestors()):
+            continue
+        if node.tag == _W + "t":
+            out.append(node.text or "")
+        else:
+            kind = "footnote" if node.tag == _W + "footnoteReference" else "endnote"
+            note = notes.get((kind, node.get(_W + "id", "")), "").strip()
+            if note:
+                out.append(NOTE_OPEN + note + NOTE_CLOSE)
+    return "".join(out)
+
+
+def _notes(data: bytes) -> dict[tuple[str, str], str]:
+    """Footnotes and endnotes by (kind, id), read from their parts (separators left out)."""
+    import io
+
+    from lxml import etree
+
+    out: dict[tuple[str, str], str] = {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for kind in ("footnote", "endnote"):
+            name = f"word/{kind}s.xml"
+            if name not in zf.namelist():
+                continue
+            try:
+                root = etree.fromstring(zf.read(name), parser)
+            except etree.XMLSyntaxError:
+                continue
+            for note in root.iter(_W + kind):
+                if note.get(_W + "type") in ("separator", "continuationSeparator"):
+                    continue
+                text = "".join(t.text or "" for t in note.iter(_W + "t"))
+                out[(kind, note.get(_W + "id", ""))] = _SPACES.sub(" ", text).strip()
+    return out
+
+
+def footnote_count(data: bytes) -> int:
+    """How many footnotes and endnotes hold text (what the reader keeps)."""
+    return sum(1 for text in _notes(data).values() if text)
+
+
+def _data_table(paragraph: Any) -> Any:
+    """The outermost table around ``paragraph`` when it has two or more columns (a
+    one-column table lays text out: its paragraphs are read as paragraphs)."""
+    tables = [a for a in paragraph.iterancestors(_W + "tbl")]
+    if not tables:
+        return None
+    outer = tables[-1]
+    widest = max((len(_cells(tr)) for tr in outer.iter(_W + "tr")), default=0)
+    return outer if widest >= 2 else None
+
+
+def _cells(tr: Any) -> list[Any]:
+    return [tc for tc in tr if tc.tag == _W + "tc"]
+
+
+IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg"}
+
+
+def _images(paragraph: Any, document: Any) -> list[tuple[str, bytes, str]]:
+    """The pictures in a paragraph: (name as the document gives it, bytes, suffix); a
+    picture of another type has no bytes (named in its warning all the same)."""
+    out = []
+    for holder in paragraph.iter(_W + "drawing", _W + "pict"):
+        if any(a.tag == _MC_FALLBACK for a in holder.iterancestors()):
+            continue
+        props = next(holder.iter(_WP + "docPr"), None)
+        name = ""
+        if props is not None:
+            name = props.get("descr") or props.get("title") or props.get("name") or ""
+        rid = None
+        for blip in holder.iter(_A + "blip", _V + "imagedata"):
+            rid = blip.get(_R + "embed") or blip.get(_R + "id")
+        part = document.part.related_parts.get(rid) if rid else None
+        suffix = IMAGE_TYPES.get(getattr(part, "content_type", ""), "")
+        blob = part.blob if part is not None and suffix else b""
+        if not name and part is not None:
+            name = str(part.partname).rsplit("/", 1)[-1]
+        out.append((name or "图片", blob, suffix))
+    return out
 
 
 def _paragraphs(body: Any) -> Any:

@@ -114,6 +114,10 @@ class Document:
     contact_labels: dict[str, str] = field(default_factory=dict)
     """Contact lines worded otherwise than 联系电话 电子邮箱 通讯地址 邮政编码."""
     disclosure: dict[str, Any] = field(default_factory=dict)
+    recipients: str | None = None
+    """主送机关 as written, without the colon."""
+    images: list[tuple[str, bytes, str]] = field(default_factory=list)
+    """A Word document's pictures (name, bytes, suffix): written as attachments."""
     levels: list[str] = field(default_factory=list)
     status_line: str | None = None
     statuses: list[Status] = field(default_factory=list)

@@ -139,6 +139,8 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
         if value is not None:
             inspection[name] = value
     report["inspection"] = inspection
+    if doc.recipients:
+        report["recipients"] = plain(doc.recipients)
     if doc.intro:
         report["intro"] = _text(doc.intro)
     report["parts"] = [part.id for part in doc.parts]
@@ -163,13 +165,17 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
         report["contact"] = contact
     disclosure = {
         k: (_written(doc.disclosure[k]) if k == "written" else doc.disclosure[k])
-        for k in ("index_no", "publisher", "written", "mode")
+        for k in ("index_no", "publisher", "written", "mode", "doc_no", "signer")
         if doc.disclosure.get(k)
     }
     if disclosure.get("publisher") == report["issuer"]:
         del disclosure["publisher"]  # given only where it differs from the issuer
     if disclosure:
         report["disclosure"] = disclosure
+    if doc.images:  # each picture an attachment, titled by the name the document gives it
+        report["attachments"] = [
+            {"file": name, "title": plain(title)} for name, title, _data in images(doc)
+        ]
     out: dict[str, dict[str, Any]] = {"report.yaml": report}
     if doc.groups or doc.statuses:
         figures: dict[str, Any] = {}
@@ -190,6 +196,14 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     for part in doc.parts:
         out[f"parts/{part.id}.yaml"] = node(part, own_file=True)
     return out
+
+
+def images(doc: Document) -> list[tuple[str, str, bytes]]:
+    """(file name under attachments/, title, bytes) of each picture of the document."""
+    return [
+        (f"image-{i}.{suffix}", title, data)
+        for i, (title, data, suffix) in enumerate(doc.images, start=1)
+    ]
 
 
 def _old_report(folder: Path) -> dict[str, Any]:
@@ -223,6 +237,8 @@ class Plan:
     """Relative path -> the text written there."""
     unlisted: list[str] = field(default_factory=list)
     """Files of the old report the new one no longer refers to: kept, and named."""
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    """Relative path -> bytes: the document's pictures, as attachments."""
     remove: list[str] = field(default_factory=list)
     """The old figures.yaml when the new source states no figures (a document's file)."""
 
@@ -270,9 +286,14 @@ def plan(doc: Document, content: Path, report_id: str) -> Plan:
     old = _old_report(folder) if folder.is_dir() else {}
     new["report.yaml"] = carry(old, new["report.yaml"])
     texts = {rel: modeline(f"{report_id}/{rel}") + "\n" + dump(data) for rel, data in new.items()}
+    blobs = {f"attachments/{name}": data for name, _title, data in images(doc)}
     ours = {"report.yaml", "figures.yaml"} | _old_parts(old)
     blocked, lost = [], []
-    for rel in texts:
+    for rel, blob in blobs.items():
+        path = folder / rel
+        if path.is_file() and not path.is_symlink() and path.read_bytes() == blob:
+            ours.add(rel)  # the same picture written before
+    for rel in [*texts, *blobs]:
         path = folder / rel
         for step in [folder / p for p in Path(rel).parents if str(p) != "."] + [path]:
             if step.is_symlink() or (step != path and step.exists() and not step.is_dir()):
@@ -299,7 +320,7 @@ def plan(doc: Document, content: Path, report_id: str) -> Plan:
     figures = folder / "figures.yaml"
     if "figures.yaml" not in texts and figures.is_file() and not figures.is_symlink():
         remove.append("figures.yaml")
-    return Plan(folder, texts, unlisted, remove)
+    return Plan(folder, texts, unlisted, blobs, remove)
 
 
 def _umask() -> int:
@@ -316,7 +337,8 @@ def write(target: Plan) -> list[Path]:
     folder.mkdir(exist_ok=True)
     root = folder.resolve()
     written = []
-    for rel, text in target.files.items():
+    items: list[tuple[str, bytes]] = [(r, t.encode("utf-8")) for r, t in target.files.items()]
+    for rel, data in [*items, *target.blobs.items()]:
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.parent.resolve().is_relative_to(root):
@@ -324,8 +346,8 @@ def write(target: Plan) -> list[Path]:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
         try:
             os.chmod(tmp, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
