@@ -1007,3 +1007,30 @@ def test_office_docx_loses_nothing_silently(
     assert [a["file"] for a in report["attachments"]] == ["image-1.png"]
     png = (content / RID / "attachments" / "image-1.png").read_bytes()
     assert png.startswith(b"\x89PNG")
+
+
+def test_force_over_the_hand_made_report_keeps_its_ids(tmp_path: Path) -> None:
+    """Re-importing the seed over the real report (its parts and categories named by hand,
+    categories in files of their own) keeps every id, so no URL changes."""
+    import shutil
+
+    from rectify_site.load.collection import load_collection
+
+    from conftest import CONTENT, REPORT_ID
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT / REPORT_ID, content / RID)
+    before = {r.id: r for r in load_collection(content).reports}[RID]
+    code, _out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
+    assert code == 0, err
+    after = {r.id: r for r in load_collection(content).reports}[RID]
+
+    def ids(report: Any) -> list[tuple[str | None, str | None]]:
+        out = []
+        for part in report.parts:
+            out.append((part.id, part.heading))
+            out += [(c.id, c.heading) for c in part.children if c.role == "category"]
+        return out
+
+    assert ids(after) == ids(before)
+    assert "leadership" in [i for i, _h in ids(after)]

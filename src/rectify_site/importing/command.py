@@ -18,7 +18,7 @@ from rectify_site.messages import translate
 from .outline import parse
 from .readers import read_source, refuse
 from .tree import Document
-from .writer import plan, write
+from .writer import keep_ids, plan, write
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -81,6 +81,8 @@ def run_import(
             raise UsageError([diag(content, "import.folder_not_dir")])
     else:
         content.mkdir(parents=True)
+    if folder.is_dir() and not folder.is_symlink():
+        keep_ids(doc, folder)  # --force: the ids of matching headings, so no URL changes
     target = plan(doc, content, rid)  # every refusal before anything is written
     for w in doc.warnings:
         d = diag(source, w.key, line=w.line, severity="warning", **w.params)

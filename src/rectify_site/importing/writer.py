@@ -198,6 +198,59 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     return out
 
 
+def old_ids(folder: Path) -> dict[tuple[str, str], str]:
+    """(kind, heading) -> id of the parts and categories of the report in ``folder``; a
+    node in a file of its own has the file's name as its id."""
+    out: dict[tuple[str, str], str] = {}
+    old = _old_report(folder)
+    for rel in sorted(_old_parts(old)):
+        data = _load(folder, rel)
+        if isinstance(data, dict) and isinstance(data.get("heading"), str):
+            out.setdefault(("part", data["heading"]), Path(rel).stem)
+        stack: list[tuple[Any, str | None]] = [(data, None)]
+        while stack:
+            item, stem = stack.pop()
+            if isinstance(item, list):
+                stack.extend((x, None) for x in item)
+            elif isinstance(item, dict):
+                ref = item.get("file")
+                if isinstance(ref, str) and ".." not in ref and ref.endswith(".yaml"):
+                    stack.append((_load(folder, ref), Path(ref).stem))
+                    continue
+                ident = item.get("id") or stem
+                heading = item.get("heading")
+                if item.get("role") == "category" and isinstance(heading, str) and ident:
+                    out.setdefault(("category", heading), str(ident))
+                stack.extend((v, None) for v in item.values() if isinstance(v, (list, dict)))
+    return out
+
+
+def keep_ids(doc: Document, folder: Path) -> None:
+    """Give the parts and categories whose headings match the existing report's their
+    old ids, so that ``--force`` changes no URL."""
+    known = old_ids(folder)
+    taken: set[str] = set()
+    for part in doc.parts:
+        for block in [part, *part.children]:
+            kind = "part" if block is part else block.role
+            if kind not in ("part", "category") or not block.heading:
+                continue
+            ident = known.get((kind, plain(block.heading)))
+            if ident and ident not in taken:
+                block.id = ident
+                taken.add(ident)
+
+
+def _load(folder: Path, rel: str) -> Any:
+    path = folder / rel
+    if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
+        return None
+    try:
+        return yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
 def images(doc: Document) -> list[tuple[str, str, bytes]]:
     """(file name under attachments/, title, bytes) of each picture of the document."""
     return [
