@@ -193,3 +193,202 @@ def without(data: dict[str, Any], paths: set[str]) -> dict[str, Any]:
         else:
             node.pop(last, None)
     return out
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def replace_parts(path: Path, parts: dict[str, bytes]) -> Path:
+    """The .docx at ``path`` with the named package parts replaced (or added)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        old = {info.filename: zf.read(info) for info in zf.infolist()}
+    old.update(parts)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in old.items():
+            zf.writestr(name, data)
+    return path
+
+
+def write_many_styles_docx(path: Path, *, styles: int, paragraphs: int) -> Path:
+    """The probe's stalling document (synthetic): ``styles`` paragraph styles without
+    numbering and ``paragraphs`` paragraphs each naming one, after the seed's lines."""
+    import zipfile
+
+    write_docx(path, seed_lines())
+    with zipfile.ZipFile(path) as zf:
+        styles_xml = zf.read("word/styles.xml").decode("utf-8")
+        document_xml = zf.read("word/document.xml").decode("utf-8")
+    extra = "".join(
+        f'<w:style w:type="paragraph" w:styleId="S{i}"><w:name w:val="S{i}"/>'
+        f'<w:pPr><w:spacing w:after="0"/></w:pPr></w:style>'
+        for i in range(styles)
+    )
+    styles_xml = styles_xml.replace("</w:styles>", extra + "</w:styles>")
+    filler = "".join(
+        f'<w:p><w:pPr><w:pStyle w:val="S{i % styles}"/></w:pPr><w:r><w:t>补</w:t></w:r></w:p>'
+        for i in range(paragraphs)
+    )
+    # before the last paragraphs (the signature): inside the last numbered part
+    at = document_xml.rindex("<w:sectPr")
+    document_xml = document_xml[:at] + filler + document_xml[at:]
+    return replace_parts(
+        path,
+        {"word/styles.xml": styles_xml.encode(), "word/document.xml": document_xml.encode()},
+    )
+
+
+def tiny_png() -> bytes:
+    """A 2 x 2 grey PNG, made here."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x80\x80\x00\x80\x80")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+OFFICE = {
+    "masthead": "中共示例区委办公室文件",
+    "doc_no": "示委办〔2024〕12号",
+    "title": "关于区委第二轮巡察集中整改进展情况的通报",
+    "recipients": "各街道党工委，区委各部委，各区级机关党组（党委）",
+    "signature": "中共示例区委办公室",
+    "date": "2024年8月1日",
+    "notes": [
+        "巡察反馈意见见区委巡察办2024年第5号通知。",
+        "数字截至2024年7月31日。",
+    ],
+    "table": [
+        ["类别", "反馈问题（项）", "已整改（项）", "整改措施（条）", "已完成（条）"],
+        ["党的领导", "12", "10", "30", "26"],
+        ["全面从严治党", "9", "8", "21", "20"],
+        ["干部队伍建设", "5", "5", "11", "11"],
+    ],
+}
+"""The synthetic district office's document: every value here is invented."""
+
+
+def write_office_docx(path: Path) -> Path:
+    """A Word file as a district office sends it (synthetic): 发文机关标志 and 文号, the
+    title, 主送, an opening with a footnote, Word's list numbering, bold run-in headings,
+    a 4 x 5 statistics table (a header row and three), a second footnote, a picture, a
+    附件 line, signature and date; a page header and footer with the page number."""
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+    from docx.shared import Pt, RGBColor
+
+    w = f'xmlns:w="{W_NS}"'
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    levels = [("chineseCounting", "%1、"), ("chineseCounting", "（%2）")]
+    lvl_xml = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/></w:lvl>'
+        for i, (fmt, text) in enumerate(levels)
+    )
+    abstract = parse_xml(f'<w:abstractNum {w} w:abstractNumId="70">{lvl_xml}</w:abstractNum>')
+    first_num = numbering.find(parse_xml(f"<w:num {w}/>").tag)
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(parse_xml(f'<w:num {w} w:numId="71"><w:abstractNumId w:val="70"/></w:num>'))
+
+    def listed(paragraph: Any, level: int) -> None:
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="71"/></w:numPr>')
+        )
+
+    def footnote_ref(paragraph: Any, note_id: int) -> None:
+        paragraph._p.append(
+            parse_xml(
+                f'<w:r {w}><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+                f'<w:footnoteReference w:id="{note_id}"/></w:r>'
+            )
+        )
+
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "示例区委办公室（页眉）"
+    footer = section.footer.paragraphs[0]
+    footer.text = "— "
+    footer._p.append(
+        parse_xml(f'<w:fldSimple {w} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>')
+    )
+    head = document.add_paragraph()
+    run = head.add_run(OFFICE["masthead"])
+    run.font.size, run.font.color.rgb, run.bold = Pt(36), RGBColor(0xFF, 0, 0), True
+    document.add_paragraph(OFFICE["doc_no"])
+    document.add_paragraph(OFFICE["title"])
+    document.add_paragraph(OFFICE["recipients"] + "：")
+    opening = document.add_paragraph(
+        "根据区委统一部署，区委第一巡察组于2024年3月4日至5月10日对示例街道开展巡察，"
+        "并于2024年6月20日反馈了巡察意见"
+    )
+    footnote_ref(opening, 1)
+    opening.add_run("。现将巡察整改进展情况予以通报。")
+    listed(document.add_paragraph("集中整改进展情况"), 0)
+    listed(document.add_paragraph("关于党的领导方面问题的整改"), 1)
+    p = document.add_paragraph()
+    p.add_run("加强统筹谋划。").bold = True
+    p.add_run("街道党工委制定整改方案，逐项明确责任和时限。")
+    p = document.add_paragraph()
+    p.add_run("健全工作机制。").bold = True
+    p.add_run("建立周例会制度，定期研究整改工作")
+    footnote_ref(p, 2)
+    p.add_run("。")
+    document.add_paragraph("各方面问题整改情况如下表。")
+    rows = OFFICE["table"]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    picture = document.add_paragraph()
+    picture.add_run().add_picture(io.BytesIO(tiny_png()))
+    listed(document.add_paragraph("下一步工作安排"), 0)
+    document.add_paragraph("持续巩固整改成果，建立长效机制。")
+    document.add_paragraph("附件：整改任务清单")
+    document.add_paragraph(OFFICE["signature"])
+    document.add_paragraph(OFFICE["date"])
+    document.save(str(path))
+    notes = "".join(
+        f'<w:footnote w:id="{i}"><w:p><w:r><w:t>{html.escape(text)}</w:t></w:r></w:p></w:footnote>'
+        for i, text in enumerate(OFFICE["notes"], start=1)
+    )
+    footnotes = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:footnotes {w}>'
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        f"</w:footnote>{notes}</w:footnotes>"
+    )
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        rels = zf.read("word/_rels/document.xml.rels").decode("utf-8")
+        types = zf.read("[Content_Types].xml").decode("utf-8")
+    rels = rels.replace(
+        "</Relationships>",
+        '<Relationship Id="rIdFn1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        '2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
+    )
+    types = types.replace(
+        "</Types>",
+        '<Override PartName="/word/footnotes.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
+    )
+    return replace_parts(
+        path,
+        {
+            "word/footnotes.xml": footnotes.encode(),
+            "word/_rels/document.xml.rels": rels.encode(),
+            "[Content_Types].xml": types.encode(),
+        },
+    )

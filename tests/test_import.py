@@ -351,8 +351,109 @@ def test_existing_folder_is_refused_and_force_keeps_the_ledger(tmp_path: Path) -
     assert code == 0, err
     assert (folder / "ledger.xlsx").read_bytes() == ledger
     assert (folder / "attachments" / "a.pdf").exists()
-    assert not (folder / "parts" / "stray.yaml").exists()
+    assert (folder / "parts" / "stray.yaml").exists()  # not import's: kept
     assert "published: 2024-01-31" in report.read_text("utf-8")  # no document carries it
+
+
+def test_force_into_a_symlinked_report_folder_is_refused(tmp_path: Path) -> None:
+    """content/victim -> a folder elsewhere: nothing there is deleted or written."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "precious.txt").write_text("keep me", "utf-8")
+    (elsewhere / "sub").mkdir()
+    (elsewhere / "sub" / "deep.txt").write_text("me too", "utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "victim").symlink_to(elsewhere, target_is_directory=True)
+    code, _out, err = run("import", SEED, "--content", content, "--id", "victim", "--force")
+    assert code == 2, err
+    assert "符号链接" in err
+    assert "Traceback" not in err
+    assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("*")) == [
+        "precious.txt",
+        "sub",
+        "sub/deep.txt",
+    ]
+    assert (elsewhere / "precious.txt").read_text("utf-8") == "keep me"
+
+
+def test_force_through_a_symlinked_parts_folder_is_refused(tmp_path: Path) -> None:
+    code, _out, err, content = import_into(tmp_path, SEED)
+    assert code == 0, err
+    folder = content / RID
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for path in (folder / "parts").iterdir():
+        path.unlink()
+    (folder / "parts").rmdir()
+    (folder / "parts").symlink_to(elsewhere, target_is_directory=True)
+    before = (folder / "report.yaml").read_bytes()
+    code, _out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
+    assert code == 2, err
+    assert "parts" in err and "符号链接" in err
+    assert list(elsewhere.iterdir()) == []
+    assert (folder / "report.yaml").read_bytes() == before  # nothing written
+
+
+def test_force_keeps_what_no_document_carries(tmp_path: Path) -> None:
+    """The ledger block, notes, a hand-written node file, a .git folder: all kept."""
+    code, _out, err, content = import_into(tmp_path, SEED)
+    assert code == 0, err
+    folder = content / RID
+    report = folder / "report.yaml"
+    data = yaml.safe_load(report.read_text("utf-8"))
+    data["ledger"] = {"publish": True, "publish_columns": ["序号", "具体问题"]}
+    data["source_url"] = "https://www.example.gov.cn/synthetic.html"
+    report.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    (folder / "notes.md").write_text("编辑的备忘（合成）", "utf-8")
+    (folder / ".git").mkdir()
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n", "utf-8")
+    # an editor moved a part's first child into a node file of its own
+    first = data["parts"][0]
+    part_file = folder / "parts" / f"{first}.yaml"
+    part = yaml.safe_load(part_file.read_text("utf-8"))
+    (folder / "categories").mkdir()
+    hand = folder / "categories" / "hand.yaml"
+    hand.write_text(yaml.safe_dump(part["children"][0], allow_unicode=True), "utf-8")
+    part["children"][0] = {"file": "categories/hand.yaml"}
+    part_file.write_text(yaml.safe_dump(part, allow_unicode=True, sort_keys=False), "utf-8")
+    hand_text = hand.read_text("utf-8")
+    code, _out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
+    assert "Traceback" not in err
+    after = yaml.safe_load(report.read_text("utf-8"))
+    assert after["ledger"] == {"publish": True, "publish_columns": ["序号", "具体问题"]}
+    assert after["source_url"] == "https://www.example.gov.cn/synthetic.html"
+    assert (folder / "notes.md").read_text("utf-8") == "编辑的备忘（合成）"
+    assert (folder / ".git" / "HEAD").is_file()
+    assert hand.read_text("utf-8") == hand_text
+    # the part is the document's again; the node file it no longer refers to is named
+    assert "categories/hand.yaml" in err and "已保留" in err
+
+
+def test_force_refuses_to_overwrite_a_file_import_did_not_write(tmp_path: Path) -> None:
+    code, _out, err, content = import_into(tmp_path, SEED)
+    assert code == 0, err
+    folder = content / RID
+    data = yaml.safe_load((folder / "report.yaml").read_text("utf-8"))
+    last = data["parts"].pop()  # the report no longer lists it: an editor's file now
+    (folder / "report.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    mine = folder / "parts" / f"{last}.yaml"
+    mine.write_text("heading: 编辑手写（合成）\n", "utf-8")
+    before = (folder / "report.yaml").read_bytes()
+    code, _out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
+    assert code == 2, err
+    assert f"parts/{last}.yaml" in err and "未写入任何文件" in err
+    assert mine.read_text("utf-8") == "heading: 编辑手写（合成）\n"
+    assert (folder / "report.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("rid", ["x\n", "x\r", " x", "x/../y", "X"])
+def test_an_id_that_is_not_a_slug_exits_2(tmp_path: Path, rid: str) -> None:
+    content = tmp_path / "content"
+    code, _out, err = run("import", SEED, "--content", content, "--id", rid)
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert not content.exists() or list(content.iterdir()) == []
 
 
 def test_id_from_an_ascii_file_name_else_required(tmp_path: Path) -> None:
@@ -437,6 +538,58 @@ def test_source_over_20_mb_is_refused(tmp_path: Path) -> None:
     code, _out, err, _content = import_into(tmp_path, source)
     assert code == 2
     assert "文件过大" in err
+
+
+def test_a_bom_then_bytes_that_are_not_utf8_exit_2(tmp_path: Path) -> None:
+    source = tmp_path / "bom.txt"
+    source.write_bytes(b"\xef\xbb\xbf" + SEED.read_bytes()[:60] + b"\xff" + b"x" * 20)
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 2, err
+    assert "UTF-8" in err and "Traceback" not in err
+    assert not (content / RID).exists()
+
+
+@pytest.mark.parametrize("ilvl", ["x", "-1", "99", ""])
+def test_a_docx_list_level_that_is_not_a_number_is_no_traceback(tmp_path: Path, ilvl: str) -> None:
+    """Word's numbering with w:ilvl="x" (in the numbering part and on a paragraph)."""
+    from importdocs import replace_parts
+
+    source = write_docx(tmp_path / "odd.docx", seed_lines(), word_numbering=True)
+    import zipfile
+
+    with zipfile.ZipFile(source) as zf:
+        numbering = zf.read("word/numbering.xml").decode("utf-8")
+        document = zf.read("word/document.xml").decode("utf-8")
+    numbering = numbering.replace('w:ilvl="1"', f'w:ilvl="{ilvl}"', 1)
+    numbering = numbering.replace('<w:start w:val="1"/>', '<w:start w:val="y"/>', 1)
+    document = document.replace('<w:ilvl w:val="2"/>', f'<w:ilvl w:val="{ilvl}"/>', 1)
+    replace_parts(
+        source,
+        {"word/numbering.xml": numbering.encode(), "word/document.xml": document.encode()},
+    )
+    code, _out, err, _content = import_into(tmp_path, source)
+    assert code in (0, 1), err
+    assert "Traceback" not in err
+
+
+def test_a_docx_of_many_styles_and_paragraphs_imports_in_seconds(tmp_path: Path) -> None:
+    """The probe's 225 KiB document (6,000 styles, 60,000 paragraphs naming one) stalled
+    for minutes: a style's numbering was found by scanning every style, and statistics
+    counted the tree again for every paragraph. Now the importer's own work is linear."""
+    import time
+
+    from rectify_site.importing.writer import plan
+
+    from importdocs import write_many_styles_docx
+
+    source = write_many_styles_docx(tmp_path / "many.docx", styles=6000, paragraphs=60000)
+    assert 200 * 1024 < source.stat().st_size < 300 * 1024
+    start = time.process_time()  # CPU time: the machine may be shared
+    doc = import_document(source)
+    plan(doc, tmp_path / "content", RID)
+    took = time.process_time() - start
+    assert sum(len(b.paragraphs) for b in doc.blocks()) > 60000
+    assert took < 5, f"{took:.1f} s"
 
 
 def test_english_messages(tmp_path: Path) -> None:
@@ -608,6 +761,46 @@ def test_markup_in_the_text_shows_as_typed(tmp_path: Path) -> None:
     assert squash(odd.replace("<", "＜")) in page
 
 
+HOSTILE = [
+    "[整改](https://evil.example/phish)",
+    "![图](https://evil.example/a.png)",
+    "<https://evil.example/auto>",
+    "[参考][r]",
+    "&#x202E;&amp;&lt;b&gt;",
+    "_下划线_与__加粗__",
+    "~~删除~~",
+]
+"""Markdown a document may hold as literal text (synthetic): none of it may become markup."""
+
+
+def test_markdown_in_a_document_is_published_as_text(tmp_path: Path) -> None:
+    from rectify_site.build.pipeline import build_site
+
+    line = "正文含有" + "、".join(HOSTILE) + "等字样。"
+    text = STYLES.replace("正文一。", line).replace(
+        "关于示例问题整改情况的通报", "关于示例[问题]_整改_情况的通报"
+    )
+    text += "\n[r]: https://evil.example/ref\n"
+    source = tmp_path / "hostile.txt"
+    source.write_text(text, "utf-8")
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 0, err
+    report = yaml.safe_load((content / RID / "report.yaml").read_text("utf-8"))
+    assert report["title"] == "关于示例[问题]_整改_情况的通报"  # a plain field: no escapes
+    out = tmp_path / "_site"
+    build_site(content, out, templates=TEMPLATES, search=False)
+    for page in (out / RID).rglob("*.html"):
+        html_text = page.read_text("utf-8")
+        assert 'href="https://evil.example' not in html_text, page
+        assert 'src="https://evil.example' not in html_text, page
+        assert "<em>" not in html_text and "<strong>" not in html_text, page
+        assert "<del>" not in html_text and "<s>" not in html_text, page
+        assert "\u202e" not in html_text, page
+    full = squash(visible_text((out / RID / "full.html").read_text("utf-8")))
+    assert squash(line.replace("<", "＜")) in full
+    assert "关于示例[问题]_整改_情况的通报" in full
+
+
 # --- the synthetic shapes of the model: their expected text gives back the report ------
 
 SHAPE_NAMES = sorted(p.name for p in SHAPES.iterdir() if (p / "expected.txt").is_file())
@@ -714,3 +907,130 @@ def test_the_command_as_an_editor_runs_it(cli: Any, tmp_path: Path) -> None:
     run_ = cli("export", "hp", "--to", "docx", "--content", content, cwd=tmp_path)
     assert run_.code == 0, run_.err
     assert out.is_file() and out.read_bytes()[:2] == b"PK"
+
+
+# --- a Word file as an office sends it ---------------------------------------------------
+
+
+def _source_counts(path: Path) -> dict[str, list[str]]:
+    """What the .docx holds, read from its XML directly (not through the importer): the
+    text of body paragraphs outside tables, of table cells, of footnotes, and pictures."""
+    import zipfile
+
+    from lxml import etree
+
+    from importdocs import W_NS
+
+    w = "{" + W_NS + "}"
+    with zipfile.ZipFile(path) as zf:
+        body = etree.fromstring(zf.read("word/document.xml"))
+        notes = etree.fromstring(zf.read("word/footnotes.xml"))
+
+    def text(el: Any) -> str:
+        return "".join(t.text or "" for t in el.iter(w + "t")).strip()
+
+    paragraphs = [
+        text(p)
+        for p in body.iter(w + "p")
+        if text(p) and not any(a.tag == w + "tbl" for a in p.iterancestors())
+    ]
+    cells = [text(tc) for tc in body.iter(w + "tc") if text(tc)]
+    footnotes = [
+        text(n) for n in notes.iter(w + "footnote") if n.get(w + "type") is None and text(n)
+    ]
+    images = [d for d in body.iter(w + "drawing")]
+    return {
+        "paragraphs": paragraphs,
+        "cells": cells,
+        "footnotes": footnotes,
+        "images": [str(i) for i in range(len(images))],
+    }
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int, str, str, Path]:
+    from importdocs import write_office_docx
+
+    tmp = tmp_path_factory.mktemp("office")
+    source = write_office_docx(tmp / "office.docx")
+    code, out, err, content = import_into(tmp, source)
+    return source, code, out, err, content
+
+
+def test_office_docx_masthead_and_recipients_are_metadata(
+    office: tuple[Path, int, str, str, Path],
+) -> None:
+    from importdocs import OFFICE
+
+    _source, code, _out, err, content = office
+    assert code == 0, err
+    report = written(content)["report.yaml"]
+    assert report["issuer"] == OFFICE["signature"]
+    assert report["disclosure"]["doc_no"] == OFFICE["doc_no"]
+    assert report["recipients"] == OFFICE["recipients"]
+    assert report["title"] == OFFICE["title"]
+    intro = report["intro"]
+    assert intro.startswith("根据区委统一部署") and OFFICE["doc_no"] not in intro
+    assert "没有找到发布机关" not in err  # the issuer is found once, with no false warning
+    assert "页眉" not in str(written(content)) and "PAGE" not in str(written(content))
+
+
+def test_office_docx_loses_nothing_silently(
+    office: tuple[Path, int, str, str, Path], tmp_path: Path
+) -> None:
+    """Every paragraph, cell, footnote and picture of the source (counted from its XML) is
+    on the built page or named in a warning; the picture is a listed attachment."""
+    from rectify_site.build.pipeline import build_site
+
+    source, code, _out, err, content = office
+    assert code == 0, err
+    counts = _source_counts(source)
+    assert [len(v) for v in counts.values()] == [15, 20, 2, 1]
+    out = tmp_path / "_site"
+    build_site(content, out, templates=TEMPLATES, search=False)
+    page = squash(visible_text((out / RID / "full.html").read_text("utf-8")))
+    # a note stands in its paragraph where its mark stood: （注：…）
+    assert all(squash(f"（注：{n}）") in page for n in counts["footnotes"])
+    prose = re.sub(re.escape(squash("（注：")) + r".*?" + re.escape(squash("。）")), "", page)
+    missing = [
+        (kind, text)
+        for kind in ("paragraphs", "cells")
+        for text in counts[kind]
+        if squash(text) not in prose and squash(text) not in squash(err)
+    ]
+    # the masthead (发文机关标志) is the issuer's name and 文件: the issuer is on the page
+    assert missing == [("paragraphs", "中共示例区委办公室文件")], missing
+    assert "中共示例区委办公室" in page
+    assert err.count("图片“") == len(counts["images"])
+    assert "表格（4 行 × 5 列，20 个非空单元格" in err
+    report = written(content)["report.yaml"]
+    assert [a["file"] for a in report["attachments"]] == ["image-1.png"]
+    png = (content / RID / "attachments" / "image-1.png").read_bytes()
+    assert png.startswith(b"\x89PNG")
+
+
+def test_force_over_the_hand_made_report_keeps_its_ids(tmp_path: Path) -> None:
+    """Re-importing the seed over the real report (its parts and categories named by hand,
+    categories in files of their own) keeps every id, so no URL changes."""
+    import shutil
+
+    from rectify_site.load.collection import load_collection
+
+    from conftest import CONTENT, REPORT_ID
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT / REPORT_ID, content / RID)
+    before = {r.id: r for r in load_collection(content).reports}[RID]
+    code, _out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
+    assert code == 0, err
+    after = {r.id: r for r in load_collection(content).reports}[RID]
+
+    def ids(report: Any) -> list[tuple[str | None, str | None]]:
+        out = []
+        for part in report.parts:
+            out.append((part.id, part.heading))
+            out += [(c.id, c.heading) for c in part.children if c.role == "category"]
+        return out
+
+    assert ids(after) == ids(before)
+    assert "leadership" in [i for i, _h in ids(after)]

@@ -468,9 +468,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "recognised, nothing was written",
     ),
     "import.exists": (
-        "通报目录已存在：如需覆盖请加 --force（将保留 ledger.xlsx 和 attachments/）",
-        "the report folder exists: pass --force to replace it (ledger.xlsx and attachments/ "
-        "are kept)",
+        "通报目录已存在：如需覆盖请加 --force（只改写 report.yaml、figures.yaml 和 parts/ 中的"
+        "各部分，其他文件和台账、附件、发布信息均保留）",
+        "the report folder exists: pass --force to replace it (only report.yaml, figures.yaml "
+        "and the parts are rewritten; every other file, the ledger, attachments and "
+        "publication data are kept)",
+    ),
+    "import.bad_utf8": (
+        "文件以 UTF-8 标记（BOM）开头，但第 {offset} 字节起不是有效的 UTF-8：请用编辑器另存为 "
+        "UTF-8 文本",
+        "the file starts with a UTF-8 byte order mark but is not valid UTF-8 from byte "
+        "{offset}: save it again as UTF-8 text",
+    ),
+    "import.too_much_text": (
+        "文件中的文字超过 {limit} 个字符，远多于一份通报：已停止读取，未写入任何文件",
+        "the document holds more than {limit} characters of text, far more than a report: "
+        "reading stopped, nothing written",
+    ),
+    "import.table": (
+        "表格（{rows} 行 × {cols} 列，{cells} 个非空单元格，“{text}…”）已按行写作段落，各格以“｜”"
+        "分隔：请核对",
+        "a table ({rows} rows × {cols} columns, {cells} cells with text, “{text}…”) is "
+        "written as a paragraph a row, cells divided by “｜”: check it",
+    ),
+    "import.image": (
+        "图片“{name}”不能作为正文导入：已另存为附件（attachments/）并列入 report.yaml 的 "
+        "attachments，请核对其标题",
+        "the picture “{name}” cannot be imported as text: it is saved as an attachment "
+        "(attachments/) and listed under attachments in report.yaml; check its title",
+    ),
+    "import.image_type": (
+        "图片“{name}”的格式不是 PNG 或 JPEG，未能保存：请另存为附件并手动列出",
+        "the picture “{name}” is neither PNG nor JPEG and was not saved: save it as an "
+        "attachment and list it by hand",
+    ),
+    "import.folder_not_dir": (
+        "通报目录是符号链接或不是文件夹，已拒绝：导入只写入 content/<编号>/ 之内",
+        "the report folder is a symlink or not a folder and is refused: import writes only "
+        "inside content/<id>/",
+    ),
+    "import.outside": (
+        "要写入的位置 {path} 在通报目录之外，已拒绝，未写入任何文件",
+        "the place to write, {path}, lies outside the report folder: refused, nothing written",
+    ),
+    "import.symlink_inside": (
+        "通报目录中的 {paths} 是符号链接或类型不符，已拒绝，未写入任何文件：请先移走它们",
+        "{paths} in the report folder is a symlink or of the wrong kind: refused, nothing "
+        "written; move it away first",
+    ),
+    "import.would_lose": (
+        "--force 会覆盖不是由导入写入的文件：{paths}。未写入任何文件：请先移走或改名",
+        "--force would overwrite files that import did not write: {paths}. Nothing was "
+        "written: move or rename them first",
+    ),
+    "import.kept_unlisted": (
+        "新导入的通报不再引用此文件，已保留：如不再需要请手动删除",
+        "the newly imported report no longer refers to this file; it is kept: delete it "
+        "by hand if it is not needed",
     ),
     "import.id_needed": (
         "文件名不是 ASCII，无法作为网址：请用 --id 指定通报编号（如 --id huangpu-12-2）",

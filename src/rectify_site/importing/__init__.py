@@ -8,6 +8,8 @@ The stages run one way, each a module::
     writer.py      the tree -> report.yaml, figures.yaml, parts/*.yaml (the content format)
     command.py     the command: read, write, run ``check``, print what was found
 
-``words.py`` holds every report word the importer recognises (and is the only module
-that does); ``text.py`` the helpers for numerals, punctuation and literal prose.
+``escaping.py`` makes a document's text show as typed (Markdown and Jinja escaped in
+prose, undone for plain fields). ``words.py`` holds every report word the importer
+recognises (and is the only module that does); ``text.py`` the helpers for numerals
+and punctuation.
 """

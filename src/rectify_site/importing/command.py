@@ -18,7 +18,7 @@ from rectify_site.messages import translate
 from .outline import parse
 from .readers import read_source, refuse
 from .tree import Document
-from .writer import write
+from .writer import keep_ids, plan, write
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
@@ -70,17 +70,27 @@ def run_import(
     rid = report_id or default_id(source)
     if rid is None:
         raise refuse(source, "import.id_needed")
-    if not SLUG_RE.match(rid):
+    if not SLUG_RE.fullmatch(rid):  # fullmatch: ``$`` would let a trailing newline by
         raise UsageError([diag(source, "slug.unsafe", value=rid)])
     folder = content / rid
-    if folder.exists() and not force:
+    if (folder.exists() or folder.is_symlink()) and not force:
         raise UsageError([diag(folder, "import.exists")])
     doc = import_document(source)
+    if content.is_symlink() or content.exists():
+        if not content.is_dir():
+            raise UsageError([diag(content, "import.folder_not_dir")])
+    else:
+        content.mkdir(parents=True)
+    if folder.is_dir() and not folder.is_symlink():
+        keep_ids(doc, folder)  # --force: the ids of matching headings, so no URL changes
+    target = plan(doc, content, rid)  # every refusal before anything is written
     for w in doc.warnings:
         d = diag(source, w.key, line=w.line, severity="warning", **w.params)
         print(d.format(lang), file=err)
-    content.mkdir(parents=True, exist_ok=True)
-    write(doc, folder, rid)
+    for rel in target.unlisted:
+        d = diag(folder / rel, "import.kept_unlisted", severity="warning")
+        print(d.format(lang), file=err)
+    write(target)
     for line in summary(doc, lang):
         print(line, file=out)
     print(translate("import.written", {"folder": folder}, lang), file=out)

@@ -13,8 +13,9 @@ import datetime as dt
 import re
 
 from . import statistics, words
+from .escaping import prose
 from .readers import Source, refuse
-from .text import cn_value, fullwidth, literal
+from .text import cn_value, fullwidth
 from .tree import Block, Document
 
 _STYLES = [(style, re.compile(pattern)) for style, pattern in words.NUMBER_STYLES]
@@ -68,15 +69,19 @@ def split_actions(text: str) -> tuple[str, list[str], str]:
 def parse(source: Source) -> Document:
     """The document's outline; UsageError when it has no numbered structure at all."""
     doc = Document(path=source.path, disclosure=dict(source.disclosure))
-    lines = [(no, literal(fullwidth(text))) for no, text in source.lines]
+    for line, key, params in source.warnings:
+        doc.warn(line, key, **params)
+    doc.images = list(source.images)
+    lines = [(no, prose(fullwidth(text))) for no, text in source.lines]
     first = next((i for i, (_no, text) in enumerate(lines) if numbered(text)), None)
     if first is None:
         raise refuse(source.path, "import.no_structure")
     header = lines[:first]
     if source.title and not any(source.title in t or t in source.title for _, t in header):
-        header.insert(0, (0, fullwidth(source.title)))
+        header.insert(0, (0, prose(fullwidth(source.title))))
     body = lines[first:]
-    body = body[: _signature(doc, body)]
+    masthead = next((m for _, t in header if (m := _MASTHEAD_RE.match(t))), None)
+    body = body[: _signature(doc, body, masthead.group("issuer") if masthead else None)]
     annex = next((i for i, (_no, t) in enumerate(body) if words.ANNEX_RE.match(t)), len(body))
     body, annexes = body[:annex], body[annex:]
     contact_start = _contact(doc, body)
@@ -93,7 +98,10 @@ def parse(source: Source) -> Document:
             last = doc.parts[-1]
             last.children.append(_unnumbered(0, last.depth + 1, doc.signature))
             doc.warn(None, "import.unplaced", text=doc.signature[:30])
+    if doc.issuer is None:  # only now: the signature may have named it
+        doc.warn(None, "import.no_issuer")
     _roles(doc)
+    doc.role_counts = None  # counted from here on, once
     _inspection(doc)
     statistics.recognise(doc)
     return doc
@@ -101,13 +109,38 @@ def parse(source: Source) -> Document:
 
 # --- the header: issuer, title, opening ----------------------------------------------
 
+_MASTHEAD_RE = re.compile(r"^(?!关于)(?P<issuer>[^。，：:\s]{4,40}?)文件(?=\s*$|\s*\S+〔)")
+"""发文机关标志: the issuer's name followed by 文件 (中共××区委办公室文件), GB/T 9704."""
+_DOC_NO_RE = re.compile(
+    r"^\s*(?:发文字号[:：]\s*)?(?P<no>[^\s。，〔\[]{1,20}[〔\[［](?:19|20)\d{2}[〕\]］]\s*\d{1,5}\s*号)"
+)
+"""发文字号: 机关代字〔年份〕序号号 (××委办〔2024〕12号)."""
+_SIGNER_RE = re.compile(r"^(?:.*?\s)?签发人[:：]\s*(?P<name>\S{2,12})\s*$")
+_RECIPIENTS_RE = re.compile(r"^(?P<to>[^。]{2,200}?)[:：]$")
+"""主送机关: one line ending in a colon, between the title and the opening."""
+
 
 def _header(doc: Document, header: list[tuple[int, str]]) -> None:
     i = 0
     while i < len(header):
         no, text = header[i]
         m = words.ISSUER_IN_TITLE_RE.match(text)
-        if doc.title is None and doc.issuer is None and m and "。" not in text:
+        masthead = _MASTHEAD_RE.match(text)
+        doc_no = _DOC_NO_RE.match(text)
+        signer = _SIGNER_RE.match(text)
+        to = _RECIPIENTS_RE.match(text)
+        if doc.title is None and masthead and not doc.intro:  # 发文机关标志: 中共××文件
+            doc.issuer = doc.issuer or masthead.group("issuer")
+            if doc_no := _DOC_NO_RE.search(text[masthead.end() :]):
+                doc.disclosure.setdefault("doc_no", doc_no.group("no"))
+        elif doc.title is None and (doc_no or signer) and not doc.intro:
+            if doc_no:
+                doc.disclosure.setdefault("doc_no", doc_no.group("no"))
+            if signer:
+                doc.disclosure.setdefault("signer", signer.group("name"))
+        elif doc.title is not None and not doc.intro and doc.recipients is None and to:
+            doc.recipients = to.group("to")  # 主送机关: the line before the opening
+        elif doc.title is None and doc.issuer is None and m and "。" not in text:
             doc.issuer, doc.title = m.group("issuer"), m.group("title")
         elif (
             doc.issuer is None
@@ -148,8 +181,6 @@ def _header(doc: Document, header: list[tuple[int, str]]) -> None:
         doc.issuer = doc.disclosure["publisher"]  # a page's 发布机构, where the text has none
     if doc.title is None:
         doc.warn(None, "import.no_title")
-    if doc.issuer is None:
-        doc.warn(None, "import.no_issuer")
 
 
 # --- the numbered body ---------------------------------------------------------------
@@ -248,7 +279,7 @@ def _paragraph(block: Block, text: str) -> None:
 # --- the signature and date, and the contact block at the end -------------------------
 
 
-def _signature(doc: Document, body: list[tuple[int, str]]) -> int:
+def _signature(doc: Document, body: list[tuple[int, str]], masthead: str | None) -> int:
     """The date under the signature (成文日期) and the signature before it, at the end."""
     if not body:
         return 0
@@ -267,7 +298,9 @@ def _signature(doc: Document, body: list[tuple[int, str]]) -> int:
     end = len(body) - 1
     if end > 0:
         text = body[end - 1][1]
-        if "。" not in text and len(text) <= 40 and text.endswith(words.ISSUER_ENDINGS):
+        if text == masthead or (
+            "。" not in text and len(text) <= 40 and text.endswith(words.ISSUER_ENDINGS)
+        ):
             doc.signature = text
             end -= 1
     return end

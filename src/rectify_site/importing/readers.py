@@ -28,6 +28,10 @@ MAX_UNPACKED = 100 * 1024 * 1024
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 """OLE2 compound files: password-protected (encrypted) Word documents, and old .doc."""
 
+MAX_TEXT = 4_000_000
+"""Characters of text a document may hold (the longest real notices hold about 50,000):
+beyond it the import stops, so its work and what it writes stay bounded."""
+
 SUFFIXES = (".txt", ".docx", ".html", ".htm")
 
 _CJK = re.compile("[\u3400-\u9fff]")
@@ -43,6 +47,10 @@ class Source:
     disclosure: dict[str, str] = field(default_factory=dict)
     title: str | None = None
     """文件名称 of a web page's metadata table, or its <h1>, when the body lacks it."""
+    warnings: list[tuple[int | None, str, dict[str, Any]]] = field(default_factory=list)
+    """What reading changed or could not keep as it was (a table, a picture), by line."""
+    images: list[tuple[str, bytes, str]] = field(default_factory=list)
+    """A Word document's pictures: (name, bytes, suffix), to become attachments."""
 
 
 def refuse(path: Path, key: str, **params: Any) -> UsageError:
@@ -90,7 +98,10 @@ def _lines(raw: list[str]) -> list[tuple[int, str]]:
 def decode(path: Path, data: bytes, *, html: bool = False) -> str:
     """UTF-8 (with or without a BOM), else what charset-normalizer finds (GB18030 …)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
+        try:
+            return data[3:].decode("utf-8", errors="strict")
+        except UnicodeDecodeError as exc:  # a BOM says UTF-8; the bytes after it are not
+            raise refuse(path, "import.bad_utf8", offset=exc.start + 3) from None
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             return data[2:].decode(codec, errors="replace")
@@ -166,23 +177,153 @@ def _read_docx(path: Path, data: bytes) -> Source:
     except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise refuse(path, "import.bad_docx", problem=str(exc)[:200]) from None
     numbering = _Numbering(document)
-    lines: list[tuple[int, str]] = []
+    notes = _notes(data)
+    source = Source(path, [])
+    lines = source.lines
+    read = 0
+    done_tables: set[Any] = set()
     for paragraph in _paragraphs(document.element.body):
-        text = "".join(
-            t.text or ""
-            for t in paragraph.iter(_W + "t")
-            if not any(a.tag == _MC_FALLBACK for a in t.iterancestors())
-        )
-        text = _SPACES.sub(" ", text).strip()
+        table = _data_table(paragraph)
+        if table is not None:  # a table of two or more columns: a line a row, with a warning
+            if table in done_tables:
+                continue
+            done_tables.add(table)
+            rows = [
+                [_SPACES.sub(" ", _text(tc, notes)).strip() for tc in _cells(tr)]
+                for tr in table.iter(_W + "tr")
+                if not any(a.tag == _W + "tbl" and a is not table for a in tr.iterancestors())
+            ]
+            first = len(lines) + 1
+            for row in rows:
+                if any(row):
+                    lines.append((len(lines) + 1, "｜".join(row)))
+            cells = [c for row in rows for c in row]
+            source.warnings.append(
+                (
+                    first,
+                    "import.table",
+                    {
+                        "rows": len(rows),
+                        "cols": max((len(r) for r in rows), default=0),
+                        "cells": sum(1 for c in cells if c),
+                        "text": next((c for c in cells if c), "")[:20],
+                    },
+                )
+            )
+            continue
+        text = _SPACES.sub(" ", _text(paragraph, notes)).strip()
+        for image in _images(paragraph, document):
+            at = len(lines) + 1 if text else len(lines) or None
+            if image[2]:
+                source.images.append(image)
+            key = "import.image" if image[2] else "import.image_type"
+            source.warnings.append((at, key, {"name": image[0]}))
         if not text:
             continue
         prefix = numbering.label(paragraph, document)
         lines.append((len(lines) + 1, prefix + text))
-    return Source(path, lines)
+        read += len(text)
+        if read > MAX_TEXT:  # the work after this is bounded by what was read
+            raise refuse(path, "import.too_much_text", limit=MAX_TEXT)
+    return source
 
 
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 """The copy of a text box Word writes for older readers: read once, not twice."""
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_V = "{urn:schemas-microsoft-com:vml}"
+NOTE_OPEN, NOTE_CLOSE = "（注：", "）"
+"""How a footnote or endnote is kept: in its paragraph, where its mark stood."""
+
+
+def _text(element: Any, notes: dict[tuple[str, str], str]) -> str:
+    """The text of a paragraph (or a cell), its footnotes and endnotes kept where their
+    marks stand, as （注：…）."""
+    out = []
+    for node in element.iter(_W + "t", _W + "footnoteReference", _W + "endnoteReference"):
+        if any(a.tag == _MC_FALLBACK for a in node.iterancestors()):
+            continue
+        if node.tag == _W + "t":
+            out.append(node.text or "")
+        else:
+            kind = "footnote" if node.tag == _W + "footnoteReference" else "endnote"
+            note = notes.get((kind, node.get(_W + "id", "")), "").strip()
+            if note:
+                out.append(NOTE_OPEN + note + NOTE_CLOSE)
+    return "".join(out)
+
+
+def _notes(data: bytes) -> dict[tuple[str, str], str]:
+    """Footnotes and endnotes by (kind, id), read from their parts (separators left out)."""
+    import io
+
+    from lxml import etree
+
+    out: dict[tuple[str, str], str] = {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for kind in ("footnote", "endnote"):
+            name = f"word/{kind}s.xml"
+            if name not in zf.namelist():
+                continue
+            try:
+                root = etree.fromstring(zf.read(name), parser)
+            except etree.XMLSyntaxError:
+                continue
+            for note in root.iter(_W + kind):
+                if note.get(_W + "type") in ("separator", "continuationSeparator"):
+                    continue
+                text = "".join(t.text or "" for t in note.iter(_W + "t"))
+                out[(kind, note.get(_W + "id", ""))] = _SPACES.sub(" ", text).strip()
+    return out
+
+
+def footnote_count(data: bytes) -> int:
+    """How many footnotes and endnotes hold text (what the reader keeps)."""
+    return sum(1 for text in _notes(data).values() if text)
+
+
+def _data_table(paragraph: Any) -> Any:
+    """The outermost table around ``paragraph`` when it has two or more columns (a
+    one-column table lays text out: its paragraphs are read as paragraphs)."""
+    tables = [a for a in paragraph.iterancestors(_W + "tbl")]
+    if not tables:
+        return None
+    outer = tables[-1]
+    widest = max((len(_cells(tr)) for tr in outer.iter(_W + "tr")), default=0)
+    return outer if widest >= 2 else None
+
+
+def _cells(tr: Any) -> list[Any]:
+    return [tc for tc in tr if tc.tag == _W + "tc"]
+
+
+IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/jpg": "jpg"}
+
+
+def _images(paragraph: Any, document: Any) -> list[tuple[str, bytes, str]]:
+    """The pictures in a paragraph: (name as the document gives it, bytes, suffix); a
+    picture of another type has no bytes (named in its warning all the same)."""
+    out = []
+    for holder in paragraph.iter(_W + "drawing", _W + "pict"):
+        if any(a.tag == _MC_FALLBACK for a in holder.iterancestors()):
+            continue
+        props = next(holder.iter(_WP + "docPr"), None)
+        name = ""
+        if props is not None:
+            name = props.get("descr") or props.get("title") or props.get("name") or ""
+        rid = None
+        for blip in holder.iter(_A + "blip", _V + "imagedata"):
+            rid = blip.get(_R + "embed") or blip.get(_R + "id")
+        part = document.part.related_parts.get(rid) if rid else None
+        suffix = IMAGE_TYPES.get(getattr(part, "content_type", ""), "")
+        blob = part.blob if part is not None and suffix else b""
+        if not name and part is not None:
+            name = str(part.partname).rsplit("/", 1)[-1]
+        out.append((name or "图片", blob, suffix))
+    return out
 
 
 def _paragraphs(body: Any) -> Any:
@@ -199,6 +340,8 @@ class _Numbering:
     def __init__(self, document: Any) -> None:
         self.formats: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.counters: dict[str, dict[int, int]] = {}
+        self.style_numbering: dict[str, Any] | None = None
+        self.abstract_of: dict[str, str] = {}
         try:
             part = document.part.numbering_part
         except (NotImplementedError, KeyError, AttributeError):
@@ -208,17 +351,18 @@ class _Numbering:
         for a in root.iter(_W + "abstractNum"):
             levels = {}
             for lvl in a.iter(_W + "lvl"):
-                ilvl = int(lvl.get(_W + "ilvl", "0"))
+                ilvl = _level(lvl.get(_W + "ilvl"))
+                if ilvl is None:
+                    continue
                 fmt = lvl.find(_W + "numFmt")
                 txt = lvl.find(_W + "lvlText")
                 start = lvl.find(_W + "start")
                 levels[ilvl] = (
                     fmt.get(_W + "val", "decimal") if fmt is not None else "decimal",
                     txt.get(_W + "val", "") if txt is not None else "",
-                    int(start.get(_W + "val", "1")) if start is not None else 1,
+                    _number(start.get(_W + "val") if start is not None else None, 1),
                 )
             abstract[a.get(_W + "abstractNumId", "")] = levels
-        self.abstract_of: dict[str, str] = {}
         for num in root.iter(_W + "num"):
             ref = num.find(_W + "abstractNumId")
             if ref is None:
@@ -244,15 +388,19 @@ class _Numbering:
         nid = num_id.get(_W + "val", "0")
         if nid == "0":
             return None
-        return nid, int(ilvl.get(_W + "val", "0")) if ilvl is not None else 0
+        level = _level(ilvl.get(_W + "val") if ilvl is not None else "0")
+        return None if level is None else (nid, level)
 
-    @staticmethod
-    def _style_num_pr(document: Any, style_id: str) -> Any:
-        for style in document.styles.element.iter(_W + "style"):
-            if style.get(_W + "styleId") == style_id:
+    def _style_num_pr(self, document: Any, style_id: str) -> Any:
+        if self.style_numbering is None:  # indexed once: a lookup per paragraph, not a scan
+            self.style_numbering = {}
+            for style in document.styles.element.iter(_W + "style"):
                 ppr = style.find(_W + "pPr")
-                return ppr.find(_W + "numPr") if ppr is not None else None
-        return None
+                numpr = ppr.find(_W + "numPr") if ppr is not None else None
+                sid = style.get(_W + "styleId")
+                if numpr is not None and sid is not None:
+                    self.style_numbering.setdefault(sid, numpr)
+        return self.style_numbering.get(style_id)
 
     def label(self, paragraph: Any, document: Any) -> str:
         found = self._num_pr(paragraph, document)
@@ -279,6 +427,23 @@ class _Numbering:
             return _format_number(value, spec_lv[0] if spec_lv else "decimal")
 
         return re.sub(r"%(\d)", level, text)
+
+
+def _number(value: str | None, default: int) -> int:
+    """An integer attribute of Word's XML; ``default`` for anything else (w:val="x")."""
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _level(value: str | None) -> int | None:
+    """A list level, 0 to 8 as Word allows; None for anything else (w:ilvl="x")."""
+    try:
+        level = int(value) if value is not None else 0
+    except ValueError:
+        return None
+    return level if 0 <= level <= 8 else None
 
 
 def _format_number(value: int, fmt: str) -> str:

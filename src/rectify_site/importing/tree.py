@@ -114,6 +114,10 @@ class Document:
     contact_labels: dict[str, str] = field(default_factory=dict)
     """Contact lines worded otherwise than 联系电话 电子邮箱 通讯地址 邮政编码."""
     disclosure: dict[str, Any] = field(default_factory=dict)
+    recipients: str | None = None
+    """主送机关 as written, without the colon."""
+    images: list[tuple[str, bytes, str]] = field(default_factory=list)
+    """A Word document's pictures (name, bytes, suffix): written as attachments."""
     levels: list[str] = field(default_factory=list)
     status_line: str | None = None
     statuses: list[Status] = field(default_factory=list)
@@ -128,8 +132,16 @@ class Document:
             out.extend(part.walk())
         return out
 
+    role_counts: dict[str | None, int] | None = field(default=None, repr=False, compare=False)
+    """Blocks by role, counted once: roles are set before statistics, which asks for these
+    counts for every paragraph (and changes neither roles nor the tree)."""
+
     def count(self, role: str) -> int:
-        return sum(1 for b in self.blocks() if b.role == role)
+        if self.role_counts is None:
+            self.role_counts = {}
+            for b in self.blocks():
+                self.role_counts[b.role] = self.role_counts.get(b.role, 0) + 1
+        return self.role_counts.get(role, 0)
 
     def warn(self, line: int | None, key: str, **params: Any) -> None:
         self.warnings.append(Warning_(line, key, params))

@@ -8,24 +8,33 @@ and prose refers to them.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-import shutil
+import tempfile
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from rectify_site.errors import UsageError, diag
+
 from . import words
+from .escaping import plain
 from .tree import Block, Document, Figure
 
-KEPT = ("ledger.xlsx", "attachments")
-"""What ``--force`` keeps of an existing report folder: the office's own files."""
-CARRIED = ("draft", "published", "source_url", "corrections", "attachments")
-"""Fields of an existing report.yaml that no document carries: ``--force`` keeps them."""
+CARRIED = ("draft", "published", "source_url", "corrections", "attachments", "ledger")
+"""Fields of an existing report.yaml that no document carries: ``--force`` keeps them.
+Files are never removed: ``--force`` writes report.yaml, figures.yaml and the parts, and
+keeps everything else (ledger.xlsx, attachments/, notes, hand-written node files, .git)."""
 
 
-class _Dumper(yaml.SafeDumper):
+_BASE = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's emitter where PyYAML has it: ten times the pure-Python one on a long part."""
+
+
+class _Dumper(_BASE):  # type: ignore[misc,valid-type]
     pass
 
 
@@ -88,7 +97,7 @@ def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
 
 
 def _figure(fig: Figure) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": fig.id, "label": fig.label, "unit": fig.unit}
+    out: dict[str, Any] = {"id": fig.id, "label": plain(fig.label), "unit": plain(fig.unit)}
     if fig.is_tally:
         if not fig.derived:
             out["total"] = fig.total
@@ -96,9 +105,9 @@ def _figure(fig: Figure) -> dict[str, Any]:
         if fig.counts:
             out["counts"] = fig.counts
         if fig.remainder:
-            out["remainder"] = fig.remainder
+            out["remainder"] = plain(fig.remainder)
         if fig.rate:
-            out["rate"] = {"label": fig.rate[0], "precision": fig.rate[1]}
+            out["rate"] = {"label": plain(fig.rate[0]), "precision": fig.rate[1]}
         if fig.headline:
             out["headline"] = True
     else:
@@ -119,17 +128,19 @@ def _written(value: str) -> dt.date | str:
 def files(doc: Document) -> dict[str, dict[str, Any]]:
     """Relative path inside the report folder -> the data of that file."""
     report: dict[str, Any] = {}
-    report["title"] = doc.title or ""
-    report["issuer"] = doc.issuer or ""
+    report["title"] = plain(doc.title or "")
+    report["issuer"] = plain(doc.issuer or "")
     inspection: dict[str, Any] = {"kind": doc.kind}
     if doc.team:
-        inspection["team"] = doc.team
-    inspection["round"] = doc.round or doc.title or ""
+        inspection["team"] = plain(doc.team)
+    inspection["round"] = plain(doc.round or doc.title or "")
     for name in ("start", "end", "feedback"):
         value = getattr(doc, name)
         if value is not None:
             inspection[name] = value
     report["inspection"] = inspection
+    if doc.recipients:
+        report["recipients"] = plain(doc.recipients)
     if doc.intro:
         report["intro"] = _text(doc.intro)
     report["parts"] = [part.id for part in doc.parts]
@@ -142,30 +153,36 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     if numbering:
         report["numbering"] = numbering
     if doc.status_line:
-        report["status_line"] = doc.status_line
+        report["status_line"] = plain(doc.status_line)
     contact: dict[str, Any] = {
-        k: doc.contact[k]
+        k: doc.contact[k] if k == "invitation" else plain(doc.contact[k])
         for k in ("invitation", "phone", "email", "address", "envelope_note", "postcode")
         if k in doc.contact
     }
     if contact and doc.contact_labels:
-        contact["labels"] = dict(doc.contact_labels)
+        contact["labels"] = {k: plain(v) for k, v in doc.contact_labels.items()}
     if contact:
         report["contact"] = contact
     disclosure = {
         k: (_written(doc.disclosure[k]) if k == "written" else doc.disclosure[k])
-        for k in ("index_no", "publisher", "written", "mode")
+        for k in ("index_no", "publisher", "written", "mode", "doc_no", "signer")
         if doc.disclosure.get(k)
     }
     if disclosure.get("publisher") == report["issuer"]:
         del disclosure["publisher"]  # given only where it differs from the issuer
     if disclosure:
         report["disclosure"] = disclosure
+    if doc.images:  # each picture an attachment, titled by the name the document gives it
+        report["attachments"] = [
+            {"file": name, "title": plain(title)} for name, title, _data in images(doc)
+        ]
     out: dict[str, dict[str, Any]] = {"report.yaml": report}
     if doc.groups or doc.statuses:
         figures: dict[str, Any] = {}
         if doc.statuses:
-            figures["statuses"] = {s.key: {"label": s.label, "done": s.done} for s in doc.statuses}
+            figures["statuses"] = {
+                s.key: {"label": plain(s.label), "done": s.done} for s in doc.statuses
+            }
         groups = []
         for group in doc.groups:
             g: dict[str, Any] = {}
@@ -181,36 +198,216 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _carried(folder: Path) -> dict[str, Any]:
-    """What the existing report.yaml says that the document cannot (its corrections …)."""
+def old_ids(folder: Path) -> dict[tuple[str, str], str]:
+    """(kind, heading) -> id of the parts and categories of the report in ``folder``; a
+    node in a file of its own has the file's name as its id."""
+    out: dict[tuple[str, str], str] = {}
+    old = _old_report(folder)
+    for rel in sorted(_old_parts(old)):
+        data = _load(folder, rel)
+        if isinstance(data, dict) and isinstance(data.get("heading"), str):
+            out.setdefault(("part", data["heading"]), Path(rel).stem)
+        stack: list[tuple[Any, str | None]] = [(data, None)]
+        while stack:
+            item, stem = stack.pop()
+            if isinstance(item, list):
+                stack.extend((x, None) for x in item)
+            elif isinstance(item, dict):
+                ref = item.get("file")
+                if isinstance(ref, str) and ".." not in ref and ref.endswith(".yaml"):
+                    stack.append((_load(folder, ref), Path(ref).stem))
+                    continue
+                ident = item.get("id") or stem
+                heading = item.get("heading")
+                if item.get("role") == "category" and isinstance(heading, str) and ident:
+                    out.setdefault(("category", heading), str(ident))
+                stack.extend((v, None) for v in item.values() if isinstance(v, (list, dict)))
+    return out
+
+
+def keep_ids(doc: Document, folder: Path) -> None:
+    """Give the parts and categories whose headings match the existing report's their
+    old ids, so that ``--force`` changes no URL."""
+    known = old_ids(folder)
+    taken: set[str] = set()
+    for part in doc.parts:
+        for block in [part, *part.children]:
+            kind = "part" if block is part else block.role
+            if kind not in ("part", "category") or not block.heading:
+                continue
+            ident = known.get((kind, plain(block.heading)))
+            if ident and ident not in taken:
+                block.id = ident
+                taken.add(ident)
+
+
+def _load(folder: Path, rel: str) -> Any:
+    path = folder / rel
+    if path.is_symlink() or not path.resolve().is_relative_to(folder.resolve()):
+        return None
+    try:
+        return yaml.safe_load(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def images(doc: Document) -> list[tuple[str, str, bytes]]:
+    """(file name under attachments/, title, bytes) of each picture of the document."""
+    return [
+        (f"image-{i}.{suffix}", title, data)
+        for i, (title, data, suffix) in enumerate(doc.images, start=1)
+    ]
+
+
+def _old_report(folder: Path) -> dict[str, Any]:
+    """The existing report.yaml as data ({} when there is none or it does not parse)."""
     try:
         old = yaml.safe_load((folder / "report.yaml").read_text("utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
-    if not isinstance(old, dict):
-        return {}
-    return {k: old[k] for k in CARRIED if k in old}
+    return old if isinstance(old, dict) else {}
 
 
-def write(doc: Document, folder: Path, report_id: str) -> list[Path]:
-    """Write the report folder (its ledger, attachments and the report.yaml fields no
-    document carries kept); return the files written."""
-    carried = _carried(folder) if folder.exists() else {}
-    if folder.exists():
-        for entry in sorted(folder.iterdir()):
-            if entry.name in KEPT:
-                continue
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
+def carry(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """``new`` with what the existing report.yaml says that no document carries: the
+    ledger block, publication data, corrections, attachments, and disclosure fields
+    the new source lacks (a .txt has no 索引号)."""
+    out = dict(new)
+    for key in CARRIED:
+        if key in old:
+            out[key] = old[key]
+    if isinstance(old.get("disclosure"), dict):
+        out["disclosure"] = {**old["disclosure"], **(new.get("disclosure") or {})}
+    return out
+
+
+@dataclass
+class Plan:
+    """What an import will write into its report folder, checked before anything is."""
+
+    folder: Path
+    files: dict[str, str]
+    """Relative path -> the text written there."""
+    unlisted: list[str] = field(default_factory=list)
+    """Files of the old report the new one no longer refers to: kept, and named."""
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    """Relative path -> bytes: the document's pictures, as attachments."""
+    remove: list[str] = field(default_factory=list)
+    """The old figures.yaml when the new source states no figures (a document's file)."""
+
+
+def _old_parts(old: dict[str, Any]) -> set[str]:
+    parts = old.get("parts")
+    if not isinstance(parts, list):
+        return set()
+    return {f"parts/{p}.yaml" for p in parts if isinstance(p, str)}
+
+
+def _referenced(folder: Path, rel: str, seen: set[str]) -> None:
+    """``rel`` and every node file it refers to (``file: categories/x.yaml``)."""
+    if rel in seen:
+        return
+    seen.add(rel)
+    try:
+        data = yaml.safe_load((folder / rel).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("file")
+            if isinstance(ref, str) and ref.endswith(".yaml") and ".." not in ref:
+                _referenced(folder, ref, seen)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def plan(doc: Document, content: Path, report_id: str) -> Plan:
+    """The files of ``doc`` for ``content/<report_id>/``; UsageError (nothing written) when
+    the folder is a symlink or lies outside ``content/``, when a path to write is a symlink
+    or not a file, or when writing would overwrite a file the old report did not hold
+    from a document (a hand-written file: named in the message)."""
+    folder = content / report_id
+    where = content.resolve() / report_id
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise UsageError([diag(folder, "import.folder_not_dir")])
+    if folder.resolve() != where:  # pragma: no cover - a symlink is refused above
+        raise UsageError([diag(folder, "import.outside", path=folder.resolve())])
+    new = files(doc)
+    old = _old_report(folder) if folder.is_dir() else {}
+    new["report.yaml"] = carry(old, new["report.yaml"])
+    texts = {rel: modeline(f"{report_id}/{rel}") + "\n" + dump(data) for rel, data in new.items()}
+    blobs = {f"attachments/{name}": data for name, _title, data in images(doc)}
+    ours = {"report.yaml", "figures.yaml"} | _old_parts(old)
+    blocked, lost = [], []
+    for rel, blob in blobs.items():
+        path = folder / rel
+        if path.is_file() and not path.is_symlink() and path.read_bytes() == blob:
+            ours.add(rel)  # the same picture written before
+    for rel in [*texts, *blobs]:
+        path = folder / rel
+        for step in [folder / p for p in Path(rel).parents if str(p) != "."] + [path]:
+            if step.is_symlink() or (step != path and step.exists() and not step.is_dir()):
+                blocked.append(step.relative_to(folder).as_posix())
+        if path.exists() and not path.is_symlink() and rel not in ours:
+            lost.append(rel)
+        elif path.is_dir():
+            blocked.append(rel)
+    if blocked:
+        raise UsageError(
+            [diag(folder, "import.symlink_inside", paths="、".join(sorted(set(blocked))))]
+        )
+    if lost:
+        raise UsageError([diag(folder, "import.would_lose", paths="、".join(sorted(lost)))])
+    still: set[str] = set()
+    for rel in texts:
+        if rel.startswith("parts/"):
+            still.add(rel)
+    before: set[str] = set()
+    for rel in sorted(_old_parts(old)):
+        _referenced(folder, rel, before)
+    unlisted = sorted(r for r in before - still if (folder / r).is_file())
+    remove = []
+    figures = folder / "figures.yaml"
+    if "figures.yaml" not in texts and figures.is_file() and not figures.is_symlink():
+        remove.append("figures.yaml")
+    return Plan(folder, texts, unlisted, blobs, remove)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write(target: Plan) -> list[Path]:
+    """Write the planned files, each atomically (a temporary file renamed over it, so a
+    symlink put there since the plan is replaced, never followed); nothing is removed but
+    a figures.yaml the new source no longer has."""
+    folder = target.folder
+    folder.mkdir(exist_ok=True)
+    root = folder.resolve()
     written = []
-    content = files(doc)
-    content["report.yaml"] = {**content["report.yaml"], **carried}
-    for rel, data in content.items():
+    items: list[tuple[str, bytes]] = [(r, t.encode("utf-8")) for r, t in target.files.items()]
+    for rel, data in [*items, *target.blobs.items()]:
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = modeline(f"{report_id}/{rel}") + "\n" + dump(data)
-        path.write_text(text, "utf-8")
+        if not path.parent.resolve().is_relative_to(root):
+            raise UsageError([diag(path, "import.outside", path=path.parent.resolve())])
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
+        try:
+            os.chmod(tmp, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         written.append(path)
+    for rel in target.remove:
+        path = folder / rel
+        if path.parent.resolve() == root and not path.is_symlink():
+            path.unlink(missing_ok=True)
     return written

@@ -458,6 +458,7 @@ def assemble(
             draft=report.draft,
             published=report.published,
             inspection=insp,
+            recipients=report.recipients,
             intro=intro,
             parts=nodes,
             status_line=report.status_line,

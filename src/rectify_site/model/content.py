@@ -320,6 +320,18 @@ class Disclosure(Strict):
         description="公开方式，如“主动公开”。",
         examples=["主动公开"],
     )
+    doc_no: Text | None = Field(
+        default=None,
+        title="发文字号",
+        description="版头的发文字号，按原文，如“××委办〔2024〕12号”。",
+        examples=["××委办〔2024〕12号"],
+    )
+    signer: Text | None = Field(
+        default=None,
+        title="签发人",
+        description="版头的签发人姓名，上行文才有；按原文。",
+        examples=["×××"],
+    )
 
 
 class Correction(Strict):
@@ -541,6 +553,13 @@ class ReportFile(Strict):
     inspection: Inspection = Field(
         title="巡视（巡察）",
         description="通报所回应的巡视或巡察：种类、巡视（巡察）组、轮次和日期。",
+    )
+    recipients: Text | None = Field(
+        default=None,
+        title="主送机关",
+        description="主送机关一行，按原文，不含末尾的冒号，如“各街道党工委，区委各部委”；"
+        "印在开头段落之前。",
+        examples=["各街道党工委，区委各部委"],
     )
     intro: Prose | None = Field(
         default=None,

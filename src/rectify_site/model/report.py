@@ -244,6 +244,8 @@ class Report(Strict):
     """Publication date, when the issuer states one."""
     inspection: Inspection
     """The inspection the report answers, and its kind (巡视 or 巡察)."""
+    recipients: str | None = None
+    """主送机关, as written (without its colon), when the report names them."""
     intro: str | None = None
     """The opening paragraph, references expanded."""
     parts: list[Node]
