@@ -756,6 +756,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "built {reports} report(s) into {out}: {written} written, {unchanged} unchanged, "
         "{removed} removed",
     ),
+    "cli.drafts_left_out": (
+        "另有 {count} 份草稿未发布：{ids}",
+        "{count} draft(s) not published: {ids}",
+    ),
+    "cli.hint": ("提示：{message}", "hint: {message}"),
     "cli.built_when_interrupted": (
         "rectify-site：中断信号到达时新站点已写好，已完整发布",
         "rectify-site: interrupted after the new site was complete; it is in place",

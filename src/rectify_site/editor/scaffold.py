@@ -3,8 +3,9 @@
 A new report is the files of one report in the content model's format (docs/
 content-model.md), each starting with its schema line and carrying a comment per field
 that says what goes there. Wherever an editor must write text it says ``【未填写】``
-(placeholders.py): ``check`` and ``build`` refuse it at its file and line, so a skeleton is
-never published by mistake, while ``serve`` previews the draft with each one marked.
+(placeholders.py): an error at its file and line once the report is no longer a draft, so
+a skeleton is never published by mistake; while it is one, ``build`` leaves it out and
+``serve`` previews it with each placeholder marked.
 Nothing is invented: optional fields the report may not state are left commented out.
 """
 

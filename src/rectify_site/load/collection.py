@@ -15,6 +15,7 @@ with the file, the line and the field.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Generator, Mapping
@@ -306,6 +307,11 @@ class _ReportLoader:
             self.problems.append(self.finding(f))
         return None if new_errors else assembled
 
+    def is_draft(self) -> bool:
+        """``draft: true`` in report.yaml as read, whether or not the report validated."""
+        src = self.sources.get("report.yaml")
+        return src is not None and isinstance(src.data, dict) and src.data.get("draft") is True
+
     def ledger(
         self, aspects: list[tuple[AspectRef, frozenset[str]]], figures: FiguresFile
     ) -> Ledger | None:
@@ -480,6 +486,8 @@ class LoadedReport:
     """Its errors and warnings, in the order they were found."""
     files: tuple[Path, ...]
     """Every file it read (for typography, provenance and the cache)."""
+    draft: bool = False
+    """Its report.yaml says ``draft: true`` (read even when the report did not load)."""
 
 
 def load_report(folder: Path, root: Path, parsed: dict[Path, Any] | None = None) -> LoadedReport:
@@ -490,7 +498,7 @@ def load_report(folder: Path, root: Path, parsed: dict[Path, Any] | None = None)
     problems: list[Diagnostic] = []
     loader = _ReportLoader(folder, root, problems, parsed)
     report = loader.load()
-    return LoadedReport(report, tuple(problems), tuple(loader.files))
+    return LoadedReport(report, tuple(problems), tuple(loader.files), loader.is_draft())
 
 
 def load_collection(
@@ -499,6 +507,7 @@ def load_collection(
     digests: Mapping[str, str] | None = None,
     *,
     keep_going: bool = False,
+    drafts_left_out: bool = False,
 ) -> Collection:
     """Load and validate every report under ``root``; raise ContentError listing all errors.
 
@@ -509,6 +518,8 @@ def load_collection(
     With ``keep_going`` (check), errors do not raise while some report loaded: the
     collection of those is returned, the errors among its ``warnings``, so that the
     caller can still check everything else before it reports them all.
+    With ``drafts_left_out`` (build), a draft never blocks the build: one that does not
+    load is left out like every draft, its errors reported as warnings.
     """
     if not root.is_dir():
         raise UsageError([diag(root, "content.missing")])
@@ -527,6 +538,7 @@ def load_collection(
             problems.extend(pydantic_diagnostics(exc, src))
     reports: list[Report] = []
     drafts: list[Report] = []
+    failed_drafts: list[str] = []
     folders: list[Path] = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if folder.name.startswith((".", "_")):
@@ -556,7 +568,11 @@ def load_collection(
                 key = keys.get(folder.name)
                 if cache is not None and loaded.report is not None and key:
                     cache.remember("reports", folder.name, key, loaded)
-            problems.extend(loaded.problems)
+            found = loaded.problems
+            if drafts_left_out and loaded.draft and loaded.report is None:
+                failed_drafts.append(folder.name)
+                found = tuple(dataclasses.replace(d, severity="warning") for d in found)
+            problems.extend(found)
             files.extend(loaded.files)
             if loaded.report is not None:
                 (drafts if loaded.report.draft else reports).append(loaded.report)
@@ -565,8 +581,14 @@ def load_collection(
     errors = [p for p in problems if p.severity == "error"]
     if errors and not (keep_going and (reports or drafts)):
         raise ContentError(problems)
-    if not reports and not drafts:
+    if not reports and not drafts and not failed_drafts:
         raise ContentError([diag(root, "collection.empty")])
     return Collection(
-        root=root, site=site, reports=reports, drafts=drafts, warnings=problems, files=files
+        root=root,
+        site=site,
+        reports=reports,
+        drafts=drafts,
+        warnings=problems,
+        files=files,
+        failed_drafts=failed_drafts,
     )
