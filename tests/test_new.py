@@ -216,3 +216,44 @@ def test_new_report_from_a_file_is_the_import(cli: Callable[..., Run], tmp_path:
         for p in (tmp_path / "b").rglob("*")
         if p.is_file()
     }
+
+
+def _filled(content: Path, report: str = "report-1") -> None:
+    """Every placeholder of a skeleton replaced with (synthetic) text; no longer a draft."""
+    for path in (content / report).rglob("*.yaml"):
+        text = path.read_text("utf-8").replace("【未填写】", "（合成）示例文字。")
+        path.write_text(text.replace("draft: true", "draft: false"), "utf-8")
+
+
+def test_the_skeletons_tallies_count_what_it_lists(tmp_path: Path) -> None:
+    """No figure of a skeleton is a typed 0: its tallies count the listed problems and
+    measures, so a filled-in skeleton publishes what it lists."""
+    from rectify_site.editor.scaffold import new_site
+
+    new_site(tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    figures = (content / "report-1" / "figures.yaml").read_text("utf-8")
+    assert "counts: problem" in figures and "counts: measure" in figures
+    assert not re.search(r"(?m)^\s*(total|rectified|completed): \d", figures)
+    _filled(content)
+    result = build_site(content, tmp_path / "out", search=False)
+    home = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert "共 1 项，已整改 1 项" in re.sub(r"<[^>]+>|\s+", " ", home).replace("  ", " ")
+    assert not [d for d in result.warnings if d.key.startswith("tally")]
+
+
+def test_a_tally_of_listed_problems_without_counts_is_a_warning(tmp_path: Path) -> None:
+    from rectify_site.editor.scaffold import new_site
+
+    new_site(tmp_path / "site")
+    content = tmp_path / "site" / "content"
+    _filled(content)
+    figures = content / "report-1" / "figures.yaml"
+    text = figures.read_text("utf-8")
+    figures.write_text(text.replace("counts: problem", "total: 0", 1), "utf-8")
+    line = figures.read_text("utf-8").splitlines().index("    total: 0") + 1
+    found = [d.format() for d in check_site(content, html=False)]
+    assert (
+        f"{figures}:{line}:5: warning: problems: 正文列出 1 个具体问题，此处声明 0 个："
+        "如由列出的问题统计，请写 counts: problem"
+    ) in found

@@ -193,6 +193,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "列出的{what}中{status} {found} {unit}，此处为 {declared} {unit}：请核对",
         "the text lists {found} {what} as {status}, this says {declared}: check the figures",
     ),
+    "tally.uncounted": (
+        "正文列出 {found} 个{what}，此处声明 {declared} 个：如由列出的{short}统计，"
+        "请写 counts: {role}",
+        "the text lists {found} {what}, this declares {declared}: if it counts the listed "
+        "{what}, write counts: {role}",
+    ),
+    "ledger.uncounted": (
+        "台账列出 {found} 个{what}，但 figures.yaml 中没有数字由台账统计，不会与之核对："
+        "请在统计这些{short}的数字上写 counts: {role}",
+        "the ledger lists {found} {what}, but no figure of figures.yaml counts them, so none "
+        "is checked against it: write counts: {role} on the figure that counts them",
+    ),
     "tally.ledger_total": (
         "台账中{what}共 {found} {unit}，此处为 {declared} {unit}",
         "the ledger holds {found} {what}, this says {declared}: check the figures",

@@ -125,16 +125,33 @@ children:
   role: aspect
   # 方面的标题，如：针对……问题
   heading: {todo}
-  # 整改举措，每项一句，编号一是、二是自动生成
+  # 整改举措，每项一句，各以句号（。）或分号（；）结尾；编号一是、二是自动生成
   actions:
   - {todo}
   - {todo}
+- id: aspect-2
+  role: aspect
+  heading: {todo}
+  # 逐个列出的具体问题（role: problem）和整改措施（role: measure）：figures.yaml 中
+  # counts: problem 和 counts: measure 的数字由它们统计，不用手填。原文不逐个列出的，
+  # 删去这些条目，并在 figures.yaml 中改填 total 和 by_status
+  children:
+  - role: problem
+    # 具体问题，如：……不到位
+    heading: {todo}
+    # 整改状态：figures.yaml 中 statuses 的一个键
+    status: rectified
+    children:
+    - role: measure
+      # 一条整改措施，以句号结尾
+      text: {todo}
+      status: completed
 """
 
 FIGURES = """\
 {modeline}
 # 统计数字：每个数字只写一次，正文引用它，如 {{{{ figures.problems.total }}}}。按原文填写
-# 状态：键用于 by_status，label 是显示的文字，done 表示是否算作完成
+# 状态：键用于 by_status 和条目的 status，label 是显示的文字，done 表示是否算作完成
 statuses:
   rectified: {{label: 已整改, done: true}}
   completed: {{label: 已完成, done: true}}
@@ -145,17 +162,14 @@ groups:
   - id: problems
     label: 具体问题
     unit: 项
-    # 总数和各状态的数量：只写十进制整数，如 57
-    total: 0
-    by_status:
-      rectified: 0
+    # 由正文列出的具体问题（role: problem）或台账统计：总数和各状态的数量不用填。
+    # 原文只给数字的，删去 counts，填写 total 和 by_status（十进制整数，如 57、48）
+    counts: problem
     headline: true
   - id: measures
     label: 整改措施
-    unit: 项
-    total: 0
-    by_status:
-      completed: 0
+    unit: 条
+    counts: measure
     headline: true
 """
 
