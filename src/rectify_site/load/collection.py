@@ -84,33 +84,108 @@ _UNION_TAGS = frozenset({"str", "list[str]", "function-after[check_slug(), str]"
 """Branch names pydantic puts into a loc inside a union; not fields an editor sees."""
 
 
-def _without_unknown(model: type[M], data: Any, exc: ValidationError) -> M | None:
-    """The file's model with its unknown fields left out, when they are all that is wrong.
+_GONE = object()
+"""A list entry trimmed away (removed once every error is marked)."""
+
+_MAX_TRIMS = 3
+"""Rounds of trimming: a value left out may reveal another error below it."""
+
+
+def _trimmed(model: type[M], data: Any, exc: ValidationError) -> tuple[M | None, list[Loc]]:
+    """The file's model with every value that failed left out, where the rest validates,
+    and the locs of the values left out (not the unknown fields).
 
     The errors are already reported, so the report is never published; but the rest of
-    the file is still checked (a misspelt field never hides 58 > 57 beside it).
+    the report is still cross-checked, so that one ``check`` shows every error that does
+    not depend on a broken field (a misspelt field never hides 58 > 57 beside it, nor a
+    quoted date an undefined status). A required field that is missing, or an error of
+    the whole file, leaves nothing to check: None.
     """
     import copy
 
-    errors = exc.errors(include_url=False)
-    if not errors or any(e["type"] != "extra_forbidden" for e in errors):
-        return None
     trimmed = copy.deepcopy(data)
-    for err in errors:
-        loc = _clean_loc(tuple(err["loc"]))
-        node: Any = trimmed
-        for part in loc[:-1]:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                node = None
-                break
-        if isinstance(node, dict):
-            node.pop(loc[-1], None)
-    try:
-        return model.model_validate(trimmed)
-    except ValidationError:
-        return None
+    dropped: list[Loc] = []
+    for _ in range(_MAX_TRIMS):
+        errors = exc.errors(include_url=False)
+        for err in errors:
+            loc = _clean_loc(tuple(err["loc"]))
+            if err["type"] == "missing" or not loc or not _drop(trimmed, loc):
+                return None, dropped
+            if err["type"] != "extra_forbidden":
+                dropped.append(loc)
+        trimmed = _swept(trimmed)
+        try:
+            return model.model_validate(trimmed), dropped
+        except ValidationError as again:
+            exc = again
+    return None, dropped
+
+
+def _drop(data: Any, loc: Loc) -> bool:
+    """Mark the value at ``loc`` as left out; False where the loc leads nowhere."""
+    node: Any = data
+    for part in loc[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = loc[-1]
+    if isinstance(node, dict) and last in node:
+        node[last] = _GONE
+        return True
+    if isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node):
+        node[last] = _GONE
+        return True
+    return False
+
+
+def _swept(data: Any) -> Any:
+    """``data`` without the values ``_drop`` marked."""
+    if isinstance(data, dict):
+        return {k: _swept(v) for k, v in data.items() if v is not _GONE}
+    if isinstance(data, list):
+        return [_swept(v) for v in data if v is not _GONE]
+    return data
+
+
+_DEPENDS: dict[str, tuple[str, ...]] = {
+    "figures": ("tally.", "rate.", "figure.scope_unknown", "node.unknown_status", "ledger."),
+    "nodes": ("tally.", "figure.scope_unknown", "category.id", "ledger."),
+}
+"""Cross-checks that read a file kind's values: not made where one of them was left out."""
+
+_PROSE_READS = frozenset({"title", "issuer", "inspection"})
+"""The fields of report.yaml that prose reads (besides figures and counts)."""
+
+
+def _independent(findings: list[Finding], broken: dict[str, list[Loc]]) -> list[Finding]:
+    """The findings of a cross-check that does not read a value left out (``_trimmed``)."""
+    if not broken:
+        return findings
+    skip: tuple[str, ...] = ()
+    unread: set[str] = set()  # what prose may not be told is missing: it was left out
+    for rel, locs in broken.items():
+        if rel == "figures.yaml":
+            skip += _DEPENDS["figures"]
+            unread.add("figures")
+        elif rel == "report.yaml":
+            if any(loc[:1] == ("parts",) for loc in locs):
+                skip += _DEPENDS["nodes"]
+                unread.add("counts")
+            unread.update(str(loc[0]) for loc in locs if loc and loc[0] in _PROSE_READS)
+        else:
+            skip += _DEPENDS["nodes"]
+            unread.add("counts")
+    out = []
+    for f in findings:
+        if skip and f.key.startswith(skip):
+            continue
+        if f.key == "prose.undefined" and str(f.params.get("name", "")).split(".")[0] in unread:
+            continue
+        if f.key == "prose.syntax" and unread & _PROSE_READS:  # a filter given a None
+            continue
+        out.append(f)
+    return out
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> Loc:
@@ -189,6 +264,10 @@ class _ReportLoader:
         """Files already read by worker processes: data, or the diagnostics of a failure."""
         self.sources: dict[str, MarkedYaml] = {}
         self.files: list[Path] = []
+        self.recovered: set[int] = set()
+        """The errors of files whose other values still validated (``_trimmed``)."""
+        self.broken: dict[str, list[Loc]] = {}
+        """File -> the values left out of its model because they failed."""
 
     def model(
         self, rel: str, model: type[M], *, ref: tuple[MarkedYaml, Loc] | None = None
@@ -216,8 +295,14 @@ class _ReportLoader:
         try:
             return model.model_validate(source.data)
         except ValidationError as exc:
-            self.problems.extend(pydantic_diagnostics(exc, source))
-            return _without_unknown(model, source.data, exc)
+            found = pydantic_diagnostics(exc, source)
+            self.problems.extend(found)
+            recovered, dropped = _trimmed(model, source.data, exc)
+            if recovered is not None:
+                self.recovered.update(id(d) for d in found)
+                if dropped:
+                    self.broken[rel] = dropped
+            return recovered
 
     def nodes(
         self, entries: list[NodeFile], file: str, at: Loc, open_: tuple[str, ...]
@@ -280,12 +365,14 @@ class _ReportLoader:
                     self.model(rel, NodeFile)
         errors = [p for p in self.problems[before:] if p.severity == "error"]
         new_errors = bool(errors)
-        # A file whose only fault is an unknown field still has its model (its errors are
-        # reported): then the whole report is still cross-checked, but never published.
-        incomplete = any(p.key != "extra_forbidden" for p in errors)
+        # A file whose only faults are values that fail (an unknown field, a quoted date)
+        # still has its model without them (their errors are reported): then the report
+        # is still cross-checked where a check reads none of them, but never published.
+        incomplete = any(id(p) not in self.recovered for p in errors)
         if report is None or figures is None or incomplete:
             if figures is not None:  # the figures' own checks need nothing else
-                self.problems.extend(self.finding(f) for f in check_figures(figures))
+                own = _independent(check_figures(figures), self.broken)
+                self.problems.extend(self.finding(f) for f in own)
             return None  # warnings (an unlisted file) do not keep a report out
         at = len(self.problems)
         attachments = self._attachments(report)
@@ -293,7 +380,8 @@ class _ReportLoader:
             return None
         ledger, entities = None, None
         tree = number_tree(report, parts)
-        if (self.folder / LEDGER_FILE).exists():
+        values_out = any(rel != "report.yaml" for rel in self.broken)
+        if (self.folder / LEDGER_FILE).exists() and not values_out:
             aspects = ledger_aspects(tree)
             ledger = self.ledger(aspects, figures)
             if ledger is None:
@@ -303,7 +391,7 @@ class _ReportLoader:
         assembled, findings = assemble(
             self.folder.name, report, parts, figures, ledger=entities, extra=extra, tree=tree
         )
-        for f in findings:
+        for f in _independent(findings, self.broken):
             self.problems.append(self.finding(f))
         return None if new_errors else assembled
 
