@@ -193,6 +193,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "列出的{what}中{status} {found} {unit}，此处为 {declared} {unit}：请核对",
         "the text lists {found} {what} as {status}, this says {declared}: check the figures",
     ),
+    "action.unpunctuated": (
+        "这项举措没有以句号、分号、感叹号或问号结尾（“{tail}”）：举措接排在一是、二是之后，"
+        "缺了标点就会与下一项连在一起；请补上",
+        "this action does not end with a full stop, semicolon, exclamation or question mark "
+        "('{tail}'): actions run on (yi shi, er shi), so without it it runs into the next; "
+        "add it",
+    ),
     "tally.uncounted": (
         "正文列出 {found} 个{what}，此处声明 {declared} 个：如由列出的{short}统计，"
         "请写 counts: {role}",

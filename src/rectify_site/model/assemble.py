@@ -15,6 +15,7 @@ and returns the Report with every Finding, each naming its file and loc.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -396,6 +397,7 @@ def assemble(
             )
         if d.node.role in ("problem", "measure"):
             listed.append(Entity(d.node.role, d.node.status, n.within))
+        found += _unpunctuated(d)
     found += ids.found
     entities = listed
     source = {"problem": "listed", "measure": "listed"}
@@ -485,6 +487,23 @@ def ledger_entities(
         inside = within.get(p.aspect, frozenset())
         out.append(Entity("problem", p.status, inside))
         out.extend(Entity("measure", m.status, inside) for m in p.measures)
+    return out
+
+
+_CLOSED = re.compile(r"[。；！？][”’」』）)]*\s*$")
+"""How a run-in action ends: its own full stop (or ；！？), perhaps inside a quote."""
+
+
+def _unpunctuated(d: Draft) -> list[Finding]:
+    """A warning for each action that does not end with its punctuation: run in after
+    一是, 二是 …, it would read as one with the next (``明确责任分工二是建立…``)."""
+    out = []
+    for i, text in enumerate(d.node.actions):
+        if not _CLOSED.search(text):
+            tail = text.rstrip()[-12:]
+            params = {"tail": ("…" if len(text.rstrip()) > 12 else "") + tail}
+            loc: Loc = (*d.loc, "actions", i)
+            out.append(Finding(d.file, loc, "action.unpunctuated", params, "warning"))
     return out
 
 
