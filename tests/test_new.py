@@ -257,3 +257,56 @@ def test_a_tally_of_listed_problems_without_counts_is_a_warning(tmp_path: Path) 
         f"{figures}:{line}:5: warning: problems: 正文列出 1 个具体问题，此处声明 0 个："
         "如由列出的问题统计，请写 counts: problem"
     ) in found
+
+
+def test_new_site_of_a_xuncha_is_a_xuncha_site(cli: Callable[..., Run], tmp_path: Path) -> None:
+    """``--kind 巡察`` sets the site's name and words, before any report is published."""
+    site = tmp_path / "site"
+    run = cli("new", "site", site, "--kind", "巡察")
+    assert run.code == 0, run.err
+    content = site / "content"
+    assert "name: 巡察整改进展情况" in (content / "site.yaml").read_text("utf-8")
+    report = (content / "report-1" / "report.yaml").read_text("utf-8")
+    assert "kind: 巡察" in report and "巡察组" in report and "巡视组" not in report
+    built = cli("build", "--content", content, "--out", site / "_site", "--no-search")
+    assert built.code == 0, built.err
+    pages = sorted((site / "_site").rglob("*.html"))
+    assert pages and all("巡视" not in p.read_text("utf-8") for p in pages)
+    assert "<title>巡察整改进展情况</title>" in (site / "_site" / "index.html").read_text("utf-8")
+
+
+_NAME = r"[^\s，。、：；“”（）\"']"
+NAMED_UNIT = re.compile(
+    rf"中共{_NAME}*?(委员会|党组)|第{_NAME}{{1,3}}(巡视组|巡察组)|第{_NAME}{{1,3}}轮(巡视|巡察)"
+)
+"""An issuer (中共…委员会, …党组), a team (第…巡视组) or a round (第…轮巡视) named."""
+
+
+def _named_units(text: str) -> list[str]:
+    """The units ``text`` names that are not neutral (a neutral example writes ××)."""
+    return [m.group(0) for m in NAMED_UNIT.finditer(text) if "×" not in m.group(0)]
+
+
+def test_named_units_are_found() -> None:
+    assert _named_units("中共上海市黄浦区委员会，市委第二巡视组，十一届区委第三轮巡察") == [
+        "中共上海市黄浦区委员会",
+        "第二巡视组",
+        "第三轮巡察",
+    ]
+    assert _named_units("中共××区委员会，市委第×巡视组，××届市委第×轮巡视") == []
+
+
+@pytest.mark.parametrize("kind", ["巡视", "巡察"])
+def test_every_example_of_a_skeleton_is_neutral(kind: str) -> None:
+    from rectify_site.editor.scaffold import SITE, report_files
+
+    texts = [*report_files("r", kind).values(), SITE]
+    assert [u for t in texts for u in _named_units(t)] == []
+
+
+def test_every_example_of_the_field_help_is_neutral() -> None:
+    import json
+
+    from rectify_site.editor.schema import schemas
+
+    assert _named_units(json.dumps(schemas(), ensure_ascii=False)) == []

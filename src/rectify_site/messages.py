@@ -745,7 +745,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "通报编号，即网址：小写字母、数字和连字符",
         "the report's id, its URL: a-z, 0-9 and -",
     ),
-    "cli.new.report.kind": ("巡视或巡察", "巡视 or 巡察"),
+    "cli.new.report.kind": (
+        "巡视或巡察（默认：巡视）：页面上的固定用语随之",
+        "巡视 or 巡察 (default: 巡视): the fixed words of the pages follow it",
+    ),
     "cli.new.report.content": (
         "内容目录（默认：content）",
         "the content folder (default: content)",

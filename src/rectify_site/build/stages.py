@@ -279,6 +279,7 @@ def derive(build: Build, loaded: Loaded) -> Derived:
     """Every page, with the reports and values it shows: the collection's pages (home,
     listings, search, open data), then each report's (site.pages.report_pages)."""
     from rectify_site.model.baseurl import valid_base_url
+    from rectify_site.model.words import DEFAULT_KIND
     from rectify_site.site.pages import collection_pages, collection_view, report_pages, site_name
 
     collection = loaded.collection
@@ -292,7 +293,7 @@ def derive(build: Build, loaded: Loaded) -> Derived:
             warnings.append(diag(where, DRAFT_SKIPPED, severity="warning", id=draft_id))
     name = site_name(collection)
     reports = collection.reports + (collection.drafts if build.include_drafts else [])
-    view = collection_view(reports)
+    view = collection_view(reports, collection.site.kind or DEFAULT_KIND)
     pages = collection_pages(collection, view)
     for report in view.reports:
         pages += report_pages(report, view)

@@ -136,7 +136,9 @@ PROGRAM = Command(
             title="cli.new.what",
             subcommands=(
                 Command(
-                    "site", help="cli.new.site", options=(o.SITE_DIR, o.SKELETON_REPORT, o.LANG)
+                    "site",
+                    help="cli.new.site",
+                    options=(o.SITE_DIR, o.SKELETON_REPORT, o.KIND, o.LANG),
                 ),
                 Command(
                     "report",

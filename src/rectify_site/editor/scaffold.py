@@ -29,6 +29,8 @@ SITE = """\
 {modeline}
 # 网站设置。网站名称显示在每页的页眉和标题中
 name: {kind}整改进展情况
+# 通报的种类：巡视或巡察。还没有发布通报时，各页的固定用语按它
+kind: {kind}
 # 网站发布后的地址（以 https:// 开头），用于 sitemap.xml 和订阅源；有了再填，去掉行首的 #
 # base_url: https://www.example.gov.cn/xszg/
 # 页脚信息（可选），只显示填写了的：主办单位、ICP 备案号、公安备案号、网站标识码
@@ -181,10 +183,10 @@ EXAMPLES = {
         "example_round": "××届市委第×轮巡视",
     },
     "巡察": {
-        "example_title": "关于区委第三轮巡察集中整改进展情况的通报",
-        "example_issuer": "中共××县××局党组",
-        "example_team": "区委第二巡察组",
-        "example_round": "十一届区委第三轮巡察",
+        "example_title": "关于××届区委第×轮巡察集中整改进展情况的通报",
+        "example_issuer": "中共××区××局党组",
+        "example_team": "区委第×巡察组",
+        "example_round": "××届区委第×轮巡察",
     },
 }
 
