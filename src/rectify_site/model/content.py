@@ -428,8 +428,8 @@ class NodeFile(Strict):
     actions: list[Prose] = Field(
         default=[],
         title="举措",
-        description="段内依次编号的举措（一是、二是……），每项一句，接在最后一段之后；"
-        "编号自动生成，不要手写。",
+        description="段内依次编号的举措（一是、二是……），每项一句，各以句号（或分号、"
+        "感叹号、问号）结尾，接在最后一段之后；编号自动生成，不要手写。",
     )
     status: Key | None = Field(
         default=None,
