@@ -175,6 +175,7 @@ def check_site(
     trace: bool = False,
     as_of: dt.date | None = None,
     strict: bool = False,
+    base_url: str | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> list[Diagnostic]:
     """Everything ``build`` does except writing (load, derive and render, without a
@@ -191,7 +192,8 @@ def check_site(
     without a 完成日期.
 
     A draft's placeholders are warnings, a published report's errors; with ``strict``
-    both are errors, and a missing base URL (a hint to ``build``) is a warning.
+    both are errors, and a missing base URL (a hint to ``build``) is a warning;
+    ``base_url`` is ``build --base-url``'s, which comes before site.yaml's.
     """
     from urllib.parse import urlsplit
 
@@ -202,7 +204,12 @@ def check_site(
     from rectify_site.model.ledger import default_as_of
 
     build = Build(
-        content, templates=templates, include_drafts=True, checking=True, progress=progress
+        content,
+        templates=templates,
+        base_url=base_url,
+        include_drafts=True,
+        checking=True,
+        progress=progress,
     )
     try:
         try:
@@ -229,7 +236,7 @@ def check_site(
         # but not to publish: a warning under --strict
         warnings = derived.warnings + rendered.warnings
         found += [w for w in warnings if strict or w.key != "base_url.missing"]
-        base = collection.site.base_url
+        base = derived.base_url
         root_path = urlsplit(base).path.rstrip("/") + "/" if base else "/"
         found += check_links(files, root_path=root_path)
         found += check_typography(collection.files)

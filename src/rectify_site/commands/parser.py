@@ -74,7 +74,7 @@ PROGRAM = Command(
         Command(
             "check",
             help="cli.check",
-            options=(*o.SITE, o.FORMAT, o.STRICT, o.NO_HTML_CHECK, o.AS_OF, o.QUIET),
+            options=(*o.SITE, o.BASE_URL, o.FORMAT, o.STRICT, o.NO_HTML_CHECK, o.AS_OF, o.QUIET),
         ),
         Command(
             "ledger",

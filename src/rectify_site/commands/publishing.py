@@ -85,6 +85,7 @@ def check(args: argparse.Namespace) -> int:
             trace=args.format != "text",  # annotations need a file of the repository
             as_of=args.as_of,
             strict=args.strict,
+            base_url=args.base_url,
             progress=progress,
         )
     except SiteError as exc:

@@ -499,7 +499,7 @@ def _unpunctuated(d: Draft) -> list[Finding]:
     一是, 二是 …, it would read as one with the next (``明确责任分工二是建立…``)."""
     out = []
     for i, text in enumerate(d.node.actions):
-        if not _CLOSED.search(text):
+        if not _CLOSED.search(text) and not text.rstrip().endswith("】"):  # 【未填写】: not yet
             tail = text.rstrip()[-12:]
             params = {"tail": ("…" if len(text.rstrip()) > 12 else "") + tail}
             loc: Loc = (*d.loc, "actions", i)
