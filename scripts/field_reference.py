@@ -1,4 +1,5 @@
-"""Write ``docs/fields.md``, the field reference, from the content models' ``Field(...)``.
+"""Write ``docs/fields.md``, the field reference, from the content models' ``Field(...)``,
+and the generated lists of ``docs/编写指南.md`` (the Chinese guide: fields and messages).
 
 Run it after changing a field's title, description or examples in
 ``src/rectify_site/model/content.py`` (and ``rectify-site schema`` for ``schemas/``);
@@ -16,17 +17,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from rectify_site.editor.field_reference import field_reference  # noqa: E402
+from rectify_site.editor.guide import GUIDE, refresh_guide  # noqa: E402
 
 TARGET = ROOT / "docs" / "fields.md"
+GUIDE_PATH = ROOT / "docs" / GUIDE
+
+
+def _write(path: Path, text: str) -> None:
+    if path.is_file() and path.read_text("utf-8") == text:
+        print(f"{path.relative_to(ROOT)} is current")
+        return
+    path.write_text(text, "utf-8", newline="\n")
+    print(f"wrote {path.relative_to(ROOT)}")
 
 
 def main() -> int:
-    text = field_reference()
-    if TARGET.is_file() and TARGET.read_text("utf-8") == text:
-        print(f"{TARGET.relative_to(ROOT)} is current")
-        return 0
-    TARGET.write_text(text, "utf-8", newline="\n")
-    print(f"wrote {TARGET.relative_to(ROOT)}")
+    _write(TARGET, field_reference())
+    _write(GUIDE_PATH, refresh_guide(GUIDE_PATH.read_text("utf-8")))
     return 0
 
 

@@ -124,3 +124,25 @@ def test_the_reference_lists_every_field() -> None:
     reference = field_reference()
     for model, name, field in FIELDS:
         assert f"| `{name}` | {field.title} |" in reference, f"{model.__name__}.{name}"
+
+
+def test_the_chinese_guide_is_current() -> None:
+    """Run ``python scripts/field_reference.py`` after changing a Field or a message when
+    this fails: the guide's lists of fields and messages are written from them."""
+    from rectify_site.editor.guide import GUIDE, refresh_guide
+
+    committed = (ROOT / "docs" / GUIDE).read_text("utf-8")
+    assert committed == refresh_guide(committed)
+
+
+def test_the_chinese_guide_lists_every_field_and_message() -> None:
+    from rectify_site.editor.guide import GUIDE
+
+    guide = (ROOT / "docs" / GUIDE).read_text("utf-8")
+    for model, name, field in FIELDS:
+        assert re.search(
+            rf"- `([a-z_]+(\[\]|\.<键>)?\.)*{name}`（{re.escape(str(field.title))}，", guide
+        ), f"{model.__name__}.{name}"
+    for part in ("new site", "import", "serve", "check", "build", "draft: true", "ledger.xlsx"):
+        assert part in guide
+    assert "正文列出 2 个具体问题，此处声明 0 个" in guide

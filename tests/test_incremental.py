@@ -63,7 +63,7 @@ def test_cli_noop_build_says_so_and_writes_nothing(
     run = cli("build", "--content", content_copy, "--out", out)
     assert run.code == 0, run.err
     assert "写入 0 个文件" in run.out and "删除 0 个" in run.out
-    assert "未设置网站地址" in run.err, "the warnings of the last build are repeated"
+    assert "提示：未设置网站地址" in run.out, "the hints of the last build are repeated"
     assert stamps(out) == before
 
 

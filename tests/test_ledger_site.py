@@ -333,3 +333,19 @@ def test_ledger_template_command(
         for old, new in COUNTED:
             edit(content_copy / REPORT_ID / "figures.yaml", old, new)
         load_collection(content_copy)
+
+
+def test_a_ledger_that_no_tally_counts_is_a_warning(content_copy: Path) -> None:
+    """A ledger beside figures that never say ``counts:``: each role it lists is named,
+    with what to write; which tally it feeds is never guessed from the labels."""
+    ledger = with_ledger(content_copy, rectified=47, counted=False)
+    collection = load_collection(content_copy)
+    found = {d.format() for d in collection.warnings if d.path == str(ledger)}
+    assert found == {
+        f"{ledger}: warning: 台账列出 57 个具体问题，但 figures.yaml 中没有数字由台账统计，"
+        "不会与之核对：请在统计这些问题的数字上写 counts: problem",
+        f"{ledger}: warning: 台账列出 134 个整改措施，但 figures.yaml 中没有数字由台账统计，"
+        "不会与之核对：请在统计这些措施的数字上写 counts: measure",
+    }
+    with_ledger(content_copy, rectified=48)  # counted: compared, and no warning of it
+    assert not [d for d in load_collection(content_copy).warnings if d.path == str(ledger)]

@@ -13,9 +13,11 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+import yaml
+
 from rectify_site import messages
 from rectify_site.check.typography import lint_text
-from rectify_site.load.sources import _SYNTAX_HINTS
 
 SRC = Path(messages.__file__).resolve().parent
 CJK = re.compile("[\u3400-\u9fff]")
@@ -30,8 +32,8 @@ def sample(template: str) -> str:
 def catalogue() -> Iterator[tuple[str, str]]:
     for key, (zh, _en) in messages.MESSAGES.items():
         yield f"messages.{key}", sample(zh)
-    for libyaml, (zh, _en) in _SYNTAX_HINTS:
-        yield f"sources._SYNTAX_HINTS[{libyaml!r}]", zh
+    for pattern, zh, _en in messages.YAML_PROBLEMS:
+        yield f"messages.YAML_PROBLEMS[{pattern!r}]", zh
 
 
 def _text(node: ast.expr) -> str | None:
@@ -74,3 +76,132 @@ def test_every_chinese_message_passes_the_typography_check() -> None:
         for _line, _old, new in lint_text(text)
     ]
     assert found == []
+
+
+# --- YAML's problems, in Chinese ---------------------------------------------------------
+
+YAML_INPUTS = {
+    "unclosed quote": 'a: "abc\n',
+    "colon in a value": "a: b: c\n",
+    "a key indented unlike its siblings": "a:\n  b: 1\n c: 2\n",
+    "an unclosed bracket": "a: [1, 2\nb: 3\n",
+    "an unclosed brace": "a: {x: 1\nb: 3\n",
+    "a key inside a list": "a:\n  - 1\n  b: 2\n",
+    "a multi-line plain key": "? a\n: b\nc\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "a value starting with @": "a: @b\n",
+    "a stray bracket": "- [a, ]\n- ]\n",
+    "a list after a key on its line": "a: - b\n",
+    "a question mark": "a: ? b\n",
+    "---- inside quotes": "a: 'x\n---\ny'\n",
+    "an unknown escape": 'a: "\\q"\n',
+    "a bad hex escape": 'a: "\\xZZ"\n',
+    "a bad unicode escape": 'a: "\\uD800"\n',
+    "text after |": "a: | x\n  b\n",
+    "| with 0": "a: |0\n  b\n",
+    "a directive": "% YAML\n---\na: 1\n",
+    "an unknown directive": "%FOO bar\n---\na: 1\n",
+    "a YAML version": "%YAML x\n---\na: 1\n",
+    "a long YAML version": "%YAML 1.123456789012\n---\na: 1\n",
+    "two YAML directives": "%YAML 1.1\n%YAML 1.1\n---\na: 1\n",
+    "YAML 2.0": "%YAML 2.0\n---\na: 1\n",
+    "a TAG directive": "%TAG !x\n---\na: 1\n",
+    "two TAG directives": "%TAG !x! tag:a\n%TAG !x! tag:b\n---\na: 1\n",
+    "no document start": "%YAML 1.1\na: 1\n",
+    "an empty anchor": "a: &\n",
+    "an empty alias": "a: *\n",
+    "an unclosed tag": "a: !<x\n",
+    "an empty tag": "a: !<>\n",
+    "a bad tag escape": "a: !<%zz>\n",
+    "an undefined tag handle": "a: !x!y z\n",
+    "text after a tag": "a: !<x>y\n",
+    "a stray colon in a flow": "a: [b, :c]\n",
+    "a list beside a mapping": "a: b\n- c\n",
+    "a tab": "a: b\n\tc: d\n",
+    "a duplicate anchor": "a: &x 1\nb: &x 2\n",
+}
+"""Inputs that make the parsers raise each of their problems (tests/test_messages.py)."""
+
+PYTHON_ACCEPTS = {"an unknown directive", "a long YAML version"}
+
+UNREACHABLE = {
+    r"found a tab character": "libyaml, for tabs the check finds first (yaml.tab)",
+    r"UTF-8|UTF-16|surrogate|Unicode character|control characters|special characters|"
+    r"unacceptable character|input is too long": "the reader: such characters are refused "
+    "before YAML is parsed (text.control, file.not_utf8)",
+    r"STREAM|DOCUMENT-|<stream-start>|SCALAR, SEQUENCE-START": "libyaml's internal states",
+    r"found unexpected ':'": "libyaml before 0.2.5",
+}
+"""Catalogue entries no text can reach through load_yaml, and why; each is checked with
+the parser's own words instead."""
+
+UNREACHABLE_WORDS = {
+    r"found a tab character": ("while scanning a plain scalar", "found a tab character"),
+    r"found unexpected ':'": ("while scanning a plain scalar", "found unexpected ':'"),
+}
+
+ENGLISH = re.compile(r"[A-Za-z]{2,}")
+ALLOWED = {"YAML", "UTF", "Tab"}
+
+
+def _parsers() -> list[tuple[str, type]]:
+    found = [("pure Python", yaml.SafeLoader)]
+    if getattr(yaml, "CSafeLoader", None) is not None:
+        found.insert(0, ("libyaml", yaml.CSafeLoader))
+    return found
+
+
+def _matched(parser: type, folder: Path) -> set[str]:
+    """The catalogue entries the inputs reach through ``load_yaml`` with this parser;
+    each message checked on the way: no English in the Chinese, the parser's words
+    kept in the English."""
+    from rectify_site.load import sources
+
+    matched: set[str] = set()
+    saved = sources._Parser
+    sources._Parser = parser
+    try:
+        for what, text in YAML_INPUTS.items():
+            path = folder / "f.yaml"
+            path.write_text(text, "utf-8")
+            try:
+                sources.load_yaml(path)
+            except sources.LoadFailed as failed:
+                (d,) = failed.diagnostics
+            else:  # the pure-Python parser lets these pass (libyaml does not)
+                assert parser is yaml.SafeLoader and what in PYTHON_ACCEPTS, what
+                continue
+            if d.key != "yaml.syntax":  # found before or after the parser: their own words
+                assert d.key in ("yaml.tab", "yaml.alias", "text.noncharacter"), (what, d.key)
+                continue
+            zh, en = d.message("zh"), d.message("en")
+            assert not set(ENGLISH.findall(zh)) - ALLOWED, (what, zh)
+            assert messages.YAML_UNKNOWN not in zh, (what, en)
+            problem = dict(d.params)["problem"]
+            assert problem[0] in zh and problem[1] in en and "(" in en, (what, en)
+            matched |= {p for p, z, _ in messages.YAML_PROBLEMS if z == problem[0]}
+    finally:
+        sources._Parser = saved
+    return matched
+
+
+@pytest.mark.parametrize("name,parser", _parsers())
+def test_every_yaml_problem_is_in_chinese_and_english_under_lang_en(
+    name: str, parser: type, tmp_path: Path
+) -> None:
+    assert len(_matched(parser, tmp_path)) > 15, name
+
+
+def test_every_entry_of_the_catalogue_is_triggered_or_said_why_not(tmp_path: Path) -> None:
+    triggered = set().union(*(_matched(parser, tmp_path) for _, parser in _parsers()))
+    patterns = [p for p, _, _ in messages.YAML_PROBLEMS]
+    assert set(patterns) - triggered == set(UNREACHABLE), set(patterns) - triggered
+    for pattern, (context, problem) in UNREACHABLE_WORDS.items():
+        zh, _ = messages.yaml_problem(context, problem)
+        assert zh == next(z for p, z, _ in messages.YAML_PROBLEMS if p == pattern)
+
+
+def test_a_problem_the_catalogue_does_not_know_is_still_chinese() -> None:
+    zh, en = messages.yaml_problem("while doing something new", "found a novel problem")
+    assert zh == messages.YAML_UNKNOWN and not ENGLISH.search(zh)
+    assert en == "found a novel problem"

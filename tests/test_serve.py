@@ -186,7 +186,8 @@ def test_drafts_are_shown_with_the_banner(content_copy: Path, cli: Callable[...,
     run = cli(
         "build", "--content", content_copy, "--out", content_copy.parent / "out", "--no-search"
     )
-    assert "草稿" in run.err and not (content_copy.parent / "out" / REPORT_ID).exists()
+    assert f"另有 1 份草稿未发布：{REPORT_ID}" in run.out
+    assert not (content_copy.parent / "out" / REPORT_ID).exists()
 
 
 def test_ctrl_c_stops_cleanly(content_copy: Path) -> None:

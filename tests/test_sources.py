@@ -67,10 +67,10 @@ def test_what_the_composer_refused_is_refused_where_it_was(tmp_path: Path) -> No
     """One pass over the events: a later document's own problem still comes first."""
     cases = {
         "a: 1\n---\nb: 2\n": ":2:1: error: YAML 语法错误：一个文件只能有一个 YAML 文档",
-        "a: 1\n---\nb: [\n": ":4:1: error: YAML 语法错误：did not find expected node content",
+        "a: 1\n---\nb: [\n": ":4:1: error: YAML 语法错误：此处缺少内容",
         "a: 1\n---\nb: *x\n": ":3:4: error: 不支持 YAML 锚点与别名",
         "a: 1\n---\n" + "[" * 65: ":3:65: error: YAML 结构嵌套过深",
-        "a: &x 1\nb: &x 2\n---\nc: 3\n": ":2:4: error: YAML 语法错误：second occurrence",
+        "a: &x 1\nb: &x 2\n---\nc: 3\n": ":2:4: error: YAML 语法错误：同一个锚点名（&）用了两次",
     }
     for text, expected in cases.items():
         (msg,) = _fail(tmp_path, text)

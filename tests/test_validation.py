@@ -182,7 +182,7 @@ def test_draft_is_left_out_of_build(
     assert run.code == 0, run.err
     assert not (out / REPORT_ID).exists()
     assert (out / "second" / "full.html").exists()
-    assert "草稿" in run.err and f"{REPORT_ID}/report.yaml" in run.err
+    assert f"另有 1 份草稿未发布：{REPORT_ID}" in run.out.splitlines()
 
 
 def test_unlisted_file_is_a_warning_and_the_report_still_builds(

@@ -208,6 +208,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "列出的{what}中{status} {found} {unit}，此处为 {declared} {unit}：请核对",
         "the text lists {found} {what} as {status}, this says {declared}: check the figures",
     ),
+    "action.unpunctuated": (
+        "这项举措没有以句号、分号、感叹号或问号结尾（“{tail}”）：举措接排在一是、二是之后，"
+        "缺了标点就会与下一项连在一起；请补上",
+        "this action does not end with a full stop, semicolon, exclamation or question mark "
+        "('{tail}'): actions run on (yi shi, er shi), so without it it runs into the next; "
+        "add it",
+    ),
+    "tally.uncounted": (
+        "正文列出 {found} 个{what}，此处声明 {declared} 个：如由列出的{short}统计，"
+        "请写 counts: {role}",
+        "the text lists {found} {what}, this declares {declared}: if it counts the listed "
+        "{what}, write counts: {role}",
+    ),
+    "ledger.uncounted": (
+        "台账列出 {found} 个{what}，但 figures.yaml 中没有数字由台账统计，不会与之核对："
+        "请在统计这些{short}的数字上写 counts: {role}",
+        "the ledger lists {found} {what}, but no figure of figures.yaml counts them, so none "
+        "is checked against it: write counts: {role} on the figure that counts them",
+    ),
     "tally.ledger_total": (
         "台账中{what}共 {found} {unit}，此处为 {declared} {unit}",
         "the ledger holds {found} {what}, this says {declared}: check the figures",
@@ -801,7 +820,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "通报编号，即网址：小写字母、数字和连字符",
         "the report's id, its URL: a-z, 0-9 and -",
     ),
-    "cli.new.report.kind": ("巡视或巡察", "巡视 or 巡察"),
+    "cli.new.report.kind": (
+        "巡视或巡察（默认：巡视）：页面上的固定用语随之",
+        "巡视 or 巡察 (default: 巡视): the fixed words of the pages follow it",
+    ),
     "cli.new.report.content": (
         "内容目录（默认：content）",
         "the content folder (default: content)",
@@ -831,6 +853,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "built {reports} report(s) into {out}: {written} written, {unchanged} unchanged, "
         "{removed} removed",
     ),
+    "cli.drafts_left_out": (
+        "另有 {count} 份草稿未发布：{ids}",
+        "{count} draft(s) not published: {ids}",
+    ),
+    "cli.hint": ("提示：{message}", "hint: {message}"),
     "cli.built_when_interrupted": (
         "rectify-site：中断信号到达时新站点已写好，已完整发布",
         "rectify-site: interrupted after the new site was complete; it is in place",
@@ -850,6 +877,167 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.written": ("已生成 {path}", "wrote {path}"),
 }
+
+
+YAML_PROBLEMS: tuple[tuple[str, str, str], ...] = (
+    # (a pattern of "<context> | <problem>" as the parser words it, 中文, English), first
+    # match wins; libyaml's words first, then the pure-Python parser's where they differ
+    (
+        r"found unexpected end of stream",
+        "文件在引号或括号闭合之前就结束了：请补上配对的引号或括号",
+        "the file ends before a quote or bracket is closed: close it",
+    ),
+    (
+        r"mapping values are not allowed",
+        "此处不能出现“: ”：值里有英文冒号时请给整个值加引号，或检查这一行和上一行的缩进",
+        "': ' is not allowed here; quote a value that holds a colon, or check the "
+        "indentation of this line and the one above",
+    ),
+    (
+        r"block mapping \| (did not find expected key|expected <block end>)",
+        "这一行的缩进与同级的键不一致",
+        "this line is not indented like the keys beside it",
+    ),
+    (
+        r"block collection \| (did not find expected '-' indicator|expected <block end>)",
+        "列表中混入了不以“- ”开头的行，或缩进不一致",
+        "a list holds a line that does not start with '- ', or is indented differently",
+    ),
+    (
+        r"expected ',' or '\]'",
+        "方括号“[ ]”没有闭合，或两项之间缺少英文逗号",
+        "a bracket [ ] is not closed, or a comma is missing between two entries",
+    ),
+    (
+        r"expected ',' or '\}'",
+        "花括号“{ }”没有闭合，或两项之间缺少英文逗号",
+        "a brace { } is not closed, or a comma is missing between two entries",
+    ),
+    (
+        r"could not find expected ':'",
+        "缺少“: ”（键和值之间要有英文冒号和空格）",
+        "a ': ' is missing between a key and its value",
+    ),
+    (
+        r"but found another document",
+        "一个文件只能有一个 YAML 文档：请删除多余的“---”行",
+        "a file holds one YAML document: remove the extra '---' line",
+    ),
+    (
+        r"cannot start any token",
+        "值不能以 @、` 等符号开头：请给整个值加引号",
+        "a value cannot start with @, ` and the like: quote the whole value",
+    ),
+    (
+        r"did not find expected node content|expected the node content",
+        "此处缺少内容：逗号、冒号或“- ”后面应有值，或多了“]”“}”",
+        "something is missing here: a value after a comma, colon or '- ', or there is a "
+        "stray ] or }",
+    ),
+    (
+        r"sequence entries are not allowed",
+        "此处不能以“- ”开始列表：列表请写在键的下一行，并多缩进两格",
+        "a list cannot start here: write it on the line below its key, indented",
+    ),
+    (
+        r"mapping keys are not allowed",
+        "此处不能出现“? ”：值以问号开头时请给整个值加引号",
+        "'? ' is not allowed here: quote a value that starts with a question mark",
+    ),
+    (
+        r"found a tab character",
+        "不能用制表符（Tab）缩进：请改用空格",
+        "indentation cannot use tabs: use spaces",
+    ),
+    (
+        r"found unexpected document (indicator|separator)",
+        "引号里出现了单独成行的“---”或“...”：请检查引号是否闭合",
+        "a line of '---' or '...' inside quotes: check that the quote is closed",
+    ),
+    (
+        r"unknown escape character",
+        "双引号里的反斜杠“\\”后是无法识别的转义：反斜杠本身请写作“\\\\”，或改用单引号",
+        "a backslash inside double quotes starts an unknown escape: write \\\\ for a "
+        "backslash, or use single quotes",
+    ),
+    (
+        r"invalid Unicode character escape code",
+        "双引号里的 \\u 或 \\U 转义不是有效的字符",
+        "a \\u or \\U escape inside double quotes is not a valid character",
+    ),
+    (
+        r"directive|incompatible YAML document|duplicate tag handle|<document start>",
+        "以“%”开头的行是 YAML 指令，内容文件用不到：请删除该行；值以 % 开头时请给整个值加引号",
+        "a line starting with % is a YAML directive, which content files do not use: remove "
+        "it, or quote a value that starts with %",
+    ),
+    (
+        r"undefined tag handle|tag \||tag URI|expected URI|URI escape|the expected '>'|"
+        r"expected '>'|scanning a tag",
+        "以“!”开头的值会被当作 YAML 标签：请给整个值加引号",
+        "a value that starts with ! is read as a YAML tag: quote the whole value",
+    ),
+    (
+        r"hexdecimal number|hexadecimal numbers",
+        "双引号里的 \\x、\\u 或 \\U 后应是十六进制数字",
+        "\\x, \\u or \\U inside double quotes must be followed by hexadecimal digits",
+    ),
+    (
+        r"indentation indicator",
+        "“|”或“>”后的缩进数字须在 1 到 9 之间",
+        "the indentation number after | or > must be 1 to 9",
+    ),
+    (
+        r"block scalar \|",
+        "“|”或“>”之后只能写 +、- 或 1 到 9 的数字和注释，正文从下一行起",
+        "after | or > only +, -, a digit 1 to 9 and a comment may follow; the text starts on "
+        "the next line",
+    ),
+    (
+        r"duplicate anchor",
+        "同一个锚点名（&）用了两次：请删除锚点，直接写出内容",
+        "an anchor name (&) is used twice: remove the anchors and write the content out",
+    ),
+    (
+        r"anchor \||alias \|",
+        "“&”或“*”后应是锚点或别名的名字；值以 & 或 * 开头时请给整个值加引号",
+        "& or * must be followed by a name; quote a value that starts with & or *",
+    ),
+    (
+        r"found unexpected ':'",
+        "此处不能出现“:”：请给整个值加引号",
+        "':' is not allowed here: quote the whole value",
+    ),
+    (
+        r"UTF-8|UTF-16|surrogate|Unicode character|control characters|special characters|"
+        r"unacceptable character|input is too long",
+        "文件中有无法读取的字符：请删除该字符，并以 UTF-8 编码保存",
+        "the file holds a character that cannot be read: remove it and save as UTF-8",
+    ),
+    (
+        r"STREAM|DOCUMENT-|<stream-start>|SCALAR, SEQUENCE-START",
+        "文件的结构无法读取：请检查缩进、冒号和引号",
+        "the structure of the file cannot be read",
+    ),
+)
+"""Every problem the YAML parser can raise (libyaml's scanner, parser and reader, and the
+pure-Python fallback's), in words an editor can act on; tests/test_messages.py triggers
+each. The Chinese never repeats the parser's English; ``--lang en`` keeps it in brackets."""
+
+YAML_UNKNOWN = "无法识别的写法"
+"""The Chinese for a problem the catalogue does not know (the English is the parser's)."""
+
+
+def yaml_problem(context: str | None, problem: str | None) -> tuple[str, str]:
+    """The parser's problem as (中文, English), from ``YAML_PROBLEMS``."""
+    import re
+
+    original = (problem or context or "").strip()
+    said = f"{context or ''} | {problem or ''}"
+    for pattern, zh, en in YAML_PROBLEMS:
+        if re.search(pattern, said):
+            return zh, f"{en} ({original})"
+    return YAML_UNKNOWN, original
 
 
 def translate(key: str, params: dict[str, Any], lang: str = "zh") -> str:

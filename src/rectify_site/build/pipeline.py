@@ -26,6 +26,7 @@ Only light modules are imported at the top: ``build`` finds out that nothing cha
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -173,6 +174,8 @@ def check_site(
     html: bool = True,
     trace: bool = False,
     as_of: dt.date | None = None,
+    strict: bool = False,
+    base_url: str | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> list[Diagnostic]:
     """Everything ``build`` does except writing (load, derive and render, without a
@@ -187,6 +190,10 @@ def check_site(
     (provenance.py). Every ledger's measures past their deadline on ``as_of`` (default:
     SOURCE_DATE_EPOCH's day, else today) and not done are warnings, as are done measures
     without a 完成日期.
+
+    A draft's placeholders are warnings, a published report's errors; with ``strict``
+    both are errors, and a missing base URL (a hint to ``build``) is a warning;
+    ``base_url`` is ``build --base-url``'s, which comes before site.yaml's.
     """
     from urllib.parse import urlsplit
 
@@ -197,7 +204,12 @@ def check_site(
     from rectify_site.model.ledger import default_as_of
 
     build = Build(
-        content, templates=templates, include_drafts=True, checking=True, progress=progress
+        content,
+        templates=templates,
+        base_url=base_url,
+        include_drafts=True,
+        checking=True,
+        progress=progress,
     )
     try:
         try:
@@ -208,7 +220,10 @@ def check_site(
             typography = check_typography(_content_files(content), root=content)
             raise ContentError([*exc.diagnostics, *typography]) from None
         collection = loaded.collection
-        found = [*collection.warnings, *loaded.placeholders]
+        placeholders = loaded.placeholders
+        if strict:
+            placeholders = [dataclasses.replace(d, severity="error") for d in placeholders]
+        found = [*collection.warnings, *placeholders]
         content_errors = any(d.severity == "error" for d in found)
         try:
             derived = derive(build, loaded)
@@ -217,10 +232,11 @@ def check_site(
             raise ContentError([*found, *exc.diagnostics]) from None
         files = dict(rendered.outputs)
         progress.phase("check")
-        # a site without a base URL is fine to check; the build says what it leaves out
+        # a site without a base URL is fine to check (the build says what it leaves out),
+        # but not to publish: a warning under --strict
         warnings = derived.warnings + rendered.warnings
-        found += [w for w in warnings if w.key != "base_url.missing"]
-        base = collection.site.base_url
+        found += [w for w in warnings if strict or w.key != "base_url.missing"]
+        base = derived.base_url
         root_path = urlsplit(base).path.rstrip("/") + "/" if base else "/"
         found += check_links(files, root_path=root_path)
         found += check_typography(collection.files)

@@ -52,6 +52,9 @@ if TYPE_CHECKING:
     from rectify_site.site.pages import CollectionView, Page
     from rectify_site.site.render import Assets
 
+DRAFT_SKIPPED = "draft.skipped"
+"""The key of the note that a draft was left out of a build (the CLI's summary says it)."""
+
 SPOOL_MIN_PAGES = 20_000
 """From this many pages to render (about 2,000 reports) a build keeps its outputs spooled
 on disk rather than in memory: 10,000 reports make several GiB of pages and copies."""
@@ -94,7 +97,8 @@ class Loaded:
 
     collection: Collection
     placeholders: list[Diagnostic]
-    """Placeholders a skeleton left in drafts that ``serve`` shows (as warnings)."""
+    """Placeholders a skeleton left: a draft's as warnings (``serve`` marks them), and in
+    ``check`` a published report's as errors."""
     digests: dict[str, str]
     """Report id -> the digest of its files (empty without a cache)."""
 
@@ -253,11 +257,16 @@ def load(build: Build) -> Loaded:
     build.progress.phase("load")
     cache = build.cache
     digests = report_digests(build.content, cache.hashes("c:")) if cache is not None else {}
-    collection = load_collection(build.content, cache, digests, keep_going=build.checking)
+    left_out = not build.include_drafts and not build.checking
+    collection = load_collection(
+        build.content, cache, digests, keep_going=build.checking, drafts_left_out=left_out
+    )
+    # a draft's placeholders are warnings wherever it is not published (build leaves it
+    # out, serve previews it, check lists them); a published report's are errors
     placeholders = _placeholders(
         collection,
         build.content,
-        drafts_allowed=build.serving and build.include_drafts,
+        drafts_allowed=left_out or build.serving or build.checking,
         raising=not build.checking,
     )
     return Loaded(collection, placeholders, digests)
@@ -270,6 +279,7 @@ def derive(build: Build, loaded: Loaded) -> Derived:
     """Every page, with the reports and values it shows: the collection's pages (home,
     listings, search, open data), then each report's (site.pages.report_pages)."""
     from rectify_site.model.baseurl import valid_base_url
+    from rectify_site.model.words import DEFAULT_KIND
     from rectify_site.site.pages import collection_pages, collection_view, report_pages, site_name
 
     collection = loaded.collection
@@ -277,13 +287,13 @@ def derive(build: Build, loaded: Loaded) -> Derived:
     base_url = build.base_url or collection.site.base_url
     if base_url and not valid_base_url(base_url):
         raise UsageError([diag("--base-url", "base_url.invalid", value=base_url)])
-    if not build.include_drafts:
-        for draft in collection.drafts:
-            where = collection.root / draft.id / "report.yaml"
-            warnings.append(diag(where, "draft.skipped", severity="warning"))
+    if not build.include_drafts:  # said once in the summary (``另有 1 份草稿未发布``)
+        for draft_id in sorted(collection.draft_ids()):
+            where = collection.root / draft_id / "report.yaml"
+            warnings.append(diag(where, DRAFT_SKIPPED, severity="warning", id=draft_id))
     name = site_name(collection)
     reports = collection.reports + (collection.drafts if build.include_drafts else [])
-    view = collection_view(reports)
+    view = collection_view(reports, collection.site.kind or DEFAULT_KIND)
     pages = collection_pages(collection, view)
     for report in view.reports:
         pages += report_pages(report, view)
@@ -323,7 +333,7 @@ def render(build: Build, derived: Derived, last: Notes) -> Rendered:
             for page in todo:
                 cache.record(plan.keys[page.url], {page.url: outputs[page.url]})
         listed = derived.loaded.placeholders
-        if listed:  # serve: a skeleton's drafts, each placeholder marked and listed
+        if listed and build.serving:  # a skeleton's drafts, each placeholder marked, listed
             outputs.update(_marked(outputs, todo, listed, build.content))
         for report in derived.reports:
             own = derived.loaded.digests.get(report.id, "")
@@ -529,24 +539,28 @@ def finish(
 def _placeholders(
     collection: Collection, content: Path, *, drafts_allowed: bool, raising: bool = True
 ) -> list[Diagnostic]:
-    """Raise ContentError for every placeholder a skeleton left (placeholders.py).
+    """Every placeholder a skeleton left (placeholders.py): an error in a published
+    report, raised as a ContentError unless ``raising`` is off (``check`` reports them
+    with everything else).
 
-    ``serve`` (``drafts_allowed``) lets drafts keep theirs: they come back as warnings, to
-    be marked in the pages and listed in the draft banner. ``check`` (not ``raising``)
-    gets the errors back, to report with everything else.
+    With ``drafts_allowed`` a draft's placeholders are warnings: ``build`` leaves the draft
+    out, ``serve`` marks them in its pages and lists them in the draft banner, ``check``
+    lists them (``--strict`` makes them errors again).
     """
     from rectify_site.load.placeholders import find_placeholders, report_of
 
     found = find_placeholders(collection.files, content)
     if not found:
         return []
-    drafts = {r.id for r in collection.drafts} if drafts_allowed else set()
-    errors = [d for d in found if report_of(d.path, content) not in drafts]
-    if errors and not raising:
-        return errors
-    if errors:
+    drafts = collection.draft_ids() if drafts_allowed else set()
+    out = [
+        dataclasses.replace(d, severity="warning") if report_of(d.path, content) in drafts else d
+        for d in found
+    ]
+    errors = [d for d in out if d.severity == "error"]
+    if errors and raising:
         raise ContentError(errors)
-    return [dataclasses.replace(d, severity="warning") for d in found]
+    return out
 
 
 def _marks_by_report(listed: list[Diagnostic], root: Path) -> dict[str, tuple[str, ...]]:

@@ -9,10 +9,11 @@ from rectify_site.messages import translate
 
 
 def new_site(args: argparse.Namespace) -> int:
-    """``new site DIR``: a content folder with one report skeleton, schemas, .gitignore."""
+    """``new site DIR [--kind 巡视|巡察]``: a content folder with one report skeleton (the
+    site's name and words of that kind), schemas, .gitignore."""
     from rectify_site.editor import scaffold
 
-    scaffold.new_site(args.dir, report_id=args.report)
+    scaffold.new_site(args.dir, report_id=args.report, kind=args.kind)
     content = args.dir / "content"
     return _created(content / args.report, content, args.lang)
 

@@ -74,7 +74,7 @@ PROGRAM = Command(
         Command(
             "check",
             help="cli.check",
-            options=(*o.SITE, o.FORMAT, o.STRICT, o.NO_HTML_CHECK, o.AS_OF, o.QUIET),
+            options=(*o.SITE, o.BASE_URL, o.FORMAT, o.STRICT, o.NO_HTML_CHECK, o.AS_OF, o.QUIET),
         ),
         Command(
             "ledger",
@@ -136,7 +136,9 @@ PROGRAM = Command(
             title="cli.new.what",
             subcommands=(
                 Command(
-                    "site", help="cli.new.site", options=(o.SITE_DIR, o.SKELETON_REPORT, o.LANG)
+                    "site",
+                    help="cli.new.site",
+                    options=(o.SITE_DIR, o.SKELETON_REPORT, o.KIND, o.LANG),
                 ),
                 Command(
                     "report",

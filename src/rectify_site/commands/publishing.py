@@ -11,6 +11,10 @@ import sys
 from rectify_site.interrupts import unwinding
 from rectify_site.messages import translate
 
+HINTS = frozenset({"base_url.missing"})
+"""What ``build`` says as a hint (提示) in its summary, not as a warning: a newcomer's
+first build is fine without them (``check --strict`` warns)."""
+
 
 def build(args: argparse.Namespace) -> int:
     """``rectify-site build``, with SIGINT and SIGTERM under ``unwinding``: the
@@ -36,8 +40,19 @@ def _build(args: argparse.Namespace) -> int:
         verify=args.verify,
         progress=for_terminal(quiet=args.quiet, lang=args.lang),
     )
+    hints, drafts = [], []
     for d in result.warnings:
-        print(d.format(args.lang), file=sys.stderr)
+        if d.key == "draft.skipped":
+            drafts.append(str(dict(d.params).get("id", "")))
+        elif d.key in HINTS:
+            hints.append(d)
+        else:
+            print(d.format(args.lang), file=sys.stderr)
+    if drafts:  # one line, however many: a draft is left out on purpose
+        left = {"count": len(drafts), "ids": "、".join(drafts)}
+        print(translate("cli.drafts_left_out", left, args.lang))
+    for d in hints:
+        print(translate("cli.hint", {"message": d.message(args.lang)}, args.lang))
     stats = result.stats
     assert stats is not None
     done = {
@@ -69,6 +84,8 @@ def check(args: argparse.Namespace) -> int:
             html=args.html_check,
             trace=args.format != "text",  # annotations need a file of the repository
             as_of=args.as_of,
+            strict=args.strict,
+            base_url=args.base_url,
             progress=progress,
         )
     except SiteError as exc:

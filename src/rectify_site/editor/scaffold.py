@@ -3,8 +3,9 @@
 A new report is the files of one report in the content model's format (docs/
 content-model.md), each starting with its schema line and carrying a comment per field
 that says what goes there. Wherever an editor must write text it says ``【未填写】``
-(placeholders.py): ``check`` and ``build`` refuse it at its file and line, so a skeleton is
-never published by mistake, while ``serve`` previews the draft with each one marked.
+(placeholders.py): an error at its file and line once the report is no longer a draft, so
+a skeleton is never published by mistake; while it is one, ``build`` leaves it out and
+``serve`` previews it with each placeholder marked.
 Nothing is invented: optional fields the report may not state are left commented out.
 """
 
@@ -28,6 +29,8 @@ SITE = """\
 {modeline}
 # 网站设置。网站名称显示在每页的页眉和标题中
 name: {kind}整改进展情况
+# 通报的种类：巡视或巡察。还没有发布通报时，各页的固定用语按它
+kind: {kind}
 # 网站发布后的地址（以 https:// 开头），用于 sitemap.xml 和订阅源；有了再填，去掉行首的 #
 # base_url: https://www.example.gov.cn/xszg/
 # 页脚信息（可选），只显示填写了的：主办单位、ICP 备案号、公安备案号、网站标识码
@@ -124,16 +127,33 @@ children:
   role: aspect
   # 方面的标题，如：针对……问题
   heading: {todo}
-  # 整改举措，每项一句，编号一是、二是自动生成
+  # 整改举措，每项一句，各以句号（。）或分号（；）结尾；编号一是、二是自动生成
   actions:
   - {todo}
   - {todo}
+- id: aspect-2
+  role: aspect
+  heading: {todo}
+  # 逐个列出的具体问题（role: problem）和整改措施（role: measure）：figures.yaml 中
+  # counts: problem 和 counts: measure 的数字由它们统计，不用手填。原文不逐个列出的，
+  # 删去这些条目，并在 figures.yaml 中改填 total 和 by_status
+  children:
+  - role: problem
+    # 具体问题，如：……不到位
+    heading: {todo}
+    # 整改状态：figures.yaml 中 statuses 的一个键
+    status: rectified
+    children:
+    - role: measure
+      # 一条整改措施，以句号结尾
+      text: {todo}
+      status: completed
 """
 
 FIGURES = """\
 {modeline}
 # 统计数字：每个数字只写一次，正文引用它，如 {{{{ figures.problems.total }}}}。按原文填写
-# 状态：键用于 by_status，label 是显示的文字，done 表示是否算作完成
+# 状态：键用于 by_status 和条目的 status，label 是显示的文字，done 表示是否算作完成
 statuses:
   rectified: {{label: 已整改, done: true}}
   completed: {{label: 已完成, done: true}}
@@ -144,17 +164,14 @@ groups:
   - id: problems
     label: 具体问题
     unit: 项
-    # 总数和各状态的数量：只写十进制整数，如 57
-    total: 0
-    by_status:
-      rectified: 0
+    # 由正文列出的具体问题（role: problem）或台账统计：总数和各状态的数量不用填。
+    # 原文只给数字的，删去 counts，填写 total 和 by_status（十进制整数，如 57、48）
+    counts: problem
     headline: true
   - id: measures
     label: 整改措施
-    unit: 项
-    total: 0
-    by_status:
-      completed: 0
+    unit: 条
+    counts: measure
     headline: true
 """
 
@@ -166,10 +183,10 @@ EXAMPLES = {
         "example_round": "××届市委第×轮巡视",
     },
     "巡察": {
-        "example_title": "关于区委第三轮巡察集中整改进展情况的通报",
-        "example_issuer": "中共××县××局党组",
-        "example_team": "区委第二巡察组",
-        "example_round": "十一届区委第三轮巡察",
+        "example_title": "关于××届区委第×轮巡察集中整改进展情况的通报",
+        "example_issuer": "中共××区××局党组",
+        "example_team": "区委第×巡察组",
+        "example_round": "××届区委第×轮巡察",
     },
 }
 

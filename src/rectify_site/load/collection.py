@@ -15,6 +15,7 @@ with the file, the line and the field.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Generator, Mapping
@@ -84,33 +85,108 @@ _UNION_TAGS = frozenset({"str", "list[str]", "function-after[check_slug(), str]"
 """Branch names pydantic puts into a loc inside a union; not fields an editor sees."""
 
 
-def _without_unknown(model: type[M], data: Any, exc: ValidationError) -> M | None:
-    """The file's model with its unknown fields left out, when they are all that is wrong.
+_GONE = object()
+"""A list entry trimmed away (removed once every error is marked)."""
+
+_MAX_TRIMS = 3
+"""Rounds of trimming: a value left out may reveal another error below it."""
+
+
+def _trimmed(model: type[M], data: Any, exc: ValidationError) -> tuple[M | None, list[Loc]]:
+    """The file's model with every value that failed left out, where the rest validates,
+    and the locs of the values left out (not the unknown fields).
 
     The errors are already reported, so the report is never published; but the rest of
-    the file is still checked (a misspelt field never hides 58 > 57 beside it).
+    the report is still cross-checked, so that one ``check`` shows every error that does
+    not depend on a broken field (a misspelt field never hides 58 > 57 beside it, nor a
+    quoted date an undefined status). A required field that is missing, or an error of
+    the whole file, leaves nothing to check: None.
     """
     import copy
 
-    errors = exc.errors(include_url=False)
-    if not errors or any(e["type"] != "extra_forbidden" for e in errors):
-        return None
     trimmed = copy.deepcopy(data)
-    for err in errors:
-        loc = _clean_loc(tuple(err["loc"]))
-        node: Any = trimmed
-        for part in loc[:-1]:
-            try:
-                node = node[part]
-            except (KeyError, IndexError, TypeError):
-                node = None
-                break
-        if isinstance(node, dict):
-            node.pop(loc[-1], None)
-    try:
-        return model.model_validate(trimmed)
-    except ValidationError:
-        return None
+    dropped: list[Loc] = []
+    for _ in range(_MAX_TRIMS):
+        errors = exc.errors(include_url=False)
+        for err in errors:
+            loc = _clean_loc(tuple(err["loc"]))
+            if err["type"] == "missing" or not loc or not _drop(trimmed, loc):
+                return None, dropped
+            if err["type"] != "extra_forbidden":
+                dropped.append(loc)
+        trimmed = _swept(trimmed)
+        try:
+            return model.model_validate(trimmed), dropped
+        except ValidationError as again:
+            exc = again
+    return None, dropped
+
+
+def _drop(data: Any, loc: Loc) -> bool:
+    """Mark the value at ``loc`` as left out; False where the loc leads nowhere."""
+    node: Any = data
+    for part in loc[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return False
+    last = loc[-1]
+    if isinstance(node, dict) and last in node:
+        node[last] = _GONE
+        return True
+    if isinstance(node, list) and isinstance(last, int) and 0 <= last < len(node):
+        node[last] = _GONE
+        return True
+    return False
+
+
+def _swept(data: Any) -> Any:
+    """``data`` without the values ``_drop`` marked."""
+    if isinstance(data, dict):
+        return {k: _swept(v) for k, v in data.items() if v is not _GONE}
+    if isinstance(data, list):
+        return [_swept(v) for v in data if v is not _GONE]
+    return data
+
+
+_DEPENDS: dict[str, tuple[str, ...]] = {
+    "figures": ("tally.", "rate.", "figure.scope_unknown", "node.unknown_status", "ledger."),
+    "nodes": ("tally.", "figure.scope_unknown", "category.id", "ledger."),
+}
+"""Cross-checks that read a file kind's values: not made where one of them was left out."""
+
+_PROSE_READS = frozenset({"title", "issuer", "inspection"})
+"""The fields of report.yaml that prose reads (besides figures and counts)."""
+
+
+def _independent(findings: list[Finding], broken: dict[str, list[Loc]]) -> list[Finding]:
+    """The findings of a cross-check that does not read a value left out (``_trimmed``)."""
+    if not broken:
+        return findings
+    skip: tuple[str, ...] = ()
+    unread: set[str] = set()  # what prose may not be told is missing: it was left out
+    for rel, locs in broken.items():
+        if rel == "figures.yaml":
+            skip += _DEPENDS["figures"]
+            unread.add("figures")
+        elif rel == "report.yaml":
+            if any(loc[:1] == ("parts",) for loc in locs):
+                skip += _DEPENDS["nodes"]
+                unread.add("counts")
+            unread.update(str(loc[0]) for loc in locs if loc and loc[0] in _PROSE_READS)
+        else:
+            skip += _DEPENDS["nodes"]
+            unread.add("counts")
+    out = []
+    for f in findings:
+        if skip and f.key.startswith(skip):
+            continue
+        if f.key == "prose.undefined" and str(f.params.get("name", "")).split(".")[0] in unread:
+            continue
+        if f.key == "prose.syntax" and unread & _PROSE_READS:  # a filter given a None
+            continue
+        out.append(f)
+    return out
 
 
 def _clean_loc(loc: tuple[Any, ...]) -> Loc:
@@ -189,6 +265,10 @@ class _ReportLoader:
         """Files already read by worker processes: data, or the diagnostics of a failure."""
         self.sources: dict[str, MarkedYaml] = {}
         self.files: list[Path] = []
+        self.recovered: set[int] = set()
+        """The errors of files whose other values still validated (``_trimmed``)."""
+        self.broken: dict[str, list[Loc]] = {}
+        """File -> the values left out of its model because they failed."""
 
     def model(
         self, rel: str, model: type[M], *, ref: tuple[MarkedYaml, Loc] | None = None
@@ -216,8 +296,14 @@ class _ReportLoader:
         try:
             return model.model_validate(source.data)
         except ValidationError as exc:
-            self.problems.extend(pydantic_diagnostics(exc, source))
-            return _without_unknown(model, source.data, exc)
+            found = pydantic_diagnostics(exc, source)
+            self.problems.extend(found)
+            recovered, dropped = _trimmed(model, source.data, exc)
+            if recovered is not None:
+                self.recovered.update(id(d) for d in found)
+                if dropped:
+                    self.broken[rel] = dropped
+            return recovered
 
     def nodes(
         self, entries: list[NodeFile], file: str, at: Loc, open_: tuple[str, ...]
@@ -280,12 +366,14 @@ class _ReportLoader:
                     self.model(rel, NodeFile)
         errors = [p for p in self.problems[before:] if p.severity == "error"]
         new_errors = bool(errors)
-        # A file whose only fault is an unknown field still has its model (its errors are
-        # reported): then the whole report is still cross-checked, but never published.
-        incomplete = any(p.key != "extra_forbidden" for p in errors)
+        # A file whose only faults are values that fail (an unknown field, a quoted date)
+        # still has its model without them (their errors are reported): then the report
+        # is still cross-checked where a check reads none of them, but never published.
+        incomplete = any(id(p) not in self.recovered for p in errors)
         if report is None or figures is None or incomplete:
             if figures is not None:  # the figures' own checks need nothing else
-                self.problems.extend(self.finding(f) for f in check_figures(figures))
+                own = _independent(check_figures(figures), self.broken)
+                self.problems.extend(self.finding(f) for f in own)
             return None  # warnings (an unlisted file) do not keep a report out
         at = len(self.problems)
         attachments = self._attachments(report)
@@ -293,7 +381,8 @@ class _ReportLoader:
             return None
         ledger, entities = None, None
         tree = number_tree(report, parts)
-        if (self.folder / LEDGER_FILE).exists():
+        values_out = any(rel != "report.yaml" for rel in self.broken)
+        if (self.folder / LEDGER_FILE).exists() and not values_out:
             aspects = ledger_aspects(tree)
             ledger = self.ledger(aspects, figures)
             if ledger is None:
@@ -303,9 +392,14 @@ class _ReportLoader:
         assembled, findings = assemble(
             self.folder.name, report, parts, figures, ledger=entities, extra=extra, tree=tree
         )
-        for f in findings:
+        for f in _independent(findings, self.broken):
             self.problems.append(self.finding(f))
         return None if new_errors else assembled
+
+    def is_draft(self) -> bool:
+        """``draft: true`` in report.yaml as read, whether or not the report validated."""
+        src = self.sources.get("report.yaml")
+        return src is not None and isinstance(src.data, dict) and src.data.get("draft") is True
 
     def ledger(
         self, aspects: list[tuple[AspectRef, frozenset[str]]], figures: FiguresFile
@@ -481,6 +575,8 @@ class LoadedReport:
     """Its errors and warnings, in the order they were found."""
     files: tuple[Path, ...]
     """Every file it read (for typography, provenance and the cache)."""
+    draft: bool = False
+    """Its report.yaml says ``draft: true`` (read even when the report did not load)."""
 
 
 def load_report(folder: Path, root: Path, parsed: dict[Path, Any] | None = None) -> LoadedReport:
@@ -491,7 +587,7 @@ def load_report(folder: Path, root: Path, parsed: dict[Path, Any] | None = None)
     problems: list[Diagnostic] = []
     loader = _ReportLoader(folder, root, problems, parsed)
     report = loader.load()
-    return LoadedReport(report, tuple(problems), tuple(loader.files))
+    return LoadedReport(report, tuple(problems), tuple(loader.files), loader.is_draft())
 
 
 def load_collection(
@@ -500,6 +596,7 @@ def load_collection(
     digests: Mapping[str, str] | None = None,
     *,
     keep_going: bool = False,
+    drafts_left_out: bool = False,
 ) -> Collection:
     """Load and validate every report under ``root``; raise ContentError listing all errors.
 
@@ -510,6 +607,8 @@ def load_collection(
     With ``keep_going`` (check), errors do not raise while some report loaded: the
     collection of those is returned, the errors among its ``warnings``, so that the
     caller can still check everything else before it reports them all.
+    With ``drafts_left_out`` (build), a draft never blocks the build: one that does not
+    load is left out like every draft, its errors reported as warnings.
     """
     if not root.is_dir():
         raise UsageError([diag(root, "content.missing")])
@@ -528,6 +627,7 @@ def load_collection(
             problems.extend(pydantic_diagnostics(exc, src))
     reports: list[Report] = []
     drafts: list[Report] = []
+    failed_drafts: list[str] = []
     folders: list[Path] = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if folder.name.startswith((".", "_")):
@@ -557,7 +657,11 @@ def load_collection(
                 key = keys.get(folder.name)
                 if cache is not None and loaded.report is not None and key:
                     cache.remember("reports", folder.name, key, loaded)
-            problems.extend(loaded.problems)
+            found = loaded.problems
+            if drafts_left_out and loaded.draft and loaded.report is None:
+                failed_drafts.append(folder.name)
+                found = tuple(dataclasses.replace(d, severity="warning") for d in found)
+            problems.extend(found)
             files.extend(loaded.files)
             if loaded.report is not None:
                 (drafts if loaded.report.draft else reports).append(loaded.report)
@@ -567,10 +671,16 @@ def load_collection(
     errors = [p for p in problems if p.severity == "error"]
     if errors and not (keep_going and (reports or drafts)):
         raise ContentError(problems)
-    if not reports and not drafts:
+    if not reports and not drafts and not failed_drafts:
         raise ContentError([diag(root, "collection.empty")])
     return Collection(
-        root=root, site=site, reports=reports, drafts=drafts, warnings=problems, files=files
+        root=root,
+        site=site,
+        reports=reports,
+        drafts=drafts,
+        warnings=problems,
+        files=files,
+        failed_drafts=failed_drafts,
     )
 
 

@@ -1,10 +1,11 @@
 """Placeholders of a skeleton (``rectify-site new``): never published by mistake.
 
 ``rectify-site new report`` writes ``【未填写】`` wherever an editor has to write text.
-It is valid text for the models, so a skeleton loads, previews and checks its structure;
-but ``check`` and ``build`` report every placeholder left as an error at its file, line and
-field ("未填写"). ``serve`` shows a draft with placeholders instead of the error page:
-each one marked in the page and listed in the draft banner.
+It is valid text for the models, so a skeleton loads, previews and checks its structure.
+A published report's placeholders are errors at their file, line and field ("未填写"), so
+it is never published by mistake; a draft's are warnings: ``build`` leaves the draft out,
+``check`` lists them (``--strict``: errors), ``serve`` shows the draft with each one
+marked in the page and listed in the draft banner.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import yaml
 from yaml.composer import ComposerError
 
 from rectify_site.errors import Diagnostic, Loc, diag
+from rectify_site.messages import yaml_problem
 
 try:  # libyaml keeps event marks too, and is much faster
     _Parser: type[Any] = yaml.CSafeLoader
@@ -211,8 +212,9 @@ def load_yaml(path: Path, root: Path | None = None) -> MarkedYaml:
         data = builder.build()
     except yaml.MarkedYAMLError as exc:
         raise LoadFailed([_syntax_diagnostic(path, text, exc)]) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml always marks its errors
-        raise LoadFailed([diag(path, "yaml.syntax", problem=str(exc))]) from None
+    except yaml.YAMLError as exc:  # the reader's (characters refused above come first)
+        hint = yaml_problem(None, str(getattr(exc, "reason", "") or exc))
+        raise LoadFailed([diag(path, "yaml.syntax", problem=hint)]) from None
     if data is _NO_DOCUMENT:  # only comments or document markers
         raise LoadFailed([diag(path, "file.empty", line=1)])
     if builder.problems:
@@ -230,56 +232,6 @@ def _event_diag(path: Path, event: yaml.Event, key: str) -> Diagnostic:
     return diag(path, key, line=m.line + 1, col=m.column + 1)
 
 
-_SYNTAX_HINTS: list[tuple[str, tuple[str, str]]] = [
-    (
-        "end of stream",
-        ("引号或括号没有闭合", "a quote or bracket is not closed"),
-    ),
-    (
-        "mapping values are not allowed",
-        (
-            "此处不能出现“: ”；值里有英文冒号时请给整个值加引号，或检查上一行的缩进",
-            "': ' is not allowed here; quote a value that holds a colon, or check the "
-            "indentation of the line above",
-        ),
-    ),
-    (
-        "did not find expected key",
-        ("这一行的缩进与同级的键不一致", "this line is not indented like the keys beside it"),
-    ),
-    (
-        "did not find expected ',' or",
-        ("方括号或花括号没有闭合，或缺少逗号", "a bracket is not closed, or a comma is missing"),
-    ),
-    (
-        "did not find expected '-' indicator",
-        ("列表中混入了不以“- ”开头的行", "a list holds a line that does not start with '- '"),
-    ),
-    (
-        "could not find expected ':'",
-        (
-            "缺少“: ”（键和值之间要有英文冒号和空格）",
-            "a ': ' is missing between a key and its value",
-        ),
-    ),
-    (
-        "found another document",
-        (
-            "一个文件只能有一个 YAML 文档：请删除多余的“---”行",
-            "a file holds one YAML document: remove the extra '---' line",
-        ),
-    ),
-    (
-        "cannot start any token",
-        (
-            "值不能以 @ 或 ` 开头：请给整个值加引号",
-            "a value cannot start with @ or `: quote the whole value",
-        ),
-    ),
-]
-"""libyaml's problems, in words an editor can act on (the original follows in brackets)."""
-
-
 def _syntax_diagnostic(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     if exc.context_mark and "quoted scalar" in (exc.context or ""):
@@ -295,10 +247,7 @@ def _syntax_diagnostic(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Diag
             "\t" in (exc.problem or "") or "tab" in (exc.problem or "")
         ):
             return diag(path, "yaml.tab", line=line, col=col)
-    original = (exc.problem or exc.context or "").strip()
-    hint = next((h for key, h in _SYNTAX_HINTS if key in original), (original, original))
-    if hint[0] != original:
-        hint = (f"{hint[0]}（{original}）", f"{hint[1]} ({original})")
+    hint = yaml_problem(exc.context, exc.problem)  # the catalogue's words, never English
     return diag(path, "yaml.syntax", line=line, col=col, problem=hint)
 
 

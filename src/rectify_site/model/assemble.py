@@ -15,6 +15,7 @@ and returns the Report with every Finding, each naming its file and loc.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -23,6 +24,7 @@ from typing import Any
 from rectify_site.errors import Loc
 from rectify_site.model.checks import Finding, IdClaims, check_dates
 from rectify_site.model.content import FigureFile, FiguresFile, NodeFile, ReportFile
+from rectify_site.model.ledger import FILENAME as LEDGER_FILE
 from rectify_site.model.ledger import AspectRef, Ledger
 from rectify_site.model.markdown import plain_text
 from rectify_site.model.numbering import level_style, number
@@ -413,6 +415,7 @@ def assemble(
             )
         if d.node.role in ("problem", "measure"):
             listed.append(Entity(d.node.role, d.node.status, n.within))
+        found += _unpunctuated(d)
     found += ids.found
     entities = listed
     source = {"problem": "listed", "measure": "listed"}
@@ -423,6 +426,7 @@ def assemble(
     builder = _FigureBuilder(figures, entities, source, {n.anchor for n in flat})
     built = builder.build()
     found += builder.found
+    found += uncounted(figures, listed, ledger)
 
     in_categories = [m for n in flat if n.draft.node.role == "category" for m in _walk([n])]
     counts = Counts(
@@ -502,6 +506,83 @@ def ledger_entities(
         inside = within.get(p.aspect, frozenset())
         out.append(Entity("problem", p.status, inside))
         out.extend(Entity("measure", m.status, inside) for m in p.measures)
+    return out
+
+
+_CLOSED = re.compile(r"[。；！？][”’」』）)]*\s*$")
+"""How a run-in action ends: its own full stop (or ；！？), perhaps inside a quote."""
+
+
+def _unpunctuated(d: Draft) -> list[Finding]:
+    """A warning for each action that does not end with its punctuation: run in after
+    一是, 二是 …, it would read as one with the next (``明确责任分工二是建立…``)."""
+    out = []
+    for i, text in enumerate(d.node.actions):
+        if not _CLOSED.search(text) and not text.rstrip().endswith("】"):  # 【未填写】: not yet
+            tail = text.rstrip()[-12:]
+            params = {"tail": ("…" if len(text.rstrip()) > 12 else "") + tail}
+            loc: Loc = (*d.loc, "actions", i)
+            out.append(Finding(d.file, loc, "action.unpunctuated", params, "warning"))
+    return out
+
+
+ROLE_WORDS: dict[str, tuple[tuple[str, str], str, str]] = {
+    "problem": (("具体问题", "problems"), "问题", "problems"),
+    "measure": (("整改措施", "measures"), "措施", "measures"),
+}
+"""Each counted role: how a message names it (zh, en), its short word, and the figure id
+the skeleton and the importer give its tally."""
+
+
+def uncounted(
+    figures: FiguresFile, listed: list[Entity], ledger: list[Entity] | None
+) -> list[Finding]:
+    """Warnings where what the text or the ledger lists is compared with no figure.
+
+    A tally is compared with the listed problems (measures) only when it says
+    ``counts: problem``; one that plainly is their tally (the id ``problems``, or the one
+    tally labelled 具体问题) but does not say so, and declares another number than the
+    text lists, is a warning naming the count found. A ledger whose problems (measures)
+    no tally counts is a warning too: which of its tallies it feeds is never guessed
+    from labels (a report may have three labelled 整改措施).
+    """
+    out: list[Finding] = []
+    tallies = [
+        (gi, fi, g, f)
+        for gi, g in enumerate(figures.groups)
+        for fi, f in enumerate(g.figures)
+        if f.value is None
+    ]
+    for role, (what, short, fid) in ROLE_WORDS.items():
+        if any(f.counts == role for *_, f in tallies):
+            continue
+        if ledger is not None:
+            found = sum(e.role == role for e in ledger)
+            if found:
+                params = {"found": found, "what": what, "short": short, "role": role}
+                out.append(Finding(LEDGER_FILE, (), "ledger.uncounted", params, "warning"))
+            continue
+        found = sum(e.role == role for e in listed)
+        if not found:
+            continue
+        labelled = [t for t in tallies if t[3].label == what[0]]
+        for gi, fi, g, f in tallies:
+            plain = g.id is None and f.id == fid
+            if f.counts is not None or not (plain or labelled == [(gi, fi, g, f)]):
+                continue
+            if f.total is None or f.total == found:
+                continue
+            path = f"{g.id}.{f.id}" if g.id else f.id
+            params = {
+                "found": found,
+                "declared": f.total,
+                "what": what,
+                "short": short,
+                "role": role,
+                "_field": path,
+            }
+            loc: Loc = ("groups", gi, "figures", fi, "total")
+            out.append(Finding(FIGURES, loc, "tally.uncounted", params, "warning"))
     return out
 
 

@@ -24,3 +24,9 @@ class Collection:
     warnings: list[Diagnostic] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     """Every content file read, for the incremental build's dependency graph."""
+    failed_drafts: list[str] = field(default_factory=list)
+    """Ids of drafts that did not load, left out of a build (their errors as warnings)."""
+
+    def draft_ids(self) -> set[str]:
+        """Every draft, loaded or not: never published by ``build``."""
+        return {r.id for r in self.drafts} | set(self.failed_drafts)

@@ -171,6 +171,13 @@ class SiteFile(Strict):
         description="显示在每页页眉和标题中的网站名称；不填则按通报的种类（巡视或巡察）生成。",
         examples=["巡视整改进展情况"],
     )
+    kind: Kind | None = Field(
+        default=None,
+        title="种类",
+        description="网站所发布通报的种类：巡视或巡察。未填 name 时据此生成网站名称；"
+        "还没有发布通报时，各页的固定用语也随之。不填则按通报的种类。",
+        examples=["巡察"],
+    )
     base_url: Annotated[str, AfterValidator(check_base_url)] | None = Field(
         default=None,
         title="网站地址",
@@ -437,8 +444,8 @@ class NodeFile(Strict):
     actions: list[Prose] = Field(
         default=[],
         title="举措",
-        description="段内依次编号的举措（一是、二是……），每项一句，接在最后一段之后；"
-        "编号自动生成，不要手写。",
+        description="段内依次编号的举措（一是、二是……），每项一句，各以句号（或分号、"
+        "感叹号、问号）结尾，接在最后一段之后；编号自动生成，不要手写。",
     )
     status: Key | None = Field(
         default=None,

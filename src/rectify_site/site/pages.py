@@ -86,8 +86,9 @@ def _group(reports: list[Report], key: Any, prefix: str, slug: Any) -> list[List
     return [Listing(slug(k), k, rs, f"{prefix}/{slug(k)}.html") for k, rs in groups.items()]
 
 
-def collection_view(reports: list[Report]) -> CollectionView:
-    """Group and order the reports; which report follows which is derived from dates."""
+def collection_view(reports: list[Report], kind: str = DEFAULT_KIND) -> CollectionView:
+    """Group and order the reports; which report follows which is derived from dates.
+    ``kind`` gives the words while no report is shown (site.yaml's ``kind``)."""
     ordered = sorted(reports, key=_newest_first_key, reverse=True)
     rounds = _group(ordered, lambda r: r.inspection.round, "rounds", round_slug)
     issuers = _group(ordered, lambda r: r.issuer, "issuers", issuer_slug)
@@ -97,7 +98,7 @@ def collection_view(reports: list[Report]) -> CollectionView:
         for listing in issuers
         for newer, older in zip(listing.reports, listing.reports[1:], strict=False)
     }
-    kinds = {r.inspection.kind for r in reports} or {DEFAULT_KIND}
+    kinds = {r.inspection.kind for r in reports} or {kind}
     return CollectionView(
         ordered,
         rounds,
@@ -113,8 +114,8 @@ def site_name(collection: Collection) -> str:
     """The site's name: site.yaml's, else the fixed words of the reports' kinds."""
     if collection.site.name:
         return collection.site.name
-    kinds = {r.inspection.kind for r in collection.reports + collection.drafts} or {DEFAULT_KIND}
-    return collection_words(kinds)["site_name"]
+    kinds = {r.inspection.kind for r in collection.reports + collection.drafts}
+    return collection_words(kinds or {collection.site.kind or DEFAULT_KIND})["site_name"]
 
 
 def _parents(report: Report) -> dict[str, Node]:
@@ -204,7 +205,8 @@ def report_pages(report: Report, view: CollectionView) -> list[Page]:
 
 def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[Page]:
     """Every HTML page of the site, in a stable order: the collection's, then each report's."""
-    view = collection_view(collection.reports + (collection.drafts if include_drafts else []))
+    shown = collection.reports + (collection.drafts if include_drafts else [])
+    view = collection_view(shown, collection.site.kind or DEFAULT_KIND)
     pages = collection_pages(collection, view)
     for report in view.reports:
         pages += report_pages(report, view)
