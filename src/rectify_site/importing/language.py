@@ -28,7 +28,7 @@ def tag(text: str) -> list[Token]:
 def jionlp() -> Any:
     """The jionlp module, imported without its banner."""
     with contextlib.redirect_stdout(io.StringIO()):
-        import jionlp as jio
+        import jionlp as jio  # type: ignore[import-untyped]
     return jio
 
 
@@ -48,7 +48,7 @@ def _t2s() -> Any:
 def simplified(text: str) -> str:
     """``text`` in simplified script, character for character (same length), for
     recognition only: what is kept is always the text as written."""
-    out = _t2s().convert(text)
+    out = str(_t2s().convert(text))
     if len(out) == len(text):
         return out
     chars = [_t2s().convert(c) for c in text]
@@ -57,7 +57,7 @@ def simplified(text: str) -> str:
 
 def cn_number(text: str) -> int | None:
     """一千二百 -> 1200, 两百 -> 200 (cn2an); None when it is no number."""
-    import cn2an
+    import cn2an  # type: ignore[import-untyped]
 
     try:
         value = cn2an.cn2an(text, "smart")

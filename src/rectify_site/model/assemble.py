@@ -176,6 +176,7 @@ class _FigureBuilder:
             "path": path,
             "label": f.label,
             "unit": f.unit,
+            "qualifier": f.qualifier,
             "headline": f.headline,
         }
         if f.value is not None:
@@ -418,7 +419,7 @@ def assemble(
     data = {
         "title": report.title,
         "issuer": report.issuer,
-        "inspection": insp.model_dump(),
+        "inspection": {**insp.model_dump(), "team": insp.team_text},
         "figures": _figure_data(built),
         "counts": counts.model_dump(),
     }
