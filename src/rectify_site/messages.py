@@ -494,6 +494,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the percentage {value} is not the done share of the figure before it and stays as "
         "text: check it",
     ),
+    "import.status_ambiguous": (
+        "状态“{status}”是否算作完成不明确，已按未完成导入：请核对 figures.yaml 中它的 done",
+        "whether the status '{status}' counts as done is unclear; imported as not done: "
+        "check its done in figures.yaml",
+    ),
     "import.figure_unlabelled": (
         "统计数字 {value} 找不到名称，按原文保留",
         "the figure {value} has no label and stays as text",

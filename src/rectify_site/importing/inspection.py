@@ -12,6 +12,7 @@ round is taken only where the title or text names one (第N轮巡视); nothing i
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -134,7 +135,7 @@ def teams(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out = []
     floor = a
     for m in words.TEAM_NAME_RE.finditer(text, a, b):
-        clause = max(floor, *(i + 1 for i in range(a, m.start()) if text[i] in "，,、：:"))
+        clause = max([floor, *(i + 1 for i in range(a, m.start()) if text[i] in "，,、：:")])
         tokens_end = m.end()
         start = _team_start(text, tokens_end, clause)
         while start < m.start() and text[start] in words.DELIMITERS:
@@ -199,3 +200,30 @@ def _key(day: Day | None) -> str:
     if day is None:
         return ""
     return day.isoformat() if isinstance(day, dt.date) else day
+
+
+def _ref(name: str, has_year: bool) -> str:
+    return "{{ inspection." + name + (" | date }}" if has_year else " | date(year=false) }}")
+
+
+def referring(text: str, found: Found) -> str:
+    """``text`` with the dates and team it states replaced by references to them, so that
+    they are written once (in report.yaml's ``inspection``)."""
+    edits: list[tuple[int, int, str]] = []
+    if found.period is not None:
+        names = ["start", "end"] if len(found.period.parts) == 2 else ["start"]
+        for name, (a, b, has_year) in zip(names, found.period.parts, strict=False):
+            edits.append((a, b, _ref(name, has_year)))
+    if found.feedback_at is not None:
+        a, b, has_year = found.feedback_at.parts[0]
+        edits.append((a, b, _ref("feedback", has_year)))
+    spans = found.team_spans
+    if spans:
+        joined = all(text[b:c] == "、" for (_a, b), (c, _d) in itertools.pairwise(spans))
+        if joined:
+            edits.append((spans[0][0], spans[-1][1], "{{ inspection.team }}"))
+    for a, b, ref in sorted(edits, reverse=True):
+        if any(a < y and x < b for x, y, _r in edits if (x, y) != (a, b)):
+            continue  # overlapping spans: keep the text as written
+        text = text[:a] + ref + text[b:]
+    return text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from . import statistics, words
+from . import inspection, statistics, words
 from .readers import Source, refuse
 from .text import cn_value, fullwidth, literal
 from .tree import Block, Document
@@ -339,65 +339,15 @@ def _roles(doc: Document) -> None:
             block.role = "aspect"
 
 
-def _date(y: str | None, m: str, d: str, year: int | None) -> dt.date | None:
-    try:
-        return dt.date(int(y) if y else (year or 0), int(m), int(d))
-    except ValueError:
-        return None
-
-
 def _inspection(doc: Document) -> None:
+    """The kind from the title and opening; the rest from inspection.read()."""
     text = "".join(doc.intro)
     where = f"{doc.title or ''}{text}"
     doc.kind = next((k for k in words.KINDS if k in where), "巡视")
-    for pattern in words.ROUND_RES:
-        m = pattern.search(doc.title or "")
-        if m:
-            doc.round = m.group("round")
-            break
-    if doc.round is None:
-        doc.round = (doc.title or "").removeprefix("关于")
-    if not doc.intro:
-        return
-    out = []
-    for para in doc.intro:
-        team = words.TEAM_RE.search(para)
-        if team and doc.team is None:
-            doc.team = team.group("team")
-            para = para[: team.start("team")] + "{{ inspection.team }}" + para[team.end("team") :]
-        period = words.PERIOD_RE.search(para)
-        if period and period.group("sy") and doc.start is None:
-            start = _date(period.group("sy"), period.group("sm"), period.group("sd"), None)
-            end = _date(
-                period.group("ey"),
-                period.group("em"),
-                period.group("ed"),
-                start.year if start else None,
-            )
-            if start and end and end < start and not period.group("ey"):
-                end = _date(str(start.year + 1), period.group("em"), period.group("ed"), None)
-            if start and end and start <= end:
-                doc.start, doc.end = start, end
-                end_ref = (
-                    "{{ inspection.end | date }}"
-                    if period.group("ey")
-                    else "{{ inspection.end | date(year=false) }}"
-                )
-                para = (
-                    para[: period.start()]
-                    + "于{{ inspection.start | date }}至"
-                    + end_ref
-                    + para[period.end() :]
-                )
-        feedback = words.FEEDBACK_RE.search(para)
-        if feedback and feedback.group("fy") and doc.feedback is None:
-            date = _date(feedback.group("fy"), feedback.group("fm"), feedback.group("fd"), None)
-            if date and (doc.end is None or date >= doc.end):
-                doc.feedback = date
-                para = (
-                    para[: feedback.start()]
-                    + "于{{ inspection.feedback | date }}"
-                    + para[feedback.end() :]
-                )
-        out.append(para)
-    doc.intro = out
+    found = inspection.read(doc.title or "", text)
+    doc.round = found.round
+    doc.start, doc.end, doc.feedback = found.start, found.end, found.feedback
+    if found.teams:
+        doc.team = found.teams[0] if len(found.teams) == 1 else found.teams
+    if len(doc.intro) == 1:
+        doc.intro = [inspection.referring(doc.intro[0], found)]

@@ -107,6 +107,14 @@ def label_before(text: str) -> tuple[int, int] | None:
     while start > 0:
         _s, _e, word, tag = tokens[start - 1]
         following = tokens[start][2] if start < len(tokens) else None
+        if (
+            word in words.LABEL_JOINERS
+            and start < len(tokens)
+            and start >= 2
+            and tokens[start - 2][3].startswith("v")
+        ):
+            start -= 2  # 制定及修改完善制度: two verbs of one label
+            break
         if word in words.LABEL_STOPS or not _nominal(word, tag, following):
             break
         start -= 1
@@ -301,6 +309,11 @@ def _rate(
     if not word.endswith(words.RATE_LABEL_ENDS):
         return
     if word in words.RATE_LABEL_ENDS and start > 0:
+        start -= 1
+    while start > 0:  # 总体完成率, 整改完成率: the words that say what it is the rate of
+        before, tag = tokens[start - 1][2], tokens[start - 1][3]
+        if before in words.LABEL_STOPS or not _nominal(before, tag, tokens[start][2]):
+            break
         start -= 1
     label = text[pa + tokens[start][0] : pa + tokens[-1][1]]
     tally = next((f for f in reversed(figures) if f.kind == "value" and f.counts), None)

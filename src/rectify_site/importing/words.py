@@ -52,23 +52,6 @@ TITLE_ENDINGS = ("通报", "公告", "公示", "报告", "情况")
 KINDS = ("巡察", "巡视")
 """The kinds of inspection; the first found in the title or opening wins."""
 
-TEAM_RE = re.compile(
-    r"(?:^|(?<=[，,。；;、：:\s]))(?P<team>[^\s，,。；;、：:“”]{0,14}?第[一二三四五六七八九十\d]+(?:巡视|巡察)组)"
-)
-"""The inspection team (市委第一巡视组)."""
-
-ROUND_RES = (
-    re.compile(r"关于(?P<round>.+?第[一二三四五六七八九十\d]+轮(?:巡视|巡察))"),
-    re.compile(r"关于(?P<round>.+?(?:巡视|巡察))"),
-)
-"""The round of inspection, from the title (十二届市委第二轮巡视)."""
-
-DATE = r"(?:(?P<{p}y>\d{{4}})年)?(?P<{p}m>\d{{1,2}})月(?P<{p}d>\d{{1,2}})日"
-PERIOD_RE = re.compile("于" + DATE.format(p="s") + "至" + DATE.format(p="e"))
-"""于2023年3月29日至6月16日: the inspection's start and end."""
-FEEDBACK_RE = re.compile("于" + DATE.format(p="f") + r"(?=[^。，,]{0,4}反馈)")
-"""于2023年8月30日反馈: the feedback date."""
-
 CONTACT_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("phone", ("联系电话", "举报电话", "电话")),
     ("email", ("电子邮箱", "电子信箱", "邮箱")),
@@ -331,13 +314,16 @@ LABEL_WORDS = (
     "初步", "处理", "组织", "移送", "留置", "开除", "巡察", "巡视", "抽检", "攻坚", "集中",
     "违纪", "违法", "违规", "修订", "完善", "新建", "废止", "改造", "得分", "相关", "督导",
     "检查", "警示", "考核", "来信", "来访", "诉求", "处级", "突出", "举措", "用时", "退出",
-    "追缴", "主动认领", "主动发现", "认领", "点", "款", "组", "党内", "补助",
+    "追缴", "主动认领", "主动发现", "认领", "点", "款", "组", "党内", "补助", "修改",
 )  # fmt: skip
 """Words of labels that the tagger calls verbs or numbers (立案审查调查, 诫勉谈话,
 风险点): a label may hold them. Two words whose join is here are read as one."""
 
+LABEL_JOINERS = ("及", "和", "与")
+"""Between two verbs of one label (制定及修改完善制度): the label runs back over both."""
+
 LABEL_WORDS_BEFORE: dict[str, tuple[str, ...]] = {
-    "整改": ("任务", "措施", "事项", "举措", "方案", "清单", "任务清单", "工作")
+    "整改": ("任务", "措施", "事项", "举措", "方案", "清单", "任务清单", "工作", "完成率", "率")
 }
 """Words of labels only before these (整改任务, but not 整改风险隐患)."""
 

@@ -103,6 +103,8 @@ def _figure(fig: Figure) -> dict[str, Any]:
             out["headline"] = True
     else:
         out["value"] = fig.value
+    if fig.qualifier:
+        out["qualifier"] = fig.qualifier
     return out
 
 
@@ -124,7 +126,8 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     inspection: dict[str, Any] = {"kind": doc.kind}
     if doc.team:
         inspection["team"] = doc.team
-    inspection["round"] = doc.round or doc.title or ""
+    if doc.round:  # only a round the text names: none is invented
+        inspection["round"] = doc.round
     for name in ("start", "end", "feedback"):
         value = getattr(doc, name)
         if value is not None:
