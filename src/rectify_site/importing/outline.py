@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from . import inspection, statistics, words
+from . import inspection, language, statistics, words
 from .readers import Source, refuse
 from .text import cn_value, fullwidth, literal
 from .tree import Block, Document
@@ -106,26 +106,27 @@ def _header(doc: Document, header: list[tuple[int, str]]) -> None:
     i = 0
     while i < len(header):
         no, text = header[i]
-        m = words.ISSUER_IN_TITLE_RE.match(text)
+        simple = language.simplified(text)  # traditional script is recognised, kept as written
+        m = words.ISSUER_IN_TITLE_RE.match(simple)
         if doc.title is None and doc.issuer is None and m and "。" not in text:
-            doc.issuer, doc.title = m.group("issuer"), m.group("title")
+            doc.issuer, doc.title = text[: m.end("issuer")], text[m.start("title") :]
         elif (
             doc.issuer is None
             and doc.title is None
             and "。" not in text
             and len(text) <= 40
-            and text.endswith(words.ISSUER_ENDINGS)
-            and not text.startswith("关于")
+            and simple.endswith(words.ISSUER_ENDINGS)
+            and not simple.startswith("关于")
         ):
             doc.issuer = text
         elif (
             doc.title is None
             and "。" not in text
-            and (text.startswith("关于") or text.endswith(words.TITLE_ENDINGS))
+            and (simple.startswith("关于") or simple.endswith(words.TITLE_ENDINGS))
         ):
             title = text
             while (
-                not title.endswith(words.TITLE_ENDINGS)
+                not language.simplified(title).endswith(words.TITLE_ENDINGS)
                 and i + 1 < len(header)
                 and "。" not in header[i + 1][1]
                 and len(header[i + 1][1]) <= 40
@@ -342,7 +343,7 @@ def _roles(doc: Document) -> None:
 def _inspection(doc: Document) -> None:
     """The kind from the title and opening; the rest from inspection.read()."""
     text = "".join(doc.intro)
-    where = f"{doc.title or ''}{text}"
+    where = language.simplified(f"{doc.title or ''}{text}")
     doc.kind = next((k for k in words.KINDS if k in where), "巡视")
     found = inspection.read(doc.title or "", text)
     doc.round = found.round

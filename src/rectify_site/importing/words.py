@@ -32,6 +32,7 @@ ACTION_STYLE = "一是"
 """Run-in enumerations: 一是 二是 三是."""
 
 ISSUER_ENDINGS = (
+    "办公室",
     "委员会",
     "党委",
     "党组",

@@ -419,7 +419,10 @@ def assemble(
     data = {
         "title": report.title,
         "issuer": report.issuer,
-        "inspection": {**insp.model_dump(), "team": insp.team_text},
+        "inspection": {
+            **{name: getattr(insp, name) for name in type(insp).model_fields},
+            "team": insp.team_text,
+        },
         "figures": _figure_data(built),
         "counts": counts.model_dump(),
     }
