@@ -41,7 +41,7 @@ def test_status_counts_outside_the_old_word_list_make_one_tally_that_checks(
         "总体完成率94.87%。",
         title="关于巡察整改情况的通报",
     )
-    code, out, err, content = import_into(tmp_path, source)
+    code, _out, err, content = import_into(tmp_path, source)
     assert code == 0, err
     assert "未完成数" not in err and "error" not in err
     data = written(content)
