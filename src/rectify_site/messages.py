@@ -94,6 +94,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "应为日期：写作 YYYY-MM-DD，不加引号",
         "must be a date: write YYYY-MM-DD, without quotes",
     ),
+    "day_type": (
+        "应为日期：写作 YYYY-MM-DD，不加引号；只知道月份时写作 YYYY-MM（如 2021-04）",
+        "must be a date: write YYYY-MM-DD, without quotes; a month alone as YYYY-MM (2021-04)",
+    ),
     "decimal_type": ("应为数字（如 130.98）", "must be a number (such as 130.98)"),
     "list_type": ("应为列表（每项以“- ”开头）", "must be a list (each entry starting with '- ')"),
     "dict_type": ("应为映射（每行写作 key: value）", "must be a mapping of keys to values"),
@@ -583,6 +587,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "百分比 {value} 与前面统计数字的完成比例不符，按原文保留：请核对",
         "the percentage {value} is not the done share of the figure before it and stays as "
         "text: check it",
+    ),
+    "import.status_ambiguous": (
+        "状态“{status}”是否算作完成不明确，已按未完成导入：请核对 figures.yaml 中它的 done",
+        "whether the status '{status}' counts as done is unclear; imported as not done: "
+        "check its done in figures.yaml",
     ),
     "import.figure_unlabelled": (
         "统计数字 {value} 找不到名称，按原文保留",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from . import statistics, words
+from . import inspection, language, statistics, words
 from .escaping import prose
 from .readers import Source, refuse
 from .text import cn_value, fullwidth
@@ -124,7 +124,8 @@ def _header(doc: Document, header: list[tuple[int, str]]) -> None:
     i = 0
     while i < len(header):
         no, text = header[i]
-        m = words.ISSUER_IN_TITLE_RE.match(text)
+        simple = language.simplified(text)  # traditional script is recognised, kept as written
+        m = words.ISSUER_IN_TITLE_RE.match(simple)
         masthead = _MASTHEAD_RE.match(text)
         doc_no = _DOC_NO_RE.match(text)
         signer = _SIGNER_RE.match(text)
@@ -141,24 +142,24 @@ def _header(doc: Document, header: list[tuple[int, str]]) -> None:
         elif doc.title is not None and not doc.intro and doc.recipients is None and to:
             doc.recipients = to.group("to")  # 主送机关: the line before the opening
         elif doc.title is None and doc.issuer is None and m and "。" not in text:
-            doc.issuer, doc.title = m.group("issuer"), m.group("title")
+            doc.issuer, doc.title = text[: m.end("issuer")], text[m.start("title") :]
         elif (
             doc.issuer is None
             and doc.title is None
             and "。" not in text
             and len(text) <= 40
-            and text.endswith(words.ISSUER_ENDINGS)
-            and not text.startswith("关于")
+            and simple.endswith(words.ISSUER_ENDINGS)
+            and not simple.startswith("关于")
         ):
             doc.issuer = text
         elif (
             doc.title is None
             and "。" not in text
-            and (text.startswith("关于") or text.endswith(words.TITLE_ENDINGS))
+            and (simple.startswith("关于") or simple.endswith(words.TITLE_ENDINGS))
         ):
             title = text
             while (
-                not title.endswith(words.TITLE_ENDINGS)
+                not language.simplified(title).endswith(words.TITLE_ENDINGS)
                 and i + 1 < len(header)
                 and "。" not in header[i + 1][1]
                 and len(header[i + 1][1]) <= 40
@@ -372,65 +373,15 @@ def _roles(doc: Document) -> None:
             block.role = "aspect"
 
 
-def _date(y: str | None, m: str, d: str, year: int | None) -> dt.date | None:
-    try:
-        return dt.date(int(y) if y else (year or 0), int(m), int(d))
-    except ValueError:
-        return None
-
-
 def _inspection(doc: Document) -> None:
+    """The kind from the title and opening; the rest from inspection.read()."""
     text = "".join(doc.intro)
-    where = f"{doc.title or ''}{text}"
+    where = language.simplified(f"{doc.title or ''}{text}")
     doc.kind = next((k for k in words.KINDS if k in where), "巡视")
-    for pattern in words.ROUND_RES:
-        m = pattern.search(doc.title or "")
-        if m:
-            doc.round = m.group("round")
-            break
-    if doc.round is None:
-        doc.round = (doc.title or "").removeprefix("关于")
-    if not doc.intro:
-        return
-    out = []
-    for para in doc.intro:
-        team = words.TEAM_RE.search(para)
-        if team and doc.team is None:
-            doc.team = team.group("team")
-            para = para[: team.start("team")] + "{{ inspection.team }}" + para[team.end("team") :]
-        period = words.PERIOD_RE.search(para)
-        if period and period.group("sy") and doc.start is None:
-            start = _date(period.group("sy"), period.group("sm"), period.group("sd"), None)
-            end = _date(
-                period.group("ey"),
-                period.group("em"),
-                period.group("ed"),
-                start.year if start else None,
-            )
-            if start and end and end < start and not period.group("ey"):
-                end = _date(str(start.year + 1), period.group("em"), period.group("ed"), None)
-            if start and end and start <= end:
-                doc.start, doc.end = start, end
-                end_ref = (
-                    "{{ inspection.end | date }}"
-                    if period.group("ey")
-                    else "{{ inspection.end | date(year=false) }}"
-                )
-                para = (
-                    para[: period.start()]
-                    + "于{{ inspection.start | date }}至"
-                    + end_ref
-                    + para[period.end() :]
-                )
-        feedback = words.FEEDBACK_RE.search(para)
-        if feedback and feedback.group("fy") and doc.feedback is None:
-            date = _date(feedback.group("fy"), feedback.group("fm"), feedback.group("fd"), None)
-            if date and (doc.end is None or date >= doc.end):
-                doc.feedback = date
-                para = (
-                    para[: feedback.start()]
-                    + "于{{ inspection.feedback | date }}"
-                    + para[feedback.end() :]
-                )
-        out.append(para)
-    doc.intro = out
+    found = inspection.read(doc.title or "", text)
+    doc.round = found.round
+    doc.start, doc.end, doc.feedback = found.start, found.end, found.feedback
+    if found.teams:
+        doc.team = found.teams[0] if len(found.teams) == 1 else found.teams
+    if len(doc.intro) == 1:
+        doc.intro = [inspection.referring(doc.intro[0], found)]

@@ -13,79 +13,38 @@ counts when they agree. Numbers inside actions are facts of the text and stay as
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from functools import lru_cache
 
-from . import words
+from rectify_site.model.numbering import zh_numeral
+
+from . import language, stated, words
 from .text import cn_value
 from .tree import Block, Document, Figure, Group, Status
 
-_UNITS = "|".join(sorted(words.UNITS, key=len, reverse=True))
-NUMBER_RE = re.compile(rf"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?:(?P<pct>%)|(?P<unit>{_UNITS}))")
-_DELIMS = "，,；;：:。"
+NUMBER_RE = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?:(?P<pct>%)|(?P<unit>[^\d\s，。；、]))")
+"""A number in prose next to a declared figure's label (refer())."""
 _STATUS_WORDS = sorted(words.STATUSES, key=lambda s: len(s[0]), reverse=True)
 
 
-def _status(prefix: str) -> tuple[str, str, str, bool] | None:
-    """The status a count's prefix names (已经整改 -> 已整改), when it is only that."""
-    text = re.sub(r"^(?:其中|并|同时|均|现)", "", prefix.strip("、 "))
-    for entry in _STATUS_WORDS:
-        if text == entry[0]:
-            return entry
-    if words.GENERIC_STATUS_RE.match(text):
-        return (text, text, "", not words.GENERIC_NOT_DONE_RE.match(text))
-    return None
-
-
-def _strip(prefix: str) -> str:
-    text = prefix.strip("、 ")
-    while True:
-        m = words.FILLERS_RE.match(text)
-        if not m or not m.group(0):
-            return text
-        text = text[m.end() :].strip("、 ")
-
-
-def _segment_start(sentence: str, pos: int, cursor: int) -> int:
-    start = cursor
-    for i in range(pos - 1, cursor - 1, -1):
-        if sentence[i] in _DELIMS:
-            return max(i + 1, cursor)
-    return start
-
-
-def _suffix_label(sentence: str, end: int) -> str:
-    rest = sentence[end:]
-    cut = len(rest)
-    for i, ch in enumerate(rest):
-        if ch in _DELIMS or ch == "、" or ch.isdigit():
-            cut = i
-            break
-    label = rest[:cut]
-    for written, *_ in _STATUS_WORDS:
-        at = label.find(written)
-        if at > 0:
-            label = label[:at]
-    return label
-
-
-def _clean_label(label: str) -> str:
-    return words.LABEL_TAIL_RE.sub("", label)
+@lru_cache(maxsize=512)
+def _parsed(text: str) -> stated.Parsed:
+    return stated.parse(text)
 
 
 def is_statistics(text: str) -> bool:
-    """Whether a paragraph states figures (a count by status, or 2+ strong figures)."""
-    strong = 0
-    cursor = 0
-    for m in NUMBER_RE.finditer(text):
-        if m.group("pct"):
-            continue
-        start = _segment_start(text, m.start(), cursor)
-        prefix = text[start : m.start()]
-        if _status(prefix) is not None:
-            return True
-        if any(w in prefix for w in words.STRONG_FIGURE_WORDS):
-            strong += 1
-        cursor = m.end()
+    """Whether a paragraph states figures: a count by status, or two figures or more
+    whose labels are of discipline or rules (立案, 处分, 制度 …)."""
+    parsed = _parsed(text)
+    if any(f.kind in ("status", "remainder") for f in parsed.figures):
+        return True
+    strong = sum(
+        1
+        for f in parsed.figures
+        if f.kind == "value"
+        and f.label
+        and any(w in language.simplified(f.label) for w in words.STRONG_FIGURE_WORDS)
+    )
     return strong >= 2
 
 
@@ -103,10 +62,12 @@ class _Figures:
         self.main: Group | None = None
         self.last_main = False
 
-    def status(self, written: str) -> Status:
+    def status(self, written: str, done: bool | None = None) -> Status:
+        """The status written so (a known word by its table entry, another as written)."""
         entry = next((e for e in _STATUS_WORDS if e[0] == written or e[1] == written), None)
         if entry is None:
-            done = not words.GENERIC_NOT_DONE_RE.match(written)
+            if done is None:
+                done = not words.GENERIC_NOT_DONE_RE.match(written)
             key = f"status_{len(self.statuses) + 1}"
             label = written
         else:
@@ -164,104 +125,71 @@ def _decimal(text: str) -> Decimal | int:
     return Decimal(text) if "." in text else int(text)
 
 
-def _rate_matches(fig: Figure, value: str, statuses: dict[str, Status]) -> int | None:
-    """The precision at which ``value`` is the tally's done share, or None."""
-    if not fig.total:
-        return None
-    done = sum(c for k, c in fig.by_status.items() if statuses[k].done)
-    precision = len(value.split(".")[1]) if "." in value else 0
-    share = (Decimal(done) * 100 / Decimal(fig.total)).quantize(
-        Decimal(1).scaleb(-precision), rounding=ROUND_HALF_UP
-    )
-    return precision if share == Decimal(value) else None
-
-
-def _prefers_suffix(label: str, suffix: str) -> bool:
-    """Whether a figure's label follows its number (细化为57个具体问题) rather than
-    preceding it (提出整改措施134条)."""
-    if not suffix:
-        return False
-    return not label or label.endswith(words.LABEL_BEFORE_NUMBER_ENDS)
-
-
 def declare(state: _Figures, text: str, line: int) -> str:
     """Declare the figures of a statistics paragraph; return it referring to them.
 
-    The figures of each sentence are a group; a status count or a remainder belongs to
-    the latest figure of its unit in the paragraph, also one of an earlier sentence.
+    stated.parse() reads the paragraph; the value figures of each sentence are a group,
+    its counts by status, remainders and rates belong to the figure they follow.
     """
-    recent: list[Figure] = []  # figures of this paragraph, in order
-    spans: list[tuple[int, int, Figure, str]] = []  # (start, end, figure, what) in text
-    offset = 0
-    for sentence in _sentences(text):
-        figures: list[Figure] = []
-        cursor = 0
-        for m in NUMBER_RE.finditer(sentence):
-            if m.start() < cursor:
-                continue
-            start = _segment_start(sentence, m.start(), cursor)
-            prefix = sentence[start : m.start()]
-            num = m.group("num")
-            if m.group("pct"):
-                rate = words.RATE_RE.search(sentence[start : m.end()])
-                tally = next((f for f in reversed(recent) if f.is_tally), None)
-                precision = _rate_matches(tally, num, state.statuses) if tally else None
-                if tally and rate and precision is not None:
-                    tally.rate = (rate.group("label"), precision)
-                    spans.append((offset + m.start("num"), offset + m.end("num"), tally, "rate"))
-                else:
-                    state.doc.warn(line, "import.rate_unmatched", value=f"{num}%")
-                cursor = m.end()
-                continue
-            unit = m.group("unit")
-            owner = next((f for f in reversed(recent) if f.unit == unit), None)
-            status = _status(prefix)
-            if status is not None and owner is not None and "." not in num:
-                st = state.status(status[0])
-                if owner.total is None:
-                    owner.total = int(owner.value or 0)
-                    owner.value = None
-                owner.by_status[st.key] = int(num)
-                spans.append(
-                    (offset + m.start("num"), offset + m.end("num"), owner, f"by_status.{st.key}")
-                )
-                cursor = m.end()
-                continue
-            label = _strip(prefix)
-            if label in words.REMAINDER_WORDS:
-                under = _suffix_label(sentence, m.end())
-                if (
-                    owner is not None
-                    and owner.is_tally
-                    and under
-                    and "." not in num
-                    and int(num) == (owner.total or 0) - sum(owner.by_status.values())
-                ):
-                    owner.remainder = under
-                    spans.append(
-                        (offset + m.start("num"), offset + m.end("num"), owner, "remainder")
-                    )
-                    cursor = m.end() + len(under)
-                    continue
-            cursor = m.end()
-            suffix = _clean_label(_suffix_label(sentence, m.end()))
-            if _prefers_suffix(label, suffix):
-                cursor = m.end() + len(_suffix_label(sentence, m.end()))
-                label = suffix
-            if not label:
-                state.doc.warn(line, "import.figure_unlabelled", value=f"{num}{unit}")
-                continue
-            fig = Figure(id="", label=label, unit=unit, value=_decimal(num), line=line)
-            figures.append(fig)
-            recent.append(fig)
-            spans.append((offset + m.start("num"), offset + m.end("num"), fig, "value"))
-        if figures:
-            group = state.group_for(figures)
-            for fig in figures:
-                fig.path = group.path(fig)
-        offset += len(sentence)
+    parsed = stated.parse(text)
+    for kind, what in parsed.warnings:
+        if kind == "rate":
+            state.doc.warn(line, "import.rate_unmatched", value=what)
+        elif kind == "status":
+            state.doc.warn(line, "import.status_ambiguous", status=what)
+        else:
+            state.doc.warn(line, "import.figure_unlabelled", value=what)
+    made: dict[int, Figure] = {}
+    sentences: dict[int, list[Figure]] = {}
+    spans: list[tuple[int, int, Figure, str, bool]] = []  # (start, end, figure, what, numeral)
+    for st in parsed.figures:
+        n = st.number
+        where = (n.start, n.end)
+        if st.kind == "value":
+            assert st.label is not None
+            fig = Figure(
+                id="", label=st.label, unit=n.unit, value=n.value, qualifier=n.qualifier, line=line
+            )
+            made[id(st)] = fig
+            sentences.setdefault(st.sentence, []).append(fig)
+            spans.append((*where, fig, "value", n.numeral))
+            continue
+        assert st.owner is not None
+        owner = made[id(st.owner)]
+        if st.kind == "rate":
+            written = text[n.start : n.end]
+            precision = len(written.split(".")[1]) if "." in written else 0
+            owner.rate = (st.label or "", precision)
+            spans.append((*where, owner, "rate", n.numeral))
+            continue
+        if not isinstance(n.value, int):
+            continue
+        if owner.total is None:
+            owner.total = int(owner.value or 0)
+            owner.value = None
+        assert st.status is not None
+        rest = owner.total - sum(owner.by_status.values())
+        if st.kind == "remainder" and n.value == rest and not owner.remainder:
+            owner.remainder = st.status
+            spans.append((*where, owner, "remainder", n.numeral))
+            continue
+        status = state.status(st.status, st.done)
+        owner.by_status[status.key] = n.value
+        spans.append((*where, owner, f"by_status.{status.key}", n.numeral))
+    for index in sorted(sentences):
+        group = state.group_for(sentences[index])
+        for fig in sentences[index]:
+            fig.path = group.path(fig)
     # written once the paragraph is read: a value may have become a tally since
-    for s, e, ref in sorted(((s, e, _ref(f, what)) for s, e, f, what in spans), reverse=True):
+    for s, e, fig, what, numeral in sorted(spans, key=lambda x: x[0], reverse=True):
+        ref = _ref(fig, what)
+        if numeral:
+            number = fig.number() if what == "value" else None
+            if what.startswith("by_status."):
+                number = fig.by_status[what.removeprefix("by_status.")]
+            if number is None or zh_numeral(int(number)) != text[s:e]:
+                continue  # 两项, 半个月: kept as written
+            ref = ref.replace(" }}", " | zh }}")
         text = text[:s] + ref + text[e:]
     return text
 

@@ -64,6 +64,8 @@ class Figure:
     label: str
     unit: str
     value: Decimal | int | None = None
+    qualifier: str | None = None
+    """余, 万余, 以上, 近 … as the text writes the value."""
     total: int | None = None
     by_status: dict[str, int] = field(default_factory=dict)
     headline: bool = False
@@ -102,11 +104,14 @@ class Document:
     title: str | None = None
     intro: list[str] = field(default_factory=list)
     kind: str = "巡视"
-    team: str | None = None
+    team: str | list[str] | None = None
+    """As written; several teams as a list."""
     round: str | None = None
-    start: dt.date | None = None
-    end: dt.date | None = None
-    feedback: dt.date | None = None
+    """Only where the title or opening names one."""
+    start: dt.date | str | None = None
+    """A day, or a month as YYYY-MM where the text gives only the month (so end, feedback)."""
+    end: dt.date | str | None = None
+    feedback: dt.date | str | None = None
     parts: list[Block] = field(default_factory=list)
     signature: str | None = None
     """The issuer as signed at the end (发文机关署名), when the document signs."""

@@ -112,6 +112,8 @@ def _figure(fig: Figure) -> dict[str, Any]:
             out["headline"] = True
     else:
         out["value"] = fig.value
+    if fig.qualifier:
+        out["qualifier"] = fig.qualifier
     return out
 
 
@@ -132,8 +134,10 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     report["issuer"] = plain(doc.issuer or "")
     inspection: dict[str, Any] = {"kind": doc.kind}
     if doc.team:
-        inspection["team"] = plain(doc.team)
-    inspection["round"] = plain(doc.round or doc.title or "")
+        team = doc.team
+        inspection["team"] = [plain(t) for t in team] if isinstance(team, list) else plain(team)
+    if doc.round:  # only a round the text names: none is invented
+        inspection["round"] = plain(doc.round)
     for name in ("start", "end", "feedback"):
         value = getattr(doc, name)
         if value is not None:

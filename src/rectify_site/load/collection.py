@@ -77,6 +77,7 @@ _PYDANTIC_KEYS = {
     "is_instance_of": "decimal_type",
     "decimal_parsing": "decimal_type",
     "date_from_datetime_inexact": "date_type",
+    "day_type": "day_type",
     "int_parsing": "int_type",
     "missing": "missing",
 }

@@ -194,6 +194,7 @@ class _FigureBuilder:
             "path": path,
             "label": f.label,
             "unit": f.unit,
+            "qualifier": f.qualifier,
             "headline": f.headline,
         }
         if f.value is not None:
@@ -440,7 +441,10 @@ def assemble(
     data = {
         "title": report.title,
         "issuer": report.issuer,
-        "inspection": insp.model_dump(),
+        "inspection": {
+            **{name: getattr(insp, name) for name in type(insp).model_fields},
+            "team": insp.team_text,
+        },
         "figures": _figure_data(built),
         "counts": counts.model_dump(),
     }

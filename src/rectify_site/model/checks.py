@@ -13,6 +13,7 @@ from typing import Any
 
 from rectify_site.errors import Loc
 from rectify_site.model.content import GENERATED_ID_RE, RESERVED_IDS, ReportFile
+from rectify_site.model.dates import Month, after
 from rectify_site.model.words import words
 
 
@@ -31,7 +32,7 @@ def check_dates(report: ReportFile) -> list[Finding]:
     """Inspection start, end, feedback and publication in that order, where given."""
     insp = report.inspection
     w = words(insp.kind)
-    named: list[tuple[Loc, dt.date | None, tuple[str, str]]] = [
+    named: list[tuple[Loc, dt.date | Month | None, tuple[str, str]]] = [
         (("inspection", "start"), insp.start, (w["start"], "inspection start")),
         (("inspection", "end"), insp.end, (w["end"], "inspection end")),
         (("inspection", "feedback"), insp.feedback, ("反馈日期", "feedback date")),
@@ -41,7 +42,7 @@ def check_dates(report: ReportFile) -> list[Finding]:
     found = []
     for (_, a, first), (loc_b, b, second) in itertools.pairwise(given):
         assert a is not None and b is not None
-        if a > b:
+        if after(a, b):
             params = {"first": first, "a": a.isoformat(), "second": second, "b": b.isoformat()}
             found.append(Finding("report.yaml", loc_b, "dates.order", params))
     return found

@@ -33,6 +33,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from rectify_site.model.baseurl import check_base_url
+from rectify_site.model.dates import Day
 from rectify_site.model.ledger import DEFAULT_PUBLISHED, Column
 from rectify_site.model.numbering import DEFAULT_ACTIONS, STYLES
 from rectify_site.model.words import DEFAULT_KIND, Kind
@@ -219,36 +220,58 @@ class Inspection(Strict):
         "网站上的固定用语随之变化。",
         examples=["巡视", "巡察"],
     )
-    team: Text | None = Field(
+    team: Text | list[Text] | None = Field(
         default=None,
         title="巡视（巡察）组",
-        description="开展巡视（巡察）的组。",
-        examples=["市委第×巡视组"],
+        description="开展巡视（巡察）的组，按通报原文；几个组时写成列表，显示时以顿号连接。",
+        examples=["市委第×巡视组", ["县委第×巡察组", "第×巡察组"]],
     )
-    round: Text = Field(
+    round: Text | None = Field(
+        default=None,
         title="轮次",
-        description="巡视（巡察）的轮次；网站按轮次归类通报。",
+        description="巡视（巡察）的轮次，只在通报写明时填写；网站按轮次归类通报，"
+        "未写轮次的通报按反馈日期（否则开始日期、发布日期）的年份归入“YYYY年（未注明轮次）”。",
         examples=["××届市委第×轮巡视"],
     )
-    start: dt.date | None = Field(
+    start: Day | None = Field(
         default=None,
         title="开始日期",
-        description="巡视（巡察）进驻开始日期，写作 YYYY-MM-DD，不加引号。",
-        examples=["2023-03-29"],
+        description="巡视（巡察）进驻开始日期，写作 YYYY-MM-DD，不加引号；"
+        "通报只写到月份时写作 YYYY-MM（如 2021-04），按原文显示为“2021年4月”。",
+        examples=["2023-03-29", "2021-04"],
     )
-    end: dt.date | None = Field(
+    end: Day | None = Field(
         default=None,
         title="结束日期",
-        description="巡视（巡察）进驻结束日期，写作 YYYY-MM-DD；不早于开始日期。",
-        examples=["2023-06-16"],
+        description="巡视（巡察）进驻结束日期，写作 YYYY-MM-DD 或 YYYY-MM；不早于开始日期。",
+        examples=["2023-06-16", "2021-06"],
     )
-    feedback: dt.date | None = Field(
+    feedback: Day | None = Field(
         default=None,
         title="反馈日期",
-        description="反馈巡视（巡察）意见的日期，写作 YYYY-MM-DD；不早于结束日期。"
+        description="反馈巡视（巡察）意见的日期，写作 YYYY-MM-DD 或 YYYY-MM；不早于结束日期。"
         "网站上的通报按它排序，最新的在前。",
         examples=["2023-08-30"],
     )
+
+    @property
+    def teams(self) -> list[str]:
+        """The teams, one or several, as written."""
+        if self.team is None:
+            return []
+        return [self.team] if isinstance(self.team, str) else list(self.team)
+
+    @property
+    def team_text(self) -> str | None:
+        """The teams as prose prints them: 县委第一巡察组、第二巡察组."""
+        return "、".join(self.teams) or None
+
+    @property
+    def year(self) -> int | None:
+        """The year a report without a named round is listed under: of the feedback,
+        else of the start."""
+        day = self.feedback or self.start
+        return day.year if day is not None else None
 
 
 Phone = Annotated[str, Field(pattern=r"^[0-9+][0-9 -]{4,30}$")]
@@ -665,6 +688,13 @@ class RateFile(Strict):
     )
 
 
+Qualifier = Literal[
+    "余", "多", "万余", "亿余", "以上", "左右", "以下", "之多", "近", "将近", "约", "大约", "超过",
+    "逾", "不足",
+]  # fmt: skip
+"""How a report says a value is approximate, printed where the report writes it."""
+
+
 class FigureFile(Strict):
     """一个统计数字（value），或一组计数（total 与 by_status）。
     One figure: a value, or a tally (a total with counts by status)."""
@@ -682,6 +712,14 @@ class FigureFile(Strict):
     )
     unit: Text | None = Field(
         default=None, title="单位", description="数字的单位。", examples=["项", "件", "人", "万元"]
+    )
+    qualifier: Qualifier | None = Field(
+        default=None,
+        title="约数用语",
+        description="数值是约数时，通报原文的用语：余、多（写在数字后，如 2600余项）、"
+        "万余、亿余（写在万、亿后，如 65万余元，单位写万元）、以上、左右、以下（写在单位后，"
+        "如 100%以上）、近、约、超过、逾、不足（写在数字前）。按原文显示。",
+        examples=["余", "万余", "以上", "近"],
     )
     value: Number | None = Field(
         default=None,

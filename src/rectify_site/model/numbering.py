@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from rectify_site.model.dates import Month, zh
+
 _DIGITS = "零一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -81,7 +83,26 @@ def level_style(levels: tuple[str, ...] | list[str], depth: int) -> str:
     return DEFAULT_LEVELS[-1]
 
 
-def zh_date(value: dt.date, year: bool = True) -> str:
-    """2023-03-29 -> 2023年3月29日 (or 3月29日 without the year)."""
-    day = f"{value.month}月{value.day}日"
-    return f"{value.year}年{day}" if year else day
+QUALIFIERS_BEFORE = ("近", "将近", "约", "大约", "超过", "逾", "不足")
+"""Qualifiers written before the number (近300万元); 以上 左右 以下 之多 after the unit;
+余 多 after the number, 万余 亿余 in place of the unit's 万 or 亿 (65万余元)."""
+QUALIFIERS_AFTER_UNIT = ("以上", "左右", "以下", "之多")
+
+
+def qualified(unit: str, qualifier: str | None) -> tuple[str, str, str]:
+    """(before the number, right after it, the unit) as the report writes a value:
+    ("", "余", "项") for 2600余项, ("", "万余", "元") for 65万余元, ("", "", "%以上")."""
+    if not qualifier:
+        return "", "", unit
+    if qualifier in QUALIFIERS_BEFORE:
+        return qualifier, "", unit
+    if qualifier in QUALIFIERS_AFTER_UNIT:
+        return "", "", unit + qualifier
+    if qualifier[:1] in "万亿" and unit.startswith(qualifier[:1]):
+        return "", qualifier, unit[1:]
+    return "", qualifier, unit
+
+
+def zh_date(value: dt.date | Month, year: bool = True) -> str:
+    """2023-03-29 -> 2023年3月29日 (or 3月29日 without the year); a month: 2021年4月."""
+    return zh(value, year=year)

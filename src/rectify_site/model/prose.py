@@ -19,6 +19,7 @@ from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedErro
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from rectify_site.model.dates import Month
 from rectify_site.model.markdown import has_raw_html, remote_images, render_inline, unsafe_links
 from rectify_site.model.numbering import zh_date, zh_numeral
 
@@ -35,14 +36,14 @@ _ALLOWED_NODES = (
 )
 
 
-def _date(value: dt.date, year: bool = True) -> str:
+def _date(value: dt.date | Month, year: bool = True) -> str:
     return zh_date(value, year=year)
 
 
 def _finalize(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date | Month):
         return zh_date(value)
     return value
 

@@ -36,6 +36,7 @@ from rectify_site.model.content import (
     Strict,
 )
 from rectify_site.model.ledger import Ledger
+from rectify_site.model.numbering import qualified
 from rectify_site.model.words import words
 
 T = TypeVar("T")
@@ -73,6 +74,10 @@ class Rate(Strict):
     """The rate as printed, without the % sign: 76, 89.7."""
 
 
+UNNAMED_ROUND = "未注明轮次"
+"""Where a report names no round: listed under the year, never under an invented round."""
+
+
 class Figure(Strict):
     """One statistic: a value (43 件), or a tally (57 项, 48 已整改)."""
 
@@ -84,6 +89,8 @@ class Figure(Strict):
     """The report's own words for it."""
     unit: str | None = None
     """项, 个, 条, 件, 人, 万元 …"""
+    qualifier: str | None = None
+    """余, 万余, 以上, 近 … where the report states the value as approximate."""
     value: int | Decimal | None = None
     """A value figure's value; None for a tally."""
     total: int | None = None
@@ -116,6 +123,11 @@ class Figure(Strict):
     @property
     def is_tally(self) -> bool:
         return self.total is not None
+
+    @property
+    def written(self) -> tuple[str, str, str]:
+        """(before the number, after it, the unit) as the report writes its value."""
+        return qualified(self.unit or "", self.qualifier)
 
 
 class Group(Strict):
@@ -280,6 +292,15 @@ class Report(Strict):
     def categories(self) -> list[Node]:
         """The nodes that get a page of their own, in document order."""
         return [n for n in self.nodes() if n.role == "category"]
+
+    @property
+    def round_name(self) -> str:
+        """The round it is listed under: the one it names, else the year of its feedback
+        (else start, else publication) date, marked as no round: 2022年（未注明轮次）."""
+        if self.inspection.round:
+            return self.inspection.round
+        year = self.inspection.year or (self.published.year if self.published else None)
+        return f"{year}年（{UNNAMED_ROUND}）" if year else UNNAMED_ROUND
 
     @property
     def words(self) -> dict[str, str]:

@@ -88,7 +88,11 @@ def atom_feed(
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
     latest = entries[0][0] if entries else epoch
     if latest is None:  # nothing dated at all: the newest feedback date is stable
-        days = [r.inspection.feedback for r in reports if r.inspection.feedback]
+        days = [
+            r.inspection.feedback
+            for r in reports
+            if isinstance(r.inspection.feedback, dt.date)  # a Month is no instant
+        ]
         latest = _instant(max(days, default=dt.date(2000, 1, 1)))
     xml = (
         '<?xml version="1.0" encoding="utf-8"?>\n'

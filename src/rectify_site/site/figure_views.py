@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from rectify_site.model.numbering import qualified
 from rectify_site.model.report import Figure, Figures, Report
 
 
@@ -22,6 +23,13 @@ class FigureRow:
     label: str
     unit: str
     value: int | Decimal
+    qualifier: str | None = None
+    """余, 万余, 以上, 近 …: printed where the report writes it (``written``)."""
+
+    @property
+    def written(self) -> tuple[str, str, str]:
+        """(before the number, after it, the unit) as the report writes this value."""
+        return qualified(self.unit, self.qualifier)
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,7 @@ def figure_row_list(figures: Figures, figure: Figure, group: str) -> list[Figure
     unit = figure.unit or ""
     if not figure.is_tally:
         assert figure.value is not None
-        return [FigureRow(figure.path, group, figure.label, unit, figure.value)]
+        return [FigureRow(figure.path, group, figure.label, unit, figure.value, figure.qualifier)]
     assert figure.total is not None
     rows = [FigureRow(f"{figure.path}.total", group, figure.label, unit, figure.total)]
     for key, count in figure.by_status.items():

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rectify_site.model.collection import Collection
+from rectify_site.model.dates import key as date_key
 from rectify_site.model.markdown import plain_text
 from rectify_site.model.report import Node, Report
 from rectify_site.model.words import DEFAULT_KIND, collection_words
@@ -49,7 +50,13 @@ class Page:
 
 def _newest_first_key(r: Report) -> tuple[Any, ...]:
     feedback = r.inspection.feedback or r.published
-    return (feedback is not None, feedback, r.published or feedback, r.id)
+    published = r.published or feedback
+    return (
+        feedback is not None,
+        date_key(feedback) if feedback else (),
+        date_key(published) if published else (),
+        r.id,
+    )
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def collection_view(reports: list[Report], kind: str = DEFAULT_KIND) -> Collecti
     """Group and order the reports; which report follows which is derived from dates.
     ``kind`` gives the words while no report is shown (site.yaml's ``kind``)."""
     ordered = sorted(reports, key=_newest_first_key, reverse=True)
-    rounds = _group(ordered, lambda r: r.inspection.round, "rounds", round_slug)
+    rounds = _group(ordered, lambda r: r.round_name, "rounds", round_slug)
     issuers = _group(ordered, lambda r: r.issuer, "issuers", issuer_slug)
     issuer_of = {r.id: listing for listing in issuers for r in listing.reports}
     previous = {
