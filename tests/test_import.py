@@ -22,6 +22,8 @@ from importdocs import (
     PAGE_METADATA,
     SHAPES,
     comparable,
+    publish,
+    reports,
     seed_lines,
     without,
     write_docx,
@@ -283,6 +285,7 @@ def test_seed_import_builds_every_seed_line_in_order(
 
     content = imported[3]
     out = tmp_path / "_site"
+    publish(content, RID)
     build_site(content, out, templates=TEMPLATES, search=False)
     page = squash(visible_text((out / RID / "full.html").read_text("utf-8")))
     position = 0
@@ -294,12 +297,11 @@ def test_seed_import_builds_every_seed_line_in_order(
 
 
 def test_loaded_figures_have_the_hand_made_values(imported: tuple[int, str, str, Path]) -> None:
-    from rectify_site.load.collection import load_collection
 
     from conftest import CONTENT, REPORT_ID
 
-    ours = {r.id: r for r in load_collection(imported[3]).reports}[RID]
-    theirs = {r.id: r for r in load_collection(CONTENT).reports}[REPORT_ID]
+    ours = reports(imported[3])[RID]
+    theirs = reports(CONTENT)[REPORT_ID]
 
     def values(report: Any) -> list[tuple[Any, ...]]:
         out = []
@@ -316,12 +318,11 @@ def test_loaded_figures_have_the_hand_made_values(imported: tuple[int, str, str,
 
 def test_seed_import_is_the_hand_made_report(imported: tuple[int, str, str, Path]) -> None:
     """The same report.json as the hand-made content, but for what text cannot carry."""
-    from rectify_site.load.collection import load_collection
 
     from conftest import CONTENT, REPORT_ID
 
-    ours = {r.id: r for r in load_collection(imported[3]).reports}[RID]
-    theirs = {r.id: r for r in load_collection(CONTENT).reports}[REPORT_ID]
+    ours = reports(imported[3])[RID]
+    theirs = reports(CONTENT)[REPORT_ID]
     assert comparable(ours) == comparable(theirs)
 
 
@@ -756,6 +757,7 @@ def test_markup_in_the_text_shows_as_typed(tmp_path: Path) -> None:
     code, _out, err, content = import_into(tmp_path, source)
     assert code == 0, err
     out = tmp_path / "_site"
+    publish(content, RID)
     build_site(content, out, templates=TEMPLATES, search=False)
     page = squash(visible_text((out / RID / "full.html").read_text("utf-8")))
     assert squash(odd.replace("<", "＜")) in page
@@ -788,6 +790,7 @@ def test_markdown_in_a_document_is_published_as_text(tmp_path: Path) -> None:
     report = yaml.safe_load((content / RID / "report.yaml").read_text("utf-8"))
     assert report["title"] == "关于示例[问题]_整改_情况的通报"  # a plain field: no escapes
     out = tmp_path / "_site"
+    publish(content, RID)
     build_site(content, out, templates=TEMPLATES, search=False)
     for page in (out / RID).rglob("*.html"):
         html_text = page.read_text("utf-8")
@@ -813,7 +816,7 @@ def test_each_shape_imports_from_its_expected_text(tmp_path: Path, name: str) ->
     code, _out, err, content = import_into(tmp_path, SHAPES / name / "expected.txt")
     assert code == 0, err
     assert "warning" not in err, err
-    ours = load_collection(content).reports[0]
+    [ours] = reports(content).values()
     theirs = load_collection(SHAPES / name / "content").reports[0]
     skip = NOT_IN_TEXT[name]
     assert without(comparable(ours), skip) == without(comparable(theirs), skip)
@@ -987,6 +990,7 @@ def test_office_docx_loses_nothing_silently(
     counts = _source_counts(source)
     assert [len(v) for v in counts.values()] == [15, 20, 2, 1]
     out = tmp_path / "_site"
+    publish(content, RID)
     build_site(content, out, templates=TEMPLATES, search=False)
     page = squash(visible_text((out / RID / "full.html").read_text("utf-8")))
     # a note stands in its paragraph where its mark stood: （注：…）
@@ -1014,16 +1018,14 @@ def test_force_over_the_hand_made_report_keeps_its_ids(tmp_path: Path) -> None:
     categories in files of their own) keeps every id, so no URL changes."""
     import shutil
 
-    from rectify_site.load.collection import load_collection
-
     from conftest import CONTENT, REPORT_ID
 
     content = tmp_path / "content"
     shutil.copytree(CONTENT / REPORT_ID, content / RID)
-    before = {r.id: r for r in load_collection(content).reports}[RID]
+    before = reports(content)[RID]
     code, _out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
     assert code == 0, err
-    after = {r.id: r for r in load_collection(content).reports}[RID]
+    after = reports(content)[RID]
 
     def ids(report: Any) -> list[tuple[str | None, str | None]]:
         out = []
@@ -1034,3 +1036,75 @@ def test_force_over_the_hand_made_report_keeps_its_ids(tmp_path: Path) -> None:
 
     assert ids(after) == ids(before)
     assert "leadership" in [i for i, _h in ids(after)]
+    # the same figures, dates and headings: the published report stays published
+    assert after.draft is False
+    assert "草稿" not in err
+
+
+# --- review: an import is a draft until a person has read it ------------------------------
+
+
+def test_a_new_import_is_a_draft_and_not_published(tmp_path: Path) -> None:
+    from rectify_site.build.pipeline import build_site
+
+    code, out, err, content = import_into(tmp_path, SEED)
+    assert code == 0, err
+    report = yaml.safe_load((content / RID / "report.yaml").read_text("utf-8"))
+    assert report["draft"] is True
+    assert "已写为草稿（draft: true）" in out
+    site = tmp_path / "_site"
+    result = build_site(content, site, templates=TEMPLATES, search=False)
+    assert not (site / RID).exists()  # a draft is left out of a build
+    assert [d.key for d in result.warnings if d.key.startswith("draft")] == ["draft.skipped"]
+
+
+def _published_seed(tmp_path: Path) -> Path:
+    code, _out, err, content = import_into(tmp_path, SEED)
+    assert code == 0, err
+    publish(content, RID)
+    return content
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ("已经整改48项", "已经整改49项", "统计数字“具体问题”（57（48）项→57（49）项）"),
+        ("8月30日", "8月31日", "日期inspection.feedback（2023-08-30→2023-08-31）"),
+        ("二、集中整改进展情况", "二、集中整改推进情况", "“集中整改推进情况”（新增）"),
+    ],
+    ids=["figure", "date", "heading"],
+)
+def test_force_that_changes_a_fact_makes_a_draft_again_and_says_why(
+    tmp_path: Path, old: str, new: str, named: str
+) -> None:
+    content = _published_seed(tmp_path)
+    text = SEED.read_text("utf-8")
+    assert old in text
+    source = tmp_path / "changed.txt"
+    source.write_text(text.replace(old, new, 1), "utf-8")
+    code, _out, err = run("import", source, "--content", content, "--id", RID, "--force")
+    assert code == 0, err
+    assert reports(content)[RID].draft is True
+    line = next(ln for ln in err.splitlines() if "重新标为草稿" in ln)
+    assert line.startswith(f"{content / RID / 'report.yaml'}: warning: draft: 导入改变了")
+    assert named in line, line
+
+
+def test_force_that_changes_only_wording_keeps_it_published(tmp_path: Path) -> None:
+    content = _published_seed(tmp_path)
+    text = SEED.read_text("utf-8")
+    source = tmp_path / "reworded.txt"
+    source.write_text(text.replace("予以公布", "予以公开", 1), "utf-8")
+    code, out, err = run("import", source, "--content", content, "--id", RID, "--force")
+    assert code == 0, err
+    assert reports(content)[RID].draft is False
+    assert "草稿" not in err + out
+    # and a draft stays a draft, changed or not
+    publish_back = content / RID / "report.yaml"
+    publish_back.write_text(
+        publish_back.read_text("utf-8").replace("\ndraft: false\n", "\ndraft: true\n"), "utf-8"
+    )
+    code, out, err = run("import", SEED, "--content", content, "--id", RID, "--force")
+    assert code == 0, err
+    assert reports(content)[RID].draft is True
+    assert "重新标为草稿" not in err

@@ -577,6 +577,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unnumbered paragraphs {unnumbered}",
     ),
     "import.written": ("已写入 {folder}", "wrote {folder}"),
+    "import.draft": (
+        "已写为草稿（draft: true），不会发布：请用 rectify-site serve 打开导入审核页逐项核对，"
+        "确认无误后改为 draft: false",
+        "written as a draft (draft: true), not published: review it on the import review "
+        "page of rectify-site serve, then set draft: false",
+    ),
+    "import.redrafted": (
+        "导入改变了{what}：通报重新标为草稿（draft: true），请审核后再发布",
+        "the import changed {what}: the report is a draft again (draft: true); review it "
+        "before publishing",
+    ),
     "import.checked": ("检查通过", "check passed"),
     "import.check_failed": (
         "已写入，但未通过检查（{count} 个错误）：请按上面的提示修改后运行 rectify-site check",

@@ -90,10 +90,21 @@ def run_import(
     for rel in target.unlisted:
         d = diag(folder / rel, "import.kept_unlisted", severity="warning")
         print(d.format(lang), file=err)
+    if target.redrafted:
+        d = diag(
+            folder / "report.yaml",
+            "import.redrafted",
+            severity="warning",
+            field="draft",
+            what=target.redrafted.describe(),
+        )
+        print(d.format(lang), file=err)
     write(target)
     for line in summary(doc, lang):
         print(line, file=out)
     print(translate("import.written", {"folder": folder}, lang), file=out)
+    if target.draft:
+        print(translate("import.draft", {}, lang), file=out)
     found = check_report(content, folder)
     errors = [d for d in found if d.severity == "error"]
     for d in found:

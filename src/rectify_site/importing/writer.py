@@ -21,10 +21,11 @@ import yaml
 from rectify_site.errors import UsageError, diag
 
 from . import words
+from .drafting import Changes, changes, headings
 from .escaping import plain
 from .tree import Block, Document, Figure
 
-CARRIED = ("draft", "published", "source_url", "corrections", "attachments", "ledger")
+CARRIED = ("published", "source_url", "corrections", "attachments", "ledger")
 """Fields of an existing report.yaml that no document carries: ``--force`` keeps them.
 Files are never removed: ``--force`` writes report.yaml, figures.yaml and the parts, and
 keeps everything else (ledger.xlsx, attachments/, notes, hand-written node files, .git)."""
@@ -294,6 +295,10 @@ class Plan:
     """Relative path -> bytes: the document's pictures, as attachments."""
     remove: list[str] = field(default_factory=list)
     """The old figures.yaml when the new source states no figures (a document's file)."""
+    redrafted: Changes | None = None
+    """What made a published report a draft again (``--force`` changed a fact of it)."""
+    draft: bool = True
+    """Whether the report is written as a draft."""
 
 
 def _old_parts(old: dict[str, Any]) -> set[str]:
@@ -338,6 +343,9 @@ def plan(doc: Document, content: Path, report_id: str) -> Plan:
     new = files(doc)
     old = _old_report(folder) if folder.is_dir() else {}
     new["report.yaml"] = carry(old, new["report.yaml"])
+    draft, redrafted = _draft(folder, old, new)
+    if draft or "draft" in old:
+        new["report.yaml"]["draft"] = draft
     texts = {rel: modeline(f"{report_id}/{rel}") + "\n" + dump(data) for rel, data in new.items()}
     blobs = {f"attachments/{name}": data for name, _title, data in images(doc)}
     ours = {"report.yaml", "figures.yaml"} | _old_parts(old)
@@ -373,7 +381,25 @@ def plan(doc: Document, content: Path, report_id: str) -> Plan:
     figures = folder / "figures.yaml"
     if "figures.yaml" not in texts and figures.is_file() and not figures.is_symlink():
         remove.append("figures.yaml")
-    return Plan(folder, texts, unlisted, blobs, remove)
+    return Plan(folder, texts, unlisted, blobs, remove, redrafted, draft)
+
+
+def _draft(
+    folder: Path, old: dict[str, Any], new: dict[str, dict[str, Any]]
+) -> tuple[bool, Changes | None]:
+    """A new import is a draft; over an existing report its ``draft`` is kept unless the
+    import changed a figure, a date or a heading (then a draft again, and why)."""
+    if not old:
+        return True, None
+    parts = [p for p in old.get("parts") or [] if isinstance(p, str)]
+    before = list(
+        headings([_load(folder, f"parts/{p}.yaml") for p in parts], lambda r: _load(folder, r))
+    )
+    found = changes(old, _load(folder, "figures.yaml"), before, new)
+    was = old.get("draft") is True
+    if found and not was:
+        return True, found
+    return was, None
 
 
 def _umask() -> int:
