@@ -81,6 +81,11 @@ def written(content: Path) -> dict[str, Any]:
     return out
 
 
+def part(data: dict[str, Any], index: int) -> Any:
+    """The data of the report's part ``index`` (0-based), whatever its id."""
+    return data[f"parts/{data['report.yaml']['parts'][index]}.yaml"]
+
+
 def _flat(figures: Any) -> list[tuple[str, str, Any, list[int]]]:
     out = []
     for group in figures["groups"]:
@@ -145,7 +150,7 @@ def test_seed_figures_and_references() -> None:
     seed = SEED.read_text("utf-8")
     for label, *_ in EXPECTED_FIGURES:
         assert label in seed
-    progress = data["parts/part-2.yaml"]
+    progress = part(data, 1)
     closing = [c for c in progress["children"] if c.get("numbered") is False]
     assert len(closing) == 2
     for node in closing:
@@ -157,7 +162,7 @@ def test_seed_figures_and_references() -> None:
     )
     assert closing[1]["actions"][0].startswith("针对生态环保领域顽症治理")
     # 六大类16方面 and 57个具体问题 in part one refer to the counts and the figures
-    leadership = yaml.safe_dump(data["parts/part-1.yaml"], allow_unicode=True, width=10**6)
+    leadership = yaml.safe_dump(part(data, 0), allow_unicode=True, width=10**6)
     assert (
         "{{ counts.categories | zh }}大类{{ counts.aspects }}方面问题细化分解为"
         "{{ figures.problems.total }}个具体问题，提出{{ figures.measures.total }}条整改措施"
@@ -271,9 +276,9 @@ def test_seed_import_files_start_with_their_schema_line(
     assert set(data) == {
         "report.yaml",
         "figures.yaml",
-        "parts/part-1.yaml",
-        "parts/part-2.yaml",
-        "parts/part-3.yaml",
+        "parts/dang-wei-zhu-yao.yaml",  # 党委及主要负责人组织落实整改情况
+        "parts/ji-zhong-jin-zhan.yaml",  # 集中整改进展情况
+        "parts/xia-yi-bu-an.yaml",  # 下一步工作安排
     }
     assert _flat(data["figures.yaml"]) == EXPECTED_FIGURES
 
@@ -692,15 +697,15 @@ def test_listed_problems_statuses_and_rates(tmp_path: Path) -> None:
     problems = figures["groups"][0]["figures"][0]
     assert problems["counts"] == "problem"
     assert problems["rate"] == {"label": "整改完成率", "precision": 1}
-    part = data["parts/part-2.yaml"]
-    listed = [c for cat in part["children"] for c in cat.get("children", [])]
+    second = part(data, 1)
+    listed = [c for cat in second["children"] for c in cat.get("children", [])]
     assert [(c["role"], c["status"]) for c in listed] == [
         ("problem", "completed"),
         ("problem", "in_progress"),
         ("problem", "completed"),
     ]
     assert listed[0]["text"] == "整改情况：修订党组议事规则，每季度专题研究一次。"
-    closing = part["children"][-1]["text"]
+    closing = second["children"][-1]["text"]
     assert "整改完成率{{ figures.problems.rate }}%" in closing
     assert "完成率80%" in closing
 
@@ -735,7 +740,7 @@ def test_other_typed_styles_and_a_period_over_new_year(tmp_path: Path) -> None:
     assert "{{ inspection.end | date }}" in doc.intro[0]  # the end was typed with its year
     report = files(doc)["report.yaml"]
     assert report["numbering"] == {"levels": ["一、", "（一）", "1．", "（1）", "①"]}
-    section = files(doc)["parts/part-1.yaml"]["children"][0]
+    section = part(files(doc), 0)["children"][0]
     assert section["heading"] == "第一方面"
     first = section["children"][0]
     assert (first["heading"], first["text"]) == ("第一项", "正文一。")
@@ -1031,14 +1036,126 @@ def test_force_over_the_hand_made_report_keeps_its_ids(tmp_path: Path) -> None:
         out = []
         for part in report.parts:
             out.append((part.id, part.heading))
-            out += [(c.id, c.heading) for c in part.children if c.role == "category"]
+            for c in part.children:
+                if c.role == "category":
+                    out.append((c.id, c.heading))
+                    out += [(a.id, a.heading) for a in c.children if a.role == "aspect"]
         return out
 
     assert ids(after) == ids(before)
     assert "leadership" in [i for i, _h in ids(after)]
+    assert "fine-governance" in [i for i, _h in ids(after)]  # an aspect's hand-made id
     # the same figures, dates and headings: the published report stays published
     assert after.draft is False
     assert "草稿" not in err
+
+
+# --- ids from headings: a changed document changes no URL of an unchanged heading -------
+
+
+def _outline(categories: list[tuple[str, list[str]]]) -> str:
+    """A synthetic report: one part of the given categories and their aspects, typed
+    numbers in order."""
+    from rectify_site.model.numbering import zh_numeral
+
+    lines = [
+        "中共示例委员会",
+        "关于示例巡视整改进展情况的通报",
+        "根据统一部署，示例第一巡视组于2023年3月1日至5月1日开展巡视，并于2023年6月1日反馈了巡视意见。",
+        "一、整改工作开展情况",
+        "示例正文。",
+        "二、集中整改进展情况",
+    ]
+    for i, (category, aspects) in enumerate(categories, start=1):
+        lines.append(f"（{zh_numeral(i)}）{category}")
+        for j, aspect in enumerate(aspects, start=1):
+            lines.append(f"{j}.{aspect}")
+            lines.append("一是示例举措。二是示例举措。")
+    return "\n".join(lines) + "\n"
+
+
+FIRST = [
+    ("关于理论学习不够深入问题的整改", ["针对学习制度落实不严问题", "针对学用结合不紧问题"]),
+    ("关于基层治理存在短板问题的整改", ["针对网格管理粗放问题"]),
+    ("关于作风建设有差距问题的整改", ["针对调查研究不深问题", "针对文风会风不实问题"]),
+]
+"""Synthetic headings (written for this test)."""
+
+
+def _ids(folder: Path) -> dict[str, str]:
+    """heading -> id of every part, category and aspect of a written report."""
+    report = yaml.safe_load((folder / "report.yaml").read_text("utf-8"))
+    out = {}
+    for pid in report["parts"]:
+        data = yaml.safe_load((folder / "parts" / f"{pid}.yaml").read_text("utf-8"))
+        out[data["heading"]] = pid
+        stack = list(data.get("children", []))
+        while stack:
+            node = stack.pop()
+            if node.get("role") in ("category", "aspect"):
+                out[node["heading"]] = node.get("id")
+            stack += node.get("children", [])
+    return out
+
+
+def test_ids_come_from_headings_in_pinyin_not_positions(tmp_path: Path) -> None:
+    first = tmp_path / "first.txt"
+    first.write_text(_outline(FIRST), "utf-8")
+    code, _out, err, content = import_into(tmp_path / "a", first)
+    assert code == 0, err
+    before = _ids(content / RID)
+    assert before["集中整改进展情况"] == "ji-zhong-jin-zhan"
+    assert before["关于理论学习不够深入问题的整改"] == "li-lun-xue-xi"
+    assert before["针对网格管理粗放问题"] == "wang-ge-guan-li"
+    assert len(set(before.values())) == len(before)
+    assert all(re.fullmatch(r"[a-z][a-z0-9-]{0,39}", i) for i in before.values()), before
+    # a category added before the others, one removed, an aspect added: the rest keep
+    # their ids, though every one of them has moved (a fresh import, no --force)
+    changed = [
+        ("关于意识形态工作有差距问题的整改", ["针对阵地管理不严问题"]),
+        FIRST[0],
+        (FIRST[2][0], ["针对会议过多问题", *FIRST[2][1]]),
+    ]
+    second = tmp_path / "second.txt"
+    second.write_text(_outline(changed), "utf-8")
+    code, _out, err, content = import_into(tmp_path / "b", second)
+    assert code == 0, err
+    after = _ids(content / RID)
+    kept = {h: i for h, i in after.items() if h in before}
+    assert kept == {h: i for h, i in before.items() if h in after}
+    assert len(kept) == len(before) - 2  # the removed category and its one aspect
+
+
+def test_headings_that_shorten_alike_get_distinct_ids() -> None:
+    from rectify_site.importing.ids import from_heading
+
+    taken: set[str] = set()
+    a = from_heading("关于学习制度落实不严问题的整改", taken)
+    b = from_heading("关于学习制度执行不力问题的整改", taken)
+    c = from_heading("关于学习制度执行不力问题的整改", taken, parent="x")
+    d = from_heading("关于学习制度执行不力问题的整改", taken, parent="y")
+    assert len({a, b, c, d}) == 4, (a, b, c, d)
+    assert a == "xue-xi-zhi-du" and b.startswith("xue-xi-zhi-du-")
+    again: set[str] = set()
+    assert [from_heading(h, again) for h in ("关于学习制度落实不严问题的整改",)] == [a]
+
+
+def test_force_keeps_an_aspect_without_an_id_without_one(tmp_path: Path) -> None:
+    """An old aspect had no id (its anchor made from its place): the re-import gives it
+    none, so its anchor stays."""
+    first = tmp_path / "first.txt"
+    first.write_text(_outline(FIRST), "utf-8")
+    code, _out, err, content = import_into(tmp_path, first)
+    assert code == 0, err
+    folder = content / RID
+    for path in (folder / "parts").glob("*.yaml"):
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("  - id: wang-ge-guan-li\n    role", "  - role"), "utf-8")
+    assert _ids(folder)["针对网格管理粗放问题"] is None
+    code, _out, err = run("import", first, "--content", content, "--id", RID, "--force")
+    assert code == 0, err
+    assert _ids(folder)["针对网格管理粗放问题"] is None
+    assert _ids(folder)["针对学习制度落实不严问题"] == "xue-xi-zhi-du"
 
 
 # --- review: an import is a draft until a person has read it ------------------------------

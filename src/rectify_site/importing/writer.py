@@ -200,8 +200,9 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
 
 
 def old_ids(folder: Path) -> dict[tuple[str, str], str]:
-    """(kind, heading) -> id of the parts and categories of the report in ``folder``; a
-    node in a file of its own has the file's name as its id."""
+    """(kind, heading) -> id of the parts, categories and aspects of the report in
+    ``folder``; a node in a file of its own has the file's name as its id, a category or
+    aspect without one ``""`` (its anchor is made from its place, and stays so)."""
     out: dict[tuple[str, str], str] = {}
     old = _old_report(folder)
     for rel in sorted(_old_parts(old)):
@@ -218,28 +219,36 @@ def old_ids(folder: Path) -> dict[tuple[str, str], str]:
                 if isinstance(ref, str) and ".." not in ref and ref.endswith(".yaml"):
                     stack.append((_load(folder, ref), Path(ref).stem))
                     continue
-                ident = item.get("id") or stem
+                ident = item.get("id") or stem or ""
                 heading = item.get("heading")
-                if item.get("role") == "category" and isinstance(heading, str) and ident:
-                    out.setdefault(("category", heading), str(ident))
+                role = item.get("role")
+                if role in ("category", "aspect") and isinstance(heading, str):
+                    out.setdefault((str(role), heading), str(ident))
                 stack.extend((v, None) for v in item.values() if isinstance(v, (list, dict)))
     return out
 
 
-def keep_ids(doc: Document, folder: Path) -> None:
-    """Give the parts and categories whose headings match the existing report's their
-    old ids, so that ``--force`` changes no URL."""
+def keep_ids(doc: Document, folder: Path) -> set[int]:
+    """Give the parts, categories and aspects whose headings match the existing report's
+    their old ids, so that ``--force`` changes no URL; returns the blocks (by ``id()``)
+    that had none and keep none (``ids.name`` leaves them so)."""
     known = old_ids(folder)
     taken: set[str] = set()
+    bare: set[int] = set()
     for part in doc.parts:
-        for block in [part, *part.children]:
+        for block in part.walk():
             kind = "part" if block is part else block.role
-            if kind not in ("part", "category") or not block.heading:
+            if kind not in ("part", "category", "aspect") or not block.heading:
                 continue
             ident = known.get((kind, plain(block.heading)))
-            if ident and ident not in taken:
+            if ident is None:
+                ident = known.get((kind, block.heading))
+            if ident == "" and block is not part:
+                bare.add(id(block))
+            elif ident and ident not in taken:
                 block.id = ident
                 taken.add(ident)
+    return bare
 
 
 def _load(folder: Path, rel: str) -> Any:
