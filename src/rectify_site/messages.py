@@ -577,6 +577,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unnumbered paragraphs {unnumbered}",
     ),
     "import.written": ("已写入 {folder}", "wrote {folder}"),
+    "prose.unregistered_number": (
+        "“{written}”像是统计数字，但未登记在 figures.yaml：请登记，或标为正文",
+        "“{written}” looks like a statistic but is not declared in figures.yaml: declare it, "
+        "or mark it as plain text",
+    ),
     "import.draft": (
         "已写为草稿（draft: true），不会发布：请用 rectify-site serve 打开导入审核页逐项核对，"
         "确认无误后改为 draft: false",

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from rectify_site.errors import UsageError, diag
+from rectify_site.model.counting import mark
 
 from . import words
 from .drafting import Changes, changes, headings
@@ -69,7 +70,10 @@ def modeline(rel: str) -> str:
 
 
 def _text(paragraphs: list[str]) -> str | list[str]:
-    return paragraphs[0] if len(paragraphs) == 1 else list(paragraphs)
+    """Prose as written: every number with a counting unit that is no figure marked as
+    plain text (``{{ '1882个' }}``), so that ``check`` knows it was read and left."""
+    marked = [mark(p) for p in paragraphs]
+    return marked[0] if len(marked) == 1 else marked
 
 
 def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
@@ -79,7 +83,7 @@ def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
     if block.role:
         out["role"] = block.role
     if block.heading:
-        out["heading"] = block.heading
+        out["heading"] = mark(block.heading)
     # the model's default: a part stands on its own line; a leaf of one paragraph runs in
     default_run_in = block.depth > 1 and not block.children and len(block.paragraphs) <= 1
     if block.heading and block.run_in != default_run_in:
@@ -89,7 +93,7 @@ def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
     if block.paragraphs:
         out["text"] = _text(block.paragraphs)
     if block.actions:
-        out["actions"] = list(block.actions)
+        out["actions"] = [mark(a) for a in block.actions]
     if block.status:
         out["status"] = block.status
     if block.children:
@@ -156,7 +160,7 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     if doc.status_line:
         report["status_line"] = plain(doc.status_line)
     contact: dict[str, Any] = {
-        k: doc.contact[k] if k == "invitation" else plain(doc.contact[k])
+        k: mark(doc.contact[k]) if k == "invitation" else plain(doc.contact[k])
         for k in ("invitation", "phone", "email", "address", "envelope_note", "postcode")
         if k in doc.contact
     }
@@ -240,9 +244,9 @@ def keep_ids(doc: Document, folder: Path) -> set[int]:
             kind = "part" if block is part else block.role
             if kind not in ("part", "category", "aspect") or not block.heading:
                 continue
-            ident = known.get((kind, plain(block.heading)))
+            ident = known.get((kind, mark(block.heading)))
             if ident is None:
-                ident = known.get((kind, block.heading))
+                ident = known.get((kind, plain(block.heading)))
             if ident == "" and block is not part:
                 bare.add(id(block))
             elif ident and ident not in taken:
