@@ -1050,6 +1050,54 @@ def test_force_over_the_hand_made_report_keeps_its_ids(tmp_path: Path) -> None:
     assert "草稿" not in err
 
 
+# --- numbers left as text: marked, so that check knows they were read ----------------------
+
+
+def test_the_plain_text_mark_survives_escaping() -> None:
+    """A mark import writes is left alone by escaping's ``plain``; a document's own typed
+    ``{{ '5个' }}`` is text (escaped) whose number is marked in turn: each renders as typed."""
+    from rectify_site.importing.escaping import plain, prose
+    from rectify_site.model.counting import mark, unregistered
+    from rectify_site.model.prose import expand
+
+    typed = "共有{{ '5个' }}和3个"
+    escaped = prose(typed)
+    assert escaped == "共有{{ '{{' }} '5个' }}和3个"
+    assert [c.written for c in unregistered(escaped)] == ["5个", "3个"]  # both show as text
+    marked = mark(escaped)
+    assert list(unregistered(marked)) == []
+    assert expand(marked, {})[0] == typed
+    assert expand(mark("梳理1882个"), {})[0] == "梳理1882个"
+    assert plain(mark("梳理1882个")) == "梳理{{ '1882个' }}"  # plain() leaves a mark alone
+    assert mark(prose("第7名，2023年")) == "第7名，2023年"
+
+
+def test_import_marks_every_number_it_does_not_make_a_figure(
+    imported: tuple[int, str, str, Path],
+) -> None:
+    """The seed gives back the hand-made report's prose, marks and all: export, import and
+    import's escaping keep them."""
+    from conftest import CONTENT, REPORT_ID
+
+    ours = _prose_of(imported[3] / RID)
+    theirs = _prose_of(CONTENT / REPORT_ID)
+    marked = [t for t in theirs if "{{ '" in t]
+    assert sum(t.count("{{ '") for t in marked) == 29  # every one in the default report
+    assert [t for t in marked if t not in ours] == []
+    assert "梳理问题{{ '1882个' }}，落实整改率达92%" in " ".join(ours)
+
+
+def _prose_of(folder: Path) -> list[str]:
+    from rectify_site.load.sources import strings
+
+    out = []
+    for path in sorted(folder.rglob("*.yaml")):
+        for loc, value in strings(yaml.safe_load(path.read_text("utf-8"))):
+            if [p for p in loc if isinstance(p, str)][-1] in ("text", "actions", "intro"):
+                out.append(value)
+    return out
+
+
 # --- ids from headings: a changed document changes no URL of an unchanged heading -------
 
 
