@@ -588,6 +588,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "written as a draft (draft: true), not published: review it on the import review "
         "page of rectify-site serve, then set draft: false",
     ),
+    "import.review_copy": (
+        "原文已留存于 {path}（缓存，不发布）：rectify-site serve 的 /__rectify__/review/ "
+        "并列显示原文与导入结果",
+        "the source is kept in {path} (the cache, never published): rectify-site serve shows "
+        "it beside the result at /__rectify__/review/",
+    ),
     "import.redrafted": (
         "导入改变了{what}：通报重新标为草稿（draft: true），请审核后再发布",
         "the import changed {what}: the report is a draft again (draft: true); review it "

@@ -37,7 +37,9 @@ def import_document(source: Path, existing: Path | None = None) -> Document:
     """Read and recognise ``source``, its parts, categories and aspects named from their
     headings (``existing``: a report folder whose ids of the same headings are kept);
     UsageError (exit 2) when it is not a document."""
-    doc = parse(read_source(source))
+    read = read_source(source)
+    doc = parse(read)
+    doc.source_lines = [text for _no, text in read.lines]
     bare = keep_ids(doc, existing) if existing is not None else set()
     ids.name(doc, bare)
     return doc
@@ -110,6 +112,11 @@ def run_import(
     print(translate("import.written", {"folder": folder}, lang), file=out)
     if target.draft:
         print(translate("import.draft", {}, lang), file=out)
+    from rectify_site.serve.review import save  # the source for serve's review page
+
+    kept = save(content, rid, source.name, doc.source_lines)
+    if kept is not None:
+        print(translate("import.review_copy", {"path": kept}, lang), file=out)
     found = check_report(content, folder)
     errors = [d for d in found if d.severity == "error"]
     for d in found:
