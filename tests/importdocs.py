@@ -392,3 +392,19 @@ def write_office_docx(path: Path) -> Path:
             "[Content_Types].xml": types.encode(),
         },
     )
+
+
+def reports(content: Path) -> dict[str, Any]:
+    """Every report of ``content`` by id, drafts too: an import is written as a draft."""
+    from rectify_site.load.collection import load_collection
+
+    collection = load_collection(content)
+    return {r.id: r for r in [*collection.reports, *collection.drafts]}
+
+
+def publish(content: Path, rid: str) -> None:
+    """``draft: false`` in the report's report.yaml, as an editor writes it after review."""
+    path = content / rid / "report.yaml"
+    text = path.read_text("utf-8")
+    assert "\ndraft: true\n" in text, "an import is written as a draft"
+    path.write_text(text.replace("\ndraft: true\n", "\ndraft: false\n"), "utf-8")

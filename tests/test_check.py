@@ -246,3 +246,67 @@ def test_check_without_html_check_is_documented() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     for flag in ("--format text|json|github", "--strict", "--no-html-check"):
         assert flag in readme
+
+
+# --- numbers in prose: a figure, marked as text, or a warning ----------------------------
+
+
+def test_counting_numbers_that_are_no_figure_are_found() -> None:
+    from rectify_site.model.counting import mark, unregistered
+
+    def found(text: str) -> list[str]:
+        return [c.written for c in unregistered(text)]
+
+    assert found("梳理问题189个，排查隐患65万余元、2600余项、30多个、4000余人次") == [
+        "189个",
+        "65万余元",
+        "2600余项",
+        "30多个",
+        "4000余人次",
+    ]
+    assert found("开展3轮巡察，覆盖12所学校、5批次、15天") == ["3轮", "12所", "5批次", "15天"]
+    # never: years, dates, ordinals, phone and document numbers, references, marks
+    never = (
+        "2023年3月29日至6月16日，县委常委会第23次会议、第 7 名，电话021-33134800-11393，"
+        "〔2024〕12号，G20峰会，整改率达92%，{{ figures.problems.total }}项，"
+        "{{ figures.measures.by_status.completed }}条，{{ '1882个' }}，{{ '46079条' }}"
+    )
+    assert found(never) == []
+    assert mark("梳理问题1882个，第7名") == "梳理问题{{ '1882个' }}，第7名"
+    assert mark(mark("梳理问题1882个")) == mark("梳理问题1882个")  # marking twice: once
+
+
+def test_an_unregistered_number_is_a_warning_at_its_place_and_strict_fails(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = content_copy / "huangpu-12-2" / "report.yaml"
+    edit(report, "现将巡视整改进展情况予以公布。", "现将巡视整改进展情况予以公布，共189个。")
+    # the default report's own numbers are marked: unmarking one is found too
+    governance = content_copy / "huangpu-12-2" / "categories" / "governance.yaml"
+    edit(governance, "{{ '46079条' }}", "46079条")
+    monkeypatch.chdir(content_copy.parent)
+    code, lines = _check(capsys, "--no-html-check")
+    assert code == 0
+    intro = next(
+        (n, t.index("189个") + 1)
+        for n, t in enumerate(report.read_text("utf-8").splitlines(), 1)
+        if "189个" in t
+    )
+    data = next(
+        (n, t.index("46079条") + 1)
+        for n, t in enumerate(governance.read_text("utf-8").splitlines(), 1)
+        if "46079条" in t
+    )
+    assert lines == [
+        f"content/huangpu-12-2/categories/governance.yaml:{data[0]}:{data[1]}: warning: "
+        "children[2].actions[1]: “46079条”像是统计数字，但未登记在 figures.yaml："
+        "请登记，或标为正文",
+        f"content/huangpu-12-2/report.yaml:{intro[0]}:{intro[1]}: warning: intro: "
+        "“189个”像是统计数字，但未登记在 figures.yaml：请登记，或标为正文",
+    ]
+    assert _check(capsys, "--no-html-check", "--strict")[0] == 1
+    # marked as text, it passes, and prints as the number alone
+    edit(report, "共189个。", "共{{ '189个' }}。")
+    edit(governance, "46079条", "{{ '46079条' }}")
+    code, lines = _check(capsys, "--no-html-check", "--strict")
+    assert (code, lines) == (0, [])

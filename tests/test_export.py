@@ -12,7 +12,7 @@ from rectify_site.commands.export import DocLine, to_docx, to_txt
 from rectify_site.importing.readers import read_source
 
 from conftest import CONTENT, REPORT_ID
-from importdocs import NOT_IN_TEXT, SHAPES, comparable, seed_lines, without
+from importdocs import NOT_IN_TEXT, SHAPES, comparable, reports, seed_lines, without
 
 LINES = [
     DocLine("issuer", "中共示例委员会"),
@@ -85,7 +85,6 @@ def test_docx_reads_back_as_the_same_lines(tmp_path: Path) -> None:
 
 def _export_import(content: Path, report_id: str, to: str, tmp_path: Path) -> Any:
     from rectify_site.commands.cli import main
-    from rectify_site.load.collection import load_collection
 
     out = tmp_path / f"exported.{to}"
     assert (
@@ -94,14 +93,13 @@ def _export_import(content: Path, report_id: str, to: str, tmp_path: Path) -> An
     again = tmp_path / "again"
     code = main(["import", str(out), "--content", str(again), "--id", "again"])
     assert code == 0
-    return {r.id: r for r in load_collection(again).reports}["again"]
+    return reports(again)["again"]
 
 
 @pytest.mark.parametrize("to", ["txt", "docx"])
 def test_default_report_round_trips(tmp_path: Path, to: str) -> None:
-    from rectify_site.load.collection import load_collection
 
-    original = {r.id: r for r in load_collection(CONTENT).reports}[REPORT_ID]
+    original = reports(CONTENT)[REPORT_ID]
     again = _export_import(CONTENT, REPORT_ID, to, tmp_path)
     assert comparable(again) == comparable(original)
 
@@ -157,11 +155,10 @@ def shapes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, st
 def test_each_shape_round_trips(
     shapes: tuple[Path, dict[str, str]], tmp_path: Path, shape: str, to: str
 ) -> None:
-    from rectify_site.load.collection import load_collection
 
     corpus, ids = shapes
     rid = ids[shape]
-    original = {r.id: r for r in load_collection(corpus).reports}[rid]
+    original = reports(corpus)[rid]
     again = _export_import(corpus, rid, to, tmp_path)
     assert comparable(again) == comparable(original)
 

@@ -294,3 +294,122 @@ def test_an_open_page_reloads_by_itself(browser: Any, served: Served, content_co
     edit(figures, "rectified: 99", "rectified: 48")  # and the page comes back by itself
     expect(page.locator("body")).to_contain_text("整改48项", timeout=wait)
     page.close()
+
+
+# --- the import review page: the source beside the result, for every imported draft -----
+
+
+@pytest.fixture
+def imported_draft(tmp_path: Path) -> Path:
+    """A project whose content is the seed, imported (a draft, its source kept)."""
+    from conftest import SEED
+
+    content = tmp_path / "project" / "content"
+    run = subprocess.run(
+        [*IMPORT, str(SEED), "--content", str(content), "--id", "imported"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+        timeout=DEADLINE,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "/__rectify__/review/" in run.stdout
+    return content
+
+
+REVIEW = "__rectify__/review/imported.html"
+IMPORT = [sys.executable, "-m", "rectify_site", "import"]
+
+
+def test_the_review_page_shows_the_source_beside_the_result(imported_draft: Path) -> None:
+    import re
+
+    from conftest import SEED
+    from htmltext import visible_text
+
+    copy = imported_draft.parent / ".rectify-cache" / ".import-review" / "imported.json"
+    assert copy.is_file()  # in the cache: never in content/ or the output
+    assert not list(imported_draft.rglob("*.json"))
+    s = Served(imported_draft)
+    try:
+        status, index = s.get("__rectify__/review/")
+        assert status == 200 and 'href="imported.html"' in index
+        status, body = s.get(REVIEW)
+        assert status == 200
+        source, result = body.split('id="source-h"')[1].split('id="result-h"')
+        # the source: every line of it, in order
+        lines = [ln for ln in SEED.read_text("utf-8").splitlines() if ln.strip()]
+        items = re.findall(r"<li[^>]*>(.*?)</li>", source, re.S)
+        assert [visible_text(f"<main>{i}</main>") for i in items] == lines
+        # every extracted figure highlighted in its sentence, on both sides
+        for side in (source, result):
+            figures = re.findall(r'<mark class="figure">(.*?)</mark>', side)
+            assert figures == [
+                *("六", "16", "57个", "134条"),  # 六大类16方面, 57个具体问题 (counts)
+                *("57项", "48项", "134条", "120条", "43件", "1人", "7人", "8人", "12人"),
+                *("130.98万元", "152项", "201项", "9项", "6项", "20条", "15条"),
+                *("2项", "2项", "2项", "7条", "7条"),
+            ]
+            plain = re.findall(r'<mark class="plain">(.*?)</mark>', side)
+            assert "1882个" in plain and "46079条" in plain and len(plain) == 29
+        assert '巡视反馈的<mark class="figure">57项</mark>具体问题已经整改' in result
+        assert 'class="unplaced"' not in source  # every line is in the result
+        # the draft's pages link to it
+        status, page = s.get("imported/index.html")
+        assert status == 200 and f'href="/{REVIEW}"' in page
+        # it follows an edit: a figure changed in figures.yaml
+        edit(imported_draft / "imported" / "figures.yaml", "48", "47")
+        s.until(REVIEW, lambda c, b: c == 200 and '<mark class="figure">47项</mark>' in b)
+        # a report published (no draft) has no review page
+        edit(imported_draft / "imported" / "report.yaml", "draft: true", "draft: false")
+        s.until(REVIEW, lambda c, b: c == 404)
+        assert 'href="imported.html"' not in s.get("__rectify__/review/")[1]
+    finally:
+        assert s.stop() == 0, "".join(s.err)
+
+
+def test_the_review_copy_is_no_input_of_the_build(imported_draft: Path, tmp_path: Path) -> None:
+    from rectify_site.build.pipeline import build_site
+
+    from importdocs import publish
+
+    publish(imported_draft, "imported")
+    out = imported_draft.parent / "_site"
+    build_site(imported_draft, out, search=False)
+    copy = imported_draft.parent / ".rectify-cache" / ".import-review" / "imported.json"
+    copy.write_text(copy.read_text("utf-8").replace("57项", "58项"), "utf-8")
+    again = build_site(imported_draft, out, search=False)
+    assert again.stats is None or again.stats.written == []
+    assert not [p for p in out.rglob("*") if p.name == "imported.json"]
+    assert "58项" not in "".join(p.read_text("utf-8") for p in out.rglob("*.html"))
+
+
+def test_the_review_page_in_chromium(browser: Any, imported_draft: Path) -> None:
+    """Side by side on a desktop, one column on a phone without sideways scrolling, and
+    no axe-core violation."""
+    from conftest import SIDEWAYS, axe_violations
+
+    s = Served(imported_draft)
+    try:
+        s.until(REVIEW, lambda c, _b: c == 200)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(s.url + REVIEW)
+        left = page.locator("#source-h").bounding_box()
+        right = page.locator("#result-h").bounding_box()
+        assert left and right and abs(left["y"] - right["y"]) < 2 and right["x"] > left["x"] + 300
+        mark = page.locator("ol.lines mark.figure").nth(4)
+        assert mark.inner_text() == "57项"
+        colour = mark.evaluate("m => getComputedStyle(m).backgroundColor")
+        plain = page.locator("ol.lines mark.plain").first.evaluate(
+            "m => getComputedStyle(m).backgroundColor"
+        )
+        assert colour != plain  # the two kinds are told apart
+        assert axe_violations(page) == []
+        page.set_viewport_size({"width": 375, "height": 800})
+        assert page.evaluate(SIDEWAYS) is False
+        left = page.locator("#source-h").bounding_box()
+        right = page.locator("#result-h").bounding_box()
+        assert left and right and right["y"] > left["y"]  # one column: the result below
+        page.close()
+    finally:
+        assert s.stop() == 0, "".join(s.err)

@@ -605,6 +605,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unnumbered paragraphs {unnumbered}",
     ),
     "import.written": ("已写入 {folder}", "wrote {folder}"),
+    "prose.unregistered_number": (
+        "“{written}”像是统计数字，但未登记在 figures.yaml：请登记，或标为正文",
+        "“{written}” looks like a statistic but is not declared in figures.yaml: declare it, "
+        "or mark it as plain text",
+    ),
+    "import.draft": (
+        "已写为草稿（draft: true），不会发布：请用 rectify-site serve 打开导入审核页逐项核对，"
+        "确认无误后改为 draft: false",
+        "written as a draft (draft: true), not published: review it on the import review "
+        "page of rectify-site serve, then set draft: false",
+    ),
+    "import.review_copy": (
+        "原文已留存于 {path}（缓存，不发布）：rectify-site serve 的 /__rectify__/review/ "
+        "并列显示原文与导入结果",
+        "the source is kept in {path} (the cache, never published): rectify-site serve shows "
+        "it beside the result at /__rectify__/review/",
+    ),
+    "import.redrafted": (
+        "导入改变了{what}：通报重新标为草稿（draft: true），请审核后再发布",
+        "the import changed {what}: the report is a draft again (draft: true); review it "
+        "before publishing",
+    ),
     "import.checked": ("检查通过", "check passed"),
     "import.check_failed": (
         "已写入，但未通过检查（{count} 个错误）：请按上面的提示修改后运行 rectify-site check",

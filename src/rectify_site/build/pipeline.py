@@ -183,7 +183,8 @@ def check_site(
 
     Raises ContentError when the content does not load, with every other finding: the
     reports that did load are still rendered and checked. Otherwise returns every finding:
-    loading warnings, broken links and anchors, loads from other hosts, typography and
+    loading warnings, broken links and anchors, loads from other hosts, typography,
+    numbers with a counting unit in prose that are no figure nor marked as text, and
     (with ``html``) the Nu HTML Checker's errors. Drafts are checked too. With
     ``trace`` (``--format github`` and ``json``), a finding on a generated page names the
     content that produced it where that is known, and the page in its message
@@ -200,6 +201,7 @@ def check_site(
     from rectify_site.build.notes import Notes
     from rectify_site.check.html import check_html
     from rectify_site.check.links import check_links
+    from rectify_site.check.numbers import check_numbers
     from rectify_site.check.typography import check_typography
     from rectify_site.model.ledger import default_as_of
 
@@ -240,6 +242,7 @@ def check_site(
         root_path = urlsplit(base).path.rstrip("/") + "/" if base else "/"
         found += check_links(files, root_path=root_path)
         found += check_typography(collection.files)
+        found += check_numbers(collection.files)
         found += ledger_warnings(collection, as_of or default_as_of())
         if html:
             found += check_html(files, project=content.resolve().parent, where=content)

@@ -15,6 +15,7 @@ from typing import TextIO
 from rectify_site.errors import Diagnostic, UsageError, diag
 from rectify_site.messages import translate
 
+from . import ids
 from .outline import parse
 from .readers import read_source, refuse
 from .tree import Document
@@ -32,9 +33,16 @@ def default_id(source: Path) -> str | None:
     return slug or None
 
 
-def import_document(source: Path) -> Document:
-    """Read and recognise ``source``; UsageError (exit 2) when it is not a document."""
-    return parse(read_source(source))
+def import_document(source: Path, existing: Path | None = None) -> Document:
+    """Read and recognise ``source``, its parts, categories and aspects named from their
+    headings (``existing``: a report folder whose ids of the same headings are kept);
+    UsageError (exit 2) when it is not a document."""
+    read = read_source(source)
+    doc = parse(read)
+    doc.source_lines = [text for _no, text in read.lines]
+    bare = keep_ids(doc, existing) if existing is not None else set()
+    ids.name(doc, bare)
+    return doc
 
 
 def summary(doc: Document, lang: str = "zh") -> list[str]:
@@ -75,14 +83,13 @@ def run_import(
     folder = content / rid
     if (folder.exists() or folder.is_symlink()) and not force:
         raise UsageError([diag(folder, "import.exists")])
-    doc = import_document(source)
+    existing = folder if folder.is_dir() and not folder.is_symlink() else None
+    doc = import_document(source, existing)  # --force: matching headings keep their ids
     if content.is_symlink() or content.exists():
         if not content.is_dir():
             raise UsageError([diag(content, "import.folder_not_dir")])
     else:
         content.mkdir(parents=True)
-    if folder.is_dir() and not folder.is_symlink():
-        keep_ids(doc, folder)  # --force: the ids of matching headings, so no URL changes
     target = plan(doc, content, rid)  # every refusal before anything is written
     for w in doc.warnings:
         d = diag(source, w.key, line=w.line, severity="warning", **w.params)
@@ -90,10 +97,26 @@ def run_import(
     for rel in target.unlisted:
         d = diag(folder / rel, "import.kept_unlisted", severity="warning")
         print(d.format(lang), file=err)
+    if target.redrafted:
+        d = diag(
+            folder / "report.yaml",
+            "import.redrafted",
+            severity="warning",
+            field="draft",
+            what=target.redrafted.describe(),
+        )
+        print(d.format(lang), file=err)
     write(target)
     for line in summary(doc, lang):
         print(line, file=out)
     print(translate("import.written", {"folder": folder}, lang), file=out)
+    if target.draft:
+        print(translate("import.draft", {}, lang), file=out)
+    from rectify_site.serve.review import save  # the source for serve's review page
+
+    kept = save(content, rid, source.name, doc.source_lines)
+    if kept is not None:
+        print(translate("import.review_copy", {"path": kept}, lang), file=out)
     found = check_report(content, folder)
     errors = [d for d in found if d.severity == "error"]
     for d in found:

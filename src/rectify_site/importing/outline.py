@@ -344,20 +344,16 @@ def _contact(doc: Document, body: list[tuple[int, str]]) -> int:
     return start
 
 
-# --- roles, ids and the inspection ----------------------------------------------------
+# --- roles and the inspection (ids: ids.py, from the headings) --------------------------
 
 
 def _roles(doc: Document) -> None:
     """Categories (关于…问题的整改) in the parts, aspects (针对…, 关于…方面, and the
     numbered children of a category), measures (重点任务：…), problems (a status)."""
-    categories = 0
-    for index, part in enumerate(doc.parts, start=1):
-        part.id = f"{words.ID_PREFIX['part']}-{index}"
+    for part in doc.parts:
         for child in part.children:
             if child.numbered and child.heading and words.CATEGORY_RE.match(child.heading):
-                categories += 1
                 child.role = "category"
-                child.id = f"{words.ID_PREFIX['category']}-{categories}"
                 for block in child.children:
                     if block.numbered and block.status is None:
                         block.role = "aspect"

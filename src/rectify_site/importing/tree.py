@@ -130,6 +130,8 @@ class Document:
     warnings: list[Warning_] = field(default_factory=list)
     found: list[str] = field(default_factory=list)
     """What statistics recognised, as printed: ``problems.total = 57 (具体问题, 项)``."""
+    source_lines: list[str] = field(default_factory=list, repr=False)
+    """The source's text as read, a line each: kept for serve's import review page."""
 
     def blocks(self) -> list[Block]:
         out: list[Block] = []

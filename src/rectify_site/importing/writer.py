@@ -19,12 +19,14 @@ from typing import Any
 import yaml
 
 from rectify_site.errors import UsageError, diag
+from rectify_site.model.counting import mark
 
 from . import words
+from .drafting import Changes, changes, headings
 from .escaping import plain
 from .tree import Block, Document, Figure
 
-CARRIED = ("draft", "published", "source_url", "corrections", "attachments", "ledger")
+CARRIED = ("published", "source_url", "corrections", "attachments", "ledger")
 """Fields of an existing report.yaml that no document carries: ``--force`` keeps them.
 Files are never removed: ``--force`` writes report.yaml, figures.yaml and the parts, and
 keeps everything else (ledger.xlsx, attachments/, notes, hand-written node files, .git)."""
@@ -68,7 +70,10 @@ def modeline(rel: str) -> str:
 
 
 def _text(paragraphs: list[str]) -> str | list[str]:
-    return paragraphs[0] if len(paragraphs) == 1 else list(paragraphs)
+    """Prose as written: every number with a counting unit that is no figure marked as
+    plain text (``{{ '1882个' }}``), so that ``check`` knows it was read and left."""
+    marked = [mark(p) for p in paragraphs]
+    return marked[0] if len(marked) == 1 else marked
 
 
 def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
@@ -78,7 +83,7 @@ def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
     if block.role:
         out["role"] = block.role
     if block.heading:
-        out["heading"] = block.heading
+        out["heading"] = mark(block.heading)
     # the model's default: a part stands on its own line; a leaf of one paragraph runs in
     default_run_in = block.depth > 1 and not block.children and len(block.paragraphs) <= 1
     if block.heading and block.run_in != default_run_in:
@@ -88,7 +93,7 @@ def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
     if block.paragraphs:
         out["text"] = _text(block.paragraphs)
     if block.actions:
-        out["actions"] = list(block.actions)
+        out["actions"] = [mark(a) for a in block.actions]
     if block.status:
         out["status"] = block.status
     if block.children:
@@ -159,7 +164,7 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
     if doc.status_line:
         report["status_line"] = plain(doc.status_line)
     contact: dict[str, Any] = {
-        k: doc.contact[k] if k == "invitation" else plain(doc.contact[k])
+        k: mark(doc.contact[k]) if k == "invitation" else plain(doc.contact[k])
         for k in ("invitation", "phone", "email", "address", "envelope_note", "postcode")
         if k in doc.contact
     }
@@ -203,8 +208,9 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
 
 
 def old_ids(folder: Path) -> dict[tuple[str, str], str]:
-    """(kind, heading) -> id of the parts and categories of the report in ``folder``; a
-    node in a file of its own has the file's name as its id."""
+    """(kind, heading) -> id of the parts, categories and aspects of the report in
+    ``folder``; a node in a file of its own has the file's name as its id, a category or
+    aspect without one ``""`` (its anchor is made from its place, and stays so)."""
     out: dict[tuple[str, str], str] = {}
     old = _old_report(folder)
     for rel in sorted(_old_parts(old)):
@@ -221,28 +227,36 @@ def old_ids(folder: Path) -> dict[tuple[str, str], str]:
                 if isinstance(ref, str) and ".." not in ref and ref.endswith(".yaml"):
                     stack.append((_load(folder, ref), Path(ref).stem))
                     continue
-                ident = item.get("id") or stem
+                ident = item.get("id") or stem or ""
                 heading = item.get("heading")
-                if item.get("role") == "category" and isinstance(heading, str) and ident:
-                    out.setdefault(("category", heading), str(ident))
+                role = item.get("role")
+                if role in ("category", "aspect") and isinstance(heading, str):
+                    out.setdefault((str(role), heading), str(ident))
                 stack.extend((v, None) for v in item.values() if isinstance(v, (list, dict)))
     return out
 
 
-def keep_ids(doc: Document, folder: Path) -> None:
-    """Give the parts and categories whose headings match the existing report's their
-    old ids, so that ``--force`` changes no URL."""
+def keep_ids(doc: Document, folder: Path) -> set[int]:
+    """Give the parts, categories and aspects whose headings match the existing report's
+    their old ids, so that ``--force`` changes no URL; returns the blocks (by ``id()``)
+    that had none and keep none (``ids.name`` leaves them so)."""
     known = old_ids(folder)
     taken: set[str] = set()
+    bare: set[int] = set()
     for part in doc.parts:
-        for block in [part, *part.children]:
+        for block in part.walk():
             kind = "part" if block is part else block.role
-            if kind not in ("part", "category") or not block.heading:
+            if kind not in ("part", "category", "aspect") or not block.heading:
                 continue
-            ident = known.get((kind, plain(block.heading)))
-            if ident and ident not in taken:
+            ident = known.get((kind, mark(block.heading)))
+            if ident is None:
+                ident = known.get((kind, plain(block.heading)))
+            if ident == "" and block is not part:
+                bare.add(id(block))
+            elif ident and ident not in taken:
                 block.id = ident
                 taken.add(ident)
+    return bare
 
 
 def _load(folder: Path, rel: str) -> Any:
@@ -298,6 +312,10 @@ class Plan:
     """Relative path -> bytes: the document's pictures, as attachments."""
     remove: list[str] = field(default_factory=list)
     """The old figures.yaml when the new source states no figures (a document's file)."""
+    redrafted: Changes | None = None
+    """What made a published report a draft again (``--force`` changed a fact of it)."""
+    draft: bool = True
+    """Whether the report is written as a draft."""
 
 
 def _old_parts(old: dict[str, Any]) -> set[str]:
@@ -342,6 +360,9 @@ def plan(doc: Document, content: Path, report_id: str) -> Plan:
     new = files(doc)
     old = _old_report(folder) if folder.is_dir() else {}
     new["report.yaml"] = carry(old, new["report.yaml"])
+    draft, redrafted = _draft(folder, old, new)
+    if draft or "draft" in old:
+        new["report.yaml"]["draft"] = draft
     texts = {rel: modeline(f"{report_id}/{rel}") + "\n" + dump(data) for rel, data in new.items()}
     blobs = {f"attachments/{name}": data for name, _title, data in images(doc)}
     ours = {"report.yaml", "figures.yaml"} | _old_parts(old)
@@ -377,7 +398,25 @@ def plan(doc: Document, content: Path, report_id: str) -> Plan:
     figures = folder / "figures.yaml"
     if "figures.yaml" not in texts and figures.is_file() and not figures.is_symlink():
         remove.append("figures.yaml")
-    return Plan(folder, texts, unlisted, blobs, remove)
+    return Plan(folder, texts, unlisted, blobs, remove, redrafted, draft)
+
+
+def _draft(
+    folder: Path, old: dict[str, Any], new: dict[str, dict[str, Any]]
+) -> tuple[bool, Changes | None]:
+    """A new import is a draft; over an existing report its ``draft`` is kept unless the
+    import changed a figure, a date or a heading (then a draft again, and why)."""
+    if not old:
+        return True, None
+    parts = [p for p in old.get("parts") or [] if isinstance(p, str)]
+    before = list(
+        headings([_load(folder, f"parts/{p}.yaml") for p in parts], lambda r: _load(folder, r))
+    )
+    found = changes(old, _load(folder, "figures.yaml"), before, new)
+    was = old.get("draft") is True
+    if found and not was:
+        return True, found
+    return was, None
 
 
 def _umask() -> int:

@@ -326,6 +326,18 @@ def _figure_data(figures: Figures) -> dict[str, Any]:
     return data
 
 
+def prose_data(report: Report) -> dict[str, Any]:
+    """What prose reads of an assembled report (as ``assemble`` gave it): for a page that
+    renders the report's prose itself, such as serve's import review."""
+    return {
+        "title": report.title,
+        "issuer": report.issuer,
+        "inspection": report.inspection.model_dump(),
+        "figures": _figure_data(report.figures),
+        "counts": report.counts.model_dump(),
+    }
+
+
 class _Prose:
     """Expands prose against the report's data, collecting findings at file and loc."""
 

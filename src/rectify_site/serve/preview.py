@@ -145,6 +145,7 @@ class Preview:
                 for rel in sorted(set(made) | set(result.kept))
                 if rel in made or rel in old.files
             }
+            files.update(self._reviews())
             stats = result.stats
             touched = (stats.written + stats.removed) if stats else []
             pages = [f for f in touched if not f.startswith("pagefind/")]
@@ -162,6 +163,17 @@ class Preview:
                 self.log(f"已重新构建（{took:.2f} 秒）：写入 {n} 个文件")
             if self._search and (any(f.endswith(".html") for f in touched) or not old.files):
                 self._index_wanted.set()
+
+    def _reviews(self) -> dict[str, bytes]:
+        """The import review pages of the drafts with a review copy (review.py): made in
+        memory after each build, so they follow every edit; never written anywhere."""
+        from rectify_site.serve.review import pages
+
+        try:
+            return pages(self.content)
+        except Exception:  # a bug in the review page must not stop the preview
+            self.log(traceback.format_exc())
+            return {}
 
     def _publish(self, files: dict[str, bytes], errors: tuple[Diagnostic, ...], bump: bool) -> None:
         gen = self.snapshot.generation + (1 if bump else 0)

@@ -44,6 +44,7 @@ from rectify_site.serve.preview import (
     error_page,
     inject_reload,
 )
+from rectify_site.serve.review import PAGE_PREFIX, link
 
 KEEPALIVE_S = 15.0
 """A comment line this often keeps proxies and the browser from closing the event stream."""
@@ -190,6 +191,8 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             ctype = _content_type(rel)
             if ctype.startswith("text/html"):
+                if f"{PAGE_PREFIX}{rel.split('/')[0]}.html" in snap.files:
+                    data = link(data, rel.split("/")[0])  # a draft with a review page
                 data = inject_reload(data, snap.generation)
             self._send(HTTPStatus.OK, data, ctype, head)
 
