@@ -14,6 +14,8 @@ from markupsafe import Markup
 
 from rectify_site.site.linebreaks import unbroken_tail
 
+from conftest import REPORT_ID
+
 
 def _pages(site: Path) -> list[str]:
     return sorted(
@@ -98,3 +100,102 @@ def test_no_heading_line_holds_only_one_or_two_characters(
             short[rel] = found
     context.close()
     assert short == {}
+
+
+# --- item 4: the figures page and the home page ------------------------------------------
+
+FIGURE_ROWS_JS = """() => [...document.querySelectorAll('main table')].map(t => ({
+  caption: t.caption.textContent.trim(),
+  rows: [...t.tBodies[0].rows].map(r => ({
+    part: r.classList.contains('part'),
+    label: r.cells[0].textContent.trim(),
+    shown: [...r.cells[0].childNodes].filter(n => !(n.classList && getComputedStyle(n)
+             .clipPath === 'inset(50%)')).map(n => n.textContent).join('').trim(),
+    value: r.cells[1].textContent.trim(),
+    indent: r.cells[0].getBoundingClientRect().left
+            + parseFloat(getComputedStyle(r.cells[0]).paddingLeft),
+    right: r.cells[1].getBoundingClientRect().right
+           - parseFloat(getComputedStyle(r.cells[1]).paddingRight),
+  })),
+}))"""
+
+
+def _expected_rows(collection: Any) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    """Each group's rows as figures.yaml gives them: (label, the total it is part of)."""
+    report = next(r for r in collection.reports if r.id == REPORT_ID)
+    figures = report.figures
+    out = []
+    for g in figures.groups:
+        rows: list[tuple[str, str | None]] = []
+        for f in g.figures:
+            if not f.is_tally:
+                rows.append((f.label, None))
+                continue
+            rows.append((f.label, None))
+            rows += [(figures.statuses[k].label, f.label) for k in f.by_status]
+        out.append((g.label or "统计数字", rows))
+    return out
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.browser
+@pytest.mark.slow
+def test_figures_page_indents_parts_under_their_total_in_one_value_column(
+    browser: Any, collection: Any, site_url: str, width: int
+) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(site_url + f"{REPORT_ID}/figures.html")
+    tables = page.evaluate(FIGURE_ROWS_JS)
+    context.close()
+    expected = _expected_rows(collection)
+    assert [t["caption"] for t in tables] == [caption for caption, _ in expected]
+    rights = set()
+    for table, (_, rows) in zip(tables, expected, strict=True):
+        assert len(table["rows"]) == len(rows), table["caption"]
+        total_indent = None
+        for got, (label, part_of) in zip(table["rows"], rows, strict=True):
+            rights.add(round(got["right"]))
+            if part_of is None:
+                assert not got["part"] and got["label"] == label
+                total_indent = got["indent"]
+                continue
+            # a status row says, to eyes and to screen readers, what it is a part of
+            assert got["part"], label
+            assert got["shown"] == f"其中：{label}", got
+            assert got["label"] == f"{part_of}其中：{label}", got
+            assert total_indent is not None and got["indent"] >= total_indent + 16, got
+    assert len(rights) == 1, f"values end at {sorted(rights)} px: not one column"
+
+
+GLANCE_JS = """() => [...document.querySelectorAll('.glance .card')].map(card => ({
+  group: card.querySelector('h3') ? card.querySelector('h3').textContent.trim() : '',
+  labels: [...card.querySelectorAll('.progress-label, .stats dt')].map(e => e.textContent.trim()),
+}))"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_every_page_shows_each_groups_figures_in_the_order_of_figures_yaml(
+    browser: Any, collection: Any, site_url: str
+) -> None:
+    report = next(r for r in collection.reports if r.id == REPORT_ID)
+    expected = [
+        {"group": g.label or "", "labels": [f.label for f in g.figures]}
+        for g in report.figures.groups
+    ]
+    assert any(  # the real report has a group whose value comes before its tallies
+        not g.figures[0].is_tally and any(f.is_tally for f in g.figures)
+        for g in report.figures.groups
+    )
+    page = browser.new_page()
+    for rel in ("index.html", f"{REPORT_ID}/index.html"):
+        page.goto(site_url + rel)
+        assert page.evaluate(GLANCE_JS) == expected, rel
+    page.goto(site_url + f"{REPORT_ID}/figures.html")
+    shown = [
+        [row["label"] for row in t["rows"] if not row["part"]]
+        for t in page.evaluate(FIGURE_ROWS_JS)
+    ]
+    assert shown == [e["labels"] for e in expected]
+    page.close()
