@@ -48,7 +48,7 @@ from rectify_site.site.urls import path_for
 from rectify_site.workers import can_fork, jobs_for, pool
 
 STATIC_DIR = "static"
-FINGERPRINTED = ("style.css", "site.js", "search.js")
+FINGERPRINTED = ("style.css", "site.js", "toolbar.js", "search.js")
 """Assets renamed by content hash so hosts can cache them for a year."""
 
 
