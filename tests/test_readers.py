@@ -6,6 +6,8 @@ columns of the figures, and the tool bar's sizes, colours, keyboard path and spe
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,11 @@ from conftest import REPORT_ID
 
 
 def _pages(site: Path) -> list[str]:
+    """Every page; 404.html links from the base URL's path (/rectify/), not served here."""
     return sorted(
         p.relative_to(site).as_posix()
         for p in site.rglob("*.html")
-        if "pagefind" not in p.relative_to(site).parts
+        if "pagefind" not in p.relative_to(site).parts and p.name != "404.html"
     )
 
 
@@ -199,3 +202,153 @@ def test_every_page_shows_each_groups_figures_in_the_order_of_figures_yaml(
     ]
     assert shown == [e["labels"] for e in expected]
     page.close()
+
+
+# --- item 5: the 阅读辅助 tool bar ----------------------------------------------------------
+
+KEY = "rectify-site:reading"
+TOOLS = ["smaller", "larger", "contrast", "spacing", "cursor", "reset"]
+SPEECH = ["read", "pause", "stop"]
+THEMES = {
+    "default": {},
+    "contrast": {"contrast": True},
+    "contrast-200": {"contrast": True, "size": 4},
+    "default-200": {"size": 4},
+    "spacing-cursor-150": {"spacing": True, "cursor": True, "size": 2},
+}
+
+
+def speech_stub(voices: list[dict[str, str]] | None) -> str:
+    """A speechSynthesis with ``voices`` that records what it is asked (None: no API)."""
+    if voices is None:
+        return (
+            "Object.defineProperty(window, 'speechSynthesis', {value: undefined});"
+            "Object.defineProperty(window, 'SpeechSynthesisUtterance', {value: undefined});"
+        )
+    return """(() => {
+  const log = {spoken: [], calls: []}; window.__speech = log;
+  const synth = { paused: false, getVoices: () => VOICES,
+    speak(u) { log.spoken.push({text: u.text, lang: u.lang, voice: u.voice && u.voice.name}); },
+    pause() { this.paused = true; log.calls.push('pause'); },
+    resume() { this.paused = false; log.calls.push('resume'); },
+    cancel() { this.paused = false; log.calls.push('cancel'); },
+    addEventListener() {}, removeEventListener() {} };
+  Object.defineProperty(window, 'speechSynthesis', {value: synth, configurable: true});
+  window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+})();""".replace("VOICES", __import__("json").dumps(voices))
+
+
+ZH_VOICE = [{"name": "stub-zh", "lang": "zh-CN"}]
+
+
+@pytest.fixture
+def reader(browser: Any) -> Iterator[Any]:
+    """New pages in a context of their own: settings stored, a speech stub, a width."""
+    contexts = []
+
+    def make(
+        settings: dict[str, Any] | None = None,
+        voices: list[dict[str, str]] | None = None,
+        width: int = 1280,
+        **kw: Any,
+    ) -> Any:
+        context = browser.new_context(viewport={"width": width, "height": 900}, **kw)
+        contexts.append(context)
+        if settings is not None:
+            value = json.dumps(json.dumps(settings))
+            context.add_init_script(f"localStorage.setItem({KEY!r}, {value});")
+        context.add_init_script(speech_stub(voices))
+        return context.new_page()
+
+    yield make
+    for c in contexts:
+        c.close()
+
+
+CONTRAST_JS = """() => {
+  const rgb = s => { const m = s.match(/[\\d.]+/g).map(Number);
+    return [m[0], m[1], m[2], m[3] ?? 1]; };
+  const lum = ([r, g, b]) => { const f = c => { c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05); };
+  const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3]));
+  const behind = el => { const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor); if (c[3] > 0) layers.push(c);
+      if (c[3] === 1) break; }
+    return layers.reverse().reduce((acc, c) => over(c, acc), [255, 255, 255]); };
+  const hidden = el => { for (let e = el; e; e = e.parentElement)
+    if (getComputedStyle(e).clipPath === 'inset(50%)') return true; return false; };
+  const low = [];
+  let texts = 0;
+  for (const el of document.querySelectorAll('body, body *')) {
+    if (el.closest('svg') || !el.getClientRects().length || hidden(el)) continue;
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.data.trim());
+    if (!own || getComputedStyle(el).visibility !== 'visible') continue;
+    texts++;
+    const c = rgb(getComputedStyle(el).color); const bg = behind(el);
+    const r = ratio(over(c, bg), bg);
+    if (r < 7) low.push([el.outerHTML.slice(0, 60), r.toFixed(2)]);
+  }
+  // the charts: the drawn part against its track and against what is behind the bar
+  for (const fill of document.querySelectorAll('.bar-fill')) {
+    const track = fill.parentElement.querySelector('.bar-track');
+    const f = rgb(getComputedStyle(fill).fill), t = rgb(getComputedStyle(track).fill);
+    const bg = behind(fill.closest('svg'));
+    for (const [what, r] of [['track', ratio(f, t)], ['background', ratio(f, bg)]])
+      if (r < 7) low.push(['bar against its ' + what, r.toFixed(2)]);
+  }
+  return {texts, low};
+}"""
+
+FOCUS_JS = """() => {
+  const rgb = s => s.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => { const f = c => { c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05); };
+  const behind = el => { for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor); if ((c[3] ?? 1) > 0) return c; }
+    return [255, 255, 255]; };
+  const bad = [];
+  const all = [...document.querySelectorAll('a[href], button, input, select, [tabindex="0"]')]
+    .filter(e => e.getClientRects().length && getComputedStyle(e).visibility === 'visible');
+  for (const el of all) {
+    el.focus();
+    const s = getComputedStyle(el);
+    const r = ratio(rgb(s.outlineColor), behind(el.parentElement));
+    if (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) < 2 || r < 7)
+      bad.push([el.outerHTML.slice(0, 60), s.outlineStyle, s.outlineWidth, r.toFixed(2)]);
+  }
+  return {count: all.length, bad};
+}"""
+
+
+@pytest.mark.parametrize("size", [0, 4], ids=["100%", "200%"])
+@pytest.mark.browser
+@pytest.mark.slow
+def test_high_contrast_puts_every_text_at_7_to_1_or_more(
+    reader: Any, built_site: Path, site_url: str, size: int
+) -> None:
+    page = reader({"contrast": True, "size": size}, voices=ZH_VOICE)
+    low: dict[str, Any] = {}
+    rels = [*_pages(built_site), "search.html?q=营商环境"]
+    for rel in rels:
+        page.goto(site_url + rel)
+        if rel.startswith("search.html?"):
+            page.wait_for_selector("main mark")  # hits highlighted
+        assert page.evaluate("document.documentElement.classList.contains('contrast')")
+        page.keyboard.press("Tab")  # keyboard use, so that focus() shows the focus ring
+        found = page.evaluate(CONTRAST_JS)
+        assert found["texts"] > 10, rel
+        focus = page.evaluate(FOCUS_JS)
+        assert focus["count"] > 5, rel
+        if found["low"] or focus["bad"]:
+            low[rel] = found["low"][:5] + focus["bad"][:5]
+    assert low == {}
+    # links, marks and the charts were among what was measured
+    page.goto(site_url + "index.html")
+    assert page.locator(".bar-fill").count() >= 2 and page.locator("main a[href]").count() > 5
