@@ -352,3 +352,113 @@ def test_high_contrast_puts_every_text_at_7_to_1_or_more(
     # links, marks and the charts were among what was measured
     page.goto(site_url + "index.html")
     assert page.locator(".bar-fill").count() >= 2 and page.locator("main a[href]").count() > 5
+
+
+SIZE_JS = "parseFloat(getComputedStyle(document.querySelector('main .body')).fontSize)"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_text_size_goes_up_in_four_steps_to_200_percent_and_18_px_without_javascript(
+    reader: Any, browser: Any, site_url: str
+) -> None:
+    full = site_url + f"{REPORT_ID}/full.html"
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(full)
+    assert plain.evaluate(SIZE_JS) == 18
+    assert not plain.locator(".reading-tools").is_visible()
+    context.close()
+    page = reader()
+    page.goto(full)
+    sizes = [page.evaluate(SIZE_JS)]
+    for _ in range(4):
+        page.click("[data-tool=larger]")
+        sizes.append(page.evaluate(SIZE_JS))
+    assert sizes == [18, 22.5, 27, 31.5, 36]
+    assert page.locator(".size-value").inner_text() == "200%"
+    assert page.get_attribute("[data-tool=larger]", "aria-disabled") == "true"
+    page.click("[data-tool=larger]", force=True)  # no further than 200 % (aria-disabled)
+    assert page.evaluate(SIZE_JS) == 36
+    # the page still fits a phone at 200 %: nothing scrolls sideways
+    page.set_viewport_size({"width": 320, "height": 700})
+    wide = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    for rel in ("index.html", f"{REPORT_ID}/full.html", f"{REPORT_ID}/figures.html"):
+        page.goto(site_url + rel)
+        assert not page.evaluate(wide), rel
+    page.goto(full)
+    page.click("[data-tool=smaller]")
+    assert page.evaluate(SIZE_JS) == 31.5
+    page.click("[data-tool=reset]")
+    assert page.evaluate(SIZE_JS) == 18
+
+
+SPACING_JS = """() => {
+  const tight = [];
+  for (const el of document.querySelectorAll('main *')) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.data.trim())) continue;
+    if (!el.getClientRects().length) continue;
+    const s = getComputedStyle(el);
+    if (s.display === 'inline') continue;  // its line box is its block's
+    const ratio = parseFloat(s.lineHeight) / parseFloat(s.fontSize);
+    if (!(ratio >= 1.5)) tight.push([el.outerHTML.slice(0, 50), s.lineHeight, s.fontSize]);
+  }
+  // consecutive paragraphs: from one paragraph's last line to the next one's first line
+  // is at least 1.3 times the distance between lines
+  const paragraphs = [];
+  for (const p of document.querySelectorAll('main p.body, main p.item')) {
+    const next = p.nextElementSibling;
+    if (!next || !next.matches('p.body, p.item')) continue;
+    const line = parseFloat(getComputedStyle(p).lineHeight);
+    const gap = next.getBoundingClientRect().top - p.getBoundingClientRect().bottom;
+    paragraphs.push((line + gap) / line);
+  }
+  return {tight, paragraphs};
+}"""
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
+@pytest.mark.browser
+@pytest.mark.slow
+def test_lines_are_1_5_apart_and_paragraphs_further_in_every_theme(
+    reader: Any, site_url: str, theme: str
+) -> None:
+    page = reader(THEMES[theme])
+    for rel in ("index.html", f"{REPORT_ID}/full.html", f"{REPORT_ID}/categories/development.html"):
+        page.goto(site_url + rel)
+        found = page.evaluate(SPACING_JS)
+        assert found["tight"] == [], rel
+        if rel.endswith("full.html"):
+            assert len(found["paragraphs"]) > 10
+            assert min(found["paragraphs"]) >= 1.3, rel
+    if THEMES[theme].get("spacing"):
+        line = page.evaluate(
+            "(() => { const s = getComputedStyle(document.querySelector('main .body'));"
+            " return parseFloat(s.lineHeight) / parseFloat(s.fontSize); })()"
+        )
+        assert line >= 2.2
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_large_cursor_is_the_sites_own_48_px_image(reader: Any, site_url: str) -> None:
+    page = reader()
+    page.goto(site_url + "index.html")
+    cursor = "sel => getComputedStyle(document.querySelector(sel)).cursor"
+    assert "svg" not in page.evaluate(cursor, "main p")
+    page.click("[data-tool=cursor]")
+    assert page.get_attribute("[data-tool=cursor]", "aria-pressed") == "true"
+    found = {sel: page.evaluate(cursor, sel) for sel in ("main p", "main a[href]", "header input")}
+    assert "cursor.svg" in found["main p"]
+    assert "cursor-link.svg" in found["main a[href]"]
+    assert "cursor-text.svg" in found["header input"]
+    for value in found.values():  # from this site, and a real 48 px (or larger) image
+        src = value.split('"')[1]
+        assert src.startswith(site_url), src
+        size = page.evaluate(
+            """src => new Promise(ok => { const i = new Image();
+                 i.onload = () => ok([i.naturalWidth, i.naturalHeight]); i.onerror = () => ok(null);
+                 i.src = src; })""",
+            src,
+        )
+        assert size is not None and max(size) >= 48, (src, size)
