@@ -462,3 +462,139 @@ def test_large_cursor_is_the_sites_own_48_px_image(reader: Any, site_url: str) -
             src,
         )
         assert size is not None and max(size) >= 48, (src, size)
+
+
+FOCUSED_JS = """() => { const e = document.activeElement; const s = getComputedStyle(e);
+  return [e.dataset.tool || e.className, s.outlineStyle, parseFloat(s.outlineWidth)]; }"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_keyboard_reaches_and_works_every_tool_from_the_top_of_the_page(
+    reader: Any, site_url: str
+) -> None:
+    page = reader(voices=ZH_VOICE)
+    page.goto(site_url + f"{REPORT_ID}/full.html")
+    order = []
+    for _ in range(1 + len(TOOLS) + len(SPEECH) + 1):
+        page.keyboard.press("Tab")
+        name, style, width = page.evaluate(FOCUSED_JS)
+        assert style != "none" and width >= 2, f"no visible focus on {name}"
+        order.append(name)
+    assert order == ["skip-link", *TOOLS, *SPEECH, "site-name"]
+    # each works from the keyboard, Enter and Space alike
+    page.focus("[data-tool=larger]")
+    page.keyboard.press("Enter")
+    page.keyboard.press(" ")
+    assert page.locator(".size-value").inner_text() == "150%"
+    assert page.evaluate(SIZE_JS) == 27
+    for name, cls in (("contrast", "contrast"), ("spacing", "spacious"), ("cursor", "big-cursor")):
+        page.focus(f"[data-tool={name}]")
+        page.keyboard.press("Enter")
+        assert page.get_attribute(f"[data-tool={name}]", "aria-pressed") == "true"
+        assert page.evaluate(f"document.documentElement.classList.contains('{cls}')")
+    page.focus("[data-tool=smaller]")
+    page.keyboard.press(" ")
+    assert page.locator(".size-value").inner_text() == "125%"
+    page.focus("[data-tool=reset]")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.documentElement.className.split(' ').sort()") == sorted(
+        ["js", "search-ok", "speech-ok"]
+    )
+    assert page.locator(".size-value").inner_text() == "100%"
+    # nothing moves: no animation or transition anywhere
+    moving = page.evaluate(
+        "[...document.querySelectorAll('*')].filter(e => { const s = getComputedStyle(e);"
+        " return s.animationName !== 'none' || parseFloat(s.transitionDuration) > 0; }).length"
+    )
+    assert moving == 0
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_read_aloud_speaks_the_page_or_the_selection_in_chinese_with_pause_and_stop(
+    reader: Any, site_url: str
+) -> None:
+    page = reader(voices=[{"name": "stub-en", "lang": "en-US"}, *ZH_VOICE])
+    page.goto(site_url + f"{REPORT_ID}/full.html")
+    for name in SPEECH:
+        assert page.locator(f"[data-tool={name}]").is_visible(), name
+    assert page.get_attribute("[data-tool=stop]", "aria-disabled") == "true"
+    page.click("[data-tool=read]")
+    spoken = page.evaluate("window.__speech.spoken")
+    assert spoken and {s["lang"] for s in spoken} == {"zh-CN"}
+    assert {s["voice"] for s in spoken} == {"stub-zh"}
+    text = "".join(s["text"] for s in spoken)
+    assert "营商环境" in text and text.startswith("中共上海市黄浦区委员会")
+    assert max(len(s["text"]) for s in spoken) <= 240  # in pieces engines do not cut off
+    page.click("[data-tool=pause]")
+    assert page.locator("[data-tool=pause]").inner_text() == "继续"
+    page.click("[data-tool=pause]")
+    page.click("[data-tool=stop]")
+    assert page.evaluate("window.__speech.calls").count("cancel") >= 2
+    assert page.evaluate("window.__speech.calls")[-3:] == ["pause", "resume", "cancel"]
+    assert page.get_attribute("[data-tool=stop]", "aria-disabled") == "true"
+    # the selected text only
+    page.evaluate(
+        "() => { const h = document.querySelector('#main h2'); const r = document.createRange();"
+        " r.selectNodeContents(h); getSelection().removeAllRanges(); getSelection().addRange(r); }"
+    )
+    heading = page.locator("#main h2").first.inner_text()
+    page.evaluate("window.__speech.spoken.length = 0")
+    page.focus("[data-tool=read]")
+    page.keyboard.press("Enter")
+    assert "".join(s["text"] for s in page.evaluate("window.__speech.spoken")) == heading
+
+
+@pytest.mark.parametrize(
+    "voices", [None, [], [{"name": "stub-en", "lang": "en-US"}]], ids=["no-api", "none", "en"]
+)
+@pytest.mark.browser
+@pytest.mark.slow
+def test_read_aloud_is_hidden_where_the_browser_has_no_chinese_voice(
+    reader: Any, site_url: str, voices: Any
+) -> None:
+    page = reader({"speech": True}, voices=voices)  # even if a voice was there last time
+    page.goto(site_url + "index.html")
+    for name in SPEECH:
+        assert not page.locator(f"[data-tool={name}]").is_visible(), name
+    for name in TOOLS:
+        assert page.locator(f"[data-tool={name}]").is_visible(), name
+
+
+FIRST_FRAME = """requestAnimationFrame(() => { window.__first = {
+  classes: document.documentElement.className,
+  size: getComputedStyle(document.documentElement).fontSize }; });"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_settings_survive_a_reload_and_apply_before_the_first_paint(
+    reader: Any, built_site: Path, site_url: str
+) -> None:
+    # a blocking script file in <head>, no inline script (CSP script-src 'self')
+    html = (built_site / "index.html").read_text("utf-8")
+    head = html.split("</head>")[0]
+    blocking = [t for t in head.split("<script")[1:] if "defer" not in t.split(">")[0]]
+    assert len(blocking) == 1 and 'src="assets/site.' in blocking[0]
+    assert "<script>" not in html and "script-src 'self'" in head
+    page = reader(voices=ZH_VOICE)
+    page.context.add_init_script(FIRST_FRAME)
+    page.goto(site_url + "index.html")
+    for name in ("larger", "larger", "contrast", "spacing", "cursor"):
+        page.click(f"[data-tool={name}]")
+    for rel in ("index.html", f"{REPORT_ID}/full.html", "search.html"):
+        page.goto(site_url + rel)
+        first = page.evaluate("window.__first")
+        assert set(first["classes"].split()) >= {"size-2", "contrast", "spacious", "big-cursor"}
+        assert first["size"] == "27px", rel
+        assert page.locator(".size-value").inner_text() == "150%"
+        for name in ("contrast", "spacing", "cursor"):
+            assert page.get_attribute(f"[data-tool={name}]", "aria-pressed") == "true"
+    page.reload()
+    assert "size-2" in page.evaluate("window.__first").get("classes", "")
+    # the earlier 大字号 switch's setting is read as one step up
+    old = reader()
+    old.context.add_init_script("localStorage.setItem('rectify-site:larger-text', '1');")
+    old.goto(site_url + "index.html")
+    assert old.locator(".size-value").inner_text() == "125%"
