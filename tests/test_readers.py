@@ -598,3 +598,24 @@ def test_settings_survive_a_reload_and_apply_before_the_first_paint(
     old.context.add_init_script("localStorage.setItem('rectify-site:larger-text', '1');")
     old.goto(site_url + "index.html")
     assert old.locator(".size-value").inner_text() == "125%"
+
+
+@pytest.mark.parametrize("theme", list(THEMES))
+@pytest.mark.browser
+@pytest.mark.slow
+def test_axe_finds_no_violation_on_any_page_in_any_theme_and_size(
+    reader: Any, built_site: Path, site_url: str, theme: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from test_public_site import AXE_OPTIONS
+
+    page = reader(THEMES[theme], voices=ZH_VOICE)
+    found = {}
+    for rel in [*_pages(built_site), "search.html?q=营商环境"]:
+        page.goto(site_url + rel)
+        if rel.startswith("search.html?"):
+            page.wait_for_selector("main mark")
+        if violations := Axe().run(page, options=AXE_OPTIONS).response["violations"]:
+            found[rel] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations]
+    assert found == {}
