@@ -138,7 +138,9 @@ def test_report_shows_how_figures_changed_since_the_previous(
                 continue
             delta = after - before
             sign = "+" if delta > 0 else ""
-            assert f"具体问题与整改措施：已整改（项）{before}{after}{sign}{delta}" in page
+            # a status says which total it is part of (issue 22)
+            row = f"具体问题与整改措施：具体问题中已整改（项）{before}{after}{sign}{delta}"
+            assert row in page
             checked += 1
         first = text(site, f"{reports[-1].id}/index.html")
         assert "与上次通报相比" not in first

@@ -40,7 +40,7 @@ SEARCHES = [
     ("零距离家园", "categories/organisation.html", "party-building"),
 ]
 
-NAV_TEXT = ["跳到正文", "按问题大类浏览", "大字号", "开放数据", "数据下载", "概览"]
+NAV_TEXT = ["跳到正文", "按问题大类浏览", "高对比度", "恢复默认", "开放数据", "数据下载", "概览"]
 """Words that only navigation, tools and footers carry: none may reach the PDF."""
 
 
@@ -106,7 +106,7 @@ def test_axe_finds_no_violation_on_any_page(page: Any, search_site: Path, url: s
     page.wait_for_selector(".search-results li")
     if violations := axe_violations(page):
         found["search.html?q="] = violations
-    page.click(".text-size")
+    page.click("[data-tool=larger]")
     page.goto(url + f"{REPORT_ID}/index.html")
     if violations := axe_violations(page):
         found["larger text"] = violations
@@ -157,20 +157,21 @@ def test_every_focusable_control_shows_its_focus(page: Any, url: str) -> None:
         assert len(seen) > 5, rel
 
 
-def test_larger_text_switch_persists_across_reload(page: Any, url: str) -> None:
+def test_larger_text_persists_across_reload(page: Any, url: str) -> None:
+    # the 大字号 switch is now the tool bar's 放大 (tests/test_readers.py tests the rest)
     page.goto(url + f"{REPORT_ID}/full.html")
     size = "parseFloat(getComputedStyle(document.querySelector('.body')).fontSize)"
     before = page.evaluate(size)
-    switch = page.locator(".text-size")
-    assert switch.is_visible() and switch.get_attribute("aria-pressed") == "false"
-    switch.click()
+    larger = page.locator("[data-tool=larger]")
+    assert larger.is_visible() and page.locator(".size-value").inner_text() == "100%"
+    larger.click()
     assert page.evaluate(size) > before
     page.reload()
     assert page.evaluate(size) > before
-    assert page.locator(".text-size").get_attribute("aria-pressed") == "true"
+    assert page.locator(".size-value").inner_text() == "125%"
     page.goto(url + "index.html")  # and on every other page
-    assert page.evaluate("document.documentElement.classList.contains('larger')")
-    page.locator(".text-size").click()
+    assert page.evaluate("document.documentElement.classList.contains('size-1')")
+    page.locator("[data-tool=smaller]").click()
     page.goto(url + f"{REPORT_ID}/full.html")
     assert page.evaluate(size) == before
 
@@ -183,7 +184,7 @@ def test_no_horizontal_scrolling_at_375_px(phone: Any, search_site: Path, url: s
     for larger in (False, True):
         if larger:
             phone.goto(url + "index.html")
-            phone.click(".text-size")
+            phone.click("[data-tool=larger]")
         for rel in _pages(search_site):
             phone.goto(url + rel)
             assert not phone.evaluate(wide), f"{rel} scrolls sideways (larger text: {larger})"
@@ -326,7 +327,7 @@ def test_every_page_reads_fully_without_javascript(
         assert not page.locator(".site-header .search-box").is_visible(), rel
         fallback = page.locator(".site-header .search-fallback")
         assert fallback.is_visible() and fallback.inner_text() == "按问题大类浏览", rel
-        assert not page.locator(".text-size").is_visible(), rel
+        assert not page.locator(".reading-tools").is_visible(), rel
     # the whole report text is there
     page.goto(url + f"{REPORT_ID}/full.html")
     text = squash(page.locator("main").inner_text())

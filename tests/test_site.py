@@ -174,11 +174,13 @@ def test_home_shows_figures_at_a_glance_with_text(built_site: Path) -> None:
     assert "整改措施 共 134 条，已完成 120 条" in squash_spaces(text)
     assert "尚在推进" not in text and "%" not in text
     assert "130.98" in text and "152" in text and "201" in text
-    # the charts are SVG drawn at build time; the one script only enhances (text size, search)
+    # the charts are SVG drawn at build time; the scripts only enhance (the reading tool bar,
+    # search): one blocking in the head, which applies the reader's settings, one deferred
     scripts = re.findall(r"<script[^>]*>", html)
-    assert len(scripts) == 1 and re.fullmatch(
+    assert len(scripts) == 2 and re.fullmatch(
         r'<script src="assets/site\.[0-9a-f]+\.js">', scripts[0]
     )
+    assert re.fullmatch(r'<script src="assets/toolbar\.[0-9a-f]+\.js" defer>', scripts[1])
     assert 'width="84.2"' in html  # the bar is drawn to scale
     for target in ("full.html", "figures.html", *(f"categories/{c}.html" for c in CATEGORIES)):
         assert f"{REPORT_ID}/{target}" in html

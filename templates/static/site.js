@@ -1,10 +1,11 @@
-/* Runs in <head> before the page paints: marks what the browser can do, restores the
-   reader's text size, then wires the larger-text switch. Nothing on the site needs it to
-   be read; without it the search box gives way to a link to the categories. */
+/* Runs in <head> before the page paints (a blocking script: the CSP allows no inline one):
+   marks what the browser can do and applies the reader's settings from the tool bar
+   (阅读辅助: text size, high contrast, line spacing, large cursor), so that no page ever
+   flashes in the default look. toolbar.js wires the controls once the page is parsed.
+   Nothing on the site needs either to be read. */
 (function () {
   "use strict";
   var root = document.documentElement;
-  var KEY = "rectify-site:larger-text";
   root.classList.remove("no-js");
   root.classList.add("js");
   // Pagefind needs WebAssembly and ES modules; in-app browsers may lack either.
@@ -12,28 +13,18 @@
   if (typeof WebAssembly === "object" && "noModule" in script) {
     root.classList.add("search-ok");
   }
+  var settings = {};
   try {
-    if (window.localStorage.getItem(KEY) === "1") root.classList.add("larger");
-  } catch (e) { /* storage blocked: the switch still works for this page */ }
-
-  function wire() {
-    var button = document.querySelector(".text-size");
-    if (!button) return;
-    var sync = function () {
-      var on = root.classList.contains("larger");
-      button.setAttribute("aria-pressed", on ? "true" : "false");
-    };
-    sync();
-    button.hidden = false;
-    button.addEventListener("click", function () {
-      var on = root.classList.toggle("larger");
-      try { window.localStorage.setItem(KEY, on ? "1" : "0"); } catch (e) { /* ignore */ }
-      sync();
-    });
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", wire);
-  } else {
-    wire();
-  }
+    settings = JSON.parse(window.localStorage.getItem("rectify-site:reading") || "{}") || {};
+    // the earlier 大字号 switch: one step up
+    if (settings.size === undefined && window.localStorage.getItem("rectify-site:larger-text") === "1") {
+      settings.size = 1;
+    }
+  } catch (e) { /* storage blocked or garbled: the default look */ }
+  var size = Math.floor(Number(settings.size));
+  if (size >= 1 && size <= 4) root.classList.add("size-" + size);
+  if (settings.contrast === true) root.classList.add("contrast");
+  if (settings.spacing === true) root.classList.add("spacious");
+  if (settings.cursor === true) root.classList.add("big-cursor");
+  if (settings.speech === true) root.classList.add("speech-ok");  // a voice, last time
 })();

@@ -25,11 +25,18 @@ class FigureRow:
     value: int | Decimal
     qualifier: str | None = None
     """余, 万余, 以上, 近 …: printed where the report writes it (``written``)."""
+    part_of: str | None = None
+    """The total a status, remainder or rate row belongs to (its label), else None."""
 
     @property
     def written(self) -> tuple[str, str, str]:
         """(before the number, after it, the unit) as the report writes this value."""
         return qualified(self.unit, self.qualifier)
+
+    @property
+    def is_rate(self) -> bool:
+        """A rate (a percentage of its total), not a count that is part of it."""
+        return self.key.endswith(".rate")
 
 
 @dataclass(frozen=True)
@@ -50,16 +57,22 @@ def figure_row_list(figures: Figures, figure: Figure, group: str) -> list[Figure
     rows = [FigureRow(f"{figure.path}.total", group, figure.label, unit, figure.total)]
     for key, count in figure.by_status.items():
         label = figures.statuses[key].label if key in figures.statuses else key
-        rows.append(FigureRow(f"{figure.path}.{key}", group, label, unit, count))
+        rows.append(FigureRow(f"{figure.path}.{key}", group, label, unit, count, figure.label))
     if figure.remainder_label is not None and figure.remainder is not None:
         rows.append(
             FigureRow(
-                f"{figure.path}.remainder", group, figure.remainder_label, unit, figure.remainder
+                f"{figure.path}.remainder",
+                group,
+                figure.remainder_label,
+                unit,
+                figure.remainder,
+                figure.label,
             )
         )
     if figure.rate is not None:
         label = figure.rate.label or figure.label
-        rows.append(FigureRow(f"{figure.path}.rate", group, label, "%", Decimal(figure.rate.value)))
+        rate = Decimal(figure.rate.value)
+        rows.append(FigureRow(f"{figure.path}.rate", group, label, "%", rate, figure.label))
     return rows
 
 
@@ -117,6 +130,8 @@ class Change:
     unit: str
     before: int | Decimal
     after: int | Decimal
+    part_of: str | None = None
+    """As FigureRow.part_of: the total this row is a part of."""
 
     @property
     def delta(self) -> int | Decimal:
@@ -127,7 +142,7 @@ def changes(previous: Report, current: Report) -> list[Change]:
     """Figures both reports state, in the current report's order, derived (never typed)."""
     before = {row.key: row for row in figure_rows(previous.figures)}
     return [
-        Change(row.group, row.label, row.unit, before[row.key].value, row.value)
+        Change(row.group, row.label, row.unit, before[row.key].value, row.value, row.part_of)
         for row in figure_rows(current.figures)
         if row.key in before and before[row.key].unit == row.unit
     ]

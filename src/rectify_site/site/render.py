@@ -41,13 +41,14 @@ from rectify_site.errors import ContentError, Diagnostic, diag
 from rectify_site.model.markdown import plain_text, render_inline
 from rectify_site.model.numbering import zh_date, zh_numeral
 from rectify_site.progress import NO_PROGRESS, Progress
+from rectify_site.site.linebreaks import unbroken_tail
 from rectify_site.site.pages import Page
 from rectify_site.site.themes import theme_folders
 from rectify_site.site.urls import path_for
 from rectify_site.workers import can_fork, jobs_for, pool
 
 STATIC_DIR = "static"
-FINGERPRINTED = ("style.css", "site.js", "search.js")
+FINGERPRINTED = ("style.css", "site.js", "toolbar.js", "search.js")
 """Assets renamed by content hash so hosts can cache them for a year."""
 
 
@@ -208,6 +209,7 @@ def make_env(
         tel=tel_uri,
         stop=run_in_stop,
         filesize=filesize,
+        unbroken_tail=unbroken_tail,
     )
     return env
 
