@@ -146,6 +146,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "节点须有 heading、text、actions 或 children 之一，不能都为空",
         "a node needs a heading, text, actions or children, not none of them",
     ),
+    "table.ragged": (
+        "表格第 {row} 行有 {cells} 格，表头有 {width} 格：每行的格数须与表头相同，空格写 \"\"",
+        "row {row} of the table has {cells} cells and the header {width}: give every row as "
+        "many cells as the header, writing \"\" for an empty one",
+    ),
+    "table.blank": (
+        "表格的各格都是空的：请填写内容，或删除这张表",
+        "every cell of the table is empty: fill it in or remove the table",
+    ),
     "node.file_alone": (
         "file 引用单独的文件，不能与其他字段写在一起：其他内容请写进被引用的文件",
         "a file reference stands alone: write the node's other fields in that file",

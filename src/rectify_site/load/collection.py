@@ -71,6 +71,8 @@ _PYDANTIC_KEYS = {
     "attachment_name": "attachment.name",
     "node.empty": "node.empty",
     "node.file_alone": "node.file_alone",
+    "table.ragged": "table.ragged",
+    "table.blank": "table.blank",
     "figure.both": "figure.both",
     "figure.neither": "figure.neither",
     "figure.of_counts": "figure.of_counts",

@@ -23,7 +23,7 @@ from typing import Any
 
 from rectify_site.errors import Loc
 from rectify_site.model.checks import Finding, IdClaims, check_dates
-from rectify_site.model.content import FigureFile, FiguresFile, NodeFile, ReportFile
+from rectify_site.model.content import FigureFile, FiguresFile, NodeFile, ReportFile, TableFile
 from rectify_site.model.ledger import FILENAME as LEDGER_FILE
 from rectify_site.model.ledger import AspectRef, Ledger
 from rectify_site.model.markdown import plain_text
@@ -39,6 +39,7 @@ from rectify_site.model.report import (
     Rate,
     Report,
     Status,
+    Table,
     depth_first,
 )
 
@@ -352,6 +353,28 @@ class _Prose:
         return out
 
 
+def _build_tables(tables: list[TableFile], prose: _Prose, file: str, loc: Loc) -> list[Table]:
+    """Each table's caption and cells expanded like prose, at their own locs."""
+
+    def cell(text: str, at: Loc) -> str:
+        return prose(text, file, at) if text.strip() else text
+
+    out = []
+    for t, table in enumerate(tables):
+        at = (*loc, "tables", t)
+        out.append(
+            Table.model_construct(
+                caption=prose(table.caption, file, (*at, "caption")) if table.caption else None,
+                header=[cell(c, (*at, "header", i)) for i, c in enumerate(table.header)],
+                rows=[
+                    [cell(c, (*at, "rows", r, i)) for i, c in enumerate(row)]
+                    for r, row in enumerate(table.rows)
+                ],
+            )
+        )
+    return out
+
+
 def _build_node(n: Numbered, prose: _Prose, action_style: str) -> Node:
     d = n.draft
     f, loc = d.file, d.loc
@@ -383,6 +406,7 @@ def _build_node(n: Numbered, prose: _Prose, action_style: str) -> Node:
         numbered=d.node.numbered,
         paragraphs=paragraphs,
         actions=actions,
+        tables=_build_tables(d.node.tables, prose, f, loc) if d.node.tables else [],
         status=d.node.status,
         children=[_build_node(c, prose, action_style) for c in n.children],
     )
@@ -462,6 +486,7 @@ def assemble(
     }
     prose = _Prose(data)
     intro = prose(report.intro, "report.yaml", ("intro",)) if report.intro else None
+    tables = _build_tables(report.tables, prose, "report.yaml", ())
     contact = report.contact
     if contact is not None and contact.invitation:
         invitation = prose(contact.invitation, "report.yaml", ("contact", "invitation"))
@@ -480,6 +505,7 @@ def assemble(
             inspection=insp,
             recipients=report.recipients,
             intro=intro,
+            tables=tables,
             parts=nodes,
             status_line=report.status_line,
             figures=built,

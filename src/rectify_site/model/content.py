@@ -27,7 +27,9 @@ from pydantic import (
     Field,
     NonNegativeInt,
     PlainValidator,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -410,6 +412,63 @@ def _paragraphs(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+Cell = Annotated[str, Field(json_schema_extra={"examples": ["{{ figures.problems.total }}"]})]
+"""A cell of a table: inline Markdown like prose, which may refer to data; may be empty."""
+
+
+class TableFile(Strict):
+    """一张表格：标题、表头一行和各行；数字请引用 figures.yaml 中的统计数字。
+    A table of the report as content: caption, one header row, rows of cells."""
+
+    caption: Prose | None = Field(
+        default=None,
+        title="表格标题",
+        description="表格的标题，如“表1 各单位整改情况”，印在表格上方；读屏软件据此称呼这张表。",
+        examples=["表1 各单位整改情况"],
+    )
+    header: list[Cell] = Field(
+        min_length=1,
+        title="表头",
+        description="表头一行，每列一格，按从左到右的顺序。",
+        examples=[["单位", "问题数", "已整改", "完成率"]],
+    )
+    rows: list[list[Cell]] = Field(
+        min_length=1,
+        title="各行",
+        description="表格的各行，每行一个列表，格数与表头相同；空格写 \"\"。"
+        "每行第一格是该行的名称；数字请引用统计数字，如 {{ figures.jiedao.problems.total }}，"
+        "不要重打。",
+        examples=[[["××街道", "{{ figures.a.problems.total }}", "12", "100%"]]],
+    )
+
+    @field_validator("rows")
+    @classmethod
+    def _rectangular(cls, rows: list[list[str]], info: ValidationInfo) -> list[list[str]]:
+        header = info.data.get("header")
+        width = len(header) if header else None
+        for i, row in enumerate(rows):
+            if width is not None and len(row) != width:
+                raise PydanticCustomError(
+                    "table.ragged",
+                    "row {row} has {cells} cells, the header {width}",
+                    {"row": i + 1, "cells": len(row), "width": width},
+                )
+        if rows and not any(c.strip() for row in rows for c in row):
+            raise PydanticCustomError("table.blank", "every cell is empty", {})
+        return rows
+
+
+def _tables(value: Any) -> Any:
+    """One table may be written as a mapping; several as a list."""
+    return [value] if isinstance(value, dict) else value
+
+
+Tables = Annotated[
+    list[TableFile],
+    BeforeValidator(_tables, json_schema_input_type=TableFile | list[TableFile]),
+]
+
+
 class NodeFile(Strict):
     """通报的一个编号层级：部分、小节、问题大类、方面、具体问题、整改措施，均为同一结构。
     One numbered node of the report; parts, sections, categories, aspects, problems and
@@ -464,6 +523,11 @@ class NodeFile(Strict):
         description="一段文字，或多段文字的列表；可用 Markdown，数字请引用数据，"
         "如 {{ figures.problems.total }}。",
     )
+    tables: Tables = Field(
+        default=[],
+        title="表格",
+        description="正文之后的表格，一张或多张，按顺序；每张有表头和各行，可有标题。",
+    )
     actions: list[Prose] = Field(
         default=[],
         title="举措",
@@ -488,7 +552,7 @@ class NodeFile(Strict):
         if self.file is not None:
             if self.model_fields_set - {"file"}:
                 raise PydanticCustomError("node.file_alone", "file alone", {})
-        elif self.heading is None and not self.text and not self.actions and not self.children:
+        elif not (self.heading or self.text or self.actions or self.tables or self.children):
             raise PydanticCustomError("node.empty", "empty node", {})
         return self
 
@@ -596,6 +660,11 @@ class ReportFile(Strict):
         title="开头段落",
         description="通报的开头一段，可用 Markdown；巡视组、日期等请引用数据，不要重打，"
         "如 {{ inspection.team }}、{{ inspection.feedback | date }}。",
+    )
+    tables: Tables = Field(
+        default=[],
+        title="开头的表格",
+        description="开头段落之后、第一部分之前的表格，一张或多张；写法同节点的 tables。",
     )
     parts: list[PartEntry] = Field(
         min_length=1,

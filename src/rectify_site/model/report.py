@@ -175,6 +175,17 @@ class Action(Strict):
     """Inline Markdown, references expanded."""
 
 
+class Table(Strict):
+    """A table of the report (表格): its cells are inline Markdown, references expanded."""
+
+    caption: str | None = None
+    """Its title (表1 …), printed as the table's caption."""
+    header: list[str]
+    """The header row, one cell a column."""
+    rows: list[list[str]]
+    """The rows, as many cells each as the header; the first cell names the row."""
+
+
 class Node(Strict):
     """A numbered (or unnumbered) node of the report's structure, at any depth."""
 
@@ -198,6 +209,8 @@ class Node(Strict):
     """Inline Markdown, references expanded."""
     actions: list[Action] = []
     """Run-in enumerations after the last paragraph."""
+    tables: list[Table] = []
+    """Tables after the paragraphs, in order."""
     status: str | None = None
     """A status key of the report's figures, if the node has one."""
     children: list[Node] = []
@@ -260,6 +273,8 @@ class Report(Strict):
     """主送机关, as written (without its colon), when the report names them."""
     intro: str | None = None
     """The opening paragraph, references expanded."""
+    tables: list[Table] = []
+    """Tables after the opening paragraph, before the parts."""
     parts: list[Node]
     """The parts in order."""
     status_line: str | None = None
