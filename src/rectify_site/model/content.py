@@ -663,7 +663,7 @@ class ReportFile(Strict):
     )
     tables: Tables = Field(
         default=[],
-        title="开头的表格",
+        title="表格",
         description="开头段落之后、第一部分之前的表格，一张或多张；写法同节点的 tables。",
     )
     parts: list[PartEntry] = Field(
