@@ -266,6 +266,7 @@ OFFICE = {
         "巡察反馈意见见区委巡察办2024年第5号通知。",
         "数字截至2024年7月31日。",
     ],
+    "caption": "表1 各方面问题整改情况",
     "table": [
         ["类别", "反馈问题（项）", "已整改（项）", "整改措施（条）", "已完成（条）"],
         ["党的领导", "12", "10", "30", "26"],
@@ -279,7 +280,7 @@ OFFICE = {
 def write_office_docx(path: Path) -> Path:
     """A Word file as a district office sends it (synthetic): 发文机关标志 and 文号, the
     title, 主送, an opening with a footnote, Word's list numbering, bold run-in headings,
-    a 4 x 5 statistics table (a header row and three), a second footnote, a picture, a
+    a 4 x 5 statistics table (a header row and three) under its 表1 caption, a second footnote, a picture, a
     附件 line, signature and date; a page header and footer with the page number."""
     import io
 
@@ -347,6 +348,7 @@ def write_office_docx(path: Path) -> Path:
     footnote_ref(p, 2)
     p.add_run("。")
     document.add_paragraph("各方面问题整改情况如下表。")
+    document.add_paragraph(OFFICE["caption"])
     rows = OFFICE["table"]
     table = document.add_table(rows=len(rows), cols=len(rows[0]))
     for r, row in enumerate(rows):

@@ -112,14 +112,28 @@ def _content_tables(page: Path) -> list[dict[str, Any]]:
 EXPECTED_ASPECT = {
     "caption": "表1 合成的各单位整改情况",
     "rows": [
-        [("th", "col", "单位"), ("th", "col", "问题数"), ("th", "col", "已整改"), ("th", "col", "说明")],
+        [
+            ("th", "col", "单位"),
+            ("th", "col", "问题数"),
+            ("th", "col", "已整改"),
+            ("th", "col", "说明"),
+        ],
         [
             ("th", "row", "合成第一单位"),
             ("td", None, "57"),
             ("td", None, "48"),
-            ("td", None, "合成的说明文字甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六七八九十"),
+            (
+                "td",
+                None,
+                "合成的说明文字甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六七八九十",
+            ),
         ],
-        [("th", "row", "合成第二单位"), ("td", None, "3"), ("td", None, ""), ("td", None, "鸿雁于飞肃肃其羽")],
+        [
+            ("th", "row", "合成第二单位"),
+            ("td", None, "3"),
+            ("td", None, ""),
+            ("td", None, "鸿雁于飞肃肃其羽"),
+        ],
     ],
 }
 
@@ -197,7 +211,10 @@ def test_a_table_of_the_opening_is_printed_before_the_parts(tmp_path: Path) -> N
             "tables[0].rows: 表格第 2 行有 2 格，表头有 3 格",
         ),
         ("  tables:\n  - header: [甲, 乙]\n    rows: []\n", "tables[0].rows: 至少需要 1 项"),
-        ("  tables:\n  - header: [甲, 乙]\n    rows:\n    - ['', '']\n", "tables[0].rows: 表格的各格都是空的"),
+        (
+            "  tables:\n  - header: [甲, 乙]\n    rows:\n    - ['', '']\n",
+            "tables[0].rows: 表格的各格都是空的",
+        ),
         (
             "  tables:\n  - header: [甲, 乙]\n    rows:\n    - [一, '{{ figures.nothing }}']\n",
             "tables[0].rows[0][1]: ",

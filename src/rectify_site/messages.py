@@ -147,9 +147,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a node needs a heading, text, actions or children, not none of them",
     ),
     "table.ragged": (
-        "表格第 {row} 行有 {cells} 格，表头有 {width} 格：每行的格数须与表头相同，空格写 \"\"",
+        '表格第 {row} 行有 {cells} 格，表头有 {width} 格：每行的格数须与表头相同，空格写 ""',
         "row {row} of the table has {cells} cells and the header {width}: give every row as "
-        "many cells as the header, writing \"\" for an empty one",
+        'many cells as the header, writing "" for an empty one',
     ),
     "table.blank": (
         "表格的各格都是空的：请填写内容，或删除这张表",

@@ -16,7 +16,7 @@ from . import inspection, language, statistics, words
 from .escaping import prose
 from .readers import Source, refuse
 from .text import cn_value, fullwidth
-from .tree import Block, Document
+from .tree import Block, Document, Table
 
 _STYLES = [(style, re.compile(pattern)) for style, pattern in words.NUMBER_STYLES]
 
@@ -72,7 +72,19 @@ def parse(source: Source) -> Document:
     for line, key, params in source.warnings:
         doc.warn(line, key, **params)
     doc.images = list(source.images)
-    lines = [(no, prose(fullwidth(text))) for no, text in source.lines]
+    tables = {
+        no: Table(no, prose(fullwidth(caption)) if caption else None, *_cells(rows))
+        for no, (caption, rows) in source.tables.items()
+    }
+    lines = [(no, prose(fullwidth(text))) for no, text in source.lines if no not in tables]
+    after: dict[int, list[Table]] = {}  # a table stands after the line before it
+    previous = 0
+    for no, _text in source.lines:
+        if no in tables:
+            after.setdefault(previous, []).append(tables[no])
+        else:
+            previous = no
+    doc.tables = after.pop(0, [])
     first = next((i for i, (_no, text) in enumerate(lines) if numbered(text)), None)
     if first is None:
         raise refuse(source.path, "import.no_structure")
@@ -100,11 +112,40 @@ def parse(source: Source) -> Document:
             doc.warn(None, "import.unplaced", text=doc.signature[:30])
     if doc.issuer is None:  # only now: the signature may have named it
         doc.warn(None, "import.no_issuer")
+    _place_tables(doc, after)
     _roles(doc)
     doc.role_counts = None  # counted from here on, once
     _inspection(doc)
     statistics.recognise(doc)
     return doc
+
+
+def _cells(rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """The header row and the body rows, each cell as prose (escaped like every line)."""
+    cells = [[prose(fullwidth(c)) if c else "" for c in row] for row in rows]
+    if len(cells) == 1:  # a header alone: the row is its content
+        return [""] * len(cells[0]), cells
+    return cells[0], cells[1:]
+
+
+def _place_tables(doc: Document, after: dict[int, list[Table]]) -> None:
+    """Each table into the node whose text (or heading) holds the line before it; one after
+    the opening or the title goes with the opening; none is dropped."""
+    if not after:
+        return
+    owners: dict[int, Block] = {}
+    for block in doc.blocks():
+        for no in block.lines:
+            owners.setdefault(no, block)
+    for no in sorted(after):
+        owner = owners.get(no)
+        if owner is None:  # a line of the header, or one signature, contact or annex took
+            earlier = [b for n, b in owners.items() if n < no]
+            owner = max(earlier, key=lambda b: max(b.lines)) if earlier else None
+        if owner is None:
+            doc.tables.extend(after[no])
+        else:
+            owner.tables.extend(after[no])
 
 
 # --- the header: issuer, title, opening ----------------------------------------------
@@ -230,6 +271,7 @@ def _body(doc: Document, body: list[tuple[int, str]]) -> None:
         current = stack[-1]
         if status:
             current.status = status.group("status").strip()
+            current.lines.append(no)
             doc.status_line = status.group("word")
             continue
         if (
@@ -239,11 +281,13 @@ def _body(doc: Document, body: list[tuple[int, str]]) -> None:
             and not current.run_in
         ):
             _paragraph(current, text)  # a standing heading's first paragraph
+            current.lines.append(no)
         elif statistics.is_statistics(text):
             part = stack[0]
             part.children.append(_unnumbered(no, 2, text))
         elif not current.children and not current.actions:
             _paragraph(current, text)
+            current.lines.append(no)
         else:
             parent = stack[-1]
             parent.children.append(_unnumbered(no, parent.depth + 1, text))

@@ -51,6 +51,9 @@ class Source:
     """What reading changed or could not keep as it was (a table, a picture), by line."""
     images: list[tuple[str, bytes, str]] = field(default_factory=list)
     """A Word document's pictures: (name, bytes, suffix), to become attachments."""
+    tables: dict[int, tuple[str | None, list[list[str]]]] = field(default_factory=dict)
+    """A Word document's data tables by the line that stands for each: (caption, rows),
+    the caption from a 表N line just before it (taken out of the lines)."""
 
 
 def refuse(path: Path, key: str, **params: Any) -> UsageError:
@@ -184,7 +187,7 @@ def _read_docx(path: Path, data: bytes) -> Source:
     done_tables: set[Any] = set()
     for paragraph in _paragraphs(document.element.body):
         table = _data_table(paragraph)
-        if table is not None:  # a table of two or more columns: a line a row, with a warning
+        if table is not None:  # a table of two or more columns: kept as a table
             if table in done_tables:
                 continue
             done_tables.add(table)
@@ -193,23 +196,17 @@ def _read_docx(path: Path, data: bytes) -> Source:
                 for tr in table.iter(_W + "tr")
                 if not any(a.tag == _W + "tbl" and a is not table for a in tr.iterancestors())
             ]
-            first = len(lines) + 1
-            for row in rows:
-                if any(row):
-                    lines.append((len(lines) + 1, "｜".join(row)))
-            cells = [c for row in rows for c in row]
-            source.warnings.append(
-                (
-                    first,
-                    "import.table",
-                    {
-                        "rows": len(rows),
-                        "cols": max((len(r) for r in rows), default=0),
-                        "cells": sum(1 for c in cells if c),
-                        "text": next((c for c in cells if c), "")[:20],
-                    },
-                )
-            )
+            rows = [row for row in rows if any(row)]
+            if not rows:
+                continue
+            width = max(len(r) for r in rows)
+            rows = [r + [""] * (width - len(r)) for r in rows]  # merged cells: padded
+            caption = None
+            if lines and CAPTION_RE.match(lines[-1][1]) and lines[-1][0] not in source.tables:
+                caption = lines.pop()[1]
+            no = len(lines) + 1
+            lines.append((no, "｜".join(c for c in rows[0] if c)))
+            source.tables[no] = (caption, rows)
             continue
         text = _SPACES.sub(" ", _text(paragraph, notes)).strip()
         for image in _images(paragraph, document):
@@ -236,6 +233,12 @@ _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _V = "{urn:schemas-microsoft-com:vml}"
 NOTE_OPEN, NOTE_CLOSE = "（注：", "）"
 """How a footnote or endnote is kept: in its paragraph, where its mark stood."""
+
+
+CAPTION_RE = re.compile(
+    r"^(?!.*[。；])(?:续?表\s*[0-9０-９一二三四五六七八九十]+(?:[-－.．][0-9]+)?[\s:：　]*\S.{0,60}|\S.{0,38}(?:情况表|统计表|一览表|汇总表))$"
+)
+"""A table's caption: 表1 …, 表一：…, or a short line naming a 情况表 or 统计表."""
 
 
 def _text(element: Any, notes: dict[tuple[str, str], str]) -> str:

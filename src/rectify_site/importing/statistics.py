@@ -13,14 +13,14 @@ counts when they agree. Numbers inside actions are facts of the text and stay as
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from rectify_site.model.numbering import zh_numeral
 
 from . import language, stated, words
 from .text import cn_value
-from .tree import Block, Document, Figure, Group, Status
+from .tree import Block, Document, Figure, Group, Status, Table
 
 NUMBER_RE = re.compile(r"(?<![\d.])(?P<num>\d+(?:\.\d+)?)(?:(?P<pct>%)|(?P<unit>[^\d\s，。；、]))")
 """A number in prose next to a declared figure's label (refer())."""
@@ -84,9 +84,12 @@ class _Figures:
         self.doc.statuses.append(self.statuses[key])
         return self.statuses[key]
 
-    def group_for(self, figures: list[Figure]) -> Group:
+    def group_for(
+        self, figures: list[Figure], *, table: bool = False, table_label: str | None = None
+    ) -> Group:
+        """The group of a sentence's figures (or of a table's, headed by its caption)."""
         main_labels = {label for label, _ in words.MAIN_FIGURES}
-        is_main = all(f.is_tally and f.label in main_labels for f in figures)
+        is_main = not table and all(f.is_tally and f.label in main_labels for f in figures)
         if is_main and (self.main is None or self.last_main):
             if self.main is None:
                 self.main = Group(None)
@@ -99,12 +102,14 @@ class _Figures:
             gid = next(
                 (g for w, g in words.GROUP_IDS if w in label), f"group_{len(self.doc.groups) + 1}"
             )
+            if table:
+                gid = "table"
             base, n = gid, 2
             taken = self.used_group_ids | {f.id for f in (self.main.figures if self.main else [])}
             while gid in taken:
                 gid, n = f"{base}_{n}", n + 1
             self.used_group_ids.add(gid)
-            group = Group(gid)
+            group = Group(gid, label=table_label)
             self.doc.groups.append(group)
         self.last_main = group is self.main
         taken_ids = {f.id for f in group.figures} | (
@@ -112,6 +117,8 @@ class _Figures:
         )
         for index, fig in enumerate(figures, start=len(group.figures) + 1):
             fid = next((i for w, i in words.FIGURE_IDS if w in fig.label), f"figure_{index}")
+            if table:  # a table's figures by row: r1_problems, r2_problems
+                fid = f"r{fig.row}_{fid}"
             base, n = fid, 2
             while fid in taken_ids:
                 fid, n = f"{base}_{n}", n + 1
@@ -192,6 +199,120 @@ def declare(state: _Figures, text: str, line: int) -> str:
             ref = ref.replace(" }}", " | zh }}")
         text = text[:s] + ref + text[e:]
     return text
+
+
+_CELL_RE = re.compile(r"^(?P<num>\d+(?:\.\d+)?)(?P<pct>%)?(?P<unit>[^\d\s%{}]{0,2})$")
+"""A cell that is a number (12, 12项, 95.5%), and nothing else."""
+_HEAD_UNIT_RE = re.compile(r"^(?P<label>.+?)\s*[（(](?P<unit>[^（）()]{1,4})[）)]$")
+"""A header naming its unit: 反馈问题（项）."""
+
+
+def _head(text: str) -> tuple[str, str]:
+    m = _HEAD_UNIT_RE.match(text.strip())
+    return (m.group("label"), m.group("unit")) if m else (text.strip(), "")
+
+
+def _is_status(label: str) -> bool:
+    simple = language.simplified(label)
+    return any(simple in (e[0], e[1]) for e in _STATUS_WORDS) or bool(
+        re.match(r"^(?:已|尚未|未|正在|基本|持续)", simple)
+    )
+
+
+def declare_table(state: _Figures, table: Table) -> None:
+    """A statistics table's numbers as figures, its cells referring to them.
+
+    A column is numeric when every filled cell in it is a number. Each row (named by its
+    first cell) gets one figure a numeric column, labelled by the row and the column's
+    header: a column whose header is a status (已整改, 已完成 …) counts by that status the
+    nearest column before it, which becomes a tally; a rate column (完成率, %) is that
+    tally's rate where the counts give it, else left as text with a warning. The figures
+    of a table are one group, headed by its caption. Cells of text stay as written."""
+    header, rows = table.header, table.rows
+    width = len(header)
+    numeric: list[int] = []
+    for c in range(1, width):
+        filled = [row[c] for row in rows if row[c].strip()]
+        if filled and all(_CELL_RE.match(cell.strip()) for cell in filled):
+            numeric.append(c)
+    if not numeric:
+        return
+    heads = {c: _head(header[c]) for c in numeric}
+    owner_of: dict[int, int] = {}
+    kind: dict[int, str] = {}
+    last_total: int | None = None
+    for c in numeric:
+        label = heads[c][0]
+        pct = any("%" in row[c] for row in rows)
+        if (pct or label.endswith("率")) and last_total is not None:
+            kind[c], owner_of[c] = "rate", last_total
+        elif _is_status(label) and last_total is not None:
+            kind[c], owner_of[c] = "status", last_total
+        elif pct or label.endswith("率"):
+            kind[c] = "text"
+        else:
+            kind[c], last_total = "total", c
+    figures: list[Figure] = []
+    refs: list[tuple[int, int, Figure, str]] = []  # (row, col, figure, what)
+    for r, row in enumerate(rows):
+        name = re.sub(r"\s+", "", row[0]) or f"第{r + 1}行"
+        made: dict[int, Figure] = {}
+        for c in numeric:
+            m = _CELL_RE.match(row[c].strip())
+            if m is None or kind[c] == "text":
+                continue
+            label, unit = heads[c]
+            unit = unit or m.group("unit") or ""
+            number = _decimal(m.group("num"))
+            if kind[c] == "total":
+                fig = Figure(
+                    id="", label=f"{name}{label}", unit=unit, value=number, line=table.line
+                )
+                fig.row = r + 1
+                made[c] = fig
+                figures.append(fig)
+                refs.append((r, c, fig, "value"))
+            elif kind[c] == "status":
+                owner = made.get(owner_of[c])
+                if (
+                    owner is None
+                    or not isinstance(number, int)
+                    or not isinstance(owner.value if owner.total is None else owner.total, int)
+                ):
+                    continue
+                if owner.total is None:
+                    owner.total, owner.value = int(owner.value or 0), None
+                status = state.status(label)
+                owner.by_status[status.key] = number
+                refs.append((r, c, owner, f"by_status.{status.key}"))
+        for c in numeric:  # rates once the row's counts are known
+            m = _CELL_RE.match(row[c].strip())
+            if m is None or kind[c] != "rate":
+                continue
+            owner = made.get(owner_of[c])
+            written = m.group("num")
+            places = len(written.split(".")[1]) if "." in written else 0
+            if owner is None or not owner.total or places > 2 or owner.rate:
+                continue
+            done = sum(n for k, n in owner.by_status.items() if state.statuses[k].done)
+            rate = (Decimal(done) * 100 / owner.total).quantize(
+                Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP
+            )
+            if rate != Decimal(written):
+                state.doc.warn(table.line, "import.rate_unmatched", value=row[c].strip())
+                continue
+            owner.rate = (heads[c][0], places)
+            refs.append((r, c, owner, "rate"))
+    if not figures:
+        return
+    group = state.group_for(figures, table=True, table_label=table.caption)
+    for fig in figures:
+        fig.path = group.path(fig)
+    for r, c, fig, what in refs:
+        m = _CELL_RE.match(rows[r][c].strip())
+        assert m is not None
+        ref = _ref(fig, what) if what != "value" or not fig.is_tally else _ref(fig, "value")
+        rows[r][c] = ref + ("%" if m.group("pct") else "") + (m.group("unit") or "")
 
 
 def _ref(fig: Figure, what: str) -> str:
@@ -296,6 +417,8 @@ def recognise(doc: Document) -> None:
             if is_statistics(para):
                 block.paragraphs[p_index] = declare(state, para, block.line)
                 declaring.add((b_index, p_index))
+    for table in [*doc.tables, *(t for b in blocks for t in b.tables)]:
+        declare_table(state, table)
     for b_index, block in enumerate(blocks):
         for p_index, para in enumerate(block.paragraphs):
             if (b_index, p_index) not in declaring:

@@ -22,6 +22,17 @@ class Warning_:
 
 
 @dataclass
+class Table:
+    """A data table of the document: its caption, header row and rows, as cells of text
+    (statistics makes a statistics table's numbers figures and its cells refer to them)."""
+
+    line: int
+    caption: str | None
+    header: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
 class Block:
     """One numbered (or unnumbered) node of the document."""
 
@@ -41,6 +52,13 @@ class Block:
     id: str | None = None
     action_style: str = "一是"
     """How its actions are numbered (一是, 第一，)."""
+    tables: list[Table] = field(default_factory=list)
+    """Tables after its paragraphs."""
+    lines: list[int] = field(default_factory=list, repr=False, compare=False)
+    """The source lines it holds (its own first): where a table after them belongs."""
+
+    def __post_init__(self) -> None:
+        self.lines.append(self.line)
 
     def walk(self) -> list[Block]:
         out = [self]
@@ -79,6 +97,8 @@ class Figure:
     line: int | None = None
     path: str = ""
     """How prose refers to it: problems, discipline.cases_filed."""
+    row: int | None = None
+    """The row of the table that states it, from 1, for a table's figure."""
 
     @property
     def is_tally(self) -> bool:
@@ -91,6 +111,8 @@ class Figure:
 @dataclass
 class Group:
     id: str | None
+    label: str | None = None
+    """Its heading on the figures page, where the document names one (a table's caption)."""
     figures: list[Figure] = field(default_factory=list)
 
     def path(self, figure: Figure) -> str:
@@ -103,6 +125,8 @@ class Document:
     issuer: str | None = None
     title: str | None = None
     intro: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    """Tables of the opening, before the first part."""
     kind: str = "巡视"
     team: str | list[str] | None = None
     """As written; several teams as a list."""

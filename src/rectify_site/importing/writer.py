@@ -24,7 +24,7 @@ from rectify_site.model.counting import mark
 from . import words
 from .drafting import Changes, changes, headings
 from .escaping import plain
-from .tree import Block, Document, Figure
+from .tree import Block, Document, Figure, Table
 
 CARRIED = ("published", "source_url", "corrections", "attachments", "ledger")
 """Fields of an existing report.yaml that no document carries: ``--force`` keeps them.
@@ -76,6 +76,19 @@ def _text(paragraphs: list[str]) -> str | list[str]:
     return marked[0] if len(marked) == 1 else marked
 
 
+def _tables(tables: list[Table]) -> list[dict[str, Any]]:
+    """Tables as content: cells are prose (figure references, numbers marked as text)."""
+    out = []
+    for t in tables:
+        entry: dict[str, Any] = {}
+        if t.caption:
+            entry["caption"] = mark(t.caption)
+        entry["header"] = [mark(c) if c else "" for c in t.header]
+        entry["rows"] = [[mark(c) if c else "" for c in row] for row in t.rows]
+        out.append(entry)
+    return out
+
+
 def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if block.id and not own_file:
@@ -92,6 +105,8 @@ def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
         out["numbered"] = False
     if block.paragraphs:
         out["text"] = _text(block.paragraphs)
+    if block.tables:
+        out["tables"] = _tables(block.tables)
     if block.actions:
         out["actions"] = [mark(a) for a in block.actions]
     if block.status:
@@ -152,6 +167,8 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
         report["recipients"] = plain(doc.recipients)
     if doc.intro:
         report["intro"] = _text(doc.intro)
+    if doc.tables:
+        report["tables"] = _tables(doc.tables)
     report["parts"] = [part.id for part in doc.parts]
     numbering: dict[str, Any] = {}
     if tuple(doc.levels) != words.DEFAULT_LEVELS[: len(doc.levels)]:
@@ -197,6 +214,8 @@ def files(doc: Document) -> dict[str, dict[str, Any]]:
             g: dict[str, Any] = {}
             if group.id:
                 g["id"] = group.id
+            if group.label:
+                g["label"] = plain(group.label)
             g["figures"] = [_figure(f) for f in group.figures]
             groups.append(g)
         if groups:

@@ -435,7 +435,7 @@ class TableFile(Strict):
     rows: list[list[Cell]] = Field(
         min_length=1,
         title="各行",
-        description="表格的各行，每行一个列表，格数与表头相同；空格写 \"\"。"
+        description='表格的各行，每行一个列表，格数与表头相同；空格写 ""。'
         "每行第一格是该行的名称；数字请引用统计数字，如 {{ figures.jiedao.problems.total }}，"
         "不要重打。",
         examples=[[["××街道", "{{ figures.a.problems.total }}", "12", "100%"]]],
