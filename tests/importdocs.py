@@ -280,7 +280,8 @@ OFFICE = {
 def write_office_docx(path: Path) -> Path:
     """A Word file as a district office sends it (synthetic): 发文机关标志 and 文号, the
     title, 主送, an opening with a footnote, Word's list numbering, bold run-in headings,
-    a 4 x 5 statistics table (a header row and three) under its 表1 caption, a second footnote, a picture, a
+    a 4 x 5 statistics table (a header row and three) under
+    its 表1 caption, a second footnote, a picture, a
     附件 line, signature and date; a page header and footer with the page number."""
     import io
 

@@ -25,11 +25,17 @@ from conftest import SIDEWAYS, TEMPLATES, axe_violations, serve_folder
 BASE = Path(__file__).resolve().parent / "broken" / "_base" / "content"
 REPORT = "synthetic"
 
-ASPECT_TABLE = """  tables:
+LONG = "合成的说明文字甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六七八九十"
+"""A cell longer than a 375 px screen is wide: it wraps, the page never scrolls sideways."""
+
+ASPECT_TABLE = f"""  tables:
   - caption: 表1 合成的各单位整改情况
     header: [单位, 问题数, 已整改, 说明]
     rows:
-    - [合成第一单位, '{{ figures.problems.total }}', '{{ figures.problems.by_status.rectified }}', 合成的说明文字甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥一二三四五六七八九十]
+    - - 合成第一单位
+      - '{{{{ figures.problems.total }}}}'
+      - '{{{{ figures.problems.by_status.rectified }}}}'
+      - {LONG}
     - [合成第二单位, '3', '', 鸿雁于飞肃肃其羽]
 """
 
@@ -186,8 +192,8 @@ def test_a_table_of_the_opening_is_printed_before_the_parts(tmp_path: Path) -> N
     report.write_text(
         text.replace(
             "parts:\n",
-            "tables:\n- header: [合成项目, 数量]\n  rows:\n  - [合成的问题, '{{ figures.problems.total }}']\n"
-            "parts:\n",
+            "tables:\n- header: [合成项目, 数量]\n  rows:\n"
+            "  - [合成的问题, '{{ figures.problems.total }}']\nparts:\n",
             1,
         ),
         "utf-8",

@@ -147,7 +147,7 @@ def row(report: Report) -> Row:
         report=report.id,
         issuer=report.issuer,
         title=report.title,
-        round=report.inspection.round,
+        round=report.round_name,  # the one it names, else its year (no round invented)
         kind=report.inspection.kind,
         feedback=report.inspection.feedback,
         page=report_path(report),
