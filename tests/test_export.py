@@ -96,12 +96,53 @@ def _export_import(content: Path, report_id: str, to: str, tmp_path: Path) -> An
     return reports(again)["again"]
 
 
+def carried(report: Any) -> dict[str, Any]:
+    """What only the .docx carries (bookmarks and the groups' part): every node's id
+    (parts, sections, categories, aspects) with its heading, and the groups' labels."""
+    nodes = [(n.role or f"depth-{n.depth}", n.id, n.heading) for n in report.nodes()]
+    groups = [g.label for g in report.figures.groups for _f in g.figures]  # a figure each
+    return {"nodes": nodes, "groups": groups}
+
+
 @pytest.mark.parametrize("to", ["txt", "docx"])
 def test_default_report_round_trips(tmp_path: Path, to: str) -> None:
 
     original = reports(CONTENT)[REPORT_ID]
     again = _export_import(CONTENT, REPORT_ID, to, tmp_path)
     assert comparable(again) == comparable(original)
+    if to == "docx":  # ids and group labels too: import(export(r)) == r, draft aside
+        assert carried(again) == carried(original)
+        assert "执纪问责" in carried(again)["groups"]
+
+
+def test_a_docx_round_trip_changes_no_public_url(tmp_path: Path) -> None:
+    """Every page of the re-imported report has the address it had: parts, categories
+    (categories/positioning.html) and aspects' anchors."""
+    import re
+
+    from rectify_site.build.pipeline import build_site
+
+    from conftest import TEMPLATES
+    from importdocs import publish
+
+    again = tmp_path / "again-content"
+    _export_import(CONTENT, REPORT_ID, "docx", tmp_path)
+    (tmp_path / "again").rename(again)
+    publish(again, "again")
+
+    def addresses(content: Path, rid: str, out: Path) -> list[str]:
+        build_site(content, out, templates=TEMPLATES, search=False)
+        folder = out / rid
+        pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+        anchors = sorted(
+            set(re.findall(r' id="([a-z][a-z0-9-]*)"', (folder / "full.html").read_text("utf-8")))
+        )
+        return pages + anchors
+
+    before = addresses(CONTENT, REPORT_ID, tmp_path / "site-before")
+    after = addresses(again, "again", tmp_path / "site-after")
+    assert "categories/positioning.html" in before
+    assert after == before
 
 
 def test_exported_txt_is_the_seed(tmp_path: Path) -> None:
@@ -161,6 +202,8 @@ def test_each_shape_round_trips(
     original = reports(corpus)[rid]
     again = _export_import(corpus, rid, to, tmp_path)
     assert comparable(again) == comparable(original)
+    if to == "docx":
+        assert carried(again) == carried(original)
 
 
 @pytest.mark.parametrize("name", sorted(NOT_IN_TEXT))
@@ -173,6 +216,8 @@ def test_each_model_shape_round_trips(tmp_path: Path, name: str, to: str) -> Non
     again = _export_import(content, original.id, to, tmp_path)
     skip = NOT_IN_TEXT[name]
     assert without(comparable(again), skip) == without(comparable(original), skip)
+    if to == "docx":
+        assert carried(again) == carried(original)
 
 
 def test_export_errors_exit_2(tmp_path: Path) -> None:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rectify_site.importing.readers import GROUPS_NS, bookmark_name
+
 FONTS: dict[str, tuple[str, str]] = {
     # role: (font, fallback where it is not installed)
     "title": ("方正小标宋简体", "宋体"),
@@ -52,8 +54,15 @@ class DocLine:
     lead: str = ""
     """A numbered heading (1.针对…问题。) at the start of the paragraph, in its level's font."""
     depth: int = 0
+    anchor: str | None = None
+    """The id of the part, category or aspect it heads: a bookmark in the .docx."""
+    rows: tuple[tuple[str, ...], ...] = ()
+    """A table's rows, header first (kind table; its text is the caption)."""
 
     def plain(self) -> str:
+        if self.kind == "table":
+            rows = ["｜".join(row) for row in self.rows]
+            return "\n".join([self.text, *rows] if self.text else rows)
         return self.lead + self.text
 
 
@@ -85,6 +94,7 @@ def report_lines(report: Any, render: Callable[[str], str] | None = None) -> lis
     intro = report.intro
     for para in [intro] if isinstance(intro, str) else list(intro or []):
         lines.append(DocLine("body", show(para)))
+    lines.extend(_table_lines(getattr(report, "tables", []), show))
     statuses = {key: status.label for key, status in report.figures.statuses.items()}
     status_line = getattr(report, "status_line", None) or ""
     for part in report.parts:
@@ -113,6 +123,17 @@ def report_lines(report: Any, render: Callable[[str], str] | None = None) -> lis
     return lines
 
 
+def _table_lines(tables: Iterable[Any], show: Callable[[str], str]) -> list[DocLine]:
+    return [
+        DocLine(
+            "table",
+            show(t.caption) if t.caption else "",
+            rows=tuple(tuple(show(c) for c in row) for row in [t.header, *t.rows]),
+        )
+        for t in tables
+    ]
+
+
 def _node_lines(
     node: Any, show: Callable[[str], str], statuses: dict[str, str], status_line: str
 ) -> Iterable[DocLine]:
@@ -126,21 +147,25 @@ def _node_lines(
         else:
             paragraphs = [actions]
     depth = node.depth
+    anchor = node.id  # every id content gives (parts, sections, categories, aspects …)
+    if anchor is None and (node.depth == 1 or node.role in ("category", "aspect")):
+        anchor = ""  # one import would name: marked as having none
     if node.run_in and heading:
         lead = f"{number}{heading}。"
         first = paragraphs[0] if paragraphs else ""
-        yield DocLine("body", first, lead=lead, depth=depth)
+        yield DocLine("body", first, lead=lead, depth=depth, anchor=anchor)
         rest = paragraphs[1:]
     elif heading:
-        yield DocLine("heading", "", lead=f"{number}{heading}", depth=depth)
+        yield DocLine("heading", "", lead=f"{number}{heading}", depth=depth, anchor=anchor)
         rest = paragraphs
     elif number and paragraphs:
-        yield DocLine("body", paragraphs[0], lead=number, depth=depth)
+        yield DocLine("body", paragraphs[0], lead=number, depth=depth, anchor=anchor)
         rest = paragraphs[1:]
     else:
         rest = paragraphs
     for para in rest:
         yield DocLine("body", para)
+    yield from _table_lines(getattr(node, "tables", []), show)
     if node.status:
         label = statuses.get(node.status, node.status)
         yield DocLine("body", f"{status_line}：{label}" if status_line else label)
@@ -226,8 +251,87 @@ def _page_number(section: Any) -> None:
     _fonts(paragraph.add_run(" —"), "page", 14)
 
 
-def to_docx(lines: list[DocLine]) -> bytes:
-    """The document in the GB/T 9704 layout, as the bytes of a .docx file."""
+def _bookmark(paragraph: Any, name: str, number: int) -> None:
+    """A bookmark around the paragraph's text: where import reads the node's id."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(number))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(number))
+    ppr = paragraph._p.pPr
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        paragraph._p.insert(0, start)
+    paragraph._p.append(end)
+
+
+def _table(document: Any, line: DocLine) -> None:
+    """A Word table (grid lines, the header row repeated on each page), its caption in the
+    Caption style in the paragraph before it."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    if line.text:
+        caption = document.add_paragraph(style="Caption")
+        _fonts(caption.add_run(line.text), "body", BODY_PT)
+    width = max(len(r) for r in line.rows)
+    table = document.add_table(rows=len(line.rows), cols=width)
+    table.style = "Table Grid"
+    for r, row in enumerate(line.rows):
+        for c, text in enumerate(row):
+            cell = table.cell(r, c)
+            cell.text = ""
+            _fonts(cell.paragraphs[0].add_run(text), "body", 12)
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header.append(repeat)
+
+
+def _groups_part(document: Any, groups: list[dict[str, Any]]) -> None:
+    """The figure groups (id, label, their figures' labels) as a custom XML part."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.part import Part
+    from lxml import etree
+
+    root = etree.Element(f"{{{GROUPS_NS}}}groups", nsmap={None: GROUPS_NS})
+    for g in groups:
+        el = etree.SubElement(root, f"{{{GROUPS_NS}}}group")
+        if g.get("id"):
+            el.set("id", g["id"])
+        if g.get("label"):
+            el.set("label", g["label"])
+        for fid, label, value in g["figures"]:
+            f = etree.SubElement(el, f"{{{GROUPS_NS}}}figure")
+            f.set("id", fid)
+            f.set("label", label)
+            f.set("value", value)
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    package = document.part.package
+    name = package.next_partname("/customXml/item%d.xml")
+    part = Part(name, "application/xml", blob, package)
+    document.part.relate_to(part, RT.CUSTOM_XML)
+
+
+def figure_groups(report: Any) -> list[dict[str, Any]]:
+    """What the custom XML part holds of each group: id, label, (id, label, value) a
+    figure."""
+    out = []
+    for g in report.figures.groups:
+        figures = [
+            (f.id, f.label, str(f.total if f.total is not None else f.value)) for f in g.figures
+        ]
+        out.append({"id": g.id, "label": g.label, "figures": figures})
+    return out
+
+
+def to_docx(lines: list[DocLine], groups: list[dict[str, Any]] | None = None) -> bytes:
+    """The document in the GB/T 9704 layout, as the bytes of a .docx file; ``groups``
+    (figure_groups) go into a custom XML part."""
     import io
 
     import docx
@@ -243,8 +347,17 @@ def to_docx(lines: list[DocLine]) -> bytes:
     section.right_margin = Mm(MARGINS_MM["right"])
     _page_number(section)
     _font_table(document)
+    if groups:
+        _groups_part(document, groups)
+    marks = 0
     for line in lines:
+        if line.kind == "table":
+            _table(document, line)
+            continue
         paragraph = document.add_paragraph()
+        if line.anchor is not None and (name := bookmark_name(line.anchor)):
+            marks += 1
+            _bookmark(paragraph, name, marks)
         fmt = paragraph.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Pt(LINE_PT)
@@ -282,7 +395,7 @@ def export_report(content: Path, report_id: str, to: str, out: Path | None = Non
 
     report = _load(content, report_id)
     lines = report_lines(report, _renderer(report))
-    data = to_txt(lines) if to == "txt" else to_docx(lines)
+    data = to_txt(lines) if to == "txt" else to_docx(lines, figure_groups(report))
     path = out or Path(f"{report_id}.{to}")
     if path.parent and not path.parent.is_dir():
         raise UsageError([diag(path, "export.no_folder", folder=str(path.parent))])

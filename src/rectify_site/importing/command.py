@@ -41,6 +41,7 @@ def import_document(source: Path, existing: Path | None = None) -> Document:
     doc = parse(read)
     doc.source_lines = [text for _no, text in read.lines]
     bare = keep_ids(doc, existing) if existing is not None else set()
+    bare |= doc.bare
     ids.name(doc, bare)
     return doc
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from . import inspection, language, statistics, words
 from .escaping import prose
 from .readers import Source, refuse
 from .text import cn_value, fullwidth
-from .tree import Block, Document, Table
+from .tree import Block, Document, Group, Table
 
 _STYLES = [(style, re.compile(pattern)) for style, pattern in words.NUMBER_STYLES]
 
@@ -113,11 +114,104 @@ def parse(source: Source) -> Document:
     if doc.issuer is None:  # only now: the signature may have named it
         doc.warn(None, "import.no_issuer")
     _place_tables(doc, after)
+    for block in doc.blocks():  # the ids an export's bookmarks carry (rs_<id>)
+        if block.line in source.ids:
+            block.id = source.ids[block.line] or None
+            if block.id is None:  # exported without one: its anchor stays positional
+                doc.bare.add(id(block))
     _roles(doc)
     doc.role_counts = None  # counted from here on, once
     _inspection(doc)
     statistics.recognise(doc)
+    _group_labels(doc, source.groups)
     return doc
+
+
+_FIGURE_REF_RE = re.compile(r"(\{\{\s*figures\.)([a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)*)")
+
+
+def _group_labels(doc: Document, carried: list[dict[str, Any]]) -> None:
+    """The figure groups an export carries (ids, labels, their figures' ids), given back:
+    where every figure the text declares is one the export listed and none is missing,
+    the groups are made as the export had them and every reference follows; otherwise
+    each group declared from a carried figure (its first, by label and value) takes
+    that group's label."""
+    if not carried:
+        return
+    if _regroup(doc, carried):
+        return
+    for group in doc.groups:
+        if group.label or not group.figures:
+            continue
+        first = group.figures[0]
+        key = (language.simplified(first.label), str(first.number()))
+        for g in carried:
+            if g.get("label") and any(
+                (language.simplified(str(f[0])), str(f[1])) == key for f in g["figures"]
+            ):
+                group.label = str(g["label"])
+                break
+
+
+def _regroup(doc: Document, carried: list[dict[str, Any]]) -> bool:
+    found = [(g, f) for g in doc.groups for f in g.figures]
+    used: set[int] = set()
+    groups: list[Group] = []
+    moved: dict[str, str] = {}
+    for cg in carried:
+        group = Group(cg.get("id") or None, label=cg.get("label") or None)
+        for entry in cg["figures"]:
+            label, value, fid = [*entry, None][:3]
+            match = next(
+                (
+                    (g, f)
+                    for g, f in found
+                    if id(f) not in used
+                    and language.simplified(f.label) == language.simplified(str(label))
+                    and str(f.number()) == str(value)
+                ),
+                None,
+            )
+            if match is None:
+                return False
+            old_group, fig = match
+            used.add(id(fig))
+            old = old_group.path(fig)
+            if fid:
+                fig.id = str(fid)
+            group.figures.append(fig)
+            moved[old] = group.path(fig)
+        groups.append(group)
+    if len(used) != len(found) or len({g.id for g in groups}) != len(groups):
+        return False
+    for group in groups:
+        for fig in group.figures:
+            fig.path = group.path(fig)
+    doc.groups = groups
+
+    def follow(text: str) -> str:
+        def one(m: re.Match[str]) -> str:
+            path = m.group(2)
+            parts = path.split(".")
+            for n in range(len(parts), 0, -1):
+                head = ".".join(parts[:n])
+                if head in moved:
+                    return m.group(1) + ".".join([moved[head], *parts[n:]])
+            return m.group(0)
+
+        return _FIGURE_REF_RE.sub(one, text)
+
+    doc.intro = [follow(t) for t in doc.intro]
+    for table in [*doc.tables, *(t for b in doc.blocks() for t in b.tables)]:
+        table.rows = [[follow(c) for c in row] for row in table.rows]
+    for block in doc.blocks():
+        block.paragraphs = [follow(t) for t in block.paragraphs]
+        block.actions = [follow(t) for t in block.actions]
+        if block.heading:
+            block.heading = follow(block.heading)
+    if "invitation" in doc.contact:
+        doc.contact["invitation"] = follow(doc.contact["invitation"])
+    return True
 
 
 def _cells(rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:

@@ -34,6 +34,36 @@ beyond it the import stops, so its work and what it writes stay bounded."""
 
 SUFFIXES = (".txt", ".docx", ".html", ".htm")
 
+BOOKMARK_PREFIX = "rs_"
+"""Bookmarks export writes (commands/export.py): rs_ and the id with '-' as '_' (Word's bookmark names take
+letters, digits and '_'; ids have no '_', so the id reads back exactly)."""
+
+GROUPS_NS = "urn:rectify-site:groups"
+"""The custom XML part that carries the figure groups' ids and labels, which the text
+does not print, so that an import gives them back."""
+
+
+BARE_BOOKMARK = "rs_none"
+"""The bookmark of a part, category or aspect that has no id (its anchor is its place):
+import gives it none either. ('none' with '_' for '-' is no id an export writes: ids
+read back with '-' only.)"""
+
+
+def bookmark_name(node_id: str) -> str | None:
+    """The bookmark of an id, or None where Word would refuse it (over 40 characters)."""
+    if not node_id:
+        return BARE_BOOKMARK
+    name = BOOKMARK_PREFIX + node_id.replace("-", "_")
+    return name if len(name) <= 40 else None
+
+
+def bookmark_id(name: str) -> str | None:
+    """The id a bookmark of this tool stands for, else None."""
+    if not name.startswith(BOOKMARK_PREFIX) or name == BARE_BOOKMARK:
+        return None
+    return name[len(BOOKMARK_PREFIX) :].replace("_", "-") or None
+
+
 _CJK = re.compile("[\u3400-\u9fff]")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003]+")
 
@@ -51,6 +81,11 @@ class Source:
     """What reading changed or could not keep as it was (a table, a picture), by line."""
     images: list[tuple[str, bytes, str]] = field(default_factory=list)
     """A Word document's pictures: (name, bytes, suffix), to become attachments."""
+    ids: dict[int, str] = field(default_factory=dict)
+    """Ids by line, from the bookmarks an export writes on the headings of nodes
+    (rs_<id>); "" for a part, category or aspect that has none (rs_none)."""
+    groups: list[dict[str, Any]] = field(default_factory=list)
+    """The figure groups (id, label, figures' labels and values) an export carries."""
     tables: dict[int, tuple[str | None, list[list[str]]]] = field(default_factory=dict)
     """A Word document's data tables by the line that stands for each: (caption, rows),
     the caption from a 表N line just before it (taken out of the lines)."""
@@ -185,6 +220,8 @@ def _read_docx(path: Path, data: bytes) -> Source:
     lines = source.lines
     read = 0
     done_tables: set[Any] = set()
+    captions: set[int] = set()
+    source.groups = _groups(document)
     for paragraph in _paragraphs(document.element.body):
         table = _data_table(paragraph)
         if table is not None:  # a table of two or more columns: kept as a table
@@ -202,7 +239,11 @@ def _read_docx(path: Path, data: bytes) -> Source:
             width = max(len(r) for r in rows)
             rows = [r + [""] * (width - len(r)) for r in rows]  # merged cells: padded
             caption = None
-            if lines and CAPTION_RE.match(lines[-1][1]) and lines[-1][0] not in source.tables:
+            if (
+                lines
+                and lines[-1][0] not in source.tables
+                and (lines[-1][0] in captions or CAPTION_RE.match(lines[-1][1]))
+            ):
                 caption = lines.pop()[1]
             no = len(lines) + 1
             lines.append((no, "｜".join(c for c in rows[0] if c)))
@@ -219,6 +260,14 @@ def _read_docx(path: Path, data: bytes) -> Source:
             continue
         prefix = numbering.label(paragraph, document)
         lines.append((len(lines) + 1, prefix + text))
+        for mark in paragraph.iter(_W + "bookmarkStart"):
+            name = mark.get(_W + "name") or ""
+            if node_id := bookmark_id(name):
+                source.ids.setdefault(len(lines), node_id)
+            elif name == BARE_BOOKMARK:
+                source.ids.setdefault(len(lines), "")
+        if _style_id(paragraph) == "Caption":
+            captions.add(len(lines))
         read += len(text)
         if read > MAX_TEXT:  # the work after this is bounded by what was read
             raise refuse(path, "import.too_much_text", limit=MAX_TEXT)
@@ -233,6 +282,36 @@ _WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 _V = "{urn:schemas-microsoft-com:vml}"
 NOTE_OPEN, NOTE_CLOSE = "（注：", "）"
 """How a footnote or endnote is kept: in its paragraph, where its mark stood."""
+
+
+def _style_id(paragraph: Any) -> str | None:
+    style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+    return style.get(_W + "val") if style is not None else None
+
+
+def _groups(document: Any) -> list[dict[str, Any]]:
+    """The figure groups an export carries in its custom XML part (GROUPS_NS), if any."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    for rel in document.part.rels.values():
+        if rel.reltype != RT.CUSTOM_XML or rel.is_external:
+            continue
+        try:
+            root = etree.fromstring(rel.target_part.blob)
+        except etree.XMLSyntaxError:
+            continue
+        if root.tag != f"{{{GROUPS_NS}}}groups":
+            continue
+        return [
+            {
+                "id": g.get("id"),
+                "label": g.get("label"),
+                "figures": [(f.get("label"), f.get("value"), f.get("id")) for f in g],
+            }
+            for g in root
+        ]
+    return []
 
 
 CAPTION_RE = re.compile(

@@ -154,6 +154,8 @@ class Document:
     warnings: list[Warning_] = field(default_factory=list)
     found: list[str] = field(default_factory=list)
     """What statistics recognised, as printed: ``problems.total = 57 (具体问题, 项)``."""
+    bare: set[int] = field(default_factory=set, repr=False)
+    """Blocks (by ``id()``) the source marks as having no id: ids.name gives them none."""
     source_lines: list[str] = field(default_factory=list, repr=False)
     """The source's text as read, a line each: kept for serve's import review page."""
 
