@@ -35,8 +35,8 @@ beyond it the import stops, so its work and what it writes stay bounded."""
 SUFFIXES = (".txt", ".docx", ".html", ".htm")
 
 BOOKMARK_PREFIX = "rs_"
-"""Bookmarks export writes (commands/export.py): rs_ and the id with '-' as '_' (Word's bookmark names take
-letters, digits and '_'; ids have no '_', so the id reads back exactly)."""
+"""Bookmarks export writes (commands/export.py): rs_ and the id with '-' as '_' (Word's
+bookmark names take letters, digits and '_'; ids have no '_', so the id reads back)."""
 
 GROUPS_NS = "urn:rectify-site:groups"
 """The custom XML part that carries the figure groups' ids and labels, which the text
