@@ -292,8 +292,9 @@ def _table(document: Any, line: DocLine) -> None:
     header.append(repeat)
 
 
-def _groups_part(document: Any, groups: list[dict[str, Any]]) -> None:
-    """The figure groups (id, label, their figures' labels) as a custom XML part."""
+def _groups_part(document: Any, groups: list[dict[str, Any]], tables: list[Any]) -> None:
+    """The figure groups (id, label, their figures' labels) and the tables as content
+    writes them (written_tables) as a custom XML part."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.opc.part import Part
     from lxml import etree
@@ -310,6 +311,14 @@ def _groups_part(document: Any, groups: list[dict[str, Any]]) -> None:
             f.set("id", fid)
             f.set("label", label)
             f.set("value", value)
+    for caption, header, rows in tables:
+        el = etree.SubElement(root, f"{{{GROUPS_NS}}}table")
+        if caption is not None:
+            el.set("caption", caption)
+        for row in [header, *rows]:
+            tr = etree.SubElement(el, f"{{{GROUPS_NS}}}row")
+            for cell in row:
+                etree.SubElement(tr, f"{{{GROUPS_NS}}}cell").text = cell
     blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
     package = document.part.package
     name = package.next_partname("/customXml/item%d.xml")
@@ -329,7 +338,19 @@ def figure_groups(report: Any) -> list[dict[str, Any]]:
     return out
 
 
-def to_docx(lines: list[DocLine], groups: list[dict[str, Any]] | None = None) -> bytes:
+def written_tables(report: Any) -> list[Any]:
+    """Every table's caption, header and rows as content writes them, in document order."""
+    tables = list(getattr(report, "tables", []))
+    for node in report.nodes():
+        tables.extend(node.tables)
+    return [t.written for t in tables if t.written is not None]
+
+
+def to_docx(
+    lines: list[DocLine],
+    groups: list[dict[str, Any]] | None = None,
+    tables: list[Any] | None = None,
+) -> bytes:
     """The document in the GB/T 9704 layout, as the bytes of a .docx file; ``groups``
     (figure_groups) go into a custom XML part."""
     import io
@@ -347,8 +368,8 @@ def to_docx(lines: list[DocLine], groups: list[dict[str, Any]] | None = None) ->
     section.right_margin = Mm(MARGINS_MM["right"])
     _page_number(section)
     _font_table(document)
-    if groups:
-        _groups_part(document, groups)
+    if groups or tables:
+        _groups_part(document, groups or [], tables or [])
     marks = 0
     for line in lines:
         if line.kind == "table":
@@ -395,7 +416,11 @@ def export_report(content: Path, report_id: str, to: str, out: Path | None = Non
 
     report = _load(content, report_id)
     lines = report_lines(report, _renderer(report))
-    data = to_txt(lines) if to == "txt" else to_docx(lines, figure_groups(report))
+    data = (
+        to_txt(lines)
+        if to == "txt"
+        else to_docx(lines, figure_groups(report), written_tables(report))
+    )
     path = out or Path(f"{report_id}.{to}")
     if path.parent and not path.parent.is_dir():
         raise UsageError([diag(path, "export.no_folder", folder=str(path.parent))])

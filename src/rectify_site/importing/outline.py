@@ -77,6 +77,7 @@ def parse(source: Source) -> Document:
         no: Table(no, prose(fullwidth(caption)) if caption else None, *_cells(rows))
         for no, (caption, rows) in source.tables.items()
     }
+    _as_written(tables, source.written_tables)
     lines = [(no, prose(fullwidth(text))) for no, text in source.lines if no not in tables]
     after: dict[int, list[Table]] = {}  # a table stands after the line before it
     previous = 0
@@ -220,6 +221,21 @@ def _cells(rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
     if len(cells) == 1:  # a header alone: the row is its content
         return [""] * len(cells[0]), cells
     return cells[0], cells[1:]
+
+
+def _as_written(tables: dict[int, Table], written: list[Any]) -> None:
+    """The tables an export carries as content wrote them replace those read from the
+    cells (where every one matches in shape): their references come back unexpanded,
+    so each number still lives once, and statistics leaves them alone."""
+    if not written or len(written) != len(tables):
+        return
+    read = [tables[no] for no in sorted(tables)]
+    for table, (_caption, rows) in zip(read, written, strict=True):
+        if [len(r) for r in rows] != [len(table.header)] + [len(r) for r in table.rows]:
+            return
+    for table, (caption, rows) in zip(read, written, strict=True):
+        table.caption, table.header, table.rows = caption, rows[0], rows[1:]
+        table.written = True
 
 
 def _place_tables(doc: Document, after: dict[int, list[Table]]) -> None:

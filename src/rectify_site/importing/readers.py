@@ -86,6 +86,9 @@ class Source:
     (rs_<id>); "" for a part, category or aspect that has none (rs_none)."""
     groups: list[dict[str, Any]] = field(default_factory=list)
     """The figure groups (id, label, figures' labels and values) an export carries."""
+    written_tables: list[tuple[str | None, list[list[str]]]] = field(default_factory=list)
+    """The tables as content wrote them (references unexpanded), where an export carries
+    them: used in place of the cells' text when they match the document's tables."""
     tables: dict[int, tuple[str | None, list[list[str]]]] = field(default_factory=dict)
     """A Word document's data tables by the line that stands for each: (caption, rows),
     the caption from a 表N line just before it (taken out of the lines)."""
@@ -222,6 +225,7 @@ def _read_docx(path: Path, data: bytes) -> Source:
     done_tables: set[Any] = set()
     captions: set[int] = set()
     source.groups = _groups(document)
+    source.written_tables = _written_tables(document)
     for paragraph in _paragraphs(document.element.body):
         table = _data_table(paragraph)
         if table is not None:  # a table of two or more columns: kept as a table
@@ -310,6 +314,29 @@ def _groups(document: Any) -> list[dict[str, Any]]:
                 "figures": [(f.get("label"), f.get("value"), f.get("id")) for f in g],
             }
             for g in root
+            if g.tag == f"{{{GROUPS_NS}}}group"
+        ]
+    return []
+
+
+def _written_tables(document: Any) -> list[tuple[str | None, list[list[str]]]]:
+    """The tables as content wrote them, where an export carries them (GROUPS_NS)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    for rel in document.part.rels.values():
+        if rel.reltype != RT.CUSTOM_XML or rel.is_external:
+            continue
+        try:
+            root = etree.fromstring(rel.target_part.blob)
+        except etree.XMLSyntaxError:
+            continue
+        if root.tag != f"{{{GROUPS_NS}}}groups":
+            continue
+        return [
+            (t.get("caption"), [[c.text or "" for c in tr] for tr in t])
+            for t in root
+            if t.tag == f"{{{GROUPS_NS}}}table"
         ]
     return []
 

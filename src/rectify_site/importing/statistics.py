@@ -228,6 +228,8 @@ def declare_table(state: _Figures, table: Table) -> None:
     nearest column before it, which becomes a tally; a rate column (完成率, %) is that
     tally's rate where the counts give it, else left as text with a warning. The figures
     of a table are one group, headed by its caption. Cells of text stay as written."""
+    if table.written:
+        return
     header, rows = table.header, table.rows
     width = len(header)
     numeric: list[int] = []

@@ -30,6 +30,8 @@ class Table:
     caption: str | None
     header: list[str]
     rows: list[list[str]]
+    written: bool = False
+    """Given as content wrote it (an export carried it): no figures to declare."""
 
 
 @dataclass

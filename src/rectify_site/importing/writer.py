@@ -117,7 +117,9 @@ def node(block: Block, *, own_file: bool = False) -> dict[str, Any]:
 
 
 def _figure(fig: Figure) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": fig.id, "label": plain(fig.label), "unit": plain(fig.unit)}
+    out: dict[str, Any] = {"id": fig.id, "label": plain(fig.label)}
+    if fig.unit:  # a table's column may name none
+        out["unit"] = plain(fig.unit)
     if fig.is_tally:
         if not fig.derived:
             out["total"] = fig.total

@@ -370,6 +370,7 @@ def _build_tables(tables: list[TableFile], prose: _Prose, file: str, loc: Loc) -
                     [cell(c, (*at, "rows", r, i)) for i, c in enumerate(row)]
                     for r, row in enumerate(table.rows)
                 ],
+                written=(table.caption, list(table.header), [list(r) for r in table.rows]),
             )
         )
     return out

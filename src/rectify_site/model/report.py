@@ -184,6 +184,11 @@ class Table(Strict):
     """The header row, one cell a column."""
     rows: list[list[str]]
     """The rows, as many cells each as the header; the first cell names the row."""
+    written: tuple[str | None, list[str], list[list[str]]] | None = Field(
+        default=None, exclude=True
+    )
+    """Caption, header and rows as content writes them (references unexpanded): what an
+    export carries so that an import gives the same cells back. Never in report.json."""
 
 
 class Node(Strict):
