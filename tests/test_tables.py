@@ -351,3 +351,18 @@ def test_a_table_goes_to_word_as_a_table_and_comes_back(tmp_path: Path) -> None:
         return [(n.id, t.caption, t.header, t.rows) for n in report.nodes() for t in n.tables]
 
     assert tables(again) == tables(content)
+
+
+def test_check_warns_about_a_number_typed_into_a_cell(tmp_path: Path) -> None:
+    """A count typed into a table is a second copy of a figure, as in prose: check warns
+    at its line; the referred and the marked ones pass."""
+    content = _content(tmp_path)
+    cat = content / REPORT / "categories" / "positioning.yaml"
+    text = cat.read_text("utf-8")
+    cat.write_text(
+        text.replace("[合成第二单位, '3', '',", "[合成第二单位, 梳理问题189个, '',"), "utf-8"
+    )
+    found = [d.format() for d in check_site(content, templates=TEMPLATES, html=False)]
+    mine = [f for f in found if "189个" in f]
+    assert len(mine) == 1, found
+    assert "positioning.yaml:" in mine[0] and "rows[1][1]" in mine[0], mine

@@ -24,8 +24,11 @@ from rectify_site.load.sources import (
 )
 from rectify_site.model.counting import unregistered
 
-PROSE_FIELDS = frozenset({"intro", "heading", "text", "actions", "invitation"})
-"""The fields that are prose (Markdown after Jinja): where a number is read as text."""
+PROSE_FIELDS = frozenset(
+    {"intro", "heading", "text", "actions", "invitation", "caption", "header", "rows"}
+)
+"""The fields that are prose (Markdown after Jinja): where a number is read as text; a
+table's caption and cells are prose too."""
 
 
 def _prose(loc: Loc) -> bool:
