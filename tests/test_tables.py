@@ -366,3 +366,23 @@ def test_check_warns_about_a_number_typed_into_a_cell(tmp_path: Path) -> None:
     mine = [f for f in found if "189个" in f]
     assert len(mine) == 1, found
     assert "positioning.yaml:" in mine[0] and "rows[1][1]" in mine[0], mine
+
+
+@pytest.mark.slow
+def test_pages_with_tables_are_valid_html(site: Path) -> None:
+    """The Nu HTML Checker finds no error on the pages that hold tables."""
+    import subprocess
+
+    from conftest import find_vnu, need
+
+    vnu = find_vnu()
+    need(vnu is not None and shutil.which("java") is not None, "vnu or java missing")
+    pages = [site / REPORT / "full.html", site / REPORT / "categories" / "positioning.html"]
+    run = subprocess.run(
+        ["java", "-Xss8m", "-jar", str(vnu), "--errors-only", "--format", "gnu", "--stdout"]
+        + [str(p) for p in pages],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert (run.returncode, run.stdout) == (0, "")
