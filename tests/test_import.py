@@ -1323,3 +1323,62 @@ def test_force_that_changes_only_wording_keeps_it_published(tmp_path: Path) -> N
     assert code == 0, err
     assert reports(content)[RID].draft is True
     assert "重新标为草稿" not in err
+
+
+def _table_docx(path: Path, rows: list[list[str]], caption: str = "表1 各单位整改情况") -> Path:
+    """A small synthetic notice with one table after a caption line."""
+    import docx
+
+    document = docx.Document()
+    for line in ["中共示例区委员会", "关于示例巡察整改进展情况的通报", "一、整改进展情况"]:
+        document.add_paragraph(line)
+    document.add_paragraph("各单位整改情况如下。")
+    document.add_paragraph(caption)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph("二、下一步工作")
+    document.add_paragraph("持续巩固整改成果。")
+    document.save(str(path))
+    return path
+
+
+def test_a_stated_completion_rate_in_a_table_is_the_tallys_rate(tmp_path: Path) -> None:
+    """问题数 / 已整改 / 完成率: each row a tally whose rate the cell refers to where the
+    counts give it (19 of 20 is 95%); a rate the counts do not give stays as written, with
+    a warning naming it; the page shows every cell as the source has it."""
+    from rectify_site.build.pipeline import build_site
+
+    rows = [
+        ["单位", "问题数（个）", "已整改（个）", "完成率"],
+        ["甲街道", "20", "19", "95%"],
+        ["乙街道", "8", "8", "90%"],
+    ]
+    source = _table_docx(tmp_path / "rate.docx", rows)
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 0, err
+    data = written(content)
+    (table,) = part(data, 0)["tables"]
+    assert table["caption"] == "表1 各单位整改情况"
+    assert table["rows"][0][1:] == [
+        "{{ figures.table.r1_problems.total }}",
+        "{{ figures.table.r1_problems.by_status.rectified }}",
+        "{{ figures.table.r1_problems.rate }}%",
+    ]
+    assert table["rows"][1][3] == "90%"  # 8 of 8 is 100%: not this tally's rate
+    assert "90%" in err
+    (group,) = [g for g in data["figures.yaml"]["groups"] if g.get("id") == "table"]
+    first = group["figures"][0]
+    assert (first["label"], first["unit"], first["total"]) == ("甲街道问题数", "个", 20)
+    assert first["rate"] == {"label": "完成率", "precision": 0}
+    publish(content, RID)
+    out = tmp_path / "_site"
+    build_site(content, out, templates=TEMPLATES, search=False)
+    html = (out / RID / "full.html").read_text("utf-8")
+    page_table = re.search(r"<table class=\"content-table\">.*?</table>", html, re.S)
+    assert page_table is not None
+    cells = [
+        re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", page_table[0])
+    ]
+    assert cells == [c for row in rows for c in row]
