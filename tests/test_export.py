@@ -100,7 +100,7 @@ def carried(report: Any) -> dict[str, Any]:
     """What only the .docx carries (bookmarks and the groups' part): every node's id
     (parts, sections, categories, aspects) with its heading, and the groups' labels."""
     nodes = [(n.role or f"depth-{n.depth}", n.id, n.heading) for n in report.nodes()]
-    groups = [g.label for g in report.figures.groups for _f in g.figures]  # a figure each
+    groups = [(g.id, g.label, f.id) for g in report.figures.groups for f in g.figures]
     return {"nodes": nodes, "groups": groups}
 
 
@@ -112,7 +112,7 @@ def test_default_report_round_trips(tmp_path: Path, to: str) -> None:
     assert comparable(again) == comparable(original)
     if to == "docx":  # ids and group labels too: import(export(r)) == r, draft aside
         assert carried(again) == carried(original)
-        assert "执纪问责" in carried(again)["groups"]
+        assert ("discipline", "执纪问责", "cases_filed") in carried(again)["groups"]
 
 
 def test_a_docx_round_trip_changes_no_public_url(tmp_path: Path) -> None:

@@ -173,6 +173,11 @@ def _regroup(doc: Document, carried: list[dict[str, Any]]) -> bool:
                 ),
                 None,
             )
+            if match is None:  # the text words the label otherwise: by its value alone
+                same = [
+                    (g, f) for g, f in found if id(f) not in used and str(f.number()) == str(value)
+                ]
+                match = same[0] if len(same) == 1 else None
             if match is None:
                 return False
             old_group, fig = match
