@@ -308,5 +308,8 @@ def test_an_unregistered_number_is_a_warning_at_its_place_and_strict_fails(
     # marked as text, it passes, and prints as the number alone
     edit(report, "共189个。", "共{{ '189个' }}。")
     edit(governance, "46079条", "{{ '46079条' }}")
-    code, lines = _check(capsys, "--no-html-check", "--strict")
+    # --strict wants the site's address and SOURCE_DATE_EPOCH too (else it warns of them)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    strict = ("--no-html-check", "--strict", "--base-url", "https://example.org/")
+    code, lines = _check(capsys, *strict)
     assert (code, lines) == (0, [])
