@@ -249,10 +249,19 @@ async function run(query, page = 0) {
     status.textContent = "搜索暂不可用，请按下方通报浏览。";
     return;
   }
-  const found = await pf.search(words.join(" "));
+  // Every position of every word (Pagefind's plain search), and the pages where the
+  // words stand in order (its exact search): a shard that lacks a bigram falls back
+  // to a shorter word in the plain search, never in the exact one.
+  const bigrams = words.every((w) => HAN_RUN.test(w) && [...w].length === 2);
+  const [found, exact] = await Promise.all([
+    pf.search(words.join(" ")),
+    bigrams ? pf.search(`"${words.join(" ")}"`) : null,
+  ]);
   if (current.query !== query || current.page !== page) return;  // a newer search
+  const inOrder = exact ? new Set(exact.results.map((r) => r.id)) : null;
   const n = words.length;
   const hits = found.results
+    .filter((result) => !inOrder || inOrder.has(result.id))
     .map((result) => ({ result, starts: n === 1 ? [...new Set(result.words)].sort((a, b) => a - b) : occurrences(result.words, n) }))
     .filter((h) => h.starts.length)
     .sort((a, b) => b.starts.length - a.starts.length || b.result.score - a.result.score);
