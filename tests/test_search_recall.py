@@ -27,8 +27,33 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HAN = re.compile("[\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff]+")
 INLINE = set(
-    "a abbr b bdi bdo cite code data dfn em i kbd mark q s samp small span strong sub sup"
-    " time u var wbr".split(" ")
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "i",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+        "wbr",
+    ]
 )
 UNINDEXED = {"script", "style", "svg", "template", "noscript", "textarea", "label", "form"}
 UNINDEXED |= {"nav", "footer", "iframe"}  # Pagefind leaves these out of a page's body
