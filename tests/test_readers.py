@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from rectify_site.site.linebreaks import unbroken_tail
 
-from conftest import REPORT_ID
+from conftest import REPORT_ID, axe_violations
 
 
 def _pages(site: Path) -> list[str]:
@@ -606,16 +606,12 @@ def test_settings_survive_a_reload_and_apply_before_the_first_paint(
 def test_axe_finds_no_violation_on_any_page_in_any_theme_and_size(
     reader: Any, built_site: Path, site_url: str, theme: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    from test_public_site import AXE_OPTIONS
-
     page = reader(THEMES[theme], voices=ZH_VOICE)
     found = {}
     for rel in [*_pages(built_site), "search.html?q=营商环境"]:
         page.goto(site_url + rel)
         if rel.startswith("search.html?"):
             page.wait_for_selector("main mark")
-        if violations := Axe().run(page, options=AXE_OPTIONS).response["violations"]:
-            found[rel] = [f"{v['id']}: {[n['target'] for n in v['nodes']][:3]}" for v in violations]
+        if violations := axe_violations(page):
+            found[rel] = violations
     assert found == {}

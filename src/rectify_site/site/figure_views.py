@@ -52,12 +52,18 @@ def figure_row_list(figures: Figures, figure: Figure, group: str) -> list[Figure
     unit = figure.unit or ""
     if not figure.is_tally:
         assert figure.value is not None
-        return [FigureRow(figure.path, group, figure.label, unit, figure.value, figure.qualifier)]
+        return [
+            FigureRow(
+                figure.path, group, figure.label, unit, figure.value, qualifier=figure.qualifier
+            )
+        ]
     assert figure.total is not None
     rows = [FigureRow(f"{figure.path}.total", group, figure.label, unit, figure.total)]
     for key, count in figure.by_status.items():
         label = figures.statuses[key].label if key in figures.statuses else key
-        rows.append(FigureRow(f"{figure.path}.{key}", group, label, unit, count, figure.label))
+        rows.append(
+            FigureRow(f"{figure.path}.{key}", group, label, unit, count, part_of=figure.label)
+        )
     if figure.remainder_label is not None and figure.remainder is not None:
         rows.append(
             FigureRow(
@@ -66,13 +72,13 @@ def figure_row_list(figures: Figures, figure: Figure, group: str) -> list[Figure
                 figure.remainder_label,
                 unit,
                 figure.remainder,
-                figure.label,
+                part_of=figure.label,
             )
         )
     if figure.rate is not None:
         label = figure.rate.label or figure.label
         rate = Decimal(figure.rate.value)
-        rows.append(FigureRow(f"{figure.path}.rate", group, label, "%", rate, figure.label))
+        rows.append(FigureRow(f"{figure.path}.rate", group, label, "%", rate, part_of=figure.label))
     return rows
 
 
