@@ -152,7 +152,7 @@ SEARCH_ALL = """async (queries) => {
     const urls = new Set();
     for (let page = 0; page < 200; page++) {
       for (const a of document.querySelectorAll('.search-results h3 a')) urls.add(a.pathname);
-      if (pager.hidden || next.disabled) break;
+      if (pager.hidden || next.hidden) break;
       next.click();
       await settle();
     }

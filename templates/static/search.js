@@ -298,8 +298,8 @@ async function run(query, page = 0) {
     ? `${where}找到 ${count}${filtered && more ? " 个以上" : " 个"}相关页面` + (pages > 1 && !filtered ? `，第 ${page + 1} 页，共 ${pages} 页` : "")
     : `${where}没有找到与“${query}”相关的内容，请换个词试试，或按下方通报浏览。`;
   pager.hidden = !(more || page > 0);
-  prev.disabled = page === 0;
-  next.disabled = !more;
+  prev.hidden = page === 0;
+  next.hidden = !more;
 }
 
 function submit() {
