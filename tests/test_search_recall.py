@@ -251,3 +251,39 @@ def test_every_page_holding_a_sampled_substring_is_found(
     # and what is found holds the query (find-in-page would find it there)
     wrong = {q: sorted(set(got[q]) - expected(blocks, q)) for q in queries}
     assert {q: w for q, w in wrong.items() if w} == {}
+
+
+def test_the_search_page_has_one_search_box_which_the_header_box_leads_to(
+    browser: Any, site_url: str, built: Path
+) -> None:
+    if not (built / "huangpu-12-2").is_dir():
+        pytest.skip("the default site only")
+    page = browser.new_page()
+    page.goto(site_url + "huangpu-12-2/full.html")
+    page.locator(".site-header input[type=search]").fill("营商环境")
+    page.locator(".site-header input[type=search]").press("Enter")
+    page.locator(".search-status", has_text="找到").wait_for()
+    assert page.locator("input[type=search]").count() == 1
+    assert page.locator("input[type=search]").input_value() == "营商环境"
+    page.close()
+
+
+def test_excerpts_are_whole_clauses_of_the_page_with_the_hit_marked(
+    browser: Any, site_url: str, built: Path
+) -> None:
+    if not (built / "huangpu-12-2").is_dir():
+        pytest.skip("the default site only")
+    page = browser.new_page()
+    page.goto(site_url + "search.html?q=营商环境")
+    page.locator(".search-status", has_text="找到").wait_for()
+    excerpts = page.locator(".search-results .excerpt").all_inner_texts()
+    marks = page.locator(".search-results .excerpt mark").all_inner_texts()
+    assert excerpts and set(marks) == {"营商环境"}
+    assert "三是不断优化综合营商环境。" in excerpts  # the whole clause, as on the page
+    for text in excerpts:
+        assert ". " not in text  # no ASCII full stop inserted
+        body = text.strip("…")
+        assert not re.match(r"^[\d.%]", body) and not re.search(r"\d[.]?$", body), text
+        blocks = [b for bs in indexed_blocks(built).values() for b in bs]
+        assert any(body in b for b in blocks), text  # the page's own text
+    page.close()
