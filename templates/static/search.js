@@ -9,6 +9,8 @@ const input = form.querySelector("input[name=q]");
 const status = document.querySelector(".search-status");
 const list = document.querySelector(".search-results");
 const scope = document.querySelector(".search-scope");
+const pager = document.querySelector(".search-pager");
+const [prev, next] = pager.querySelectorAll("button");
 const filterBox = form.querySelector(".search-filters");
 const selects = [...form.querySelectorAll("select[data-filter]")];
 const bundles = new URL(form.dataset.pagefind.replace(/\/?$/, "/"), document.baseURI);
@@ -20,18 +22,81 @@ let wantAll = !first || shards.length === 1;
 let pagefind = null;
 const loaded = new Set();
 
+/* The index holds Han text as overlapping bigrams (build/bigrams.py): 营商环境 is
+   营商 商环 环境 境, and a query is turned into the same words. A page holds the query
+   where its bigrams stand at consecutive positions, so what is found never depends on
+   the browser's Intl.Segmenter. The index's language is "und" (no segmenter runs). */
+const HAN = "\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}";
+const TOKENS = new RegExp(`[${HAN}]+|[^\\s${HAN}]+`, "gu");
+const HAN_RUN = new RegExp(`^[${HAN}]+$`, "u");
+const BLOCK = "\ue000";
+const INDEX_LANG = "und";
+
+function queryWords(query) {
+  const out = [];
+  const runs = query.match(TOKENS) || [];
+  runs.forEach((run, i) => {
+    if (HAN_RUN.test(run)) {
+      const chars = [...run];
+      if (chars.length === 1) out.push(run);
+      for (let k = 0; k + 1 < chars.length; k++) out.push(chars[k] + chars[k + 1]);
+      if (i + 1 < runs.length && chars.length > 1) out.push(chars[chars.length - 1]);
+    } else {
+      const plain = run.replace(/[\p{P}\p{S}]/gu, "");
+      if (plain) out.push(run);
+    }
+  });
+  return out;
+}
+
+/* Start positions where all n words of the query stand one after another. */
+function occurrences(locations, n) {
+  const at = new Set(locations);
+  const starts = [];
+  for (const p of [...at].sort((a, b) => a - b)) {
+    let ok = true;
+    for (let k = 1; k < n; k++) if (!at.has(p + k)) { ok = false; break; }
+    if (ok) starts.push(p);
+  }
+  return starts;
+}
+
+/* The page's own text back from the indexed words (build/bigrams.py: decode). */
+function decodeWords(tokens) {
+  const chars = [];  // [text, first token index]
+  let prevWord = false;
+  tokens.forEach((t, i) => {
+    if (t === BLOCK) { chars.push(["\n", i]); prevWord = false; }
+    else if (HAN_RUN.test(t)) { chars.push([[...t][0], i]); prevWord = false; }
+    else {
+      const word = /^[A-Za-z0-9]/.test(t);
+      if (prevWord && word) chars.push([" ", i]);
+      chars.push([t, i]);
+      prevWord = /[A-Za-z0-9]$/.test(t);
+    }
+  });
+  return chars;
+}
+
 async function load() {
   if (!pagefind) {
     const primary = first || shards[0];
     pagefind = await import(new URL(`${primary}/pagefind.js`, bundles).href);
     await pagefind.options({ baseUrl: siteRoot.pathname });
-    await pagefind.init();
+    // Pagefind takes its language from <html lang> when it starts: give it the index's
+    // for that moment (the same task, so nothing sees it), so that no segmenter runs.
+    const root = document.documentElement;
+    const lang = root.getAttribute("lang");
+    root.setAttribute("lang", INDEX_LANG);
+    let ready;
+    try { ready = pagefind.init(); } finally { root.setAttribute("lang", lang); }
+    await ready;
     loaded.add(primary);
   }
   if (wantAll) {
     for (const shard of shards) {
       if (!loaded.has(shard)) {
-        await pagefind.mergeIndex(new URL(`${shard}/`, bundles).href, { baseUrl: siteRoot.pathname });
+        await pagefind.mergeIndex(new URL(`${shard}/`, bundles).href, { baseUrl: siteRoot.pathname, language: INDEX_LANG });
         loaded.add(shard);
       }
     }
@@ -65,33 +130,53 @@ function matches(data) {
   return selects.every((select) => !chosen(select) || data.meta[select.dataset.filter] === chosen(select));
 }
 
-/* The first hits that pass the filters, loading hits' data 20 at a time. */
-async function firstHits(found, wanted) {
+/* The hits (in their order) that pass the filters, for result page `page`, loading
+   hits' data 20 at a time. */
+async function pageHits(hits, page) {
   const seen = [];
   const kept = [];
-  for (let i = 0; i < found.results.length && kept.length < wanted; i += 20) {
-    const batch = await Promise.all(found.results.slice(i, i + 20).map((r) => r.data()));
-    seen.push(...batch);
-    kept.push(...batch.filter(matches));
+  const wanted = (page + 1) * PER_PAGE;
+  let i = 0;
+  for (; i < hits.length && kept.length < wanted; i += 20) {
+    const batch = await Promise.all(hits.slice(i, i + 20).map(async (h) => ({ hit: h, data: await h.result.data() })));
+    seen.push(...batch.map((b) => b.data));
+    kept.push(...batch.filter((b) => matches(b.data)));
   }
-  return { seen, kept: kept.slice(0, wanted), filtered: selects.some((s) => chosen(s)) };
+  const filtered = selects.some((s) => chosen(s));
+  return { seen, kept: kept.slice(page * PER_PAGE, wanted), more: filtered ? i < hits.length || kept.length > wanted : hits.length > wanted, filtered };
 }
 
-/* Pagefind's excerpts mark hits with <mark>; build them as nodes, never as markup. */
-function excerpt(html) {
+const PER_PAGE = 20;
+const CLAUSE_END = /[。；！？!?;\n]/;
+const SOFT = /[，、：,:）)”」]/;
+
+/* An excerpt of the page's own text around a hit: whole clauses (never cut inside a
+   number or a word), the hit marked, the punctuation as on the page. */
+function excerptAt(text, at, length) {
+  let from = at;
+  while (from > 0 && !CLAUSE_END.test(text[from - 1]) && at - from < 60) from--;
+  if (from > 0 && !CLAUSE_END.test(text[from - 1])) {  // too long: a softer boundary
+    let f = at;
+    while (f > from && !SOFT.test(text[f - 1])) f--;
+    from = f;
+  }
+  let to = at + length;
+  while (to < text.length && !CLAUSE_END.test(text[to]) && to - at < 90) to++;
+  if (to < text.length && CLAUSE_END.test(text[to]) && text[to] !== "\n") to++;
+  else if (to < text.length && text[to] !== "\n") {
+    let t = at + length;
+    while (t < to && !SOFT.test(text[t])) t++;
+    to = t < to ? t + 1 : to;
+  }
   const p = document.createElement("p");
   p.className = "excerpt";
-  const parts = html.split(/<\/?mark>/);
-  parts.forEach((part, i) => {
-    const text = new DOMParser().parseFromString(part, "text/html").body.textContent;
-    if (i % 2 === 1) {
-      const mark = document.createElement("mark");
-      mark.textContent = text;
-      p.append(mark);
-    } else {
-      p.append(text);
-    }
-  });
+  const before = text.slice(from, at).trimStart();
+  const startCut = from > 0 && text[from - 1] !== "\n";
+  const endCut = to < text.length && text[to] !== "\n" && !CLAUSE_END.test(text[to - 1]);
+  p.append((startCut ? "…" : "") + before);
+  const mark = document.createElement("mark");
+  mark.textContent = text.slice(at, at + length);
+  p.append(mark, text.slice(at + length, to).trimEnd() + (endCut ? "…" : ""));
   return p;
 }
 
@@ -102,10 +187,56 @@ function link(href, text) {
   return a;
 }
 
-async function run(query) {
+function shown(hit, data, query) {
+  const tokens = data.content.split(" ");
+  const chars = decodeWords(tokens);
+  let text = "";
+  const offset = new Map();  // token index -> character offset of its text
+  for (const [c, i] of chars) {
+    if (!offset.has(i)) offset.set(i, text.length);
+    text += c;
+  }
+  const length = [...query.replace(/\s+/g, "")].length;
+  const anchors = (data.anchors || []).filter((a) => /^h[2-6]$/.test(a.element) && a.id);
+  const li = document.createElement("li");
+  const h = document.createElement("h3");
+  h.append(link(data.url, data.meta.title || data.url));
+  li.append(h);
+  const groups = new Map();
+  for (const start of hit.starts) {
+    let anchor = null;
+    for (const a of anchors) if (a.location <= start) anchor = a;
+    const key = anchor ? anchor.id : "";
+    if (!groups.has(key)) groups.set(key, { anchor, start, count: 0 });
+    groups.get(key).count++;
+  }
+  const subs = [...groups.values()].filter((g) => g.anchor);
+  const excerptOf = (start) => excerptAt(text, offset.has(start) ? offset.get(start) : 0, length);
+  if (subs.length) {
+    const ul = document.createElement("ul");
+    for (const g of subs.slice(0, 4)) {
+      const sli = document.createElement("li");
+      const title = decodeWords(g.anchor.text.split(" ")).map(([c]) => c).join("").trim();
+      const url = `${data.url.split("#")[0]}#${g.anchor.id}`;
+      sli.append(link(url, title || g.anchor.id), excerptOf(g.start));
+      ul.append(sli);
+    }
+    li.append(ul);
+  } else {
+    li.append(excerptOf(hit.starts[0]));
+  }
+  return li;
+}
+
+let current = { query: "", page: 0 };
+
+async function run(query, page = 0) {
   list.replaceChildren();
+  pager.hidden = true;
   scope.hidden = true;
-  if (!query.trim()) {
+  current = { query, page };
+  const words = queryWords(query);
+  if (!words.length) {
     status.textContent = "";
     return;
   }
@@ -118,41 +249,57 @@ async function run(query) {
     status.textContent = "搜索暂不可用，请按下方通报浏览。";
     return;
   }
-  const found = await pf.search(query);
-  const { seen, kept: results, filtered } = await firstHits(found, 20);
+  // Every position of every word (Pagefind's plain search), and the pages where the
+  // words stand in order (its exact search): a shard that lacks a bigram falls back
+  // to a shorter word in the plain search, never in the exact one.
+  const bigrams = words.every((w) => HAN_RUN.test(w) && [...w].length === 2);
+  const [found, exact] = await Promise.all([
+    pf.search(words.join(" ")),
+    bigrams ? pf.search(`"${words.join(" ")}"`) : null,
+  ]);
+  if (current.query !== query || current.page !== page) return;  // a newer search
+  const inOrder = exact ? new Set(exact.results.map((r) => r.id)) : null;
+  const n = words.length;
+  const hits = found.results
+    .filter((result) => !inOrder || inOrder.has(result.id))
+    .map((result) => ({ result, starts: n === 1 ? [...new Set(result.words)].sort((a, b) => a - b) : occurrences(result.words, n) }))
+    .filter((h) => h.starts.length)
+    .sort((a, b) => b.starts.length - a.starts.length || b.result.score - a.result.score);
+  const { seen, kept, more, filtered } = await pageHits(hits, page);
+  if (current.query !== query || current.page !== page) return;
   showFilters(seen);
-  for (const data of results) {
-    const li = document.createElement("li");
-    const h = document.createElement("h2");
-    h.append(link(data.url, data.meta.title || data.url));
-    li.append(h);
-    if (data.meta.report) {  // which report, in a collection of many
-      const from = document.createElement("p");
+  // grouped by report, in the order of each report's best hit
+  const byReport = new Map();
+  for (const k of kept) {
+    const name = k.data.meta.report || "";
+    if (!byReport.has(name)) byReport.set(name, []);
+    byReport.get(name).push(k);
+  }
+  for (const [name, items] of byReport) {
+    const group = document.createElement("li");
+    group.className = "result-group";
+    if (name) {
+      const from = document.createElement("h2");
       from.className = "result-report";
-      from.textContent = data.meta.report;
-      li.append(from);
+      from.textContent = name;
+      group.append(from);
     }
-    const subs = data.sub_results.filter((s) => s.url !== data.url).slice(0, 4);
-    if (subs.length) {
-      const ul = document.createElement("ul");
-      for (const sub of subs) {
-        const sli = document.createElement("li");
-        sli.append(link(sub.url, sub.title), excerpt(sub.excerpt));
-        ul.append(sli);
-      }
-      li.append(ul);
-    } else {
-      li.append(excerpt(data.excerpt));
-    }
-    list.append(li);
+    const ol = document.createElement("ol");
+    for (const { hit, data } of items) ol.append(shown(hit, data, query));
+    group.append(ol);
+    list.append(group);
   }
   const part = loaded.size < shards.length;
   scope.hidden = !part;
   const where = part ? "（本通报所在的部分通报中）" : "";
-  const count = filtered ? results.length : found.results.length;
+  const count = filtered ? kept.length + page * PER_PAGE : hits.length;
+  const pages = Math.ceil(hits.length / PER_PAGE);
   status.textContent = count
-    ? `${where}找到 ${count}${filtered && results.length === 20 ? " 个以上" : " 个"}相关页面`
+    ? `${where}找到 ${count}${filtered && more ? " 个以上" : " 个"}相关页面` + (pages > 1 && !filtered ? `，第 ${page + 1} 页，共 ${pages} 页` : "")
     : `${where}没有找到与“${query}”相关的内容，请换个词试试，或按下方通报浏览。`;
+  pager.hidden = !(more || page > 0);
+  prev.hidden = page === 0;
+  next.hidden = !more;
 }
 
 function submit() {
@@ -173,6 +320,8 @@ form.addEventListener("submit", (event) => {
   submit();
 });
 for (const select of selects) select.addEventListener("change", submit);
+prev.addEventListener("click", () => { run(current.query, current.page - 1); status.focus?.(); });
+next.addEventListener("click", () => { run(current.query, current.page + 1); });
 scope.querySelector("button").addEventListener("click", () => {
   wantAll = true;
   submit();

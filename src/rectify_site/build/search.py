@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from rectify_site.build.bigrams import indexed_copy
 from rectify_site.errors import UsageError, diag
 from rectify_site.site import shards as sharding
 from rectify_site.site.shards import shard_of
@@ -227,7 +228,7 @@ def index_shards(pages: Mapping[str, Mapping[str, bytes]]) -> dict[str, bytes]:
                 for rel, data in entries:
                     path = site / rel
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(data)
+                    path.write_bytes(indexed_copy(data))
                     staged += 1
                 if not staged:  # no page of the shard is marked for search
                     continue
@@ -287,7 +288,7 @@ def search_files(
         if rel.endswith(".html") and sep and head in ids:
             sha = digest(files[rel]) if rel in files else kept[rel]
             hashes.setdefault(shard_of(head), {})[rel] = sha
-    salt = [_version(), sharding.SHARDS, sorted(UNUSED)]
+    salt = [_version(), sharding.SHARDS, sorted(UNUSED), "bigrams-1"]
     digests = {
         shard: digest(json.dumps([salt, sorted(pages.items())]).encode())
         for shard, pages in hashes.items()
