@@ -12,7 +12,12 @@ def test_a_run_of_han_is_its_bigrams_then_its_last_character() -> None:
 
 
 def test_the_page_text_comes_back_from_the_words() -> None:
-    for text in ["检查营商环境建设、城市更新", "同比增长19.9%、6.1%。", "ESG全球领导者大会", "Open Data"]:
+    for text in [
+        "检查营商环境建设、城市更新",
+        "同比增长19.9%、6.1%。",
+        "ESG全球领导者大会",
+        "Open Data",
+    ]:
         assert decode(words(text)) == text
 
 
