@@ -1382,3 +1382,20 @@ def test_a_stated_completion_rate_in_a_table_is_the_tallys_rate(tmp_path: Path) 
         re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", page_table[0])
     ]
     assert cells == [c for row in rows for c in row]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("合成巡视组于2011年10月19日至1月4日开展巡视。", "2011-10-19", "2012-01-04"),
+        ("2020年11月至2月，合成巡察组开展巡察。", "2020-11", "2021-02"),
+        ("2019年12月8日——1月20日，合成巡视组进驻。", "2019-12-08", "2020-01-20"),
+        ("2021年4月至6月，合成巡察组开展巡察。", "2021-04", "2021-06"),
+    ],
+)
+def test_a_span_whose_end_has_no_year_never_runs_backwards(text: str, start: str, end: str) -> None:
+    """An end written without its year that falls before the start is in the next year."""
+    from rectify_site.importing.inspection import dates
+
+    (span,) = [w for w in dates(text) if w.end is not None]
+    assert (str(span.start), str(span.end)) == (start, end)

@@ -51,6 +51,19 @@ def _day(stamp: str, month_only: bool) -> Day:
     return f"{date.year:04d}-{date.month:02d}" if month_only else date
 
 
+def _next_year(start: Day, end: Day) -> Day:
+    """``end`` a year later when it is written without a year and falls before ``start``
+    (``2011年10月19日至1月4日`` ends in 2012: a span never runs backwards)."""
+    if _key(end) >= _key(start)[: len(_key(end))]:
+        return end
+    if isinstance(end, str):
+        return f"{int(end[:4]) + 1:04d}{end[4:]}"
+    try:
+        return end.replace(year=end.year + 1)
+    except ValueError:  # 29 February
+        return end + dt.timedelta(days=365)
+
+
 def _parts(text: str, a: int, b: int) -> list[tuple[int, int, bool]]:
     phrase = text[a:b]
     sep = words.SPAN_SEPARATOR_RE.search(phrase, 1)
@@ -93,14 +106,10 @@ def dates(text: str) -> list[When]:
             parts = _parts(text, a, b)
             first = text[parts[0][0] : parts[0][1]]
             start_month_only = "日" not in first
-            out.append(
-                When(
-                    _day(times[0], start_month_only),
-                    _day(times[1], month_only),
-                    (a, b),
-                    parts,
-                )
-            )
+            start, end = _day(times[0], start_month_only), _day(times[1], month_only)
+            if len(parts) == 2 and not parts[1][2]:
+                end = _next_year(start, end)
+            out.append(When(start, end, (a, b), parts))
     return out
 
 
