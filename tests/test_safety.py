@@ -7,6 +7,7 @@ traceback for anything a user or a file system does.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -452,3 +453,120 @@ def test_an_image_on_the_site_itself_is_fine(content_copy: Path, tmp_path: Path)
     edit(governance, "id: fine-governance\n", "id: fine-governance\n  text: '![t](../x.png)'\n")
     build_site(content_copy, tmp_path / "_site", search=False)
     assert '<img src="../x.png"' in (tmp_path / "_site" / REPORT_ID / "full.html").read_text()
+
+
+# --- issue 20 (round two) -----------------------------------------------------------------
+
+# --- 9. a tampered cache runs no code: a value is read only when sealed with our key -------
+
+
+class _Planted:
+    """A pickle that would create a file when loaded (what an attacker would plant)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_planted_pickle_in_the_cache_is_never_loaded(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pickle
+
+    from rectify_site.build import signing
+
+    monkeypatch.setenv(signing.KEY_ENV, str(tmp_path / "state" / "cache.key"))
+    signing._key_at.cache_clear()
+    out = tmp_path / "_site"
+    build_site(content_copy, out, search=False)
+    expected = tree(out)
+    cache = cache_dir_for(out)
+    assert (tmp_path / "state" / "cache.key").stat().st_mode & 0o077 == 0
+    assert not (tmp_path / "state").is_relative_to(cache)
+    slot = f"reports/{REPORT_ID}"
+    key = json.loads((cache / "state.json").read_text())["values"][slot]
+    pickled = cache / "reports" / f"{REPORT_ID}.pickle"
+    assert pickled.read_bytes().startswith(signing.MAGIC)
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps((key, _Planted(marker)))
+    other = signing.MAGIC + b"\0" * 32 + payload  # sealed with somebody else's key
+    for planted in (payload, other, signing.MAGIC + payload):
+        build_site(content_copy, out, search=False)
+        pickled.write_bytes(planted)
+        (out / "index.html").unlink()  # so that the build has work to do
+        result = build_site(content_copy, out, search=False, verify=True)
+        assert not marker.exists(), "the planted pickle ran"
+        assert tree(out) == expected
+        assert result.stats is not None and "index.html" in result.stats.written
+    # the seal covers the slot too: a sealed value moved to another slot is not read
+    assert signing.unseal("reports/other", pickled.read_bytes()) is None
+    assert signing.unseal(slot, pickled.read_bytes()) is not None
+
+
+# --- 1. inputs are regular files inside content/: nothing followed out, nothing hangs -----
+
+
+def _special(kind: str, path: Path) -> Iterator[None]:
+    import socket
+
+    if kind == "device":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "socket":
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(path))
+        yield
+        sock.close()
+        return
+    elif kind == "outside":
+        outside = path.parent.parent.parent / "secret.txt"
+        outside.write_text("not content")
+        path.symlink_to(outside)
+    elif kind == "folder outside":
+        outside = path.parent.parent.parent / "elsewhere"
+        outside.mkdir()
+        (outside / "a.txt").write_text("not content")
+        path.symlink_to(outside, target_is_directory=True)
+    yield
+
+
+SPECIAL = ["device", "fifo", "socket", "outside", "folder outside"]
+
+
+@pytest.mark.parametrize("kind", SPECIAL)
+def test_an_input_that_is_no_regular_file_inside_content_is_refused(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run], kind: str
+) -> None:
+    path = content_copy / REPORT_ID / "notes.txt"
+    with contextlib.contextmanager(_special)(kind, path):
+        out = tmp_path / "_site"
+        for command in ("build", "check"):
+            args = [command, "--content", content_copy, "--no-search", "--out", out]
+            if command == "check":
+                args = [command, "--content", content_copy, "--no-html-check"]
+            run = cli(*args, timeout=60)  # a FIFO read would hang, /dev/zero never end
+            assert run.code == 1, (command, run.err)
+            assert "Traceback" not in run.err
+            line = next(x for x in run.err.splitlines() if "notes.txt" in x)
+            assert line.startswith(f"{path}: error: ") or "notes.txt: error: " in line, line
+            assert ("不是普通文件" if kind in ("fifo", "socket") else "符号链接") in line, line
+        assert not out.exists()
+
+
+def test_inputs_are_hashed_in_bounded_chunks(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from rectify_site.build.cache import hash_inputs
+
+    big = tmp_path / "big.bin"
+    with big.open("wb") as fh:
+        fh.truncate(64 * 1024 * 1024)  # sparse: 64 MB of zeros on no disk
+    tracemalloc.start()
+    hashes = hash_inputs({"c:big": big}, {}, 0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert hashes["c:big"][2] == __import__("hashlib").sha256(b"\0" * (64 << 20)).hexdigest()
+    assert peak < 8 * 1024 * 1024, peak

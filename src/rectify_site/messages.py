@@ -26,6 +26,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "符号链接指向 content 目录之外（{target}）：请改为普通文件",
         "symlink leads outside the content folder ({target}): use a plain file",
     ),
+    "file.not_regular": (
+        "这是{kind}，不是普通文件：content 目录中只能放普通文件，请删除或换成普通文件",
+        "this is {kind}, not a regular file: content holds only regular files; remove it or "
+        "put a plain file there",
+    ),
     "file.unlisted": (
         "该文件未被任何清单引用，不会发布：请在 {listing} 中列出或删除",
         "no list refers to this file, so it is not published: list it in {listing} or delete it",

@@ -15,7 +15,8 @@ hashes, artifact keys, the output's stamps, notes), ``<group>/<name>.pickle`` (v
 kept with ``recall``/``remember``, such as loaded reports), folders asked for with
 ``folder`` (compiled templates) and ``lock``. Deleting it makes the next build a cold
 one. A ``.rectify-cache`` folder without our tag is refused. Pickles are only ever read
-back by the same code version that wrote them.
+back by the same code version that wrote them, and only when sealed with the key kept
+outside the cache (signing.py): a planted pickle is never loaded, the build is cold.
 
 Standard library only at the top, so that ``build`` finds out that nothing changed
 without importing pydantic or Jinja.
@@ -30,6 +31,7 @@ import json
 import os
 import pickle
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -38,12 +40,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rectify_site.build.output import MANIFEST, STAGING_PREFIX, file_intact, read_manifest
+from rectify_site.build.signing import seal, unseal
 from rectify_site.errors import UsageError, diag
 
 if TYPE_CHECKING:
     from filelock import BaseFileLock
 
-FORMAT = 3
+FORMAT = 4
 """Bump when the state's layout changes: an old cache is then ignored."""
 
 CACHE_DIRNAME = ".rectify-cache"
@@ -97,11 +100,20 @@ def hash_inputs(
             out[name] = old
             continue
         try:
-            with open(path, "rb") as fh:
-                out[name] = [st.st_size, st.st_mtime_ns, sha(fh.read())]
+            out[name] = [st.st_size, st.st_mtime_ns, _hash_file(path)]
         except OSError:
             continue
     return out
+
+
+def _hash_file(path: str | Path) -> str:
+    """sha256 of a regular file, read in bounded chunks; anything else (a FIFO or a device
+    put there since the inputs were listed) is an OSError, never a hang or a read for ever."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 # --- the state of the last build -------------------------------------------------------
@@ -477,8 +489,14 @@ class Cache:
             return None
         try:
             with open(self.dir / group / f"{name}.pickle", "rb") as fh:
-                saved = pickle.load(fh)  # our own file, written by this very code version
-        except Exception:  # missing, truncated or garbage: make the value afresh
+                data = unseal(slot, fh.read())
+        except OSError:
+            return None
+        if data is None:  # not sealed with our key: never unpickled, made afresh
+            return None
+        try:
+            saved = pickle.loads(data)  # sealed by us: written by this very code version
+        except Exception:  # sealed but unreadable (a class changed meanwhile): afresh
             return None
         if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key):
             return None
@@ -524,7 +542,7 @@ class Cache:
             entry = self._values[slot]
             atomic_write(
                 self.dir / group / f"{name}.pickle",
-                pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL),
+                seal(slot, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)),
             )
             values[slot] = entry[0]
         for slot in list(values):

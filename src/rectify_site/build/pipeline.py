@@ -214,6 +214,9 @@ def check_site(
         progress=progress,
     )
     try:
+        from rectify_site.build.inputs import input_files
+
+        input_files(content, build.theme)  # every input a regular file inside its folder
         try:
             # an error in one report hides no finding of another: the reports that load
             # are rendered and checked, and every error is reported together at the end
