@@ -595,7 +595,9 @@ def test_a_docx_of_many_styles_and_paragraphs_imports_in_seconds(tmp_path: Path)
     plan(doc, tmp_path / "content", RID)
     took = time.process_time() - start
     assert sum(len(b.paragraphs) for b in doc.blocks()) > 60000
-    assert took < 5, f"{took:.1f} s"
+    # the quadratic reader took 150 s here and a linear one about 3 s; the bound is loose
+    # because a shared machine doubles CPU time under load: it catches a return to quadratic
+    assert took < 20, f"{took:.1f} s"
 
 
 def test_english_messages(tmp_path: Path) -> None:

@@ -296,9 +296,7 @@ def test_edits_in_a_long_lived_preview_give_a_cold_build(tmp_path: Path) -> None
         # serve's own pages (the import review, under __rectify__/) are no build output
         assert {
             k: v for k, v in preview.snapshot.files.items() if not k.startswith("__rectify__/")
-        } == {
-            k: v for k, v in tree(cold).items() if not k.startswith(".rectify")
-        }
+        } == {k: v for k, v in tree(cold).items() if not k.startswith(".rectify")}
 
     check()
     for folder in folders[:2]:

@@ -4,6 +4,7 @@ the output folder is never one that holds anything else, and builds are reproduc
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -167,7 +168,9 @@ def test_failed_search_index_puts_the_pages_back(
     monkeypatch.setattr(search, "run_pagefind", run_pagefind)
     with pytest.raises(UsageError):
         build_site(content_copy, built, search=True)
-    assert seen and ">49<" in seen[0]  # the index was asked for over the new pages
+    # the index was asked for over the new pages (the copy it indexes spaces its words and
+    # ends each block with a private-use mark, build/bigrams.py)
+    assert seen and re.search(r">\s*49[\s\ue000]*<", seen[0])
     assert _snapshot(built) == before
 
 
