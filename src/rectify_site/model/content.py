@@ -37,7 +37,7 @@ from pydantic_core import PydanticCustomError
 from rectify_site.model.baseurl import check_base_url
 from rectify_site.model.dates import Day
 from rectify_site.model.ledger import DEFAULT_PUBLISHED, Column
-from rectify_site.model.limits import BOUNDS, number_fits
+from rectify_site.model.limits import number_fits
 from rectify_site.model.numbering import DEFAULT_ACTIONS, STYLES
 from rectify_site.model.words import DEFAULT_KIND, Kind
 
@@ -146,7 +146,7 @@ def _bounded(value: Any) -> Any:
     """A number every page can print (model/limits.py), checked before its type: a huge
     integer arrives from the loader as a Decimal, and is out of bounds, not the wrong type."""
     if isinstance(value, int | Decimal) and not isinstance(value, bool) and not number_fits(value):
-        raise PydanticCustomError("number_bounds", "out of bounds", dict(BOUNDS))
+        raise PydanticCustomError("number_bounds", "out of bounds", {})
     return value
 
 

@@ -59,6 +59,7 @@ def code_point(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
+# The message figure.bounds (messages.py) states these three numbers.
 MAX_DIGITS = 20
 """Significant digits a number may have: more than any statistic of a report states."""
 MAX_EXPONENT = 20
@@ -83,7 +84,3 @@ def number_fits(value: int | Decimal) -> bool:
     if len(d.as_tuple().digits) > MAX_DIGITS or not -MAX_EXPONENT <= d.adjusted() <= MAX_EXPONENT:
         return False
     return len(format(d, "f")) < MAX_PRINTED
-
-
-BOUNDS = {"digits": MAX_DIGITS, "exponent": MAX_EXPONENT, "printed": MAX_PRINTED}
-"""The parameters of the message ``number.bounds``."""

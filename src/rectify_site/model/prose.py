@@ -197,9 +197,7 @@ def _refused_escapes(source: str, out: str, data: dict[str, Any]) -> list[Proble
                 escape = written
                 break
         what = _WHAT[refused_char_key(ch)]
-        found.append(
-            ("prose.escaped_char", {"escape": escape, "what": what, "char": code_point(ch)})
-        )
+        found.append(("text.escaped", {"escape": escape, "what": what, "char": code_point(ch)}))
     return found
 
 
