@@ -184,7 +184,7 @@ def _rendered(out: str) -> str:
 
 def _refused_escapes(source: str, out: str, data: dict[str, Any]) -> list[Problem]:
     """Each character no text may hold that only rendering makes (``&#x202E;``,
-    ``{{ '\u2066' }}``), once: the loader saw none typed, so the escape is named."""
+    ``{{ '\\u2066' }}``), once: the loader saw none typed, so the escape is named."""
     rendered = _rendered(out)
     if first_refused(rendered) is None:
         return []
