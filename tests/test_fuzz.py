@@ -18,6 +18,7 @@ import functools
 import html
 import json
 import os
+import re
 import shutil
 import socket
 import sys
@@ -32,7 +33,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rectify_site.build.cache import cache_dir_for
@@ -212,6 +213,74 @@ def prose_bytes(draw: st.DrawFn) -> Mutation:
     return Mutation(rel, f"bytes at {at}: {noise!r}", raw[:at] + noise + raw[at:])
 
 
+# --- text and numbers at their limits (issue 20: escapes, figure values) ----------------
+
+LIMIT_FIGURES = "huangpu-12-2/figures.yaml"
+LIMIT_NUMBERS = [
+    "0.1e-30000000",  # 14 bytes that printed 30 MB pages
+    "0.1e-999999999",  # a MemoryError
+    "1e400",
+    "1.0e+400",
+    "9" * 5000,  # past Python's own int() limit
+    "123456789012345678901",
+    "0.000000000000000000001",
+]
+LIMIT_ESCAPES = [
+    "&#x202E;",
+    "&#x0C;",
+    "{{ '\\u2066' }}",
+    "{{ '\\x1b' }}",
+    "&#8238;",
+    "{{ '&#x2069;' }}",
+]
+_NUMBER_AT = re.compile(r"(?<=value: |total: )[0-9.]+")
+_PROSE_AT = re.compile(r"^ *(?:- |(?:text|intro|heading|invitation): )(?=[^\s'\"{|>\[-])", re.M)
+LIMIT_PROSE = [rel for rel in FILES if _PROSE_AT.search(ORIGINAL[rel].decode("utf-8"))]
+
+
+def _with_number(at: int, number: str) -> Mutation:
+    """The figures with one value or total replaced by ``number``, as typed."""
+    text = ORIGINAL[LIMIT_FIGURES].decode("utf-8")
+    spots = list(_NUMBER_AT.finditer(text))
+    m = spots[at % len(spots)]
+    new = text[: m.start()] + number + text[m.end() :]
+    return Mutation(LIMIT_FIGURES, f"{m.group()} -> {number[:40]}", new.encode("utf-8"))
+
+
+def _with_escape(rel: str, at: int, escape: str) -> Mutation:
+    """One prose value with ``escape`` typed after its first character (so it stays prose)."""
+    text = ORIGINAL[rel].decode("utf-8")
+    spots = [m.end() + 1 for m in _PROSE_AT.finditer(text)]
+    i = spots[at % len(spots)]
+    new = text[:i] + escape + text[i:]
+    return Mutation(rel, f"{escape} at {i}", new.encode("utf-8"))
+
+
+_code_points = st.integers(0, 0x10FFFF)
+
+
+@st.composite
+def limit_edits(draw: st.DrawFn) -> Mutation:
+    """A figure value or count beyond what a page can print, or an escape in prose that
+    renders to any code point: the seeds above, then numbers and code points at large."""
+    if draw(st.booleans()):
+        number = draw(
+            st.sampled_from(LIMIT_NUMBERS)
+            | st.decimals(allow_nan=False, allow_infinity=False).map(str)
+            | st.integers(min_value=0, max_value=10**60).map(str)
+            | st.tuples(st.integers(0, 10**25), st.integers(-(10**9), 10**9)).map(
+                lambda t: f"{t[0]}.5e{t[1]:+d}"
+            )
+        )
+        return _with_number(draw(st.integers(0, 99)), number)
+    escape = draw(
+        st.sampled_from(LIMIT_ESCAPES)
+        | _code_points.map(lambda o: f"&#x{o:X};")
+        | _code_points.map(lambda o: f"{{{{ '\\U{o:08x}' }}}}")
+    )
+    return _with_escape(draw(st.sampled_from(LIMIT_PROSE)), draw(st.integers(0, 999)), escape)
+
+
 # --- what must hold --------------------------------------------------------------------
 
 
@@ -271,6 +340,48 @@ def test_mutated_content_builds_completely_or_not_at_all(edit: Mutation) -> None
         assert written == set(result.outputs) | {MANIFEST}
         for rel_out, body in result.outputs.items():
             assert (out / rel_out).read_bytes() == body
+
+
+_LIMIT_SEEDS = [_with_number(5, n) for n in LIMIT_NUMBERS] + [
+    _with_escape(rel, 0, e)
+    for rel in ("huangpu-12-2/report.yaml", LIMIT_PROSE[0])
+    for e in LIMIT_ESCAPES
+]
+
+
+def _seeded(test: Any) -> Any:
+    """``test`` with every limit seed as an explicit example, run whatever the profile."""
+    for seed in reversed(_LIMIT_SEEDS):
+        test = example(seed)(test)
+    return test
+
+
+@settings(PROFILE, max_examples=max(20, PROFILE.max_examples // 5))
+@given(limit_edits())
+@_seeded
+@pytest.mark.slow
+def test_limits_of_text_and_numbers_are_refused_or_published_clean(edit: Mutation) -> None:
+    """A figure value no page can print and an escape that renders to a control, bidi or
+    noncharacter are refused with paths; whatever passes is published with none of them,
+    in pages of a sane size, and the feed stays XML."""
+    import xml.etree.ElementTree as ET
+
+    from rectify_site.model.limits import first_refused
+
+    _count("test_limits_of_text_and_numbers_are_refused_or_published_clean")
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            collection = load_collection(_content_with(edit, Path(tmp)))
+            outputs, _ = render_site(collection, theme=THEME, base_url="https://example.org/")
+        except SiteError as exc:
+            _assert_diagnostics_carry_paths(exc)
+            return
+    for rel, body in outputs.items():
+        assert len(body) < 1_000_000, (rel, len(body))
+        if rel.endswith((".html", ".json", ".xml", ".csv", ".txt")):
+            text = body.decode("utf-8").replace("\r\n", "\n")  # CSV's own line ends
+            assert first_refused(text) is None, rel
+    ET.fromstring(outputs["atom.xml"])
 
 
 def _latin1(raw: bytes) -> str:

@@ -414,6 +414,86 @@ def test_zero_width_characters_are_a_typography_warning(content_copy: Path) -> N
     assert "U+200D" in found[0].format()
 
 
+# --- 6b. nor do escapes: what prose renders to is checked, not only what is typed ------------
+
+ESCAPES = [
+    ("&#x202E;", "\u202e"),  # a Markdown character reference
+    ("&#x0C;", "\x0c"),
+    ("&#8238;", "\u202e"),
+    ("{{ '\\u2066' }}", "\u2066"),  # a Jinja string escape
+    ("{{ '\\x1b' }}", "\x1b"),
+    ("{{ '&#x2069;' }}", "\u2069"),  # both: Jinja writes a reference, Markdown decodes it
+]
+
+
+def _published_chars(out: Path) -> set[str]:
+    """Every refused character anywhere in the site's text files."""
+    from rectify_site.model.limits import REFUSED_CHARS
+
+    found: set[str] = set()
+    for path in out.rglob("*"):
+        if path.suffix in (".html", ".json", ".xml", ".csv", ".txt", ".js"):
+            found |= set(REFUSED_CHARS.findall(path.read_text("utf-8", "replace")))
+    return found
+
+
+@pytest.mark.parametrize(("escape", "char"), ESCAPES, ids=[e for e, _ in ESCAPES])
+def test_control_and_bidi_characters_written_as_escapes_in_prose_stop_the_build(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run], escape: str, char: str
+) -> None:
+    report = content_copy / REPORT_ID / "report.yaml"
+    edit(report, "现将巡视整改进展情况予以公布。", f"现将巡视整改{escape}进展情况予以公布。")
+    governance = content_copy / REPORT_ID / "categories" / "governance.yaml"
+    edit(governance, "  - 提升智慧化治理能力。", f"  - 提升智慧化{escape}治理能力。")
+    out = tmp_path / "_site"
+    run = cli(
+        "build",
+        "--content",
+        content_copy,
+        "--out",
+        out,
+        "--no-search",
+        "--base-url",
+        "https://example.org/",
+    )
+    assert run.code == 1 and "Traceback" not in run.err, run.err
+    point = f"U+{ord(char):04X}"
+    errors = [ln for ln in run.err.splitlines() if ": error: " in ln]
+    assert [ln.split("在网页上生成")[0] for ln in errors] == [
+        f"{governance}:10:5: error: children[0].actions[1]: 正文中的“{escape}”",
+        f"{report}:10:1: error: intro: 正文中的“{escape}”",
+    ], run.err
+    assert all(point in ln for ln in errors), errors
+    assert not out.exists()
+    check = cli("check", "--strict", "--content", content_copy, "--no-html-check", "--lang", "en")
+    assert check.code == 1 and f"'{escape}' in prose publishes" in check.err, check.err
+
+
+def test_escapes_in_titles_labels_and_code_publish_as_text(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    """Text that is not prose is never read as Markdown or Jinja: an escape in a title, a
+    figure label or a code span is shown as it is written, on every page, in report.json
+    and in the feed (which stays well-formed XML)."""
+    import xml.etree.ElementTree as ET
+
+    report = content_copy / REPORT_ID / "report.yaml"
+    edit(report, "title: 关于", "published: 2024-01-15\ntitle: 关于&#x202E;")  # in the feed
+    edit(report, "现将巡视整改进展情况予以公布。", "现将巡视整改进展情况予以公布`&#x0C;`。")
+    figures = content_copy / REPORT_ID / "figures.yaml"
+    edit(figures, "label: 开除党籍", "label: '开除{{ ''\\u2066'' }}党籍&#x1B;'")
+    out = tmp_path / "_site"
+    build_site(content_copy, out, search=False, base_url="https://example.org/")
+    assert _published_chars(out) == set()
+    feed = ET.fromstring((out / "atom.xml").read_bytes())
+    assert any(
+        "&#x202E;" in (e.text or "") for e in feed.iter("{http://www.w3.org/2005/Atom}title")
+    )
+    data = json.loads((out / REPORT_ID / "data" / "report.json").read_text("utf-8"))
+    assert data["title"].startswith("关于&#x202E;")
+    assert "&amp;#x202E;" in (out / REPORT_ID / "full.html").read_text("utf-8")
+
+
 # --- build refuses what check reports as a request to another host ------------------------
 
 

@@ -168,6 +168,58 @@ def test_decimal_stays_exact(content_copy: Path) -> None:
     assert recovered.value == Decimal("130.98")
 
 
+OUT_OF_BOUNDS = [
+    "0.1e-30000000",  # 14 bytes that printed as 30 MB on every page
+    "0.1e-999999999",  # a MemoryError
+    "9" * 5000,  # a ValueError from Python's own limit on int()
+    "1.0e+400",
+    "123456789012345678901",  # 21 significant digits
+    "0.000000000000000000001",  # 10^-21
+    "0.00000000000000000001234567890123456789",  # 10^-20, but 41 characters printed
+]
+
+
+@pytest.mark.parametrize(
+    "value", OUT_OF_BOUNDS, ids=lambda v: v if len(v) < 30 else f"{len(v)}-chars"
+)
+def test_a_figure_value_out_of_bounds_is_refused(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run], value: str
+) -> None:
+    fig = content_copy / REPORT_ID / "figures.yaml"
+    edit(fig, "value: 130.98}", f"value: {value}}}")
+    line = _line_of(fig, "id: recovered")
+    message = "数字超出范围：最多 20 位有效数字，大小在 10 的 -20 次方到 20 次方之间"
+    assert _errors(content_copy) == [
+        f"{fig}:{line}:46: error: discipline.recovered.value: {message}，写出来少于 40 "
+        "个字符：请核对这个数字"
+    ]
+    run = cli("build", "--content", content_copy, "--out", tmp_path / "o", "--no-search")
+    assert run.code == 1 and "Traceback" not in run.err and not (tmp_path / "o").exists()
+
+
+def test_a_count_out_of_bounds_is_refused(content_copy: Path) -> None:
+    fig = content_copy / REPORT_ID / "figures.yaml"
+    edit(fig, "total: 57", "total: " + "9" * 5000)
+    edit(fig, "rectified: 48", "rectified: 123456789012345678901")
+    errors = _errors(content_copy)
+    assert [e.split(": error: ")[1].split("：")[0] for e in errors] == [
+        "problems.total: 数字超出范围",
+        "problems.by_status.rectified: 数字超出范围",
+    ], errors
+
+
+@pytest.mark.parametrize(
+    "value", ["12345678901234567890", "0.00000000000000000001", "1234567890.1234567890", "0"]
+)
+def test_a_figure_value_within_bounds_is_kept_exactly(content_copy: Path, value: str) -> None:
+    from decimal import Decimal
+
+    edit(content_copy / REPORT_ID / "figures.yaml", "value: 130.98}", f"value: {value}}}")
+    report = load_collection(content_copy).reports[0]
+    (recovered,) = [f for f in report.figures.all() if f.path == "discipline.recovered"]
+    assert recovered.value == Decimal(value)
+
+
 def test_draft_is_left_out_of_build(
     content_copy: Path, tmp_path: Path, cli: Callable[..., Run]
 ) -> None:

@@ -80,6 +80,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the text holds the bidirectional control {char} (it makes text display in another "
         "order than it reads): delete it",
     ),
+    "text.escaped": (
+        "正文中的“{escape}”在网页上生成{what} {char}（看不见，会破坏网页和订阅源，或使文字"
+        "显示的顺序与实际内容不同）：请删除它",
+        "'{escape}' in prose publishes {what} {char} (invisible: it breaks pages and the feed, "
+        "or makes text display in another order than it reads): delete it",
+    ),
     "missing": ("缺少必填字段：请补上", "required field is missing: add it"),
     "extra_forbidden": (
         "未知字段：请检查拼写，或删除该字段",
@@ -104,6 +110,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "must be a date: write YYYY-MM-DD, without quotes; a month alone as YYYY-MM (2021-04)",
     ),
     "decimal_type": ("应为数字（如 130.98）", "must be a number (such as 130.98)"),
+    "figure.bounds": (
+        "数字超出范围：最多 20 位有效数字，大小在 10 的 -20 次方到 20 次方之间，写出来少于 40 "
+        "个字符：请核对这个数字",
+        "the number is out of bounds: at most 20 significant digits, between 10^-20 and "
+        "10^20, printed in fewer than 40 characters: check it",
+    ),
     "list_type": ("应为列表（每项以“- ”开头）", "must be a list (each entry starting with '- ')"),
     "dict_type": ("应为映射（每行写作 key: value）", "must be a mapping of keys to values"),
     "model_type": ("应为映射（每行写作 key: value）", "must be a mapping of keys to values"),

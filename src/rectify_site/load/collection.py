@@ -76,6 +76,7 @@ _PYDANTIC_KEYS = {
     "figure.both": "figure.both",
     "figure.neither": "figure.neither",
     "figure.of_counts": "figure.of_counts",
+    "number_bounds": "figure.bounds",
     "is_instance_of": "decimal_type",
     "decimal_parsing": "decimal_type",
     "date_from_datetime_inexact": "date_type",

@@ -21,6 +21,8 @@ from yaml.composer import ComposerError
 
 from rectify_site.errors import Diagnostic, Loc, diag
 from rectify_site.messages import yaml_problem
+from rectify_site.model.limits import MAX_WRITTEN, REFUSED_CHARS, code_point, refused_char_key
+from rectify_site.model.limits import MAYBE_REFUSED as _MAYBE_REFUSED
 
 try:  # libyaml keeps event marks too, and is much faster
     _Parser: type[Any] = yaml.CSafeLoader
@@ -64,48 +66,12 @@ def strings(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
         yield loc, data
 
 
-_REFUSED_IN_BMP = (
-    "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
-)
-REFUSED_CHARS = re.compile(
-    "["
-    + _REFUSED_IN_BMP
-    + "".join(
-        chr(plane * 0x10000 + 0xFFFE) + chr(plane * 0x10000 + 0xFFFF) for plane in range(1, 17)
-    )
-    + "]"
-)
-"""Characters no text value may hold: C0 and C1 controls (tab and newline are fine),
-bidirectional overrides and isolates (they make text display in another order than it
-reads), Unicode noncharacters and lone surrogates. They would reach every page, break the
-feed's XML and hide text from readers; escapes (``"\\x01"``) are refused like raw ones."""
-
-_MAYBE_REFUSED = re.compile("[" + _REFUSED_IN_BMP + "\U00010000-\U0010ffff]")
-"""REFUSED_CHARS and every character beyond the BMP: a value it finds nothing in is clean.
-It reads text about six times faster: the noncharacters of planes 1-16, single characters
-beyond the BMP, keep ``re`` from testing each character with one table look-up."""
-
 _RAW_REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 """The refused characters that libyaml itself cannot read raw: found before parsing, so
 the editor gets the line, the column and the character instead of a syntax error."""
 
 MAX_CHAR_PROBLEMS = 50
 """Refused characters reported per file; a file full of them is the wrong file."""
-
-
-def refused_char_key(ch: str) -> str:
-    """The message key for a character REFUSED_CHARS matched."""
-    o = ord(ch)
-    if 0x202A <= o <= 0x202E or 0x2066 <= o <= 0x2069:
-        return "text.bidi"
-    if o < 0x20 or 0x7F <= o <= 0x9F:
-        return "text.control"
-    return "text.noncharacter"
-
-
-def code_point(ch: str) -> str:
-    """``U+0001``: how a message names a character that cannot be shown."""
-    return f"U+{ord(ch):04X}"
 
 
 def line_col(text: str, index: int) -> tuple[int, int]:
@@ -522,7 +488,9 @@ class _Builder:
             return _BOOLS.get(value, value)
         if tag == "tag:yaml.org,2002:int":
             if _INT_RE.match(value):
-                return int(value)
+                # longer than any bounded number: read exactly, as Python's int() will not
+                # past 4,300 digits, for the model to refuse as out of bounds
+                return int(value) if len(value) <= MAX_WRITTEN else Decimal(value)
             return value  # 5_7, 0x39, 0o71, 0b1, 1:30 (YAML 1.1): text, refused as a number
         if tag == "tag:yaml.org,2002:float":
             if "_" in value or ":" in value:

@@ -37,6 +37,7 @@ from pydantic_core import PydanticCustomError
 from rectify_site.model.baseurl import check_base_url
 from rectify_site.model.dates import Day
 from rectify_site.model.ledger import DEFAULT_PUBLISHED, Column
+from rectify_site.model.limits import number_fits
 from rectify_site.model.numbering import DEFAULT_ACTIONS, STYLES
 from rectify_site.model.words import DEFAULT_KIND, Kind
 
@@ -138,8 +139,19 @@ def _number(value: Any) -> int | Decimal:
         raise PydanticCustomError("decimal_type", "not a number", {})
     if value < 0:
         raise PydanticCustomError("greater_than_equal", "negative", {"ge": 0})
+    return _bounded(value)
+
+
+def _bounded(value: Any) -> Any:
+    """A number every page can print (model/limits.py), checked before its type: a huge
+    integer arrives from the loader as a Decimal, and is out of bounds, not the wrong type."""
+    if isinstance(value, int | Decimal) and not isinstance(value, bool) and not number_fits(value):
+        raise PydanticCustomError("number_bounds", "out of bounds", {})
     return value
 
+
+Count = Annotated[NonNegativeInt, BeforeValidator(_bounded)]
+"""A count (a tally's total or one status's): a whole number, within the bounds."""
 
 Number = Annotated[
     int | Decimal,
@@ -797,7 +809,7 @@ class FigureFile(Strict):
         "计数类请改用 total 与 by_status，两者不能同时写。",
         examples=[43, 130.98],
     )
-    total: NonNegativeInt | None = Field(
+    total: Count | None = Field(
         default=None,
         title="总数",
         description="总数：只写十进制整数，如 57（不能写 5_7 或 57.0）。写了 counts 且通报"
@@ -805,7 +817,7 @@ class FigureFile(Strict):
         examples=[57],
     )
     """None: derived from the listed nodes (or the ledger's rows) when counts is given."""
-    by_status: dict[Key, NonNegativeInt] = Field(
+    by_status: dict[Key, Count] = Field(
         default={},
         title="按状态计数",
         description="按状态的计数：每个键是 figures.yaml 中 statuses 定义的一个状态（如 "

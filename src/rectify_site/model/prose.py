@@ -11,6 +11,8 @@ once.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -19,7 +21,9 @@ from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedErro
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from rectify_site.model.counting import JINJA_RE
 from rectify_site.model.dates import Month
+from rectify_site.model.limits import REFUSED_CHARS, code_point, first_refused, refused_char_key
 from rectify_site.model.markdown import has_raw_html, remote_images, render_inline, unsafe_links
 from rectify_site.model.numbering import zh_date, zh_numeral
 
@@ -162,11 +166,51 @@ Problem = tuple[str, dict[str, Any]]
 """A message key and its parameters, for the caller to place at a file and line."""
 
 
+_CHAR_REF = re.compile(r"&(?:#[xX][0-9a-fA-F]+|#[0-9]+|[A-Za-z][A-Za-z0-9]*);")
+"""A Markdown (HTML) character reference: markdown-it publishes the character it names."""
+
+_WHAT = {
+    "text.control": ("控制字符", "the control character"),
+    "text.bidi": ("双向文本控制符", "the bidirectional control"),
+    "text.noncharacter": ("非文本字符", "the noncharacter"),
+}
+
+
+def _rendered(out: str) -> str:
+    """What pages publish of expanded prose, as far as characters go: markdown-it turns
+    character references into the characters; nothing else makes a new one."""
+    return render_inline(out) if "&" in out else out
+
+
+def _refused_escapes(source: str, out: str, data: dict[str, Any]) -> list[Problem]:
+    """Each character no text may hold that only rendering makes (``&#x202E;``,
+    ``{{ '\\u2066' }}``), once: the loader saw none typed, so the escape is named."""
+    rendered = _rendered(out)
+    if first_refused(rendered) is None:
+        return []
+    found: list[Problem] = []
+    for ch in dict.fromkeys(m.group() for m in REFUSED_CHARS.finditer(rendered)):
+        escape = code_point(ch)
+        for m in itertools.chain(JINJA_RE.finditer(source), _CHAR_REF.finditer(source)):
+            written = m.group()
+            if ch in _rendered(written if written[0] == "&" else expand(written, data)[0]):
+                escape = written
+                break
+        what = _WHAT[refused_char_key(ch)]
+        found.append(("text.escaped", {"escape": escape, "what": what, "char": code_point(ch)}))
+    return found
+
+
 def expand_checked(source: str, data: dict[str, Any]) -> tuple[str, list[Problem]]:
-    """Expand one prose string and check what it would publish: links and raw HTML."""
+    """Expand one prose string and check what it would publish: characters, links and
+    raw HTML."""
     out, problem = expand(source, data)
     if problem is not None:
         return source, [problem]
+    if "{" in source or "&" in source:  # else the loader has checked every character
+        refused = _refused_escapes(source, out, data)
+        if refused:
+            return source, refused
     if "<" not in out and "](" not in out:  # no link and no tag: most prose, checked at once
         return out, []
     problems: list[Problem] = [("link.unsafe", {"url": url}) for url in unsafe_links(out)]
