@@ -139,3 +139,40 @@ def test_attachment_lines_follow_the_yaml_limit_exemption(content_copy: Path) ->
     )
     report = load_collection(content_copy).reports[0]
     assert report.attachments[0].size > 2_000_000
+
+
+def test_a_symlinked_attachments_folder_leading_out_of_content_is_refused(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    """Every component of an attachment's path is looked at, not only the file: a folder
+    ``attachments -> /elsewhere`` publishes nothing from outside content/, as a symlinked
+    ledger.xlsx does not (the loader's own check, for every command that loads)."""
+    from rectify_site import load_site
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.pdf").write_bytes(PDF)
+    report = content_copy / REPORT_ID
+    (report / "attachments").symlink_to(elsewhere, target_is_directory=True)
+    with (report / "report.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("attachments:\n- file: secret.pdf\n  title: 合成附件\n")
+    with pytest.raises(ContentError) as info:
+        load_site(content_copy)
+    (err,) = [d.format() for d in info.value.diagnostics]
+    assert err == (
+        f"{report / 'attachments' / 'secret.pdf'}: error: "
+        f"符号链接指向 content 目录之外（{elsewhere / 'secret.pdf'}）：请改为普通文件"
+    )
+
+
+def test_a_symlinked_folder_inside_content_is_followed(content_copy: Path) -> None:
+    """A link that stays inside content/ is no way out: its attachment is published."""
+    shared = content_copy / "shared-files"
+    shared.mkdir()
+    (shared / "tasks.pdf").write_bytes(PDF)
+    report = content_copy / REPORT_ID
+    (report / "attachments").symlink_to(shared, target_is_directory=True)
+    with (report / "report.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("attachments:\n- file: tasks.pdf\n  title: 合成附件\n")
+    (loaded,) = load_collection(content_copy).reports
+    assert [a.file for a in loaded.attachments] == ["tasks.pdf"]

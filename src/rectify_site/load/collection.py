@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from rectify_site.errors import ContentError, Diagnostic, Loc, UsageError, diag
+from rectify_site.files import refusal
 from rectify_site.load.sources import LoadFailed, MarkedYaml, field_name, load_yaml
 from rectify_site.load.xlsx import read_ledger
 from rectify_site.messages import MESSAGES
@@ -443,7 +444,10 @@ class _ReportLoader:
                 allowed = "、".join(sorted(ATTACHMENT_TYPES))
                 self.problems.append(diag(src.path, "attachment.type", **where, allowed=allowed))
                 continue
-            if not path.is_file() or path.is_symlink():
+            if (refused := refusal(path, self.root)) is not None:
+                self.problems.append(refused)  # a symlink out of content/, a FIFO …
+                continue
+            if not path.is_file():
                 self.problems.append(
                     diag(src.path, "attachment.missing", **where, value=entry.file)
                 )
