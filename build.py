@@ -9,7 +9,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE / "src"))
 os.chdir(HERE)  # content/ and _site/ are the project's, wherever this is run from
 
-from rectify_site.commands.cli import run  # noqa: E402 - after the path is set
+from rectify_site.__main__ import start  # noqa: E402 - after the path is set
 
 if __name__ == "__main__":
-    run(["build", *sys.argv[1:]])
+    start(["build", *sys.argv[1:]])

@@ -43,6 +43,7 @@ def make_case(name: str, root: Path) -> dict[str, Any]:
         if "old" in op:
             edit(path, op["old"], op["new"])
         elif "write" in op:
+            path.parent.mkdir(parents=True, exist_ok=True)  # attachments/ is not in _base
             path.write_text(op["write"], "utf-8")
         elif "repeat" in op:
             r = op["repeat"]

@@ -1,4 +1,5 @@
-"""Interrupted builds (issue 14, hole 8): a Ctrl-C at any moment keeps the README's promise.
+"""Interrupted builds (issue 14, hole 8): a Ctrl-C at any moment keeps the README's promise;
+and one during start-up (issue 20, item 8) exits 130 from every entry point.
 
 Builds of a small generated collection are interrupted with SIGINT at evenly spread
 moments, from the moment ``build`` has put its signal handlers in place (before that, the
@@ -24,8 +25,6 @@ from rectify_site.build.output import STAGING_PREFIX
 
 from conftest import ROOT, need
 from support import generate
-
-pytestmark = pytest.mark.slow
 
 BUILDS = 40
 REPORTS = 12
@@ -59,6 +58,7 @@ def site_tree(folder: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs /proc (Linux)")
 @pytest.mark.parametrize(
     ("search", "builds"), [(False, BUILDS), (True, 12)], ids=["pages", "search"]
@@ -156,3 +156,76 @@ def test_an_interrupted_build_leaves_the_last_good_site_or_the_new_one(
             assert after == expected[target], f"build {k} exited 0: not exactly the new site"
             current = target
     assert 130 in outcomes and 0 in outcomes, f"{took} {outcomes}"  # both sides were hit
+
+
+# --- Ctrl-C during start-up: at a named import, through a hook, never by timing ----------
+
+INTERRUPT_AT_IMPORT = """\
+import os, signal, sys
+
+
+class InterruptAt:
+    \"\"\"Ctrl-C (a real SIGINT to this process) as the named module is about to be imported.\"\"\"
+
+    def find_spec(self, name, path=None, target=None):
+        if name == os.environ["INTERRUPT_AT_IMPORT"]:
+            sys.meta_path.remove(self)
+            signal.raise_signal(signal.SIGINT)
+        return None
+
+
+sys.meta_path.insert(0, InterruptAt())
+"""
+"""A ``sitecustomize`` for the interpreter under test: it runs before any of our code."""
+
+STARTUP_IMPORTS = [
+    "rectify_site.commands",
+    "argparse",
+    "rectify_site.messages",
+    "rectify_site.interrupts",
+    "rectify_site.commands.parser",
+]
+"""Modules imported on every start, before a command runs: from the first to the last."""
+
+
+def _script() -> list[str]:
+    """The ``rectify-site`` script as pip writes it from pyproject.toml's entry point."""
+    import tomllib
+
+    entry = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    module, attr = entry["rectify-site"].split(":")
+    code = (
+        f"import re\nimport sys\nfrom {module} import {attr}\n"
+        "if __name__ == '__main__':\n"
+        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+        f"    sys.exit({attr}())\n"
+    )
+    return [sys.executable, "-c", code, "--version"]
+
+
+ENTRY_POINTS = {
+    "the rectify-site script": _script,
+    "python -m rectify_site": lambda: [sys.executable, "-m", "rectify_site", "--version"],
+    "build.py": lambda: [sys.executable, str(ROOT / "build.py"), "--help"],
+}
+
+
+@pytest.mark.parametrize("module", STARTUP_IMPORTS)
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_ctrl_c_while_starting_up_exits_130_without_a_traceback(
+    tmp_path: Path, entry: str, module: str
+) -> None:
+    from rectify_site.interrupts import INTERRUPTED
+
+    (tmp_path / "sitecustomize.py").write_text(INTERRUPT_AT_IMPORT, "utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT / "src")]),
+        "INTERRUPT_AT_IMPORT": module,
+    }
+    proc = subprocess.run(
+        ENTRY_POINTS[entry](), env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert proc.returncode == 130, (proc.returncode, proc.stderr)
+    assert proc.stderr.splitlines() == [INTERRUPTED], proc.stderr
+    assert proc.stdout == ""

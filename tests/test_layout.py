@@ -1,8 +1,8 @@
 """The package is laid out by job, and every import points down the floors.
 
 A module may import its own package and any package on a lower floor; the ground floor
-(errors, messages, interrupts, workers, progress, _version) imports nothing of the project but
-itself. ``__init__`` and ``__main__`` of the top package stand above everything.
+(errors, messages, interrupts, workers, progress, files, _version) imports nothing of the
+project but itself. ``__init__`` and ``__main__`` of the top package stand above everything.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ FLOORS = [
 ]
 """Bottom to top; a module may import its own floor and the floors below it."""
 
-GROUND = {"errors", "messages", "workers", "progress", "interrupts", "_version"}
+GROUND = {"errors", "messages", "workers", "progress", "interrupts", "files", "_version"}
 
 
 def floor_of(module: str) -> str:

@@ -650,3 +650,35 @@ def test_inputs_are_hashed_in_bounded_chunks(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert hashes["c:big"][2] == __import__("hashlib").sha256(b"\0" * (64 << 20)).hexdigest()
     assert peak < 8 * 1024 * 1024, peak
+
+
+LINKED_FOLDERS = {
+    "a report's parts/": ("parts", "progress.yaml"),
+    "a report's attachments/": ("attachments", "tasks.pdf"),
+    "a whole report folder": ("", "report.yaml"),
+}
+
+
+@pytest.mark.parametrize(("folder", "read"), LINKED_FOLDERS.values(), ids=LINKED_FOLDERS)
+def test_a_symlinked_folder_on_the_way_out_of_content_is_refused_by_the_loader(
+    content_copy: Path, tmp_path: Path, folder: str, read: str
+) -> None:
+    """Not only the file is looked at but every folder on its way (issue 20, item 5): the
+    loader itself (``load_site``, under every command) reads nothing through a link out."""
+    from rectify_site import ContentError, load_site
+
+    report = content_copy / REPORT_ID
+    if folder == "attachments":
+        (report / "attachments").mkdir()
+        (report / "attachments" / "tasks.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * 100)
+        with (report / "report.yaml").open("a", encoding="utf-8") as fh:
+            fh.write("attachments:\n- file: tasks.pdf\n  title: 合成附件\n")
+    linked = report / folder if folder else report
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(linked, elsewhere)
+    linked.symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ContentError) as info:
+        load_site(content_copy)
+    refused = [d.format() for d in info.value.diagnostics if d.key == "file.symlink_outside"]
+    message = f"符号链接指向 content 目录之外（{elsewhere / read}）：请改为普通文件"
+    assert f"{linked / read}: error: {message}" in refused, refused

@@ -283,8 +283,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "attachment too large ({size} bytes, limit {limit} MB): compress or split it",
     ),
     "attachment.executable": (
-        "附件是可执行程序或脚本，不能发布：请换成文档或图片",
-        "the attachment is a program or a script and cannot be published: use a document",
+        "附件“{path}”是可执行程序或脚本，不能发布：请换成文档或图片",
+        "the attachment '{path}' is a program or a script and cannot be published: use a document",
+    ),
+    "attachment.content": (
+        "附件“{path}”名为 .{suffix}，内容却不是 {format} 文件，不能发布："
+        "请换成真正的 {format} 文件",
+        "the attachment '{path}' is named .{suffix} but is not a {format} file, so it cannot "
+        "be published: use a real {format} file",
+    ),
+    "attachment.empty": (
+        "附件“{path}”是空文件，不能发布：请换成完整的文件",
+        "the attachment '{path}' is empty and cannot be published: use the whole file",
     ),
     "attachment.unlisted": (
         "该附件未在 {listing} 的 attachments 中列出，不会发布：请列出或删除",

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rectify_site._version import __version__
 from rectify_site.build.cache import key_of
-from rectify_site.errors import ContentError, Diagnostic, diag
+from rectify_site.errors import ContentError, Diagnostic
+from rectify_site.files import entry_refusal
 from rectify_site.site.themes import theme_folders
 
 if TYPE_CHECKING:
@@ -33,29 +33,13 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-OTHER = ("特殊文件", "a special file")
-
-
-def _kind(mode: int) -> tuple[str, str] | None:
-    """What a file that is not a regular one is, in the message's words (else None)."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISFIFO(mode):
-        return ("管道（FIFO）", "a FIFO")
-    if stat.S_ISSOCK(mode):
-        return ("套接字", "a socket")
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return ("设备文件", "a device")
-    return OTHER
-
-
 def _walk(root: Path, prefix: str, into: dict[str, str], refused: list[Diagnostic]) -> None:
     """Every regular file under ``root``; a symlink that leads out of it (or nowhere), a
-    device, a FIFO or a socket goes to ``refused`` with its path instead (reading one would
-    follow it out, never end or hang). Dot names that are no regular file (an editor's lock
-    link, a socket) are not inputs: nothing reads them."""
+    device, a FIFO or a socket goes to ``refused`` with its path instead (files.py: the
+    rule every reader of content follows). Dot names that are no regular file (an editor's
+    lock link, a socket) are not inputs: nothing reads them."""
     top = str(root)
-    inside = root.resolve()
+    inside = os.path.realpath(top)
     for folder, dirs, names in os.walk(top):
         rel = os.path.relpath(folder, top)
         keep = []
@@ -64,28 +48,16 @@ def _walk(root: Path, prefix: str, into: dict[str, str], refused: list[Diagnosti
             if d == "__pycache__":
                 continue
             if os.path.islink(path):  # os.walk does not enter it; the loader would
-                target = Path(path).resolve()
-                if not target.is_relative_to(inside):
-                    refused.append(diag(path, "file.symlink_outside", target=str(target)))
+                if (refusal := entry_refusal(path, inside, linked=True)) is not None:
+                    refused.append(refusal)
                 continue
             keep.append(d)
         dirs[:] = keep
         for name in names:
             path = os.path.join(folder, name)
-            try:
-                st = os.stat(path)  # through a symlink: what a read would reach
-            except OSError:
-                st = None
-            if os.path.islink(path):
-                target = Path(path).resolve()
-                if st is None or not target.is_relative_to(inside):
-                    if not name.startswith("."):
-                        refused.append(diag(path, "file.symlink_outside", target=str(target)))
-                    continue
-            kind = OTHER if st is None else _kind(st.st_mode)
-            if kind is not None:
+            if (refusal := entry_refusal(path, inside, listed=True)) is not None:
                 if not name.startswith("."):
-                    refused.append(diag(path, "file.not_regular", kind=kind))
+                    refused.append(refusal)
                 continue
             key = name if rel == "." else f"{rel}/{name}".replace(os.sep, "/")
             into[prefix + key] = path  # a str: thousands of them

@@ -67,8 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(argv: Sequence[str] | None = None) -> NoReturn:
     """The ``rectify-site`` script, ``python -m rectify_site`` and build.py: ``main``, then
     exit with its status (``leave``); the process ends with the command."""
-    HOLD.process_ends = True
     try:
+        HOLD.process_ends = True
         code = main(argv)
     except KeyboardInterrupt:  # before main's own handler was reached
         print(INTERRUPTED, file=sys.stderr)

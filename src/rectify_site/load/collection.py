@@ -26,6 +26,8 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from rectify_site.errors import ContentError, Diagnostic, Loc, UsageError, diag
+from rectify_site.files import refusal
+from rectify_site.load.attachments import FORMATS, content_problem
 from rectify_site.load.sources import LoadFailed, MarkedYaml, field_name, load_yaml
 from rectify_site.load.xlsx import read_ledger
 from rectify_site.messages import MESSAGES
@@ -56,11 +58,9 @@ M = TypeVar("M", bound=BaseModel)
 
 ATTACHMENTS = "attachments"
 """The folder of a report that holds its 附件."""
-ATTACHMENT_TYPES = frozenset({"pdf", "doc", "docx", "xls", "xlsx", "ofd", "jpg", "jpeg", "png"})
-"""What an attachment may be: documents and images, nothing executable."""
+ATTACHMENT_TYPES = frozenset(FORMATS)
+"""What an attachment may be called: documents and images (load/attachments.py)."""
 MAX_ATTACHMENT_BYTES = 20_000_000
-EXECUTABLE_MAGIC = (b"MZ", b"\x7fELF", b"#!", b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe")
-"""Windows, Linux and macOS programs and scripts, whatever their file name says."""
 SAFE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,80}$")
 """Attachment names kept as they are in URLs; others are published under a hash of the name."""
 
@@ -430,7 +430,8 @@ class _ReportLoader:
         )
 
     def _attachments(self, report: ReportFile) -> list[Attachment]:
-        """The listed attachments, checked: present, of an allowed type, not too large."""
+        """The listed attachments, checked: regular files inside content/, present, not too
+        large, and of the format their suffix names (load/attachments.py)."""
         src = self.sources["report.yaml"]
         folder = self.folder / ATTACHMENTS
         out = []
@@ -444,7 +445,10 @@ class _ReportLoader:
                 allowed = "、".join(sorted(ATTACHMENT_TYPES))
                 self.problems.append(diag(src.path, "attachment.type", **where, allowed=allowed))
                 continue
-            if not path.is_file() or path.is_symlink():
+            if (refused := refusal(path, self.root)) is not None:
+                self.problems.append(refused)  # a symlink out of content/, a FIFO …
+                continue
+            if not path.is_file():
                 self.problems.append(
                     diag(src.path, "attachment.missing", **where, value=entry.file)
                 )
@@ -456,10 +460,9 @@ class _ReportLoader:
                     diag(src.path, "attachment.too_large", **where, size=size, limit=limit)
                 )
                 continue
-            with path.open("rb") as fh:  # the head is enough; the build copies the file
-                head = fh.read(8)
-            if head.startswith(EXECUTABLE_MAGIC):
-                self.problems.append(diag(src.path, "attachment.executable", **where))
+            if (found := content_problem(path, suffix)) is not None:
+                key, params = found  # its bytes are not what its suffix says
+                self.problems.append(diag(src.path, key, **where, **params))
                 continue
             self.files.append(path)
             # a name a URL cannot carry is published under a hash of that name: stable

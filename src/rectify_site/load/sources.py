@@ -20,6 +20,7 @@ import yaml
 from yaml.composer import ComposerError
 
 from rectify_site.errors import Diagnostic, Loc, diag
+from rectify_site.files import refusal
 from rectify_site.messages import yaml_problem
 from rectify_site.model.limits import MAX_WRITTEN, REFUSED_CHARS, code_point, refused_char_key
 from rectify_site.model.limits import MAYBE_REFUSED as _MAYBE_REFUSED
@@ -130,12 +131,11 @@ def read_text(path: Path, root: Path | None = None) -> str:
     """Read a content file as UTF-8 text, with the checks an editor's mistakes need.
 
     Accepts a UTF-8 BOM and CRLF line endings; refuses other encodings (naming the
-    byte offset), files over MAX_FILE_BYTES, and symlinks that leave ``root``.
+    byte offset), files over MAX_FILE_BYTES, and, with ``root``, anything but a regular
+    file inside it (``files.refusal``: a symlinked folder on the way included).
     """
-    if root is not None and path.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(root.resolve()):
-            raise LoadFailed([diag(path, "file.symlink_outside", target=str(target))])
+    if root is not None and (refused := refusal(path, root)) is not None:
+        raise LoadFailed([refused])
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:

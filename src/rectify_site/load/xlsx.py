@@ -9,6 +9,7 @@ Errors in rows do not stop the reading: every row is checked.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 import re
 import warnings
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rectify_site.errors import Diagnostic, diag
+from rectify_site.files import refusal
 from rectify_site.model.ledger import (
     HEADERS,
     PROBLEM_COLUMNS,
@@ -65,16 +67,15 @@ def read_ledger(
 ) -> tuple[Ledger | None, list[Diagnostic]]:
     """Read and check ``path``; the ledger (None when unreadable) and every finding.
 
-    ``display`` is the path diagnostics print (default: ``path``); with ``root``, a symlink
-    that leads out of it is refused, as content files are. Errors in rows do not
-    stop the reading: every row is checked, and the ledger is returned only without errors.
+    ``display`` is the path diagnostics print (default: ``path``); with ``root``, anything
+    but a regular file inside it is refused, as content files are (``files.refusal``).
+    Errors in rows do not stop the reading: every row is checked, and the ledger is
+    returned only without errors.
     """
     where = str(display if display is not None else path)
     problems: list[Diagnostic] = []
-    if root is not None and path.is_symlink():  # as for YAML: nothing from outside content/
-        target = path.resolve()
-        if not target.is_relative_to(root.resolve()):
-            return None, [diag(where, "file.symlink_outside", target=str(target))]
+    if root is not None and (refused := refusal(path, root)) is not None:
+        return None, [dataclasses.replace(refused, path=where)]
     try:
         size = path.stat().st_size
     except OSError as exc:

@@ -599,10 +599,12 @@ class AttachmentFile(Strict):
     file: Annotated[str, AfterValidator(_check_attachment_name)] = Field(
         title="文件名",
         description="附件的文件名（文件放在通报目录的 attachments/ 中）；"
-        "允许 pdf、doc、docx、xls、xlsx、ofd、jpg、jpeg、png。",
+        "允许 pdf、doc、docx、xls、xlsx、ofd、jpg、jpeg、png，内容须与扩展名相符"
+        "（.pdf 须是真正的 PDF 文件）。",
         examples=["tasks.pdf"],
     )
-    """The loader checks the type (ATTACHMENT_TYPES), the size and that the file is there."""
+    """The loader checks the suffix and the bytes (load/attachments.py), the size and that
+    the file is there."""
     title: Text = Field(
         title="附件标题",
         description="附件的标题，按通报所列。",
