@@ -462,6 +462,33 @@ def test_an_id_that_is_not_a_slug_exits_2(tmp_path: Path, rid: str) -> None:
     assert not content.exists() or list(content.iterdir()) == []
 
 
+@pytest.mark.parametrize("rid", ["data", "rounds", "issuers", "pagefind", "search"])
+def test_an_id_the_site_uses_for_its_own_pages_exits_2(tmp_path: Path, rid: str) -> None:
+    content = tmp_path / "content"
+    code, _out, err = run("import", SEED, "--content", content, "--id", rid)
+    assert code == 2, err
+    assert f"{content / rid}: error: id: " in err and "网站自身" in err, err
+    assert not content.exists() or list(content.iterdir()) == []
+
+
+def test_a_file_name_that_is_a_page_of_the_site_needs_an_id(tmp_path: Path) -> None:
+    source = tmp_path / "Rounds.txt"
+    source.write_bytes(SEED.read_bytes())
+    content = tmp_path / "content"
+    code, _out, err = run("import", source, "--content", content)
+    assert code == 2, err
+    assert "网站自身" in err and "--id" in err, err
+    assert not content.exists()
+
+
+def test_an_id_is_shown_escaped_on_one_line(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    code, _out, err = run("import", SEED, "--content", content, "--id", "x\n")
+    assert code == 2
+    first = err.splitlines()[0]
+    assert first.startswith(f"{content}/x\\n: error: id: 标识“x\\n”不可用于网址"), err
+
+
 def test_id_from_an_ascii_file_name_else_required(tmp_path: Path) -> None:
     source = tmp_path / "Huangpu 12-2.txt"
     source.write_bytes(SEED.read_bytes())

@@ -570,3 +570,60 @@ def test_inputs_are_hashed_in_bounded_chunks(tmp_path: Path) -> None:
     tracemalloc.stop()
     assert hashes["c:big"][2] == __import__("hashlib").sha256(b"\0" * (64 << 20)).hexdigest()
     assert peak < 8 * 1024 * 1024, peak
+
+
+# --- 13. report ids: a folder name is an id, and never one of the site's own names ---------
+
+
+def _report_as(content: Path, name: str) -> Path:
+    """The real report copied into ``content/<name>/``, of another round (so that the
+    unit reports once a round): today's code would build it."""
+    folder = content / name
+    shutil.copytree(content / REPORT_ID, folder)
+    edit(folder / "report.yaml", "round: 十二届市委第二轮巡视", "round: 十二届市委第三轮巡视")
+    return folder
+
+
+def test_a_report_folder_with_a_trailing_newline_is_refused_at_its_path(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    _report_as(content_copy, "hp\n")
+    out = tmp_path / "_site"
+    run = cli("build", "--content", content_copy, "--no-search", "--out", out)
+    assert run.code == 1, run.err
+    assert "Traceback" not in run.err
+    lines = [x for x in run.err.splitlines() if "不可用于网址" in x]
+    shown = f"{content_copy}/hp\\n: error: id: 标识“hp\\n”不可用于网址"
+    assert len(lines) == 1 and lines[0].startswith(shown), run.err
+    assert not out.exists()
+
+
+RESERVED_FOLDERS = ["data", "rounds", "issuers", "assets", "pagefind", "search", "index"]
+
+
+@pytest.mark.parametrize("name", RESERVED_FOLDERS)
+def test_a_report_named_like_a_page_of_the_site_is_refused(
+    content_copy: Path, tmp_path: Path, name: str
+) -> None:
+    from rectify_site.errors import ContentError
+
+    folder = _report_as(content_copy, name)
+    with pytest.raises(ContentError) as raised:
+        build_site(content_copy, tmp_path / "_site", search=False)
+    found = [d for d in raised.value.diagnostics if d.path == str(folder)]
+    assert [(d.field, d.key) for d in found] == [("id", "report.id_reserved")], found
+    assert "网站自身" in found[0].format() and name in found[0].format("en")
+    assert not (tmp_path / "_site").exists()
+
+
+def test_no_report_id_can_take_a_top_level_name_the_build_wrote(built_site: Path) -> None:
+    """Every name the default site writes at its top (pages, folders, feeds, the theme's
+    files, their .gz and .br copies), and the stem a server may map it to (search for
+    search.html), is refused as a report folder."""
+    from rectify_site.model.content import report_id_problem
+
+    names = {p.name for p in built_site.iterdir()}
+    assert {"data", "rounds", "issuers", "assets", "pagefind", "sitemap.xml"} <= names, names
+    for name in sorted(names - {REPORT_ID}):
+        for candidate in {name, name.split(".")[0]}:
+            assert report_id_problem(candidate) is not None, candidate

@@ -11,6 +11,7 @@ fixes a whole batch per build.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -36,12 +37,12 @@ class Diagnostic:
     params: tuple[tuple[str, Any], ...] = ()
 
     def message(self, lang: str = "zh") -> str:
-        """The message in the editor's language (Chinese by default)."""
-        return translate(self.key, dict(self.params), lang)
+        """The message in the editor's language (Chinese by default), on one line."""
+        return one_line(translate(self.key, dict(self.params), lang))
 
     def location(self) -> str:
         """``path:line:col`` with the unknown parts left out."""
-        where = display_path(self.path)
+        where = one_line(display_path(self.path))
         if self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
@@ -86,6 +87,17 @@ def diag(
         key=key,
         params=tuple(sorted(params.items())),
     )
+
+
+_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character (but tab) and line separator escaped as
+    JSON writes it (``\\n``, ``\\u001b``): a diagnostic is one line, even where it
+    quotes a name such as a folder ``hp\\n`` or an ``--id`` typed with a newline."""
+    return _BREAKS.sub(lambda m: _NAMED.get(m[0]) or f"\\u{ord(m[0]):04x}", text)
 
 
 def display_path(path: str) -> str:

@@ -123,6 +123,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "id '{value}' is not URL-safe: use lower-case letters, digits and '-', "
         "starting with a letter or digit",
     ),
+    "report.id_reserved": (
+        "标识“{value}”是网站自身页面使用的名称，不能作为通报目录（网站自身使用：{names}）：请换一个名称",
+        "id '{value}' is a name the site uses for its own pages and cannot name a report "
+        "(the site uses: {names}): choose another",
+    ),
+    "import.id_reserved": (
+        "由文件名得出的编号“{value}”是网站自身页面使用的名称："
+        "请用 --id 指定通报编号（如 --id huangpu-12-2）",
+        "the id '{value}' taken from the file name is a name the site uses for its own pages: "
+        "name the report with --id (such as --id huangpu-12-2)",
+    ),
     "id.duplicate": (
         "标识“{value}”重复（已用于 {first}）：每个标识须唯一",
         "id '{value}' is used twice (first in {first}): ids must be unique",

@@ -59,27 +59,74 @@ RESERVED_IDS = frozenset(
         "ledger",
     }
 )
-"""Anchors the templates use themselves; content ids must not take them."""
+"""Anchors the templates use themselves; node ids must not take them."""
+
+SITE_ROOT = frozenset(
+    {
+        "index.html",
+        "search.html",
+        "404.html",
+        "atom.xml",
+        "robots.txt",
+        "sitemap.xml",
+        "data",
+        "rounds",
+        "issuers",
+        "assets",
+        "pagefind",
+        "favicon.svg",
+        "cursor.svg",
+        "cursor-link.svg",
+        "cursor-text.svg",
+    }
+)
+"""Every name the site writes at its top level, beside the report folders: the pages
+about the whole site (site/urls.py), the crawlers' files and the feed, the theme's assets
+(and the files of the packaged theme kept under their own names), the search bundles.
+tests/test_safety.py builds the default site and holds every name it wrote to this set."""
+
+RESERVED_REPORT_IDS = frozenset(name.split(".")[0] for name in SITE_ROOT)
+"""What a report folder may not be named: each top-level name and its stem (a server
+that maps ``/search`` to ``search.html`` would hide a report ``search/``)."""
 
 GENERATED_ID_RE = re.compile(r"^n[0-9]+(?:-[0-9]+)*$")
 """The form of generated anchors (n2-1-3): content ids must not take it."""
 
+# Every id below is matched with ``fullmatch``: ``re.match`` with ``$`` lets a trailing
+# newline by ("x\n" would become a folder content/x\n/). The patterns keep ``^…$``
+# for the JSON Schemas, where ``$`` is the end of the text.
+
 
 def check_slug(value: str) -> str:
     """A slug (an id in URLs), or pydantic's error: the loader checks report folders too."""
-    if not SLUG_RE.match(value):
+    if not SLUG_RE.fullmatch(value):
         raise PydanticCustomError("slug_unsafe", "unsafe slug {value}", {"value": value})
     return value
 
 
+def report_id_problem(value: str) -> tuple[str, dict[str, Any]] | None:
+    """Why ``value`` cannot name a report folder (a message key and its parameters), or
+    None where it can.
+
+    One check for the loader, ``import --id`` and ``new report``: a report's folder name
+    is its URL, so it must be a slug and none of the names the site writes itself.
+    """
+    if not SLUG_RE.fullmatch(value):
+        return "slug.unsafe", {"value": value}
+    if value in RESERVED_REPORT_IDS:
+        names = sorted(RESERVED_REPORT_IDS)
+        return "report.id_reserved", {"value": value, "names": ("、".join(names), ", ".join(names))}
+    return None
+
+
 def _check_key(value: str) -> str:
-    if not KEY_RE.match(value):
+    if not KEY_RE.fullmatch(value):
         raise PydanticCustomError("key_unsafe", "unsafe key {value}", {"value": value})
     return value
 
 
 def _check_file(value: str) -> str:
-    if not FILE_RE.match(value):
+    if not FILE_RE.fullmatch(value):
         raise PydanticCustomError("file_ref", "bad file reference {value}", {"value": value})
     return value
 
@@ -575,7 +622,7 @@ ATTACHMENT_NAME_RE = re.compile(r"^[^/\\\x00-\x1f.][^/\\\x00-\x1f]{0,120}$")
 
 
 def _check_attachment_name(value: str) -> str:
-    if not ATTACHMENT_NAME_RE.match(value) or ".." in value:
+    if not ATTACHMENT_NAME_RE.fullmatch(value) or ".." in value:
         raise PydanticCustomError("attachment_name", "bad name {value}", {"value": value})
     return value
 
