@@ -453,7 +453,7 @@ def test_force_refuses_to_overwrite_a_file_import_did_not_write(tmp_path: Path) 
     assert (folder / "report.yaml").read_bytes() == before
 
 
-@pytest.mark.parametrize("rid", ["x\n", "x\r", " x", "x/../y", "X"])
+@pytest.mark.parametrize("rid", ["x\n", "x\r", " x", "x/../y", "X", ""])
 def test_an_id_that_is_not_a_slug_exits_2(tmp_path: Path, rid: str) -> None:
     content = tmp_path / "content"
     code, _out, err = run("import", SEED, "--content", content, "--id", rid)

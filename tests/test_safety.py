@@ -627,3 +627,22 @@ def test_no_report_id_can_take_a_top_level_name_the_build_wrote(built_site: Path
     for name in sorted(names - {REPORT_ID}):
         for candidate in {name, name.split(".")[0]}:
             assert report_id_problem(candidate) is not None, candidate
+
+
+def test_a_report_named_like_a_file_of_the_sites_own_theme_is_refused(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    """A site's theme may add files at the top of the site (templates/static/press/…):
+    a report of that name would be overwritten by them, so the build refuses it."""
+    from rectify_site.errors import ContentError
+
+    press = content_copy.parent / "templates" / "static" / "press"
+    press.mkdir(parents=True)
+    (press / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', "utf-8")
+    folder = _report_as(content_copy, "press")
+    with pytest.raises(ContentError) as raised:
+        build_site(content_copy, tmp_path / "_site", search=False)
+    found = [d for d in raised.value.diagnostics if d.path == str(folder)]
+    assert [(d.field, d.key) for d in found] == [("id", "report.id_reserved")], found
+    assert "press" in found[0].format().split("网站自身使用：")[1], found[0].format()
+    assert not (tmp_path / "_site").exists()

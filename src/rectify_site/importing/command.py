@@ -75,7 +75,7 @@ def run_import(
     """The whole command; UsageError for exit 2 (nothing written), else 1 or 0."""
     out = out or sys.stdout
     err = err or sys.stderr
-    rid = report_id or default_id(source)
+    rid = default_id(source) if report_id is None else report_id  # --id "" is refused
     if rid is None:
         raise refuse(source, "import.id_needed")
     folder = content / rid

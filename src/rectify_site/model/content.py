@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -40,6 +41,9 @@ from rectify_site.model.ledger import DEFAULT_PUBLISHED, Column
 from rectify_site.model.numbering import DEFAULT_ACTIONS, STYLES
 from rectify_site.model.words import DEFAULT_KIND, Kind
 
+# Ids are matched with ``fullmatch``: ``re.match`` with ``$`` lets a trailing newline by
+# ("x\n" would become a folder content/x\n/). The patterns keep ``^…$`` for the JSON
+# Schemas, where ``$`` is the end of the text.
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 FILE_RE = re.compile(r"^(?:[a-z0-9][a-z0-9-]{0,62}/)*[a-z0-9][a-z0-9-]{0,62}\.yaml$")
@@ -83,18 +87,22 @@ SITE_ROOT = frozenset(
 """Every name the site writes at its top level, beside the report folders: the pages
 about the whole site (site/urls.py), the crawlers' files and the feed, the theme's assets
 (and the files of the packaged theme kept under their own names), the search bundles.
-tests/test_safety.py builds the default site and holds every name it wrote to this set."""
+tests/test_safety.py builds the default site and holds every name it wrote to this set;
+the build adds the names a site's own theme takes (stages.derive)."""
 
-RESERVED_REPORT_IDS = frozenset(name.split(".")[0] for name in SITE_ROOT)
+
+def reserved_stems(names: Iterable[str]) -> frozenset[str]:
+    """The report ids that top-level ``names`` take: the stem of each (``search`` for
+    search.html, a folder's own name)."""
+    return frozenset(name.split(".")[0] for name in names)
+
+
+RESERVED_REPORT_IDS = reserved_stems(SITE_ROOT)
 """What a report folder may not be named: each top-level name and its stem (a server
 that maps ``/search`` to ``search.html`` would hide a report ``search/``)."""
 
 GENERATED_ID_RE = re.compile(r"^n[0-9]+(?:-[0-9]+)*$")
 """The form of generated anchors (n2-1-3): content ids must not take it."""
-
-# Every id below is matched with ``fullmatch``: ``re.match`` with ``$`` lets a trailing
-# newline by ("x\n" would become a folder content/x\n/). The patterns keep ``^…$``
-# for the JSON Schemas, where ``$`` is the end of the text.
 
 
 def check_slug(value: str) -> str:
@@ -104,17 +112,20 @@ def check_slug(value: str) -> str:
     return value
 
 
-def report_id_problem(value: str) -> tuple[str, dict[str, Any]] | None:
+def report_id_problem(
+    value: str, taken: frozenset[str] = RESERVED_REPORT_IDS
+) -> tuple[str, dict[str, Any]] | None:
     """Why ``value`` cannot name a report folder (a message key and its parameters), or
     None where it can.
 
-    One check for the loader, ``import --id`` and ``new report``: a report's folder name
-    is its URL, so it must be a slug and none of the names the site writes itself.
+    One check for the loader, ``import --id``, ``new report`` and the build (which adds
+    the names a site's own theme takes, ``taken``): a report's folder name is its URL, so
+    it must be a slug and none of the names the site writes itself.
     """
     if not SLUG_RE.fullmatch(value):
         return "slug.unsafe", {"value": value}
-    if value in RESERVED_REPORT_IDS:
-        names = sorted(RESERVED_REPORT_IDS)
+    if value in taken:
+        names = sorted(taken)
         return "report.id_reserved", {"value": value, "names": ("、".join(names), ", ".join(names))}
     return None
 
