@@ -646,3 +646,11 @@ def test_a_report_named_like_a_file_of_the_sites_own_theme_is_refused(
     assert [(d.field, d.key) for d in found] == [("id", "report.id_reserved")], found
     assert "press" in found[0].format().split("网站自身使用：")[1], found[0].format()
     assert not (tmp_path / "_site").exists()
+
+
+def test_the_readme_names_every_reserved_report_id() -> None:
+    from rectify_site.model.content import RESERVED_REPORT_IDS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    block = readme[readme.index("A **report's id**") :][:900]
+    assert all(f"`{name}`" in block for name in RESERVED_REPORT_IDS), block
