@@ -489,6 +489,20 @@ def test_an_id_is_shown_escaped_on_one_line(tmp_path: Path) -> None:
     assert first.startswith(f"{content}/x\\n: error: id: 标识“x\\n”不可用于网址"), err
 
 
+def test_ids_made_from_headings_never_take_an_anchor_of_the_templates(tmp_path: Path) -> None:
+    """A heading in Latin letters is its own id: 一、Main would take the template's
+    ``#main`` and 二、N1 the form of a generated anchor, and check then refuses both."""
+    source = tmp_path / "latin.txt"
+    lines = ["中共××区委员会关于巡视整改进展情况的通报（合成）"]
+    for number, heading in zip("一二三", ["Main", "N1", "Figures"], strict=True):
+        lines += [f"{number}、{heading}", "这是内容。"]
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 0, err
+    parts = written(content)["report.yaml"]["parts"]
+    assert len(set(parts)) == 3 and not {"main", "n1", "figures"} & set(parts), parts
+
+
 def test_id_from_an_ascii_file_name_else_required(tmp_path: Path) -> None:
     source = tmp_path / "Huangpu 12-2.txt"
     source.write_bytes(SEED.read_bytes())
