@@ -654,3 +654,28 @@ def test_the_readme_names_every_reserved_report_id() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
     block = readme[readme.index("A **report's id**") :][:900]
     assert all(f"`{name}`" in block for name in RESERVED_REPORT_IDS), block
+
+
+def test_a_new_top_level_file_forgotten_in_site_root_still_overwrites_no_report(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build holds every report id to the names it is about to write itself, so a
+    file added to the collection's (here ``press/list.json``) cannot overwrite a report
+    even before SITE_ROOT names it."""
+    from rectify_site.build import stages
+    from rectify_site.errors import ContentError
+
+    made = stages.collection_files
+
+    def with_press(*args: object, **kw: object) -> tuple[dict[str, bytes], list[object]]:
+        files, warnings = made(*args, **kw)  # type: ignore[arg-type]
+        return {**files, "press/list.json": b"[]"}, warnings
+
+    monkeypatch.setattr(stages, "collection_files", with_press)
+    folder = _report_as(content_copy, "press")
+    with pytest.raises(ContentError) as raised:
+        build_site(content_copy, tmp_path / "_site", search=False)
+    assert [d.key for d in raised.value.diagnostics if d.path == str(folder)] == [
+        "report.id_reserved"
+    ]
+    assert not (tmp_path / "_site").exists()

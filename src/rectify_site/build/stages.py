@@ -304,8 +304,9 @@ def derive(build: Build, loaded: Loaded) -> Derived:
 
 def _no_report_takes_a_site_name(build: Build, collection: Collection, urls: list[str]) -> None:
     """ContentError (nothing written) for a report whose folder is a name the site writes
-    itself: the fixed ones (the loader refused those already), the collection's pages and
-    the files the site's own theme adds at the top, which only the build knows."""
+    itself: the fixed ones (the loader refused those already), and those of ``urls`` (the
+    collection's pages, then its files) and of the site's own theme, which only the build
+    knows: a top-level file added but missing from SITE_ROOT still overwrites no report."""
     from rectify_site.model.content import SITE_ROOT, report_id_problem, reserved_stems
     from rectify_site.site.render import theme_roots
 
@@ -359,6 +360,7 @@ def render(build: Build, derived: Derived, last: Notes) -> Rendered:
             own = derived.loaded.digests.get(report.id, "")
             outputs.update(report_files(build, report, own, plan.base))
         files, warnings = collection_files(build, derived, assets, plan.base)
+        _no_report_takes_a_site_name(build, derived.loaded.collection, list(files))
         outputs.update(files)
     except BaseException:
         outputs.close()
