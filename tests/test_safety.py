@@ -679,3 +679,25 @@ def test_a_new_top_level_file_forgotten_in_site_root_still_overwrites_no_report(
         "report.id_reserved"
     ]
     assert not (tmp_path / "_site").exists()
+
+
+@pytest.mark.parametrize("where", ["report folder", "file"])
+def test_a_name_that_is_not_utf8_is_refused_at_its_path(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run], where: str
+) -> None:
+    """A name of bytes that are not UTF-8 (copied from an old GBK disk) cannot be a URL or
+    a key of the cache: refused at its path, on one line, never a traceback."""
+    raw = os.fsencode(content_copy) + b"/"
+    if where == "report folder":
+        shutil.copytree(content_copy / REPORT_ID, os.fsdecode(raw + b"hp\xff"))
+    else:
+        path = os.fsencode(content_copy / REPORT_ID) + b"/\xb8\xbd\xbc\xfe.txt"  # 附件 in GBK
+        Path(os.fsdecode(path)).write_bytes(b"notes")
+    out = tmp_path / "_site"
+    for args in (["build", "--no-search", "--out", out], ["check", "--no-html-check"]):
+        run = cli(*args, "--content", content_copy)
+        assert run.code == 1, run.err
+        assert "Traceback" not in run.err
+        refused = [x for x in run.err.splitlines() if "UTF-8" in x]
+        assert len(refused) == 1 and "\\udc" in refused[0], run.err
+    assert not out.exists()

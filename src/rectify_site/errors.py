@@ -57,7 +57,7 @@ class Diagnostic:
     def as_dict(self, lang: str = "zh") -> dict[str, Any]:
         """The record printed by ``check --format json``."""
         return {
-            "path": display_path(self.path),
+            "path": one_line(display_path(self.path)),
             "line": self.line,
             "column": self.col,
             "severity": self.severity,
@@ -89,14 +89,15 @@ def diag(
     )
 
 
-_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r"}
 
 
 def one_line(text: str) -> str:
-    """``text`` with every control character (but tab) and line separator escaped as
-    JSON writes it (``\\n``, ``\\u001b``): a diagnostic is one line, even where it
-    quotes a name such as a folder ``hp\\n`` or an ``--id`` typed with a newline."""
+    """``text`` with every control character (but tab), line separator and lone surrogate
+    (a name's bytes that were not UTF-8) escaped as JSON writes it (``\\n``, ``\\u001b``):
+    a diagnostic is one line, even where it quotes a name such as a folder ``hp\\n`` or
+    an ``--id`` typed with a newline."""
     return _BREAKS.sub(lambda m: _NAMED.get(m[0]) or f"\\u{ord(m[0]):04x}", text)
 
 

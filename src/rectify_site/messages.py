@@ -26,6 +26,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "符号链接指向 content 目录之外（{target}）：请改为普通文件",
         "symlink leads outside the content folder ({target}): use a plain file",
     ),
+    "file.name_not_utf8": (
+        "文件名或目录名不是 UTF-8 编码（可能来自 GBK 的磁盘）：请用 UTF-8 重新命名，"
+        "通报目录只用小写字母、数字和连字符",
+        "the file or folder name is not UTF-8 (from a GBK disk?): rename it in UTF-8; a "
+        "report folder takes lower-case letters, digits and '-' only",
+    ),
     "file.not_regular": (
         "这是{kind}，不是普通文件：content 目录中只能放普通文件，请删除或换成普通文件",
         "this is {kind}, not a regular file: content holds only regular files; remove it or "

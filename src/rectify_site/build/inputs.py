@@ -49,6 +49,16 @@ def _kind(mode: int) -> tuple[str, str] | None:
     return OTHER
 
 
+def _utf8(name: str) -> bool:
+    """Whether a name read from disk was UTF-8 (Python keeps other bytes as surrogates):
+    a name that is not cannot be a URL, a key of the cache or a line of a message."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _walk(root: Path, prefix: str, into: dict[str, str], refused: list[Diagnostic]) -> None:
     """Every regular file under ``root``; a symlink that leads out of it (or nowhere), a
     device, a FIFO or a socket goes to ``refused`` with its path instead (reading one would
@@ -63,6 +73,9 @@ def _walk(root: Path, prefix: str, into: dict[str, str], refused: list[Diagnosti
             path = os.path.join(folder, d)
             if d == "__pycache__":
                 continue
+            if not _utf8(d):  # nothing below it is read, nor said again
+                refused.append(diag(path, "file.name_not_utf8"))
+                continue
             if os.path.islink(path):  # os.walk does not enter it; the loader would
                 target = Path(path).resolve()
                 if not target.is_relative_to(inside):
@@ -72,6 +85,9 @@ def _walk(root: Path, prefix: str, into: dict[str, str], refused: list[Diagnosti
         dirs[:] = keep
         for name in names:
             path = os.path.join(folder, name)
+            if not _utf8(name):
+                refused.append(diag(path, "file.name_not_utf8"))
+                continue
             try:
                 st = os.stat(path)  # through a symlink: what a read would reach
             except OSError:
