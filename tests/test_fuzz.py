@@ -569,6 +569,7 @@ ID_SEEDS = [
     "x\r",
     " x",
     "x\u2028",
+    "hp\udcff",  # a byte that is not UTF-8, as Python reads it from disk
     "huangpu-12-2",
     "a" * 64,
 ]
