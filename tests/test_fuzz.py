@@ -655,3 +655,92 @@ def test_a_category_without_a_heading_builds() -> None:
     edit = Mutation(rel, "delete heading", yaml.safe_dump(data, allow_unicode=True).encode())
     with tempfile.TemporaryDirectory() as tmp:
         assert _load_or_report(_content_with(edit, Path(tmp)))
+
+
+# --- report ids: a folder name or an --id is a valid report or a clear error (issue 20) ----
+
+ID_SEEDS = [
+    "x\n",
+    "hp\n",
+    "data",
+    "rounds",
+    "issuers",
+    "assets",
+    "pagefind",
+    "search",
+    "Data",
+    "..",
+    ".",
+    "",
+    "a/b",
+    "../x",
+    "ｄａｔａ",
+    "黄浦",
+    "-x",
+    "x\r",
+    " x",
+    "x\u2028",
+    "hp\udcff",  # a byte that is not UTF-8, as Python reads it from disk
+    "huangpu-12-2",
+    "a" * 64,
+]
+report_names = st.one_of(
+    st.sampled_from(ID_SEEDS),
+    st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True),
+    st.text(st.characters(blacklist_categories=("Cs",)), max_size=12),
+)
+
+
+def _refused_at(exc: SiteError, path: Path) -> None:
+    """A clear error: one line each, naming ``path`` (the report's folder) and its id."""
+    _assert_diagnostics_carry_paths(exc)
+    for d in exc.diagnostics:
+        assert "\n" not in d.format() and "\r" not in d.format(), d
+    assert any(d.path == str(path) and d.field == "id" for d in exc.diagnostics), exc
+
+
+def _folder_name(name: str) -> bool:
+    """Whether ``name`` can be one folder on this system at all."""
+    return (name not in ("", ".", "..") and "/" not in name and "\0" not in name) and len(
+        name.encode("utf-8", "surrogateescape")
+    ) <= 255
+
+
+@settings(PROFILE, max_examples=max(40, PROFILE.max_examples // 5))
+@given(report_names)
+def test_a_report_folder_or_id_is_a_report_or_an_error_at_its_path(name: str) -> None:
+    from rectify_site.editor.scaffold import new_report
+    from rectify_site.errors import UsageError
+    from rectify_site.importing.command import run_import
+    from rectify_site.model.content import report_id_problem
+
+    _count("test_a_report_folder_or_id_is_a_report_or_an_error_at_its_path")
+    valid = report_id_problem(name) is None
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "new" / "content"
+        (content.parent / "schemas").mkdir(parents=True)  # so new report writes none
+        try:  # new report ID
+            new_report(content, name)
+        except UsageError as exc:
+            assert not valid, exc
+            _refused_at(exc, content / name)
+            assert not content.exists()
+        else:
+            assert valid and (content / name / "report.yaml").is_file()
+            assert [r.id for r in load_collection(content).drafts] == [name]
+        if not valid:  # import --id: refused before the document is read
+            with pytest.raises(UsageError) as raised:
+                run_import(Path(tmp) / "no-such.txt", content, report_id=name)
+            _refused_at(raised.value, content / name)
+        if not _folder_name(name):
+            return
+        content = Path(tmp) / "folder" / "content"
+        shutil.copytree(CONTENT / "huangpu-12-2", content / name)
+        try:  # a report folder of that name
+            collection = load_collection(content)
+        except ContentError as exc:
+            assert not valid, exc
+            if not name.startswith((".", "_")):  # else left out as no report: empty
+                _refused_at(exc, content / name)
+        else:
+            assert valid and [r.id for r in collection.reports] == [name]

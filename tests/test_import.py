@@ -453,13 +453,54 @@ def test_force_refuses_to_overwrite_a_file_import_did_not_write(tmp_path: Path) 
     assert (folder / "report.yaml").read_bytes() == before
 
 
-@pytest.mark.parametrize("rid", ["x\n", "x\r", " x", "x/../y", "X"])
+@pytest.mark.parametrize("rid", ["x\n", "x\r", " x", "x/../y", "X", ""])
 def test_an_id_that_is_not_a_slug_exits_2(tmp_path: Path, rid: str) -> None:
     content = tmp_path / "content"
     code, _out, err = run("import", SEED, "--content", content, "--id", rid)
     assert code == 2, err
     assert "Traceback" not in err
     assert not content.exists() or list(content.iterdir()) == []
+
+
+@pytest.mark.parametrize("rid", ["data", "rounds", "issuers", "pagefind", "search"])
+def test_an_id_the_site_uses_for_its_own_pages_exits_2(tmp_path: Path, rid: str) -> None:
+    content = tmp_path / "content"
+    code, _out, err = run("import", SEED, "--content", content, "--id", rid)
+    assert code == 2, err
+    assert f"{content / rid}: error: id: " in err and "网站自身" in err, err
+    assert not content.exists() or list(content.iterdir()) == []
+
+
+def test_a_file_name_that_is_a_page_of_the_site_needs_an_id(tmp_path: Path) -> None:
+    source = tmp_path / "Rounds.txt"
+    source.write_bytes(SEED.read_bytes())
+    content = tmp_path / "content"
+    code, _out, err = run("import", source, "--content", content)
+    assert code == 2, err
+    assert "网站自身" in err and "--id" in err, err
+    assert not content.exists()
+
+
+def test_an_id_is_shown_escaped_on_one_line(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    code, _out, err = run("import", SEED, "--content", content, "--id", "x\n")
+    assert code == 2
+    first = err.splitlines()[0]
+    assert first.startswith(f"{content}/x\\n: error: id: 标识“x\\n”不可用于网址"), err
+
+
+def test_ids_made_from_headings_never_take_an_anchor_of_the_templates(tmp_path: Path) -> None:
+    """A heading in Latin letters is its own id: 一、Main would take the template's
+    ``#main`` and 二、N1 the form of a generated anchor, and check then refuses both."""
+    source = tmp_path / "latin.txt"
+    lines = ["中共××区委员会关于巡视整改进展情况的通报（合成）"]
+    for number, heading in zip("一二三", ["Main", "N1", "Figures"], strict=True):
+        lines += [f"{number}、{heading}", "这是内容。"]
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    code, _out, err, content = import_into(tmp_path, source)
+    assert code == 0, err
+    parts = written(content)["report.yaml"]["parts"]
+    assert len(set(parts)) == 3 and not {"main", "n1", "figures"} & set(parts), parts
 
 
 def test_id_from_an_ascii_file_name_else_required(tmp_path: Path) -> None:

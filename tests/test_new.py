@@ -111,6 +111,29 @@ def test_new_refuses_to_overwrite(cli: Callable[..., Run], tmp_path: Path) -> No
     assert run.code == 2 and "不可用于网址" in run.err
 
 
+def test_new_refuses_an_id_the_site_uses_for_its_own_pages(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    content = tmp_path / "content"
+    for rid in ("data", "rounds", "assets"):
+        run = cli("new", "report", rid, "--content", content)
+        assert run.code == 2, run.err
+        assert run.err.startswith(f"{content / rid}: error: id: ") and "网站自身" in run.err
+    run = cli("new", "site", tmp_path / "site", "--report", "issuers")
+    assert run.code == 2 and "网站自身" in run.err, run.err
+    assert not content.exists() and not (tmp_path / "site").exists()
+
+
+def test_new_names_a_bad_id_by_its_folder_on_one_line(
+    cli: Callable[..., Run], tmp_path: Path
+) -> None:
+    content = tmp_path / "content"
+    run = cli("new", "report", "x\n", "--content", content)
+    assert run.code == 2
+    assert run.err.splitlines()[0].startswith(f"{content}/x\\n: error: id: 标识“x\\n”"), run.err
+    assert not content.exists()
+
+
 # --- the skeletons ---------------------------------------------------------------------
 
 

@@ -682,3 +682,134 @@ def test_a_symlinked_folder_on_the_way_out_of_content_is_refused_by_the_loader(
     refused = [d.format() for d in info.value.diagnostics if d.key == "file.symlink_outside"]
     message = f"符号链接指向 content 目录之外（{elsewhere / read}）：请改为普通文件"
     assert f"{linked / read}: error: {message}" in refused, refused
+
+
+# --- 13. report ids: a folder name is an id, and never one of the site's own names ---------
+
+
+def _report_as(content: Path, name: str) -> Path:
+    """The real report copied into ``content/<name>/``, of another round (so that the
+    unit reports once a round): today's code would build it."""
+    folder = content / name
+    shutil.copytree(content / REPORT_ID, folder)
+    edit(folder / "report.yaml", "round: 十二届市委第二轮巡视", "round: 十二届市委第三轮巡视")
+    return folder
+
+
+def test_a_report_folder_with_a_trailing_newline_is_refused_at_its_path(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run]
+) -> None:
+    _report_as(content_copy, "hp\n")
+    out = tmp_path / "_site"
+    run = cli("build", "--content", content_copy, "--no-search", "--out", out)
+    assert run.code == 1, run.err
+    assert "Traceback" not in run.err
+    lines = [x for x in run.err.splitlines() if "不可用于网址" in x]
+    shown = f"{content_copy}/hp\\n: error: id: 标识“hp\\n”不可用于网址"
+    assert len(lines) == 1 and lines[0].startswith(shown), run.err
+    assert not out.exists()
+
+
+RESERVED_FOLDERS = ["data", "rounds", "issuers", "assets", "pagefind", "search", "index"]
+
+
+@pytest.mark.parametrize("name", RESERVED_FOLDERS)
+def test_a_report_named_like_a_page_of_the_site_is_refused(
+    content_copy: Path, tmp_path: Path, name: str
+) -> None:
+    from rectify_site.errors import ContentError
+
+    folder = _report_as(content_copy, name)
+    with pytest.raises(ContentError) as raised:
+        build_site(content_copy, tmp_path / "_site", search=False)
+    found = [d for d in raised.value.diagnostics if d.path == str(folder)]
+    assert [(d.field, d.key) for d in found] == [("id", "report.id_reserved")], found
+    assert "网站自身" in found[0].format() and name in found[0].format("en")
+    assert not (tmp_path / "_site").exists()
+
+
+def test_no_report_id_can_take_a_top_level_name_the_build_wrote(built_site: Path) -> None:
+    """Every name the default site writes at its top (pages, folders, feeds, the theme's
+    files, their .gz and .br copies), and the stem a server may map it to (search for
+    search.html), is refused as a report folder."""
+    from rectify_site.model.content import report_id_problem
+
+    names = {p.name for p in built_site.iterdir()}
+    assert {"data", "rounds", "issuers", "assets", "pagefind", "sitemap.xml"} <= names, names
+    for name in sorted(names - {REPORT_ID}):
+        for candidate in {name, name.split(".")[0]}:
+            assert report_id_problem(candidate) is not None, candidate
+
+
+def test_a_report_named_like_a_file_of_the_sites_own_theme_is_refused(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    """A site's theme may add files at the top of the site (templates/static/press/…):
+    a report of that name would be overwritten by them, so the build refuses it."""
+    from rectify_site.errors import ContentError
+
+    press = content_copy.parent / "templates" / "static" / "press"
+    press.mkdir(parents=True)
+    (press / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', "utf-8")
+    folder = _report_as(content_copy, "press")
+    with pytest.raises(ContentError) as raised:
+        build_site(content_copy, tmp_path / "_site", search=False)
+    found = [d for d in raised.value.diagnostics if d.path == str(folder)]
+    assert [(d.field, d.key) for d in found] == [("id", "report.id_reserved")], found
+    assert "press" in found[0].format().split("网站自身使用：")[1], found[0].format()
+    assert not (tmp_path / "_site").exists()
+
+
+def test_the_readme_names_every_reserved_report_id() -> None:
+    from rectify_site.model.content import RESERVED_REPORT_IDS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    block = readme[readme.index("A **report's id**") :][:900]
+    assert all(f"`{name}`" in block for name in RESERVED_REPORT_IDS), block
+
+
+def test_a_new_top_level_file_forgotten_in_site_root_still_overwrites_no_report(
+    content_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build holds every report id to the names it is about to write itself, so a
+    file added to the collection's (here ``press/list.json``) cannot overwrite a report
+    even before SITE_ROOT names it."""
+    from rectify_site.build import stages
+    from rectify_site.errors import ContentError
+
+    made = stages.collection_files
+
+    def with_press(*args: object, **kw: object) -> tuple[dict[str, bytes], list[object]]:
+        files, warnings = made(*args, **kw)  # type: ignore[arg-type]
+        return {**files, "press/list.json": b"[]"}, warnings
+
+    monkeypatch.setattr(stages, "collection_files", with_press)
+    folder = _report_as(content_copy, "press")
+    with pytest.raises(ContentError) as raised:
+        build_site(content_copy, tmp_path / "_site", search=False)
+    assert [d.key for d in raised.value.diagnostics if d.path == str(folder)] == [
+        "report.id_reserved"
+    ]
+    assert not (tmp_path / "_site").exists()
+
+
+@pytest.mark.parametrize("where", ["report folder", "file"])
+def test_a_name_that_is_not_utf8_is_refused_at_its_path(
+    content_copy: Path, tmp_path: Path, cli: Callable[..., Run], where: str
+) -> None:
+    """A name of bytes that are not UTF-8 (copied from an old GBK disk) cannot be a URL or
+    a key of the cache: refused at its path, on one line, never a traceback."""
+    raw = os.fsencode(content_copy) + b"/"
+    if where == "report folder":
+        shutil.copytree(content_copy / REPORT_ID, os.fsdecode(raw + b"hp\xff"))
+    else:
+        path = os.fsencode(content_copy / REPORT_ID) + b"/\xb8\xbd\xbc\xfe.txt"  # 附件 in GBK
+        Path(os.fsdecode(path)).write_bytes(b"notes")
+    out = tmp_path / "_site"
+    for args in (["build", "--no-search", "--out", out], ["check", "--no-html-check"]):
+        run = cli(*args, "--content", content_copy)
+        assert run.code == 1, run.err
+        assert "Traceback" not in run.err
+        refused = [x for x in run.err.splitlines() if "UTF-8" in x]
+        assert len(refused) == 1 and "\\udc" in refused[0], run.err
+    assert not out.exists()

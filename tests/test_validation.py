@@ -123,6 +123,18 @@ def test_unsafe_slugs(content_copy: Path, slug: str) -> None:
     assert "children[1].id" in err and "不可用于网址" in err
 
 
+def test_an_id_or_key_with_a_trailing_newline_is_refused(content_copy: Path) -> None:
+    """Ids are matched whole: ``re.match`` with ``$`` let "urban-renewal\\n" by, an anchor
+    and a page name with a line break in it."""
+    cat = content_copy / REPORT_ID / "categories" / "governance.yaml"
+    edit(cat, "id: urban-renewal", 'id: "urban-renewal\\n"')
+    fig = content_copy / REPORT_ID / "figures.yaml"
+    edit(fig, "  - id: problems", '  - id: "cases\\n"', count=1)
+    errors = _errors(content_copy)
+    assert any("children[1].id" in e and "不可用于网址" in e for e in errors), errors
+    assert any("键“cases\\n”不可用" in e for e in errors), errors
+
+
 def test_errors_are_all_reported_together(content_copy: Path) -> None:
     edit(content_copy / REPORT_ID / "figures.yaml", "total: 57", "total: many")
     edit(content_copy / REPORT_ID / "report.yaml", "postcode: '200001'", "postcode: 200001")

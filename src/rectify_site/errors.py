@@ -11,6 +11,7 @@ fixes a whole batch per build.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -36,12 +37,12 @@ class Diagnostic:
     params: tuple[tuple[str, Any], ...] = ()
 
     def message(self, lang: str = "zh") -> str:
-        """The message in the editor's language (Chinese by default)."""
-        return translate(self.key, dict(self.params), lang)
+        """The message in the editor's language (Chinese by default), on one line."""
+        return one_line(translate(self.key, dict(self.params), lang))
 
     def location(self) -> str:
         """``path:line:col`` with the unknown parts left out."""
-        where = display_path(self.path)
+        where = one_line(display_path(self.path))
         if self.line is not None:
             where += f":{self.line}"
             if self.col is not None:
@@ -56,7 +57,7 @@ class Diagnostic:
     def as_dict(self, lang: str = "zh") -> dict[str, Any]:
         """The record printed by ``check --format json``."""
         return {
-            "path": display_path(self.path),
+            "path": one_line(display_path(self.path)),
             "line": self.line,
             "column": self.col,
             "severity": self.severity,
@@ -86,6 +87,18 @@ def diag(
         key=key,
         params=tuple(sorted(params.items())),
     )
+
+
+_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def one_line(text: str) -> str:
+    """``text`` with every control character (but tab), line separator and lone surrogate
+    (a name's bytes that were not UTF-8) escaped as JSON writes it (``\\n``, ``\\u001b``):
+    a diagnostic is one line, even where it quotes a name such as a folder ``hp\\n`` or
+    an ``--id`` typed with a newline."""
+    return _BREAKS.sub(lambda m: _NAMED.get(m[0]) or f"\\u{ord(m[0]):04x}", text)
 
 
 def display_path(path: str) -> str:

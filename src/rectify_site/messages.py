@@ -26,6 +26,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "符号链接指向 content 目录之外（{target}）：请改为普通文件",
         "symlink leads outside the content folder ({target}): use a plain file",
     ),
+    "file.name_not_utf8": (
+        "文件名或目录名不是 UTF-8 编码（可能来自 GBK 的磁盘）：请用 UTF-8 重新命名，"
+        "通报目录只用小写字母、数字和连字符",
+        "the file or folder name is not UTF-8 (from a GBK disk?): rename it in UTF-8; a "
+        "report folder takes lower-case letters, digits and '-' only",
+    ),
     "file.not_regular": (
         "这是{kind}，不是普通文件：content 目录中只能放普通文件，请删除或换成普通文件",
         "this is {kind}, not a regular file: content holds only regular files; remove it or "
@@ -134,6 +140,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "标识“{value}”不可用于网址：只能用小写字母、数字和连字符（-），以字母或数字开头",
         "id '{value}' is not URL-safe: use lower-case letters, digits and '-', "
         "starting with a letter or digit",
+    ),
+    "report.id_reserved": (
+        "标识“{value}”是网站自身页面使用的名称，不能作为通报目录（网站自身使用：{names}）：请换一个名称",
+        "id '{value}' is a name the site uses for its own pages and cannot name a report "
+        "(the site uses: {names}): choose another",
+    ),
+    "import.id_reserved": (
+        "由文件名得出的编号“{value}”是网站自身页面使用的名称："
+        "请用 --id 指定通报编号（如 --id huangpu-12-2）",
+        "the id '{value}' taken from the file name is a name the site uses for its own pages: "
+        "name the report with --id (such as --id huangpu-12-2)",
     ),
     "id.duplicate": (
         "标识“{value}”重复（已用于 {first}）：每个标识须唯一",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rectify_site._version import __version__
 from rectify_site.build.cache import key_of
-from rectify_site.errors import ContentError, Diagnostic
+from rectify_site.errors import ContentError, Diagnostic, diag
 from rectify_site.files import entry_refusal
 from rectify_site.site.themes import theme_folders
 
@@ -33,6 +33,16 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
+def _utf8(name: str) -> bool:
+    """Whether a name read from disk was UTF-8 (Python keeps other bytes as surrogates):
+    a name that is not cannot be a URL, a key of the cache or a line of a message."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _walk(root: Path, prefix: str, into: dict[str, str], refused: list[Diagnostic]) -> None:
     """Every regular file under ``root``; a symlink that leads out of it (or nowhere), a
     device, a FIFO or a socket goes to ``refused`` with its path instead (files.py: the
@@ -47,6 +57,9 @@ def _walk(root: Path, prefix: str, into: dict[str, str], refused: list[Diagnosti
             path = os.path.join(folder, d)
             if d == "__pycache__":
                 continue
+            if not _utf8(d):  # nothing below it is read, nor said again
+                refused.append(diag(path, "file.name_not_utf8"))
+                continue
             if os.path.islink(path):  # os.walk does not enter it; the loader would
                 if (refusal := entry_refusal(path, inside, linked=True)) is not None:
                     refused.append(refusal)
@@ -55,6 +68,9 @@ def _walk(root: Path, prefix: str, into: dict[str, str], refused: list[Diagnosti
         dirs[:] = keep
         for name in names:
             path = os.path.join(folder, name)
+            if not _utf8(name):
+                refused.append(diag(path, "file.name_not_utf8"))
+                continue
             if (refusal := entry_refusal(path, inside, listed=True)) is not None:
                 if not name.startswith("."):
                     refused.append(refusal)

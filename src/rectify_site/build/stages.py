@@ -295,10 +295,31 @@ def derive(build: Build, loaded: Loaded) -> Derived:
     reports = collection.reports + (collection.drafts if build.include_drafts else [])
     view = collection_view(reports, collection.site.kind or DEFAULT_KIND)
     pages = collection_pages(collection, view)
+    _no_report_takes_a_site_name(build, collection, [p.url for p in pages])
     for report in view.reports:
         pages += report_pages(report, view)
     site = collection.site.model_copy(update={"name": name})
     return Derived(loaded, reports, view, pages, name, site, base_url, warnings)
+
+
+def _no_report_takes_a_site_name(build: Build, collection: Collection, urls: list[str]) -> None:
+    """ContentError (nothing written) for a report whose folder is a name the site writes
+    itself: the fixed ones (the loader refused those already), and those of ``urls`` (the
+    collection's pages, then its files) and of the site's own theme, which only the build
+    knows: a top-level file added but missing from SITE_ROOT still overwrites no report."""
+    from rectify_site.model.content import SITE_ROOT, report_id_problem, reserved_stems
+    from rectify_site.site.render import theme_roots
+
+    roots = {url.split("/")[0] for url in urls} | theme_roots(build.theme)
+    taken = reserved_stems(SITE_ROOT | roots)
+    found = []
+    for report in [*collection.reports, *collection.drafts]:
+        refused = report_id_problem(report.id, taken)
+        if refused is not None:
+            key, params = refused
+            found.append(diag(collection.root / report.id, key, field="id", **params))
+    if found:
+        raise ContentError(found)
 
 
 # --- render ------------------------------------------------------------------------------
@@ -339,6 +360,7 @@ def render(build: Build, derived: Derived, last: Notes) -> Rendered:
             own = derived.loaded.digests.get(report.id, "")
             outputs.update(report_files(build, report, own, plan.base))
         files, warnings = collection_files(build, derived, assets, plan.base)
+        _no_report_takes_a_site_name(build, derived.loaded.collection, list(files))
         outputs.update(files)
     except BaseException:
         outputs.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 from rectify_site.editor.schema import SCHEMA_DIR, modeline, write_schemas
 from rectify_site.errors import UsageError, diag
 from rectify_site.load.placeholders import PLACEHOLDER as TODO
+from rectify_site.model.content import report_id_problem
 from rectify_site.model.words import DEFAULT_KIND, KINDS
 
 GITIGNORE = """\
@@ -211,11 +212,13 @@ def report_files(report_id: str, kind: str = DEFAULT_KIND) -> dict[str, str]:
     return out
 
 
-def _check_id(report_id: str) -> None:
-    import re
-
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,62}", report_id):
-        raise UsageError([diag(report_id, "slug.unsafe", field="id", value=report_id)])
+def _check_id(content: Path, report_id: str) -> None:
+    """The report's folder name is its URL: refused at that folder (exit 2) unless it
+    can name a report (the loader's own check)."""
+    refused = report_id_problem(report_id)
+    if refused is not None:
+        key, params = refused
+        raise UsageError([diag(content / report_id, key, field="id", **params)])
 
 
 def _write(path: Path, text: str) -> None:
@@ -230,7 +233,7 @@ def new_report(content: Path, report_id: str, *, kind: str = DEFAULT_KIND) -> li
     The project's ``schemas/`` (beside ``content/``) is written too when it is missing, so
     that every file's schema line leads somewhere.
     """
-    _check_id(report_id)
+    _check_id(content, report_id)
     folder = content / report_id
     if folder.exists():
         raise UsageError([diag(folder, "new.exists")])
@@ -248,6 +251,7 @@ def new_site(folder: Path, *, report_id: str = "report-1", kind: str = DEFAULT_K
     """A project folder: ``content/`` with ``site.yaml`` and one report skeleton, the
     schemas, and a ``.gitignore`` for the built site, the preview and the cache."""
     content = folder / "content"
+    _check_id(content, report_id)  # before anything is written
     if content.exists():
         raise UsageError([diag(content, "new.exists")])
     if folder.exists() and not folder.is_dir():

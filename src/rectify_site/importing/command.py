@@ -14,14 +14,13 @@ from typing import TextIO
 
 from rectify_site.errors import Diagnostic, UsageError, diag
 from rectify_site.messages import translate
+from rectify_site.model.content import report_id_problem
 
 from . import ids
 from .outline import parse
 from .readers import read_source, refuse
 from .tree import Document
 from .writer import keep_ids, plan, write
-
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 
 
 def default_id(source: Path) -> str | None:
@@ -76,12 +75,16 @@ def run_import(
     """The whole command; UsageError for exit 2 (nothing written), else 1 or 0."""
     out = out or sys.stdout
     err = err or sys.stderr
-    rid = report_id or default_id(source)
+    rid = default_id(source) if report_id is None else report_id  # --id "" is refused
     if rid is None:
         raise refuse(source, "import.id_needed")
-    if not SLUG_RE.fullmatch(rid):  # fullmatch: ``$`` would let a trailing newline by
-        raise UsageError([diag(source, "slug.unsafe", value=rid)])
     folder = content / rid
+    refused = report_id_problem(rid)
+    if refused is not None:
+        key, params = refused
+        if report_id is None:  # a name of the file's: say how to give another
+            key = "import.id_reserved"
+        raise UsageError([diag(folder, key, field="id", **params)])
     if (folder.exists() or folder.is_symlink()) and not force:
         raise UsageError([diag(folder, "import.exists")])
     existing = folder if folder.is_dir() and not folder.is_symlink() else None

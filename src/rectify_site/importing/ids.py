@@ -15,6 +15,8 @@ import hashlib
 import re
 from collections.abc import Iterable
 
+from rectify_site.model.content import GENERATED_ID_RE, RESERVED_IDS
+
 from .tree import Block, Document
 
 KINDS = ("part", "category", "aspect")
@@ -53,6 +55,11 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:4]
 
 
+def _free(ident: str, taken: set[str]) -> bool:
+    """Neither taken nor of the form of a generated anchor (n2-1-3), which check refuses."""
+    return ident not in taken and not GENERATED_ID_RE.fullmatch(ident)
+
+
 def from_heading(heading: str, taken: set[str], *, parent: str = "", kind: str = "") -> str:
     """A new id for ``heading``, none of ``taken`` (which it joins)."""
     short = FILLER_RE.sub("", heading) or heading
@@ -61,12 +68,12 @@ def from_heading(heading: str, taken: set[str], *, parent: str = "", kind: str =
         base = _spell(short, chars) or kind or "n"
         if base[0].isdigit():
             base = f"{kind or 'n'}-{base}"
-        if base not in taken:
+        if _free(base, taken):
             taken.add(base)
             return base
     for salt in (parent, *map(str, range(2, 1000))):
         ident = f"{base[: MAX_LEN - 5]}-{_digest(heading, salt)}"
-        if ident not in taken:
+        if _free(ident, taken):
             taken.add(ident)
             return ident
     raise AssertionError("a thousand identical headings")  # pragma: no cover
@@ -87,7 +94,7 @@ def name(doc: Document, bare: set[int] | None = None) -> None:
     """Give every part, category and aspect without an id one from its heading (or, with
     no heading, from its text); ``bare`` (blocks by ``id()``) keep none: an old node that
     had none, whose anchor stays the one its place makes."""
-    taken = {b.id for b in doc.blocks() if b.id}
+    taken = {b.id for b in doc.blocks() if b.id} | RESERVED_IDS  # the templates' anchors
     for block, kind, parent in _named(doc):
         if block.id or id(block) in (bare or ()):
             continue

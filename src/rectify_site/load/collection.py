@@ -46,8 +46,8 @@ from rectify_site.model.content import (
     NodeFile,
     ReportFile,
     SiteFile,
-    check_slug,
     part_ref,
+    report_id_problem,
 )
 from rectify_site.model.ledger import FILENAME as LEDGER_FILE
 from rectify_site.model.ledger import AspectRef, Ledger, StatusRef
@@ -468,7 +468,11 @@ class _ReportLoader:
             # a name a URL cannot carry is published under a hash of that name: stable
             # when the file is replaced, as a URL that others link to should be
             digest = hashlib.sha256(entry.file.encode("utf-8")).hexdigest()[:10]
-            name = entry.file if SAFE_NAME_RE.match(entry.file) else f"attachment-{digest}.{suffix}"
+            name = (
+                entry.file
+                if SAFE_NAME_RE.fullmatch(entry.file)
+                else f"attachment-{digest}.{suffix}"
+            )
             out.append(
                 Attachment(
                     file=entry.file,
@@ -641,10 +645,10 @@ def load_collection(
             continue
         if not (folder / "report.yaml").exists() and not any(folder.rglob("*.yaml")):
             continue
-        try:
-            check_slug(folder.name)
-        except ValueError:
-            problems.append(diag(folder, "slug.unsafe", field="id", value=folder.name))
+        refused = report_id_problem(folder.name)
+        if refused is not None:
+            key, params = refused
+            problems.append(diag(folder, key, field="id", **params))
             continue
         folders.append(folder)
     keys = digests or {}

@@ -56,7 +56,7 @@ class IdClaims:
         self.found: list[Finding] = []
 
     def claim(self, value: str, file: str, loc: Loc) -> None:
-        if value in RESERVED_IDS or GENERATED_ID_RE.match(value):
+        if value in RESERVED_IDS or GENERATED_ID_RE.fullmatch(value):
             first: Any = ("页面模板", "the templates")
             self.found.append(Finding(file, loc, "id.duplicate", {"value": value, "first": first}))
         elif value in self.seen:

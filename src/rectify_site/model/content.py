@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -41,6 +42,9 @@ from rectify_site.model.limits import number_fits
 from rectify_site.model.numbering import DEFAULT_ACTIONS, STYLES
 from rectify_site.model.words import DEFAULT_KIND, Kind
 
+# Ids are matched with ``fullmatch``: ``re.match`` with ``$`` lets a trailing newline by
+# ("x\n" would become a folder content/x\n/). The patterns keep ``^…$`` for the JSON
+# Schemas, where ``$`` is the end of the text.
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,40}$")
 FILE_RE = re.compile(r"^(?:[a-z0-9][a-z0-9-]{0,62}/)*[a-z0-9][a-z0-9-]{0,62}\.yaml$")
@@ -60,7 +64,43 @@ RESERVED_IDS = frozenset(
         "ledger",
     }
 )
-"""Anchors the templates use themselves; content ids must not take them."""
+"""Anchors the templates use themselves; node ids must not take them."""
+
+SITE_ROOT = frozenset(
+    {
+        "index.html",
+        "search.html",
+        "404.html",
+        "atom.xml",
+        "robots.txt",
+        "sitemap.xml",
+        "data",
+        "rounds",
+        "issuers",
+        "assets",
+        "pagefind",
+        "favicon.svg",
+        "cursor.svg",
+        "cursor-link.svg",
+        "cursor-text.svg",
+    }
+)
+"""Every name the site writes at its top level, beside the report folders: the pages
+about the whole site (site/urls.py), the crawlers' files and the feed, the theme's assets
+(and the files of the packaged theme kept under their own names), the search bundles.
+tests/test_safety.py builds the default site and holds every name it wrote to this set;
+the build adds the names a site's own theme takes (stages.derive)."""
+
+
+def reserved_stems(names: Iterable[str]) -> frozenset[str]:
+    """The report ids that top-level ``names`` take: the stem of each (``search`` for
+    search.html, a folder's own name)."""
+    return frozenset(name.split(".")[0] for name in names)
+
+
+RESERVED_REPORT_IDS = reserved_stems(SITE_ROOT)
+"""What a report folder may not be named: each top-level name and its stem (a server
+that maps ``/search`` to ``search.html`` would hide a report ``search/``)."""
 
 GENERATED_ID_RE = re.compile(r"^n[0-9]+(?:-[0-9]+)*$")
 """The form of generated anchors (n2-1-3): content ids must not take it."""
@@ -68,19 +108,37 @@ GENERATED_ID_RE = re.compile(r"^n[0-9]+(?:-[0-9]+)*$")
 
 def check_slug(value: str) -> str:
     """A slug (an id in URLs), or pydantic's error: the loader checks report folders too."""
-    if not SLUG_RE.match(value):
+    if not SLUG_RE.fullmatch(value):
         raise PydanticCustomError("slug_unsafe", "unsafe slug {value}", {"value": value})
     return value
 
 
+def report_id_problem(
+    value: str, taken: frozenset[str] = RESERVED_REPORT_IDS
+) -> tuple[str, dict[str, Any]] | None:
+    """Why ``value`` cannot name a report folder (a message key and its parameters), or
+    None where it can.
+
+    One check for the loader, ``import --id``, ``new report`` and the build (which adds
+    the names a site's own theme takes, ``taken``): a report's folder name is its URL, so
+    it must be a slug and none of the names the site writes itself.
+    """
+    if not SLUG_RE.fullmatch(value):
+        return "slug.unsafe", {"value": value}
+    if value in taken:
+        names = sorted(taken)
+        return "report.id_reserved", {"value": value, "names": ("、".join(names), ", ".join(names))}
+    return None
+
+
 def _check_key(value: str) -> str:
-    if not KEY_RE.match(value):
+    if not KEY_RE.fullmatch(value):
         raise PydanticCustomError("key_unsafe", "unsafe key {value}", {"value": value})
     return value
 
 
 def _check_file(value: str) -> str:
-    if not FILE_RE.match(value):
+    if not FILE_RE.fullmatch(value):
         raise PydanticCustomError("file_ref", "bad file reference {value}", {"value": value})
     return value
 
@@ -587,7 +645,7 @@ ATTACHMENT_NAME_RE = re.compile(r"^[^/\\\x00-\x1f.][^/\\\x00-\x1f]{0,120}$")
 
 
 def _check_attachment_name(value: str) -> str:
-    if not ATTACHMENT_NAME_RE.match(value) or ".." in value:
+    if not ATTACHMENT_NAME_RE.fullmatch(value) or ".." in value:
         raise PydanticCustomError("attachment_name", "bad name {value}", {"value": value})
     return value
 

@@ -84,6 +84,18 @@ def load_assets(theme: Path) -> Assets:
     return Assets(files, names)
 
 
+def theme_roots(theme: Path) -> set[str]:
+    """The names the theme's static files take at the top of the site (``assets`` for
+    the fingerprinted ones, a file's or a folder's own name for the others), listed
+    without reading a file."""
+    names: set[str] = set()
+    for folder in theme_folders(theme):
+        static = folder / STATIC_DIR
+        if static.is_dir():
+            names.update("assets" if p.name in FINGERPRINTED else p.name for p in static.iterdir())
+    return names
+
+
 def relative(from_url: str, to_url: str) -> str:
     """A link from one site path to another that works under any subpath and from disk."""
     return _link(posixpath.dirname(from_url), to_url)
