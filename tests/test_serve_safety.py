@@ -1,23 +1,27 @@
 """``serve`` under attack (issue 14, holes 2-4): response splitting, open redirects, DNS
 rebinding, idle sockets and clients that hang up; and markup in content shown as text on
-the error page. The server runs in this process on a loopback port; requests are written
-as raw bytes over a socket, as an attacker would."""
+the error page. Issue 20: requests that trickle in, many connections and event streams at
+once, and nginx's security headers on every response. The server runs in this process on
+a loopback port; requests are written as raw bytes over a socket, as an attacker would."""
 
 from __future__ import annotations
 
 import contextlib
+import select
 import shutil
 import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from rectify_site.errors import diag
+from rectify_site.serve import server as server_module
 from rectify_site.serve.preview import Preview, Snapshot
 from rectify_site.serve.server import host_allowed, host_names, make_server
 
@@ -208,6 +212,149 @@ def test_the_default_socket_timeout_is_ten_seconds(preview: Preview) -> None:
         assert server.RequestHandlerClass.timeout == 10  # type: ignore[attr-defined]
     finally:
         server.server_close()
+
+
+# --- issue 20 item 10: requests that trickle in, many connections at once -----------------
+
+
+def trickle(port: int, pieces: Iterable[bytes], every: float, limit: float) -> float | None:
+    """Send ``pieces`` one every ``every`` seconds, reading whatever comes back; the seconds
+    until the server closed the connection, or None if it is still open after ``limit``."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=limit) as s:
+        for piece in pieces:
+            if time.monotonic() - started > limit:
+                return None
+            try:
+                if piece:
+                    s.sendall(piece)
+                readable, _, _ = select.select([s], [], [], every)
+                if readable and not s.recv(65536):
+                    return time.monotonic() - started
+            except OSError:  # reset by the server: closed too
+                return time.monotonic() - started
+    return None
+
+
+def header_lines() -> Iterator[bytes]:
+    """A request that never ends: a header line at a time."""
+    yield b"GET / HTTP/1.1\r\n"
+    yield b"Host: localhost\r\n"
+    n = 0
+    while True:
+        n += 1
+        yield f"X-Line-{n}: x\r\n".encode()
+
+
+def single_bytes() -> Iterator[bytes]:
+    """A request that never ends: a byte at a time."""
+    yield from (bytes([b]) for b in b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Long: ")
+    while True:
+        yield b"a"
+
+
+def silence() -> Iterator[bytes]:
+    while True:
+        yield b""
+
+
+def three_slow_clients(port: int, every: float, limit: float) -> list[float | None]:
+    with ThreadPoolExecutor(3) as pool:
+        runs = [
+            pool.submit(trickle, port, g(), every, limit)
+            for g in (header_lines, single_bytes, silence)
+        ]
+        return [r.result() for r in runs]
+
+
+def test_a_request_that_trickles_in_is_closed_at_its_deadline(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each read comes well within the socket timeout; the request as a whole does not."""
+    monkeypatch.setattr(server_module, "REQUEST_DEADLINE_S", 1.5, raising=False)
+    with running(preview, timeout=1.0) as server:
+        closed = three_slow_clients(server.port, every=0.25, limit=8)
+        assert server.get("/")[0] == 200  # and the server still answers
+    assert all(c is not None and c < 7 for c in closed), closed
+
+
+@pytest.mark.slow
+def test_the_real_deadline_is_ten_seconds(preview: Preview) -> None:
+    """A header line a second, a byte a second and silence: each closed at 10 s."""
+    with running(preview) as server:
+        closed = three_slow_clients(server.port, every=1.0, limit=16)
+    assert all(c is not None and 9 <= c < 14 for c in closed), closed
+
+
+def fetch_status(port: int, start: threading.Barrier) -> tuple[int, float]:
+    """GET / on a new connection once every client is ready: the status and how long."""
+    start.wait()
+    began = time.monotonic()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := s.recv(65536):
+                answer += chunk
+    except OSError:
+        return 0, time.monotonic() - began
+    return (parse(answer)[0] if answer else 0), time.monotonic() - began
+
+
+@pytest.mark.slow
+def test_two_hundred_connections_at_once_are_all_answered(preview: Preview) -> None:
+    """Each gets a page or a quick 503 within 10 s: none waits unanswered in the backlog."""
+    clients = 200
+    with running(preview) as server:
+        start = threading.Barrier(clients)
+        with ThreadPoolExecutor(clients) as pool:
+            runs = [pool.submit(fetch_status, server.port, start) for _ in range(clients)]
+            answers = [r.result() for r in runs]
+        assert server.get("/")[0] == 200
+    statuses = sorted({status for status, _ in answers})
+    assert set(statuses) <= {200, 503}, statuses
+    assert 200 in statuses
+    slowest = max(took for _, took in answers)
+    assert slowest < 10, slowest
+
+
+def open_stream(port: int) -> tuple[socket.socket, int]:
+    """An event stream as a page opens it: the socket, left open, and its status."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"GET /__rectify__/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    return s, int(head.split()[1]) if head else 0
+
+
+@pytest.mark.slow
+def test_event_streams_and_threads_are_capped(preview: Preview) -> None:
+    """300 open pages: at most MAX_EVENT_STREAMS streams, the rest 503, and the threads
+    stay under MAX_CONNECTIONS while the pages themselves are still served."""
+    cap = getattr(server_module, "MAX_EVENT_STREAMS", 0)
+    threads = getattr(server_module, "MAX_CONNECTIONS", 0)
+    before = threading.active_count()
+    streams: list[socket.socket] = []
+    with running(preview) as server:
+        try:
+            statuses = []
+            for _ in range(300):
+                s, status = open_stream(server.port)
+                streams.append(s)
+                statuses.append(status)
+            grew = threading.active_count() - before
+            page = server.get("/")[0]
+        finally:
+            for s in streams:
+                s.close()
+    assert set(statuses) == {200, 503}, sorted(set(statuses))
+    assert 0 < statuses.count(200) <= cap
+    assert grew <= threads + 1, grew  # the handlers and the server's own thread
+    assert page == 200
 
 
 @pytest.mark.slow
