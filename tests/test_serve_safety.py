@@ -7,6 +7,7 @@ a loopback port; requests are written as raw bytes over a socket, as an attacker
 from __future__ import annotations
 
 import contextlib
+import re
 import select
 import shutil
 import socket
@@ -21,11 +22,12 @@ from pathlib import Path
 import pytest
 
 from rectify_site.errors import diag
+from rectify_site.serve import review
 from rectify_site.serve import server as server_module
 from rectify_site.serve.preview import Preview, Snapshot
 from rectify_site.serve.server import host_allowed, host_names, make_server
 
-from conftest import CONTENT, REPORT_ID, TEMPLATES
+from conftest import CONTENT, REPORT_ID, ROOT, TEMPLATES
 
 
 @pytest.fixture(scope="module")
@@ -429,3 +431,86 @@ def test_markup_in_a_message_and_a_path_is_text_on_the_error_page(tmp_path: Path
         assert f'<code class="where">{ESCAPED}/report.yaml:2</code>' in page
         assert f"{ESCAPED}&amp;&#39;&#34;" in page
         assert only_the_reload_script(page, 4)
+
+
+# --- issue 20 item 14: nginx's security headers on every response -------------------------
+
+
+def nginx_security_headers() -> dict[str, str]:
+    """What deploy/nginx.conf adds to every response, Cache-Control apart (serve's is
+    no-store) and HSTS (commented out, for a TLS server only)."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text("utf-8")
+    pairs = re.findall(r'^\s*add_header\s+(\S+)\s+"([^"]*)"\s+always;', conf, re.M)
+    headers = {name.lower(): value for name, value in pairs if name.lower() != "cache-control"}
+    assert "x-content-type-options" in headers and "content-security-policy" in headers
+    return headers
+
+
+def head_of(port: int, request: bytes) -> tuple[int, dict[str, str]]:
+    """The status and headers of the answer to ``request``, without waiting for its body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer and (chunk := s.recv(65536)):
+            answer += chunk
+    status, headers, _ = parse(answer)
+    return status, headers
+
+
+def test_every_response_carries_the_security_headers_nginx_sends(tmp_path: Path) -> None:
+    """A page, a 404, a redirect, a 421, the reload script and events, http.server's own 431
+    and 501, and a conditional request (serve answers it 200: its pages are no-store)."""
+    want = nginx_security_headers()
+    shutil.copytree(CONTENT, tmp_path / "content")
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    p = Preview(tmp_path / "content", tmp_path / "_serve", search=False, log=lambda line: None)
+    p.build()
+    host = "Host: localhost\r\nConnection: close\r\n"
+    requests = {
+        "page": f"GET /{REPORT_ID}/full.html HTTP/1.1\r\n{host}\r\n",
+        "conditional": f"GET /index.html HTTP/1.1\r\n{host}If-None-Match: *\r\n"
+        "If-Modified-Since: Mon, 01 Jan 2024 00:00:00 GMT\r\n\r\n",
+        "missing": f"GET /nowhere.html HTTP/1.1\r\n{host}\r\n",
+        "redirect": f"GET /{REPORT_ID} HTTP/1.1\r\n{host}\r\n",
+        "other host": "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n",
+        "script": f"GET /__rectify__/reload.js HTTP/1.1\r\n{host}\r\n",
+        "events": f"GET /__rectify__/events HTTP/1.1\r\n{host}\r\n",
+        "too many headers": f"GET / HTTP/1.1\r\n{host}" + "X: y\r\n" * 101 + "\r\n",
+        "post": f"POST / HTTP/1.1\r\n{host}Content-Length: 0\r\n\r\n",
+    }
+    statuses = {"page": 200, "conditional": 200, "missing": 404, "redirect": 301}
+    statuses |= {"other host": 421, "script": 200, "events": 200, "too many headers": 431}
+    statuses["post"] = 501
+    with running(p) as server:
+        for what, request in requests.items():
+            status, headers = head_of(server.port, request.encode())
+            assert status == statuses[what], what
+            got = {name: headers.get(name) for name in want}
+            assert got == want, what
+            assert headers["server"] == "rectify-site-serve", what  # no Python version
+        p.snapshot = Snapshot(
+            p.snapshot.generation + 1, {}, (diag("x.yaml", "serve.internal", problem="x"),)
+        )
+        status, headers = head_of(server.port, f"GET / HTTP/1.1\r\n{host}\r\n".encode())
+        assert status == 500 and {n: headers.get(n) for n in want} == want
+    p.stop()
+    busy = server_module.BUSY
+    status, headers, _ = parse(busy)
+    assert status == 503 and {n: headers.get(n) for n in want} == want
+
+
+def test_serves_own_pages_keep_their_style_under_that_policy(tmp_path: Path) -> None:
+    """``style-src 'self'`` refuses inline styles: the error page links a style sheet that
+    serve answers, and no page of serve's own has a <style> or a data: icon."""
+    p = Preview(tmp_path / "content", tmp_path / "_serve", search=False, log=lambda line: None)
+    p.snapshot = Snapshot(3, {}, (diag("x.yaml", "serve.internal", problem="x"),))
+    with running(p) as server:
+        _, _, body = server.get("/")
+        page = body.decode("utf-8")
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+        assert sheets and "<style" not in page and "data:" not in page
+        status, headers, css = server.get(sheets[0])
+    assert status == 200 and headers["content-type"] == "text/css; charset=utf-8"
+    assert b".sev{" in css
+    listing = review.index([("r", "t")]).decode("utf-8")
+    assert "<style" not in listing and f'href="{review.STYLE_FILE}"' in listing

@@ -44,6 +44,8 @@ from urllib.parse import quote, unquote, urlsplit
 from rectify_site.errors import UsageError, diag
 from rectify_site.interrupts import unwind
 from rectify_site.serve.preview import (
+    ERROR_CSS,
+    ERROR_CSS_PATH,
     EVENTS,
     RELOAD_JS,
     RELOAD_SCRIPT,
@@ -258,6 +260,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path).replace("\\", "/")
         if path == RELOAD_JS:
             self._send(HTTPStatus.OK, RELOAD_SCRIPT, "text/javascript; charset=utf-8", head)
+            return
+        if path == ERROR_CSS_PATH:
+            self._send(HTTPStatus.OK, ERROR_CSS, TYPES[".css"], head)
             return
         if path == EVENTS:
             self._events()
