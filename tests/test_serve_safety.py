@@ -320,6 +320,26 @@ def test_two_hundred_connections_at_once_are_all_answered(preview: Preview) -> N
     assert slowest < 10, slowest
 
 
+def test_a_connection_over_the_cap_is_answered_503_at_once(preview: Preview) -> None:
+    """MAX_CONNECTIONS idle connections hold every thread: the next is refused at once,
+    not left waiting, and once they go the server answers pages again."""
+    cap = getattr(server_module, "MAX_CONNECTIONS", 64)
+    with running(preview) as server:
+        idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(cap)]
+        try:
+            began = time.monotonic()
+            status, _ = head_of(server.port, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            took = time.monotonic() - began
+        finally:
+            for s in idle:
+                s.close()
+        assert status == 503 and took < 5, (status, took)
+        end = time.monotonic() + 10
+        while server.get("/")[0] != 200 and time.monotonic() < end:
+            time.sleep(0.05)
+        assert server.get("/")[0] == 200
+
+
 def open_stream(port: int) -> tuple[socket.socket, int]:
     """An event stream as a page opens it: the socket, left open, and its status."""
     s = socket.create_connection(("127.0.0.1", port), timeout=10)
