@@ -58,7 +58,8 @@ from rectify_site.serve.review import PAGE_PREFIX, link
 KEEPALIVE_S = 15.0
 """A comment line this often keeps proxies and the browser from closing the event stream."""
 SOCKET_TIMEOUT_S = 10.0
-"""A write that cannot be sent within this long closes the connection."""
+"""A read that gets nothing, or a write that cannot be sent, for this long closes the
+connection."""
 REQUEST_DEADLINE_S = 10.0
 """A request (line and headers) must have arrived this long after its connection was ready
 for it (accepted, or its last answer sent), or it is closed: a total, not a per-read
@@ -179,11 +180,12 @@ BUSY = _busy_answer()
 
 class _DeadlineReader(io.RawIOBase):
     """A socket read so that everything read before ``deadline`` must arrive by then: each
-    read may wait only for what is left of it."""
+    read may wait only for what is left of it (and never longer than ``idle``)."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, idle: float) -> None:
         super().__init__()
         self._sock = sock
+        self._idle = idle
         self.deadline = time.monotonic()
 
     def readable(self) -> bool:
@@ -193,7 +195,7 @@ class _DeadlineReader(io.RawIOBase):
         left = self.deadline - time.monotonic()
         if left <= 0:
             raise TimeoutError("the request was not complete in time")
-        self._sock.settimeout(left)
+        self._sock.settimeout(min(left, self._idle))
         return self._sock.recv_into(buffer)
 
 
@@ -215,7 +217,7 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.rfile.close()  # the socket stays open: only its reader is replaced
-        self._reader = _DeadlineReader(self.connection)
+        self._reader = _DeadlineReader(self.connection, self.timeout)
         self.rfile = io.BufferedReader(self._reader)
 
     def handle_one_request(self) -> None:
@@ -415,8 +417,8 @@ def make_server(
 ) -> ThreadingHTTPServer:
     """Bind the preview's server; a busy port is a UsageError (exit 2), not a traceback.
 
-    Requests must name it in ``Host`` (see host_names); ``timeout`` bounds every write,
-    ``deadline`` (REQUEST_DEADLINE_S unless given) the time a whole request may take.
+    Requests must name it in ``Host`` (see host_names); ``timeout`` bounds every read and
+    write, ``deadline`` (REQUEST_DEADLINE_S unless given) the time a whole request may take.
     """
     attrs = {
         "preview": preview,
