@@ -340,6 +340,36 @@ def test_a_connection_over_the_cap_is_answered_503_at_once(preview: Preview) -> 
         assert server.get("/")[0] == 200
 
 
+def test_ctrl_c_while_a_connection_thread_starts_reaches_serve(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by test_serve's Ctrl-C test: a KeyboardInterrupt during Thread.start must
+    leave process_request as it is (socketserver logs any other error and serves on),
+    and the connection's slot is freed once, by its thread."""
+    server = make_server(preview, "127.0.0.1", 0)
+    ours, theirs = socket.socketpair()
+    real_start = threading.Thread.start
+
+    def start_then_interrupt(thread: threading.Thread) -> None:
+        real_start(thread)
+        thread.join(timeout=30)
+        raise KeyboardInterrupt
+
+    try:
+        theirs.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        monkeypatch.setattr(threading.Thread, "start", start_then_interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            server.process_request(ours, ("127.0.0.1", 1))
+        monkeypatch.undo()
+        assert theirs.recv(65536).startswith(b"HTTP/1.0 200")
+        slots = server.slots  # type: ignore[attr-defined]
+        taken = [slots.acquire(blocking=False) for _ in range(server_module.MAX_CONNECTIONS)]
+        assert all(taken) and not slots.acquire(blocking=False)
+    finally:
+        theirs.close()
+        server.server_close()
+
+
 def open_stream(port: int) -> tuple[socket.socket, int]:
     """An event stream as a page opens it: the socket, left open, and its status."""
     s = socket.create_connection(("127.0.0.1", port), timeout=10)

@@ -380,13 +380,20 @@ class _Server(ThreadingHTTPServer):
         if not self.slots.acquire(blocking=False):
             _refuse(request)
             return
+        thread = threading.Thread(
+            target=self.process_request_thread, args=(request, client_address), daemon=True
+        )
         try:
-            super().process_request(request, client_address)
-        except BaseException:
+            thread.start()
+        except RuntimeError:  # no thread could be started: the slot is not in use
             self.slots.release()
             raise
+        # Anything else (Ctrl-C while it starts) leaves the slot to the thread, which
+        # releases it; releasing it here too would turn the Ctrl-C into a ValueError
+        # that socketserver logs and serves on.
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """socketserver's, then the slot is free again."""
         try:
             super().process_request_thread(request, client_address)
         finally:
