@@ -3,8 +3,9 @@
 nginx runs on a free loopback port, as its own unprivileged user when the tests run as
 root, serving a site built into a world-readable temporary folder. Every page and every
 file the pages reference is fetched (0 errors) with its type checked; gzip is answered
-from the .gz file; cache and security headers, the 404 page and search in Chromium are
-checked through it. nginx is stopped by its pid.
+from the .gz file; cache and security headers (on every kind of response, nginx's own
+errors included), no version, redirects by path, the 404 page (for 403 too), HSTS once
+uncommented and search in Chromium are checked through it. nginx is stopped by its pid.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -81,11 +82,13 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}{SUBPATH}"
 
-    def get(self, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    def get(
+        self, path: str, method: str = "GET", **headers: str
+    ) -> tuple[int, dict[str, str], bytes]:
         """GET a path on the server; headers keep their case-insensitive names lowered."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            conn.request("GET", path, headers={"Host": "localhost", **headers})
+            conn.request(method, path, headers={"Host": "localhost", **headers})
             r = conn.getresponse()
             body = r.read()
             return r.status, {k.lower(): v for k, v in r.getheaders()}, body
@@ -110,8 +113,11 @@ def _unprivileged_user() -> str | None:
     return None
 
 
-def nginx_conf(tmp: Path, site: Path, port: int) -> str:
-    include = (ROOT / "deploy" / "nginx.conf").read_text("utf-8")
+def nginx_conf(
+    tmp: Path, site: Path, port: int, edit: Callable[[str], str] = lambda text: text
+) -> str:
+    """The main configuration, and beside it the include, edited as a deployer would."""
+    include = edit((ROOT / "deploy" / "nginx.conf").read_text("utf-8"))
     include = include.replace("@SUBPATH@", SUBPATH).replace("@SITE_ROOT@", f"{site}/")
     assert "@" not in re.sub(r"#.*", "", include), "a placeholder is left"
     if BROTLI_MODULE.is_file():  # as a deployer with the module does: uncomment the line
@@ -137,7 +143,6 @@ http {{
     uwsgi_temp_path {tmp}/uwsgi;
     scgi_temp_path {tmp}/scgi;
     sendfile on;
-    server_tokens off;
     server {{
         listen 127.0.0.1:{port};
         server_name localhost;
@@ -157,37 +162,47 @@ def server() -> Iterator[Server]:
         tmp.chmod(0o755)
         site = tmp / "_site"
         build_site(CONTENT, site, templates=TEMPLATES, base_url=BASE_URL)
-        port = _free_port()
-        conf = tmp / "nginx.conf"
-        conf.write_text(nginx_conf(tmp, site, port), "utf-8")
-        test = subprocess.run(
-            [str(NGINX), "-t", "-q", "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)],
-            capture_output=True,
-            text=True,
-        )
-        assert test.returncode == 0, test.stderr
-        proc = subprocess.Popen(
-            [str(NGINX), "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        try:
-            pid = _wait_for(proc, tmp / "nginx.pid", port)
-            yield Server(site, port, pid)
-        finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(int((tmp / "nginx.pid").read_text().strip()), signal.SIGQUIT)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
-            if proc.stderr:
-                proc.stderr.close()
-            log = (tmp / "error.log").read_text("utf-8", "replace")
-            assert "[crit]" not in log and "[emerg]" not in log, log
+        with running_nginx(tmp, site) as running:
+            yield running
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def running_nginx(
+    tmp: Path, site: Path, edit: Callable[[str], str] = lambda text: text
+) -> Iterator[Server]:
+    """nginx serving ``site`` with deploy/nginx.conf (through ``edit``), its files in ``tmp``."""
+    port = _free_port()
+    conf = tmp / "nginx.conf"
+    conf.write_text(nginx_conf(tmp, site, port, edit), "utf-8")
+    test = subprocess.run(
+        [str(NGINX), "-t", "-q", "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)],
+        capture_output=True,
+        text=True,
+    )
+    assert test.returncode == 0, test.stderr
+    proc = subprocess.Popen(
+        [str(NGINX), "-p", str(tmp), "-e", str(tmp / "error.log"), "-c", str(conf)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        pid = _wait_for(proc, tmp / "nginx.pid", port)
+        yield Server(site, port, pid)
+    finally:
+        with contextlib.suppress(ProcessLookupError, FileNotFoundError, ValueError):
+            os.kill(int((tmp / "nginx.pid").read_text().strip()), signal.SIGQUIT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+        log = (tmp / "error.log").read_text("utf-8", "replace")
+        assert "[crit]" not in log and "[emerg]" not in log, log
+        assert "[warn]" not in log, log
 
 
 def _wait_for(proc: subprocess.Popen[bytes], pidfile: Path, port: int) -> int:
@@ -408,3 +423,109 @@ def test_search_works_in_chromium_through_nginx(browser: Any, server: Server) ->
         assert errors == []
     finally:
         context.close()
+
+
+# --- issue 20: what deploy/nginx.conf sets for the whole server ---------------------------
+
+SECURITY = (
+    "content-security-policy",
+    "x-content-type-options",
+    "referrer-policy",
+    "x-frame-options",
+)
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def _raw(server: Server, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """An answer to bytes that http.client would not send (a request without Host)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(request)
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return int(lines[0].split()[1]), headers, body
+
+
+def _every_kind_of_answer(server: Server) -> dict[str, tuple[int, dict[str, str], bytes]]:
+    """A page, a 304, a 404, a 403 (a folder without an index), a 301, TRACE's 405, a 400
+    and a path outside the site: what each kind of response must carry."""
+    page = f"{SUBPATH}{REPORT_ID}/full.html"
+    etag = server.get(page)[1]["etag"]
+    return {
+        "200": server.get(page),
+        "304": server.get(page, **{"If-None-Match": etag}),
+        "404": server.get(f"{SUBPATH}nowhere.html"),
+        "403": server.get(f"{SUBPATH}assets/"),
+        "301": server.get(f"{SUBPATH}{REPORT_ID}"),
+        "405": server.get(SUBPATH, method="TRACE"),
+        "400": _raw(server, f"GET {SUBPATH} HTTP/1.1\r\n\r\n".encode()),
+        "outside": server.get("/elsewhere/"),
+    }
+
+
+def test_every_response_carries_the_security_headers(server: Server) -> None:
+    answers = _every_kind_of_answer(server)
+    assert {k: v[0] for k, v in answers.items()} == {
+        "200": 200,
+        "304": 304,
+        "404": 404,
+        "403": 403,
+        "301": 301,
+        "405": 405,
+        "400": 400,
+        "outside": 404,
+    }
+    for what, (_, headers, _) in answers.items():
+        missing = [name for name in SECURITY if name not in headers]
+        assert missing == [], what
+        assert headers["x-content-type-options"] == "nosniff", what
+
+
+def test_no_version_is_sent(server: Server) -> None:
+    """Neither the Server header nor nginx's own error pages say which nginx it is."""
+    for what, (_, headers, body) in _every_kind_of_answer(server).items():
+        assert headers.get("server") == "nginx", what
+        assert b"nginx/" not in body, what
+
+
+def test_a_forbidden_folder_gets_the_sites_own_page(server: Server) -> None:
+    assert not (server.site / "assets" / "index.html").exists()
+    status, headers, body = server.get(f"{SUBPATH}assets/")
+    assert status == 403 and headers["content-type"] == TYPES[".html"]
+    assert body == (server.site / "404.html").read_bytes()
+
+
+def test_a_redirect_takes_no_host_from_the_request(server: Server) -> None:
+    """``Host: evil.example`` must not come back as the redirect's host."""
+    status, headers, _ = server.get(f"{SUBPATH}{REPORT_ID}", Host=f"evil.example:{server.port}")
+    assert status == 301
+    assert headers["location"] == f"{SUBPATH}{REPORT_ID}/"
+
+
+def test_hsts_is_one_commented_line_that_covers_every_response(server: Server) -> None:
+    """Commented out (it belongs on the TLS server only); uncommented, as a deployer of an
+    HTTPS server does, every kind of response carries it."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text("utf-8")
+    lines = [ln.strip() for ln in conf.splitlines() if "Strict-Transport-Security" in ln]
+    assert lines == [f'# add_header Strict-Transport-Security "{HSTS}" always;'], lines
+    assert all(
+        "strict-transport-security" not in h for _, h, _ in _every_kind_of_answer(server).values()
+    )
+
+    def uncomment(text: str) -> str:
+        return text.replace(lines[0], lines[0].removeprefix("# "))
+
+    tmp = Path(tempfile.mkdtemp(prefix="rectify-nginx-hsts-"))
+    try:
+        tmp.chmod(0o755)
+        with running_nginx(tmp, server.site, uncomment) as tls:
+            for what, (_, headers, _) in _every_kind_of_answer(tls).items():
+                assert headers.get("strict-transport-security") == HSTS, what
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,27 +1,33 @@
 """``serve`` under attack (issue 14, holes 2-4): response splitting, open redirects, DNS
 rebinding, idle sockets and clients that hang up; and markup in content shown as text on
-the error page. The server runs in this process on a loopback port; requests are written
-as raw bytes over a socket, as an attacker would."""
+the error page. Issue 20: requests that trickle in, many connections and event streams at
+once, and nginx's security headers on every response. The server runs in this process on
+a loopback port; requests are written as raw bytes over a socket, as an attacker would."""
 
 from __future__ import annotations
 
 import contextlib
+import re
+import select
 import shutil
 import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from rectify_site.errors import diag
+from rectify_site.serve import review
+from rectify_site.serve import server as server_module
 from rectify_site.serve.preview import Preview, Snapshot
 from rectify_site.serve.server import host_allowed, host_names, make_server
 
-from conftest import CONTENT, REPORT_ID, TEMPLATES
+from conftest import CONTENT, REPORT_ID, ROOT, TEMPLATES
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +216,199 @@ def test_the_default_socket_timeout_is_ten_seconds(preview: Preview) -> None:
         server.server_close()
 
 
+# --- issue 20 item 10: requests that trickle in, many connections at once -----------------
+
+
+def trickle(port: int, pieces: Iterable[bytes], every: float, limit: float) -> float | None:
+    """Send ``pieces`` one every ``every`` seconds, reading whatever comes back; the seconds
+    until the server closed the connection, or None if it is still open after ``limit``."""
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=limit) as s:
+        for piece in pieces:
+            if time.monotonic() - started > limit:
+                return None
+            try:
+                if piece:
+                    s.sendall(piece)
+                readable, _, _ = select.select([s], [], [], every)
+                if readable and not s.recv(65536):
+                    return time.monotonic() - started
+            except OSError:  # reset by the server: closed too
+                return time.monotonic() - started
+    return None
+
+
+def header_lines() -> Iterator[bytes]:
+    """A request that never ends: a header line at a time."""
+    yield b"GET / HTTP/1.1\r\n"
+    yield b"Host: localhost\r\n"
+    n = 0
+    while True:
+        n += 1
+        yield f"X-Line-{n}: x\r\n".encode()
+
+
+def single_bytes() -> Iterator[bytes]:
+    """A request that never ends: a byte at a time."""
+    yield from (bytes([b]) for b in b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Long: ")
+    while True:
+        yield b"a"
+
+
+def silence() -> Iterator[bytes]:
+    while True:
+        yield b""
+
+
+def three_slow_clients(port: int, every: float, limit: float) -> list[float | None]:
+    with ThreadPoolExecutor(3) as pool:
+        runs = [
+            pool.submit(trickle, port, g(), every, limit)
+            for g in (header_lines, single_bytes, silence)
+        ]
+        return [r.result() for r in runs]
+
+
+def test_a_request_that_trickles_in_is_closed_at_its_deadline(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each read comes well within the socket timeout; the request as a whole does not."""
+    monkeypatch.setattr(server_module, "REQUEST_DEADLINE_S", 1.5, raising=False)
+    with running(preview, timeout=1.0) as server:
+        closed = three_slow_clients(server.port, every=0.25, limit=8)
+        assert server.get("/")[0] == 200  # and the server still answers
+    assert all(c is not None and c < 7 for c in closed), closed
+
+
+@pytest.mark.slow
+def test_the_real_deadline_is_ten_seconds(preview: Preview) -> None:
+    """A header line a second, a byte a second and silence: each closed at 10 s."""
+    with running(preview) as server:
+        closed = three_slow_clients(server.port, every=1.0, limit=16)
+    assert all(c is not None and 9 <= c < 14 for c in closed), closed
+
+
+def fetch_status(port: int, start: threading.Barrier) -> tuple[int, float]:
+    """GET / on a new connection once every client is ready: the status and how long."""
+    start.wait()
+    began = time.monotonic()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := s.recv(65536):
+                answer += chunk
+    except OSError:
+        return 0, time.monotonic() - began
+    return (parse(answer)[0] if answer else 0), time.monotonic() - began
+
+
+@pytest.mark.slow
+def test_two_hundred_connections_at_once_are_all_answered(preview: Preview) -> None:
+    """Each gets a page or a quick 503 within 10 s: none waits unanswered in the backlog."""
+    clients = 200
+    with running(preview) as server:
+        start = threading.Barrier(clients)
+        with ThreadPoolExecutor(clients) as pool:
+            runs = [pool.submit(fetch_status, server.port, start) for _ in range(clients)]
+            answers = [r.result() for r in runs]
+        assert server.get("/")[0] == 200
+    statuses = sorted({status for status, _ in answers})
+    assert set(statuses) <= {200, 503}, statuses
+    assert 200 in statuses
+    slowest = max(took for _, took in answers)
+    assert slowest < 10, slowest
+
+
+def test_a_connection_over_the_cap_is_answered_503_at_once(preview: Preview) -> None:
+    """MAX_CONNECTIONS idle connections hold every thread: the next is refused at once,
+    not left waiting, and once they go the server answers pages again."""
+    cap = getattr(server_module, "MAX_CONNECTIONS", 64)
+    with running(preview) as server:
+        idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(cap)]
+        try:
+            began = time.monotonic()
+            status, _ = head_of(server.port, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            took = time.monotonic() - began
+        finally:
+            for s in idle:
+                s.close()
+        assert status == 503 and took < 5, (status, took)
+        end = time.monotonic() + 10
+        while server.get("/")[0] != 200 and time.monotonic() < end:
+            time.sleep(0.05)
+        assert server.get("/")[0] == 200
+
+
+def test_ctrl_c_while_a_connection_thread_starts_reaches_serve(
+    preview: Preview, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by test_serve's Ctrl-C test: a KeyboardInterrupt during Thread.start must
+    leave process_request as it is (socketserver logs any other error and serves on),
+    and the connection's slot is freed once, by its thread."""
+    server = make_server(preview, "127.0.0.1", 0)
+    ours, theirs = socket.socketpair()
+    real_start = threading.Thread.start
+
+    def start_then_interrupt(thread: threading.Thread) -> None:
+        real_start(thread)
+        thread.join(timeout=30)
+        raise KeyboardInterrupt
+
+    try:
+        theirs.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        monkeypatch.setattr(threading.Thread, "start", start_then_interrupt)
+        with pytest.raises(KeyboardInterrupt):
+            server.process_request(ours, ("127.0.0.1", 1))
+        monkeypatch.undo()
+        assert theirs.recv(65536).startswith(b"HTTP/1.0 200")
+        slots = server.slots  # type: ignore[attr-defined]
+        taken = [slots.acquire(blocking=False) for _ in range(server_module.MAX_CONNECTIONS)]
+        assert all(taken) and not slots.acquire(blocking=False)
+    finally:
+        theirs.close()
+        server.server_close()
+
+
+def open_stream(port: int) -> tuple[socket.socket, int]:
+    """An event stream as a page opens it: the socket, left open, and its status."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(b"GET /__rectify__/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    return s, int(head.split()[1]) if head else 0
+
+
+@pytest.mark.slow
+def test_event_streams_and_threads_are_capped(preview: Preview) -> None:
+    """300 open pages: at most MAX_EVENT_STREAMS streams, the rest 503, and the threads
+    stay under MAX_CONNECTIONS while the pages themselves are still served."""
+    cap = getattr(server_module, "MAX_EVENT_STREAMS", 0)
+    threads = getattr(server_module, "MAX_CONNECTIONS", 0)
+    before = threading.active_count()
+    streams: list[socket.socket] = []
+    with running(preview) as server:
+        try:
+            statuses = []
+            for _ in range(300):
+                s, status = open_stream(server.port)
+                streams.append(s)
+                statuses.append(status)
+            grew = threading.active_count() - before
+            page = server.get("/")[0]
+        finally:
+            for s in streams:
+                s.close()
+    assert set(statuses) == {200, 503}, sorted(set(statuses))
+    assert 0 < statuses.count(200) <= cap
+    assert grew <= threads + 1, grew  # the handlers and the server's own thread
+    assert page == 200
+
+
 @pytest.mark.slow
 def test_a_client_that_hangs_up_is_one_line_never_a_traceback(
     preview: Preview, capfd: pytest.CaptureFixture[str]
@@ -282,3 +481,86 @@ def test_markup_in_a_message_and_a_path_is_text_on_the_error_page(tmp_path: Path
         assert f'<code class="where">{ESCAPED}/report.yaml:2</code>' in page
         assert f"{ESCAPED}&amp;&#39;&#34;" in page
         assert only_the_reload_script(page, 4)
+
+
+# --- issue 20 item 14: nginx's security headers on every response -------------------------
+
+
+def nginx_security_headers() -> dict[str, str]:
+    """What deploy/nginx.conf adds to every response, Cache-Control apart (serve's is
+    no-store) and HSTS (commented out, for a TLS server only)."""
+    conf = (ROOT / "deploy" / "nginx.conf").read_text("utf-8")
+    pairs = re.findall(r'^\s*add_header\s+(\S+)\s+"([^"]*)"\s+always;', conf, re.M)
+    headers = {name.lower(): value for name, value in pairs if name.lower() != "cache-control"}
+    assert "x-content-type-options" in headers and "content-security-policy" in headers
+    return headers
+
+
+def head_of(port: int, request: bytes) -> tuple[int, dict[str, str]]:
+    """The status and headers of the answer to ``request``, without waiting for its body."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer and (chunk := s.recv(65536)):
+            answer += chunk
+    status, headers, _ = parse(answer)
+    return status, headers
+
+
+def test_every_response_carries_the_security_headers_nginx_sends(tmp_path: Path) -> None:
+    """A page, a 404, a redirect, a 421, the reload script and events, http.server's own 431
+    and 501, and a conditional request (serve answers it 200: its pages are no-store)."""
+    want = nginx_security_headers()
+    shutil.copytree(CONTENT, tmp_path / "content")
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    p = Preview(tmp_path / "content", tmp_path / "_serve", search=False, log=lambda line: None)
+    p.build()
+    host = "Host: localhost\r\nConnection: close\r\n"
+    requests = {
+        "page": f"GET /{REPORT_ID}/full.html HTTP/1.1\r\n{host}\r\n",
+        "conditional": f"GET /index.html HTTP/1.1\r\n{host}If-None-Match: *\r\n"
+        "If-Modified-Since: Mon, 01 Jan 2024 00:00:00 GMT\r\n\r\n",
+        "missing": f"GET /nowhere.html HTTP/1.1\r\n{host}\r\n",
+        "redirect": f"GET /{REPORT_ID} HTTP/1.1\r\n{host}\r\n",
+        "other host": "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n",
+        "script": f"GET /__rectify__/reload.js HTTP/1.1\r\n{host}\r\n",
+        "events": f"GET /__rectify__/events HTTP/1.1\r\n{host}\r\n",
+        "too many headers": f"GET / HTTP/1.1\r\n{host}" + "X: y\r\n" * 101 + "\r\n",
+        "post": f"POST / HTTP/1.1\r\n{host}Content-Length: 0\r\n\r\n",
+    }
+    statuses = {"page": 200, "conditional": 200, "missing": 404, "redirect": 301}
+    statuses |= {"other host": 421, "script": 200, "events": 200, "too many headers": 431}
+    statuses["post"] = 501
+    with running(p) as server:
+        for what, request in requests.items():
+            status, headers = head_of(server.port, request.encode())
+            assert status == statuses[what], what
+            got = {name: headers.get(name) for name in want}
+            assert got == want, what
+            assert headers["server"] == "rectify-site-serve", what  # no Python version
+        p.snapshot = Snapshot(
+            p.snapshot.generation + 1, {}, (diag("x.yaml", "serve.internal", problem="x"),)
+        )
+        status, headers = head_of(server.port, f"GET / HTTP/1.1\r\n{host}\r\n".encode())
+        assert status == 500 and {n: headers.get(n) for n in want} == want
+    p.stop()
+    busy = server_module.BUSY
+    status, headers, _ = parse(busy)
+    assert status == 503 and {n: headers.get(n) for n in want} == want
+
+
+def test_serves_own_pages_keep_their_style_under_that_policy(tmp_path: Path) -> None:
+    """``style-src 'self'`` refuses inline styles: the error page links a style sheet that
+    serve answers, and no page of serve's own has a <style> or a data: icon."""
+    p = Preview(tmp_path / "content", tmp_path / "_serve", search=False, log=lambda line: None)
+    p.snapshot = Snapshot(3, {}, (diag("x.yaml", "serve.internal", problem="x"),))
+    with running(p) as server:
+        _, _, body = server.get("/")
+        page = body.decode("utf-8")
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+        assert sheets and "<style" not in page and "data:" not in page
+        status, headers, css = server.get(sheets[0])
+    assert status == 200 and headers["content-type"] == "text/css; charset=utf-8"
+    assert b".sev{" in css
+    listing = review.index([("r", "t")]).decode("utf-8")
+    assert "<style" not in listing and f'href="{review.STYLE_FILE}"' in listing

@@ -40,6 +40,14 @@ from rectify_site.errors import Diagnostic, SiteError, diag
 PREFIX = "/__rectify__/"
 RELOAD_JS = PREFIX + "reload.js"
 EVENTS = PREFIX + "events"
+ERROR_CSS_PATH = PREFIX + "error.css"
+ERROR_CSS = (
+    b"body{font:18px/1.7 system-ui,sans-serif;margin:2rem auto;max-width:60rem;"
+    b"padding:0 1rem;color:#1f2328}h1{color:#a40e26;font-size:1.5rem}li{margin:.6rem 0}"
+    b"code{background:#f6f8fa;padding:.1rem .3rem;word-break:break-all}"
+    b".sev{color:#a40e26;font-weight:700}\n"
+)
+"""The error page's style, a file of its own: ``style-src 'self'`` refuses inline styles."""
 
 RELOAD_SCRIPT = b"""// rectify-site serve: reload after each rebuild; never in a built site.
 (() => {
@@ -275,7 +283,7 @@ def _allow_self(policy: str) -> str:
 
 def error_page(errors: tuple[Diagnostic, ...], generation: int, lang: str) -> bytes:
     """The errors in place of the page, with the reload script: fixing them brings it back."""
-    body = _error_template().render(errors=errors, lang=lang)
+    body = _error_template().render(errors=errors, lang=lang, css=ERROR_CSS_PATH)
     return inject_reload(body.encode("utf-8"), generation)
 
 

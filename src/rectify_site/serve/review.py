@@ -277,6 +277,8 @@ def _marked(line: str, spans: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
+STYLE_FILE = "review.css"
+"""Beside the review pages: a file, as ``style-src 'self'`` refuses inline styles."""
 STYLE = """
 body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:0;padding:1rem;
 line-height:1.7;color:#1a1a1a;background:#fff}
@@ -316,7 +318,7 @@ def page(report_id: str, copy: dict[str, Any], pieces: list[Piece], title: str) 
     body = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>导入审核：{e(title)}</title><style>{STYLE}</style></head>
+<title>导入审核：{e(title)}</title><link rel="stylesheet" href="{STYLE_FILE}"></head>
 <body><main>
 <h1>导入审核：{e(title)}</h1>
 <p>草稿 <code>{e(report_id)}</code>，导入自 <code>{e(str(copy.get("source", "")))}</code>。
@@ -348,7 +350,7 @@ def index(entries: list[tuple[str, str]]) -> bytes:
     return f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>导入审核</title><style>{STYLE}</style></head>
+<title>导入审核</title><link rel="stylesheet" href="{STYLE_FILE}"></head>
 <body><main><h1>导入审核</h1>{empty}<ul>
 {items}
 </ul></main></body></html>
@@ -392,4 +394,5 @@ def pages(content: Path) -> dict[str, bytes]:
         out[f"{PAGE_PREFIX}{rid}.html"] = page(rid, copy, pieces, report.title)
         entries.append((rid, report.title))
     out[f"{PAGE_PREFIX}index.html"] = index(entries)
+    out[f"{PAGE_PREFIX}{STYLE_FILE}"] = STYLE.encode("utf-8")
     return out

@@ -8,8 +8,12 @@ safe should be read in one place. Safe on a shared machine: it answers only requ
 whose ``Host`` names this machine (localhost, its loopback addresses, the address it
 listens on, names given with ``--allow-host``), so a page on another site cannot read the
 drafts through DNS rebinding; redirects go only to a path of the same origin and no
-header value carries a line break; a client idle or slow for SOCKET_TIMEOUT_S is
-dropped, and one that hangs up is one line in the log.
+header value carries a line break; a request not wholly received REQUEST_DEADLINE_S
+after its connection was ready for it is closed, however slowly it trickles in; at most
+MAX_CONNECTIONS connections are handled at once (a thread each) and MAX_EVENT_STREAMS of
+them may be event streams, anything over is answered 503 at once; and a client that
+hangs up is one line in the log. Every response carries the security headers that
+deploy/nginx.conf sends, so the preview breaks where the published site would.
 
 Every request is answered from one complete snapshot; while content does not validate,
 pages are the error page (status 500) and the server stays up.
@@ -17,8 +21,10 @@ pages are the error page (status 500) and the server stays up.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import importlib.util
+import io
 import ipaddress
 import mimetypes
 import posixpath
@@ -26,6 +32,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Callable
 from functools import partial
 from http import HTTPStatus
@@ -37,6 +44,8 @@ from urllib.parse import quote, unquote, urlsplit
 from rectify_site.errors import UsageError, diag
 from rectify_site.interrupts import unwind
 from rectify_site.serve.preview import (
+    ERROR_CSS,
+    ERROR_CSS_PATH,
     EVENTS,
     RELOAD_JS,
     RELOAD_SCRIPT,
@@ -49,8 +58,31 @@ from rectify_site.serve.review import PAGE_PREFIX, link
 KEEPALIVE_S = 15.0
 """A comment line this often keeps proxies and the browser from closing the event stream."""
 SOCKET_TIMEOUT_S = 10.0
-"""A connection that sends nothing (or writes nothing can be sent to) for this long is closed:
-idle and slow clients cannot hold the server's threads."""
+"""A read that gets nothing, or a write that cannot be sent, for this long closes the
+connection."""
+REQUEST_DEADLINE_S = 10.0
+"""A request (line and headers) must have arrived this long after its connection was ready
+for it (accepted, or its last answer sent), or it is closed: a total, not a per-read
+timeout, so a client trickling a byte a second cannot hold a thread."""
+MAX_CONNECTIONS = 64
+"""Connections handled at once, one thread each; one more is answered 503 and closed."""
+MAX_EVENT_STREAMS = 32
+"""Open reload event streams (one per open page); one more is answered 503. Below
+MAX_CONNECTIONS, so open pages can never take every thread from the pages themselves."""
+LISTEN_BACKLOG = 512
+"""Connections the kernel queues before they are accepted (socketserver's default is 5)."""
+SECURITY_HEADERS = (
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+        "img-src 'self'; font-src 'self'; connect-src 'self'; object-src 'none'; "
+        "base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+    ),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+)
+"""What deploy/nginx.conf adds to every response (tests/test_serve_safety.py compares)."""
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 TYPES = {
@@ -127,15 +159,83 @@ def _same_origin(rel: str) -> str:
     return "/" + quote(rel.lstrip("/\\"), safe="/-._~!$&'()*+,;=:@") + "/"
 
 
+def _busy_answer() -> bytes:
+    """The whole 503 sent to a connection over a cap: short enough for one send."""
+    body = b"503 Service Unavailable: too many connections to this preview; try again\n"
+    lines = [
+        "HTTP/1.1 503 Service Unavailable",
+        "Server: rectify-site-serve",
+        "Content-Type: text/plain; charset=utf-8",
+        f"Content-Length: {len(body)}",
+        "Cache-Control: no-store",
+        "Retry-After: 1",
+        "Connection: close",
+        *(f"{name}: {value}" for name, value in SECURITY_HEADERS),
+    ]
+    return "\r\n".join(lines).encode("latin-1") + b"\r\n\r\n" + body
+
+
+BUSY = _busy_answer()
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A socket read so that everything read before ``deadline`` must arrive by then: each
+    read may wait only for what is left of it (and never longer than ``idle``)."""
+
+    def __init__(self, sock: socket.socket, idle: float) -> None:
+        super().__init__()
+        self._sock = sock
+        self._idle = idle
+        self.deadline = time.monotonic()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request was not complete in time")
+        self._sock.settimeout(min(left, self._idle))
+        return self._sock.recv_into(buffer)
+
+
 class _Handler(BaseHTTPRequestHandler):
     preview: Preview  # set on the subclass made by make_server
     names: frozenset[str] = LOOPBACK_NAMES
     port: int = 0
     timeout = SOCKET_TIMEOUT_S  # StreamRequestHandler puts it on the connection
+    deadline = REQUEST_DEADLINE_S
     server_version = "rectify-site-serve"
+    server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal is for build results and content errors
+
+    def version_string(self) -> str:
+        return self.server_version  # no Python version, as nginx sends none
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # the socket stays open: only its reader is replaced
+        self._reader = _DeadlineReader(self.connection, self.timeout)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        """Each request, the first or the next on a kept-alive connection, by a deadline."""
+        self._reader.deadline = time.monotonic() + self.deadline
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        """Once the request is in, writes get the usual timeout again, not what was left."""
+        ok = super().parse_request()
+        self.connection.settimeout(self.timeout)
+        return ok
+
+    def end_headers(self) -> None:
+        """Every response, errors from http.server included, with nginx's security headers."""
+        for name, value in SECURITY_HEADERS:
+            self.send_header(name, value)
+        super().end_headers()
 
     def send_header(self, keyword: str, value: str) -> None:
         """No header value ever carries a line break (response splitting)."""
@@ -162,6 +262,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path).replace("\\", "/")
         if path == RELOAD_JS:
             self._send(HTTPStatus.OK, RELOAD_SCRIPT, "text/javascript; charset=utf-8", head)
+            return
+        if path == ERROR_CSS_PATH:
+            self._send(HTTPStatus.OK, ERROR_CSS, TYPES[".css"], head)
             return
         if path == EVENTS:
             self._events()
@@ -206,7 +309,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _events(self) -> None:
-        """Server-Sent Events: the generation now, then after every build."""
+        """Server-Sent Events, at most MAX_EVENT_STREAMS at once."""
+        if not self.server.streams.acquire(blocking=False):
+            self.close_connection = True
+            body = b"503 Service Unavailable: too many open pages of this preview\n"
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, body, "text/plain; charset=utf-8", False)
+            return
+        try:
+            self._stream()
+        finally:
+            self.server.streams.release()
+
+    def _stream(self) -> None:
+        """The generation now, then after every build."""
         preview = self.preview
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
@@ -229,15 +344,60 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
 
+def _refuse(sock: socket.socket) -> None:
+    """Answer 503 without waiting for anything: in the accepting thread, never blocking."""
+    try:
+        sock.setblocking(False)
+        with contextlib.suppress(OSError):  # read what came, so the close is no reset
+            sock.recv(65536)
+        sock.send(BUSY)
+        sock.shutdown(socket.SHUT_WR)
+    except OSError:
+        pass
+    finally:
+        sock.close()
+
+
 def _moved_on(preview: Preview, sent: int | None) -> bool:
     return preview.stopping.is_set() or preview.snapshot.generation != sent
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # open event streams never keep the process alive
+    block_on_close = False  # nor keep server_close waiting for their next keep-alive
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
     log: Callable[[str], None] = print
     lang = "zh"
+
+    def __init__(self, address: tuple[str, int], handler: type[_Handler]) -> None:
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.streams = threading.BoundedSemaphore(MAX_EVENT_STREAMS)
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """A thread for the connection if one of MAX_CONNECTIONS is free, else a 503 now."""
+        if not self.slots.acquire(blocking=False):
+            _refuse(request)
+            return
+        thread = threading.Thread(
+            target=self.process_request_thread, args=(request, client_address), daemon=True
+        )
+        try:
+            thread.start()
+        except RuntimeError:  # no thread could be started: the slot is not in use
+            self.slots.release()
+            raise
+        # Anything else (Ctrl-C while it starts) leaves the slot to the thread, which
+        # releases it; releasing it here too would turn the Ctrl-C into a ValueError
+        # that socketserver logs and serves on.
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """socketserver's, then the slot is free again."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up or times out is one line in the log, never a traceback."""
@@ -260,13 +420,19 @@ def make_server(
     *,
     allow_hosts: list[str] | tuple[str, ...] = (),
     timeout: float = SOCKET_TIMEOUT_S,
+    deadline: float | None = None,
 ) -> ThreadingHTTPServer:
     """Bind the preview's server; a busy port is a UsageError (exit 2), not a traceback.
 
     Requests must name it in ``Host`` (see host_names); ``timeout`` bounds every read and
-    write on a connection.
+    write, ``deadline`` (REQUEST_DEADLINE_S unless given) the time a whole request may take.
     """
-    handler: type[_Handler] = type("Handler", (_Handler,), {"preview": preview, "timeout": timeout})
+    attrs = {
+        "preview": preview,
+        "timeout": timeout,
+        "deadline": REQUEST_DEADLINE_S if deadline is None else deadline,
+    }
+    handler: type[_Handler] = type("Handler", (_Handler,), attrs)
     try:
         server = _Server((host, port), handler)
     except OSError as exc:
