@@ -93,6 +93,12 @@ MAX_CHAR_PROBLEMS = 50
 """Refused characters reported per file; a file full of them is the wrong file."""
 
 
+def refused_char(text: str) -> re.Match[str] | None:
+    """The first character of ``text`` no text value may hold (REFUSED_CHARS), if any: the
+    test every loader of typed text applies (YAML values and keys, the ledger's cells)."""
+    return REFUSED_CHARS.search(text) if _MAYBE_REFUSED.search(text) else None
+
+
 def refused_char_key(ch: str) -> str:
     """The message key for a character REFUSED_CHARS matched."""
     o = ord(ch)
