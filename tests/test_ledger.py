@@ -232,6 +232,38 @@ def test_number_used_twice(tmp_path: Path) -> None:
     ]
 
 
+def test_numbers_as_offices_write_them(tmp_path: Path) -> None:
+    """① (⑴, ⒈, a full-width ３) is a 序号, the same number as 1; ² (₂, ½) is not one."""
+    from rectify_site.site.ledger_downloads import published
+
+    rows = simple(n2="②")
+    rows[0].number = "①"
+    rows.append(P("３", "aspect-3", "（合成）问题三", None, [M("（合成）措施五")]))
+    ledger, found = read(data.write_ledger(tmp_path / "ledger.xlsx", rows))
+    assert found == [] and ledger is not None
+    assert [(p.number, p.anchor) for p in ledger.problems] == [
+        ("①", "p-1"),
+        ("②", "p-2"),
+        ("３", "p-3"),
+    ]
+    table = published(ledger, ["序号"], ASPECTS, STATUSES)
+    assert [r[0] for r in table.rows] == ["①", "①", "①", "②", 3]
+    rows = simple(n2="1")
+    rows[0].number = "①"
+    rows.append(P("⑴", "aspect-3", "（合成）问题三", None, [M("（合成）丙")]))  # (1), not 1
+    assert one(tmp_path, rows) == [
+        f"{SHOWN}:5:1: error: 序号: 序号“1”重复（第一次在第 2 行）：每个问题的序号须唯一"
+    ]
+    rows = simple(n2="2²")
+    rows[0].number = "½"
+    assert one(tmp_path, rows) == [
+        f"{SHOWN}:2:1: error: 序号: 序号“½”中的“½”是上标、下标或分数（如脚注标记），"
+        "不是序号：请写作 1、2、3 或 ①、②、③",
+        f"{SHOWN}:5:1: error: 序号: 序号“2²”中的“²”是上标、下标或分数（如脚注标记），"
+        "不是序号：请写作 1、2、3 或 ①、②、③",
+    ]
+
+
 @pytest.mark.parametrize("value", ["2024-02-30", "明年六月", "2024/6/30", 45473])
 def test_a_date_that_is_not_a_date(tmp_path: Path, value: Any) -> None:
     rows = simple()

@@ -34,6 +34,8 @@ from rectify_site.model.ledger import (
     Measure,
     Problem,
     StatusRef,
+    footnote_mark,
+    number_key,
     parse_date,
 )
 
@@ -423,18 +425,22 @@ class _Reader:
             if value is None and not merged_from_above:
                 self.error("ledger.required", r, columns[name], name, name=name)
         number = values["序号"] or ""
-        if number:
-            if number in numbers:
+        mark = footnote_mark(number)
+        if mark is not None:
+            self.error("ledger.bad_number", r, columns["序号"], "序号", value=number, char=mark)
+        key = number_key(number)
+        if key:  # ① and 1 are one number
+            if key in numbers:
                 self.error(
                     "ledger.duplicate_number",
                     r,
                     columns["序号"],
                     "序号",
                     value=number,
-                    first=numbers[number],
+                    first=numbers[key],
                 )
             else:
-                numbers[number] = r
+                numbers[key] = r
         aspect = None
         if values["方面"] is not None:
             aspect = self.aspect(values["方面"])
