@@ -283,7 +283,10 @@ class _Reader:
 
     def covering(self, r: int, c: int) -> Merge | None:
         """The merged range that covers cell (r, c), not as its top-left cell."""
-        starts, ranges = self.merged.get(c, ((), ()))
+        merged = self.merged.get(c)
+        if merged is None:
+            return None
+        starts, ranges = merged
         i = bisect.bisect_left(starts, r) - 1  # the last range starting above the row
         return ranges[i] if i >= 0 and r <= ranges[i][2] else None
 
@@ -323,7 +326,7 @@ class _Reader:
         for r, row in rows.items():
             if len(row) < width:
                 row.extend([None] * (width - len(row)))
-            for c in by_col:
+            for c in self.merged:
                 m = self.covering(r, c)
                 if m is not None:
                     top = rows.get(m[0])
