@@ -191,7 +191,7 @@ class Ledger(_Frozen):
 
 def number_key(written: str) -> str:
     """序号 as compared: its compatibility form (NFKC) without spaces, so that an office's
-    ① (or ⑴, ⒈, a full-width １) is the same number as 1, ⑴ as (1)."""
+    ① (or a full-width １) is the same number as 1, ⒈ is 1. and ⑴ is (1)."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", written))
 
 
