@@ -233,7 +233,8 @@ def test_number_used_twice(tmp_path: Path) -> None:
 
 
 def test_numbers_as_offices_write_them(tmp_path: Path) -> None:
-    """① (⑴, ⒈, a full-width ３) is a 序号, the same number as 1; ² (₂, ½) is not one."""
+    """① is a 序号, the same number as 1 (so are ⑴, ⒈ and a full-width ３, each read in its
+    compatibility form); ² (₂, ½) is not one."""
     from rectify_site.site.ledger_downloads import published
 
     rows = simple(n2="②")
