@@ -744,3 +744,164 @@ def test_a_report_folder_or_id_is_a_report_or_an_error_at_its_path(name: str) ->
                 _refused_at(exc, content / name)
         else:
             assert valid and [r.id for r in collection.reports] == [name]
+
+
+# --- the ledger's cells (issue 20: bidi, 序号 ① and ², merged ranges, publish_columns) -----
+
+LEDGER_SEEDS = [
+    "\u202e",
+    "\u2066",
+    "\x85",
+    "\ufdd0",
+    "\U0010fffe",
+    "①",
+    "²",
+    "½",
+    "⑴",
+    "３",
+    "1-1",
+    "一",
+    "",
+    " ",
+    "\r\n",
+    "=HYPERLINK(1)",
+    "已整改",
+    "已完成",
+    "已完结",
+    "2024-06-30",
+    "2024年6月30日",
+]
+"""Synthetic cell texts the fuzzer starts from (and mixes with random text)."""
+
+
+@functools.cache
+def _aspect_ids() -> tuple[str, ...]:
+    report = load_collection(CONTENT).reports[0]
+    return tuple(n.id or n.anchor for n in report.nodes() if n.role == "aspect")
+
+
+def _cell_text(extra: str = "") -> st.SearchStrategy[str]:
+    """A seed, random text, or seeds and synthetic characters run together (①²\u202e…)."""
+    pieces = st.sampled_from([*"（合成）问题措施单位甲乙 \n", *LEDGER_SEEDS, *extra])
+    mixed = st.lists(pieces, max_size=5).map("".join)
+    typed = st.text(max_size=8).map(_writable)
+    return st.one_of(st.sampled_from(LEDGER_SEEDS), mixed, typed)
+
+
+def _writable(text: str) -> str:
+    """Text without the C0 controls that no .xlsx can hold (XML 1.0 forbids them)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
+
+
+NUMBERS = ["①", "⑴", "３", "1-1", "一", "²", "½", ""]
+"""序号 as offices write them (and ², ½, which are not one), besides plain integers."""
+
+
+@st.composite
+def fuzzed_ledgers(draw: st.DrawFn) -> dict[str, Any]:
+    """A small synthetic ledger: numbers, aspects, texts, statuses and dates, each cell
+    either as a valid ledger has it or fuzzed (seeds, random text), merged ranges down to
+    Excel's last row, and publish options. A ledger is fuzzed in a few cells or in all,
+    so that many get as far as their published pages."""
+    from support import ledger_data as data
+
+    mode = draw(st.sampled_from(["valid", "few", "all"]))
+    noisy = {
+        "valid": st.just(False),
+        "few": st.integers(0, 19).map(lambda n: n == 0),
+        "all": st.just(True),
+    }[mode]
+
+    def cell(valid: st.SearchStrategy[Any], fuzzed: st.SearchStrategy[Any]) -> Any:
+        return draw(fuzzed if draw(noisy) else valid)
+
+    none = st.none()
+    date = st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1))
+    problems = []
+    for n in range(draw(st.integers(1, 4))):
+        measures = [
+            data.MeasureRow(
+                text=cell(st.just(f"（合成）措施{n}-{k}"), _cell_text()),
+                status=cell(st.sampled_from([None, "已完成"]), _cell_text()),
+                unit=cell(st.sampled_from([None, *data.UNITS]), _cell_text()),
+                deadline=cell(none | date, _cell_text()),
+                done_on=cell(none | date, _cell_text()),
+            )
+            for k in range(draw(st.integers(1, 3)))
+        ]
+        number = cell(
+            st.sampled_from([n + 1, chr(0x2460 + n), f"{n + 1}-1"]),
+            st.integers(0, 60) | st.sampled_from(NUMBERS) | _cell_text("0123456789"),
+        )
+        aspect = cell(st.sampled_from(_aspect_ids()), _cell_text())
+        status = cell(none, st.sampled_from(["已整改", "已完成"]) | _cell_text())
+        problems.append(data.ProblemRows(number, aspect, f"（合成）问题{n}", status, measures))
+    column = st.sampled_from("ABCDEFGHIJKLMZ")
+    row = st.integers(1, 14)
+    down = st.one_of(row, st.just(1_048_576))
+
+    @st.composite
+    def one_range(draw: st.DrawFn) -> str:
+        c0, c1, r0, r1 = draw(column), draw(column), draw(row), draw(down)
+        if draw(st.integers(0, 4)):  # mostly as Excel writes ranges: top-left first
+            c0, c1, r0, r1 = min(c0, c1), max(c0, c1), min(r0, r1), max(r0, r1)
+        return f"{c0}{r0}:{c1}{r1}"
+
+    published = st.sampled_from(
+        [None, "[]", "[序号]", "[备注]", "[序号, 具体问题, 整改措施, 责任领导]", "[电话]"]
+    )
+    fair = st.sampled_from(["E2:E1048576", "L2:L1048576", "M2:M1048576", "Z3:Z1048576"])
+    return {
+        "problems": problems,
+        "layout": draw(st.sampled_from(["merged", "empty"])),
+        "merges": [cell(fair, one_range()) for _ in range(draw(st.integers(0, 4)))],
+        "publish": draw(st.integers(0, 3).map(bool)),
+        "columns": cell(st.none(), published),
+        "counted": cell(st.just(False), st.booleans()),
+    }
+
+
+def _write_fuzzed_ledger(content: Path, case: dict[str, Any]) -> None:
+    from support import ledger_data as data
+
+    folder = content / "huangpu-12-2"
+    path = data.write_ledger(folder / "ledger.xlsx", case["problems"], layout=case["layout"])
+    data.patch_sheet(path, merges=case["merges"])  # by hand: openpyxl would expand them
+    if case["counted"]:
+        figures = folder / "figures.yaml"
+        text = figures.read_text("utf-8")
+        text = text.replace("    label: 具体问题\n", "    label: 具体问题\n    counts: problem\n")
+        figures.write_text(text, "utf-8")
+    if case["publish"] or case["columns"] is not None:
+        extra = f"ledger:\n  publish: {str(case['publish']).lower()}\n"
+        if case["columns"] is not None:
+            extra += f"  publish_columns: {case['columns']}\n"
+        report = folder / "report.yaml"
+        report.write_text(report.read_text("utf-8") + extra, "utf-8")
+
+
+@settings(PROFILE, max_examples=max(10, PROFILE.max_examples // 10))
+@given(fuzzed_ledgers())
+@pytest.mark.slow
+def test_a_fuzzed_ledger_checks_or_reports_with_paths(case: dict[str, Any]) -> None:
+    """Whatever the cells hold, check passes or names the file (and the cell); a ledger that
+    passes publishes none of the characters no text may hold."""
+    from rectify_site.load.sources import REFUSED_CHARS
+
+    _count("test_a_fuzzed_ledger_checks_or_reports_with_paths")
+    with tempfile.TemporaryDirectory() as tmp:
+        content = Path(tmp) / "content"
+        shutil.copytree(CONTENT, content)
+        _write_fuzzed_ledger(content, case)
+        try:
+            collection = load_collection(content)
+            outputs, _ = render_site(collection, theme=THEME)
+        except SiteError as exc:
+            _assert_diagnostics_carry_paths(exc)
+            return
+        for rel, body in outputs.items():
+            if rel.endswith((".html", ".csv", ".json", ".xml")):  # CSV lines end in CR LF
+                text = body.decode("utf-8", "replace").replace("\r\n", "\n")
+                assert not REFUSED_CHARS.search(text), rel

@@ -232,6 +232,39 @@ def test_number_used_twice(tmp_path: Path) -> None:
     ]
 
 
+def test_numbers_as_offices_write_them(tmp_path: Path) -> None:
+    """① is a 序号, the same number as 1 (so are ⑴, ⒈ and a full-width ３, each read in its
+    compatibility form); ² (₂, ½) is not one."""
+    from rectify_site.site.ledger_downloads import published
+
+    rows = simple(n2="②")
+    rows[0].number = "①"
+    rows.append(P("３", "aspect-3", "（合成）问题三", None, [M("（合成）措施五")]))
+    ledger, found = read(data.write_ledger(tmp_path / "ledger.xlsx", rows))
+    assert found == [] and ledger is not None
+    assert [(p.number, p.anchor) for p in ledger.problems] == [
+        ("①", "p-1"),
+        ("②", "p-2"),
+        ("３", "p-3"),
+    ]
+    table = published(ledger, ["序号"], ASPECTS, STATUSES)
+    assert [r[0] for r in table.rows] == ["①", "①", "①", "②", 3]
+    rows = simple(n2="1")
+    rows[0].number = "①"
+    rows.append(P("⑴", "aspect-3", "（合成）问题三", None, [M("（合成）丙")]))  # (1), not 1
+    assert one(tmp_path, rows) == [
+        f"{SHOWN}:5:1: error: 序号: 序号“1”重复（第一次在第 2 行）：每个问题的序号须唯一"
+    ]
+    rows = simple(n2="2²")
+    rows[0].number = "½"
+    assert one(tmp_path, rows) == [
+        f"{SHOWN}:2:1: error: 序号: 序号“½”中的“½”是上标、下标或分数（如脚注标记），"
+        "不是序号：请写作 1、2、3 或 ①、②、③",
+        f"{SHOWN}:5:1: error: 序号: 序号“2²”中的“²”是上标、下标或分数（如脚注标记），"
+        "不是序号：请写作 1、2、3 或 ①、②、③",
+    ]
+
+
 @pytest.mark.parametrize("value", ["2024-02-30", "明年六月", "2024/6/30", 45473])
 def test_a_date_that_is_not_a_date(tmp_path: Path, value: Any) -> None:
     rows = simple()
@@ -389,6 +422,144 @@ def test_english_messages(tmp_path: Path) -> None:
     _, found = read_ledger(path, ASPECTS, STATUSES, display=SHOWN)
     assert [d.format("en") for d in found] == [
         f"{SHOWN}:3:9: error: 措施状态: undefined status '已完结'"
+    ]
+
+
+# --- cells that no text may hold, and sheets that claim a million rows (issue 20) ----------
+
+CELL_REFUSED = ["\u202e", "\u2066", "\u202a", "\x85", "\x7f", "\ufdd0", "\U0001fffe"]
+"""Refused characters an .xlsx can carry (XML 1.0 forbids the C0 controls and U+FFFE)."""
+
+
+@pytest.mark.parametrize("char", CELL_REFUSED, ids=[f"U+{ord(c):04X}" for c in CELL_REFUSED])
+def test_a_cell_that_holds_a_refused_character_is_an_error_at_the_cell(
+    tmp_path: Path, char: str
+) -> None:
+    """The same characters YAML's values may not hold (load/sources.py's test): a bidi
+    override in a cell would turn the text around on every published ledger page."""
+    from rectify_site.load.sources import refused_char_key
+
+    rows = simple()
+    rows[0].measures[1].text = f"（合成）措施{char}二"  # D3
+    path = data.write_ledger(tmp_path / "ledger.xlsx", rows)
+    ledger, found = read_ledger(path, ASPECTS, STATUSES, display=SHOWN)
+    assert ledger is None
+    assert [(d.key, d.line, d.col, d.field) for d in found] == [
+        (refused_char_key(char), 3, 4, "整改措施")
+    ]
+    assert f"U+{ord(char):04X}" in found[0].format() and char not in found[0].format()
+
+
+def test_refused_characters_anywhere_in_the_sheet(tmp_path: Path) -> None:
+    """The header, a merged problem cell (reported once, at its top-left cell), a column
+    that is not read; other findings about such a cell never print the character."""
+    rows = simple(m2="已完结\u202e")  # I3: an unknown status as well
+    rows[0].text = "（合成）问题\u2067一"  # C2, merged over C2:C4
+    path = data.write_ledger(
+        tmp_path / "ledger.xlsx",
+        rows,
+        headers=[*data.HEADERS[:-1], "备注\u202e", "整改类型"],
+        extra={(4, 12): "（合成）\u2066"},
+    )
+    assert read(path)[1] == [
+        f"{SHOWN}:1:11: error: 备注: 文字中有双向文本控制符 U+202E"
+        "（会使文字显示的顺序与实际内容不同）：请删除该字符",
+        f"{SHOWN}:1:12: warning: 整改类型: 未知的列名“整改类型”，该列不读取："
+        "可用的列名为 序号、方面、具体问题、整改措施、责任单位、责任领导、完成时限、问题状态、"
+        "措施状态、完成日期、备注",
+        f"{SHOWN}:2:3: error: 具体问题: 文字中有双向文本控制符 U+2067"
+        "（会使文字显示的顺序与实际内容不同）：请删除该字符",
+        f"{SHOWN}:3:9: error: 措施状态: 未定义的状态“已完结”",
+        f"{SHOWN}:3:9: error: 措施状态: 文字中有双向文本控制符 U+202E"
+        "（会使文字显示的顺序与实际内容不同）：请删除该字符",
+        f"{SHOWN}:4:12: error: L: 文字中有双向文本控制符 U+2066"
+        "（会使文字显示的顺序与实际内容不同）：请删除该字符",
+    ]
+
+
+def test_a_line_break_written_cr_lf_is_a_line_break(tmp_path: Path) -> None:
+    rows = simple()
+    rows[0].measures[0].text = "（合成）措施一\r\n第二行\r第三行"
+    ledger, found = read(data.write_ledger(tmp_path / "ledger.xlsx", rows))
+    assert found == [] and ledger is not None
+    assert ledger.problems[0].measures[0].text == "（合成）措施一\n第二行\n第三行"
+
+
+LAST_ROW = 1_048_576
+"""Excel's last row."""
+
+_PEAK = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (__LIMIT__, __LIMIT__))
+from pathlib import Path
+from rectify_site.load.xlsx import read_ledger
+from rectify_site.model.ledger import AspectRef, StatusRef
+ledger, found = read_ledger(Path(sys.argv[1]), __ASPECTS__, __STATUSES__, display="ledger.xlsx")
+for d in found:
+    print(d.format())
+if ledger is not None:
+    print([(p.row, [(m.row, m.unit) for m in p.measures]) for p in ledger.problems])
+print("peak MB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def _read_capped(path: Path, limit_mb: int) -> list[str]:
+    """read_ledger in a fresh interpreter whose address space is capped at ``limit_mb``."""
+    import subprocess
+    import sys
+
+    script = (
+        _PEAK.replace("__LIMIT__", str(limit_mb * 1024 * 1024))
+        .replace("__ASPECTS__", repr(ASPECTS))
+        .replace("__STATUSES__", repr(STATUSES))
+    )
+    src = Path(__file__).resolve().parents[1] / "src"
+    run = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run.stdout.splitlines()
+
+
+def test_merges_down_to_excel_s_last_row_cost_only_the_rows_that_hold_data(
+    tmp_path: Path,
+) -> None:
+    """Issue 20.6: forty ranges down to row 1048576 in a file of a few KB were expanded
+    cell by cell (a MemoryError under 2 GB). Ranges end at the last row that holds data,
+    a column that is not read is not expanded, and a cell far below costs no rows."""
+    from openpyxl.utils import get_column_letter
+
+    rows = simple()
+    for m in rows[0].measures[1:]:
+        m.unit = None
+    path = data.write_ledger(tmp_path / "ledger.xlsx", rows, layout="empty")
+    unread = [f"{get_column_letter(c)}2:{get_column_letter(c)}{LAST_ROW}" for c in range(12, 52)]
+    data.patch_sheet(
+        path,
+        # a value far below, in a column that is not read: not a ledger row
+        rows_xml=f'<row r="{LAST_ROW}"><c r="L{LAST_ROW}" t="inlineStr"><is><t>x</t></is></c>'
+        "</row>",
+        # the unit of row 2 over every row; the last problem's 序号 down to that row
+        merges=[*unread, f"E2:E{LAST_ROW - 1}", f"A5:A{LAST_ROW - 1}", f"A5:A{LAST_ROW - 1}"],
+    )
+    assert path.stat().st_size < 13 * 1024
+    out = _read_capped(path, limit_mb=1024)
+    unit = "（合成）单位甲"
+    assert out[:-1] == [str([(2, [(2, unit), (3, unit), (4, unit)]), (5, [(5, unit)])])]
+    assert int(out[-1].split()[-1]) < 400  # peak MB: about 60 (it was gigabytes)
+
+
+def test_overlapping_merged_ranges(tmp_path: Path) -> None:
+    """Excel never writes two ranges over one cell; a file that does is refused at the
+    second range (which cell's value would the covered cells take?)."""
+    path = data.write_ledger(tmp_path / "ledger.xlsx", simple(), layout="empty")
+    data.patch_sheet(path, merges=["E2:E4", "E3:E5"])
+    assert read(path)[1] == [
+        f"{SHOWN}:3:5: error: 责任单位: 合并单元格 E3:E5 与 E2:E4 重叠：请取消其中一个合并"
     ]
 
 

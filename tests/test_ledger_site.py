@@ -283,6 +283,80 @@ def test_unknown_publish_column(content_copy: Path) -> None:
     assert any("ledger.publish_columns[1]" in d.format() for d in exc.value.diagnostics)
 
 
+# --- what would have been a traceback (issue 20 item 8) ----------------------------------
+
+
+def _check(content: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> tuple[int, str]:
+    """``rectify-site check`` on the copy: its exit status and everything it printed."""
+    monkeypatch.chdir(content.parent)
+    code = main(["check", "--no-html-check", "--as-of", "2023-01-01"])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_a_number_written_circled_is_published_as_written(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    """① is how Chinese documents often write 1: the 序号 an office typed, published as
+    typed, and the row's anchor reads it as 1 (it was a ValueError from int("①"))."""
+    rows = data.shaped_like(aspect_ids(content_copy), 57, 48, 134, 120)
+    rows[0].number, rows[1].number = "①", "②"
+    data.write_ledger(content_copy / REPORT_ID / "ledger.xlsx", rows)
+    for old, new in COUNTED:
+        edit(content_copy / REPORT_ID / "figures.yaml", old, new)
+    publish(content_copy)
+    out = tmp_path / "_site"
+    build_site(content_copy, out, search=False)
+    page = (out / REPORT_ID / "ledger.html").read_text("utf-8")
+    assert 'id="p-1"' in page and 'id="p-2"' in page and ">①<" in page
+    lines = (out / REPORT_ID / "data" / "ledger.csv").read_text("utf-8-sig").splitlines()
+    assert lines[1].startswith("①,") and lines[-1].startswith("57,")
+
+
+def test_a_superscript_number_is_an_error_at_its_cell(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """² is a footnote mark or an exponent, not a 序号: refused where it is written."""
+    rows = data.shaped_like(aspect_ids(content_copy), 57, 48, 134, 120)
+    rows[0].number = "²"
+    data.write_ledger(content_copy / REPORT_ID / "ledger.xlsx", rows)
+    publish(content_copy)
+    code, printed = _check(content_copy, monkeypatch, capsys)
+    assert code == 1 and "Traceback" not in printed
+    assert (
+        f"content/{REPORT_ID}/ledger.xlsx:2:1: error: 序号: 序号“²”中的“²”是上标、下标或分数"
+        "（如脚注标记），不是序号：请写作 1、2、3 或 ①、②、③"
+    ) in printed.splitlines()
+
+
+def test_no_published_column_is_an_error_in_report_yaml(
+    content_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``publish_columns: []`` (or only columns the file lacks) made a table of no column,
+    and openpyxl's "Invalid column index 0" a traceback."""
+    ids = aspect_ids(content_copy)
+    path = with_ledger(content_copy)
+    publish(content_copy, "[]")
+    report = content_copy / REPORT_ID / "report.yaml"
+    line = _line_of(report, "publish_columns:")
+    code, printed = _check(content_copy, monkeypatch, capsys)
+    assert code == 1 and "Traceback" not in printed
+    shown = f"content/{REPORT_ID}/report.yaml:{line}:3: error: ledger.publish_columns: "
+    assert f"{shown}至少需要 1 项" in printed.splitlines()
+    # columns the file has none of: the ledger here is written without 备注 and 责任领导
+    rows = data.shaped_like(ids, 57, 48, 134, 120)
+    data.write_ledger(
+        path, rows, headers=[h for h in data.HEADERS if h not in ("备注", "责任领导")]
+    )
+    report.write_text(report.read_text("utf-8").replace("[]", "[备注, 责任领导]"), "utf-8")
+    code, printed = _check(content_copy, monkeypatch, capsys)
+    assert code == 1 and "Traceback" not in printed
+    assert (
+        f"{shown}公开的列（备注、责任领导）在台账中都没有："
+        "请写台账中有的列，如 序号、具体问题、整改措施"
+    ) in printed.splitlines()
+
+
 # --- incremental builds and the template command ------------------------------------------
 
 

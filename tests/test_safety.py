@@ -395,6 +395,37 @@ def test_refused_characters_in_any_text_field_stop_the_build(
     assert not (tmp_path / "_site").exists()
 
 
+LEDGER_REFUSED = [c for c in REFUSED if c not in "\x01\x08\x0b\x0c\x1b\r\ufffe\uffff"]
+"""The refused characters a ledger.xlsx can carry (XML 1.0 has no C0 controls, no U+FFFE)."""
+
+
+@pytest.mark.parametrize("char", LEDGER_REFUSED, ids=[f"U+{ord(c):04X}" for c in LEDGER_REFUSED])
+def test_refused_characters_in_a_published_ledger_cell_stop_the_build(
+    content_copy: Path, tmp_path: Path, char: str
+) -> None:
+    """Issue 20.4: a bidi override in a ledger cell was published on every ledger page, the
+    CSV and the XLSX. The cell is refused as a YAML value is, at its row and column."""
+    from rectify_site.errors import ContentError
+    from rectify_site.load.collection import load_collection
+
+    from support import ledger_data
+
+    report = load_collection(content_copy).reports[0]
+    ids = [n.id or n.anchor for n in report.nodes() if n.role == "aspect"]
+    rows = ledger_data.shaped_like(ids, 57, 48, 134, 120)
+    rows[1].measures[0].unit = f"（合成）区{char}财政局"
+    row = 2 + len(rows[0].measures)
+    path = ledger_data.write_ledger(content_copy / REPORT_ID / "ledger.xlsx", rows)
+    yaml_path = content_copy / REPORT_ID / "report.yaml"
+    yaml_path.write_text(yaml_path.read_text("utf-8") + "ledger:\n  publish: true\n", "utf-8")
+    with pytest.raises(ContentError) as raised:
+        build_site(content_copy, tmp_path / "_site", search=False)
+    found = [d for d in raised.value.diagnostics if d.path == str(path)]
+    assert [(d.line, d.col, d.field) for d in found] == [(row, 5, "责任单位")], found
+    assert f"U+{ord(char):04X}" in found[0].format("en") and char not in found[0].format()
+    assert not (tmp_path / "_site").exists()
+
+
 def test_every_xml_the_site_writes_is_well_formed(built_site: Path) -> None:
     import xml.etree.ElementTree as ET
 

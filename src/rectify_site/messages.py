@@ -752,6 +752,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "merged range {range} does not line up with the problem's measures (rows {first} to "
         "{last}): merge all of the problem's rows",
     ),
+    "ledger.merge_overlap": (
+        "合并单元格 {range} 与 {other} 重叠：请取消其中一个合并",
+        "merged range {range} overlaps {other}: unmerge one of them",
+    ),
+    "ledger.bad_number": (
+        "序号“{value}”中的“{char}”是上标、下标或分数（如脚注标记），不是序号："
+        "请写作 1、2、3 或 ①、②、③",
+        "number '{value}' holds '{char}', a superscript, subscript or fraction (a footnote "
+        "mark, say), not a sequence number: write 1, 2, 3 or ①, ②, ③",
+    ),
+    "ledger.no_published_column": (
+        "公开的列（{columns}）在台账中都没有：请写台账中有的列，如 序号、具体问题、整改措施",
+        "none of the columns to publish ({columns}) is in the ledger: name columns it has, "
+        "such as 序号 or 整改措施",
+    ),
     "ledger.problem_done_early": (
         "问题状态为“{status}”，但第 {measure_row} 行的整改措施尚未完成（{measure_status}）：请核对",
         "the problem is '{status}' but the measure in row {measure_row} is not done "

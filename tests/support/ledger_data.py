@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,4 +207,28 @@ def write_ledger(
         ws.merge_cells(rng)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    return path
+
+
+def patch_sheet(path: Path, *, rows_xml: str = "", merges: Sequence[str] = ()) -> Path:
+    """Add raw rows (``<row r="…">…</row>``) and merged ranges to the first sheet's XML, as
+    a hostile or odd writer would: openpyxl's ``merge_cells`` makes a cell object for every
+    cell a range covers, so ``A2:A1048576`` is written here, by hand, in a few bytes."""
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as zf:
+        parts = {info.filename: zf.read(info.filename) for info in zf.infolist()}
+    xml = parts[sheet].decode("utf-8")
+    if rows_xml:
+        xml = xml.replace("</sheetData>", rows_xml + "</sheetData>", 1)
+    if merges:
+        listed = "".join(f'<mergeCell ref="{ref}"/>' for ref in merges)
+        if "</mergeCells>" in xml:
+            xml = xml.replace("</mergeCells>", listed + "</mergeCells>", 1)
+        else:
+            block = f'<mergeCells count="{len(merges)}">{listed}</mergeCells>'
+            xml = xml.replace("</sheetData>", "</sheetData>" + block, 1)
+    parts[sheet] = xml.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in parts.items():
+            zf.writestr(name, body)
     return path

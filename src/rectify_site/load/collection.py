@@ -389,7 +389,7 @@ class _ReportLoader:
         if (self.folder / LEDGER_FILE).exists() and not values_out:
             aspects = ledger_aspects(tree)
             ledger = self.ledger(aspects, figures)
-            if ledger is None:
+            if ledger is None or not self._publishable(report, ledger):
                 return None
             entities = ledger_entities(ledger, aspects)
         extra = {"attachments": attachments, "ledger": ledger, "ledger_options": report.ledger}
@@ -415,6 +415,26 @@ class _ReportLoader:
         ledger, found = read_ledger(path, [a for a, _ in aspects], statuses, root=self.root)
         self.problems.extend(found)
         return ledger
+
+    def _publishable(self, report: ReportFile, ledger: Ledger) -> bool:
+        """False, with an error at ``ledger.publish_columns``, where the issuer publishes
+        the ledger but none of the columns it names is in the file: a table of no column."""
+        options = report.ledger
+        if not options.publish or any(c in ledger.columns for c in options.publish_columns):
+            return True
+        loc: Loc = ("ledger", "publish_columns")
+        line, col = self.sources["report.yaml"].where(loc)
+        self.problems.append(
+            diag(
+                self.folder / "report.yaml",
+                "ledger.no_published_column",
+                line=line,
+                col=col,
+                field=field_name(loc),
+                columns="、".join(options.publish_columns),
+            )
+        )
+        return False
 
     def finding(self, f: Finding) -> Diagnostic:
         source = self.sources.get(f.file)

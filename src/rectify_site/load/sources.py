@@ -75,6 +75,12 @@ MAX_CHAR_PROBLEMS = 50
 """Refused characters reported per file; a file full of them is the wrong file."""
 
 
+def refused_char(text: str) -> re.Match[str] | None:
+    """The first character of ``text`` no text value may hold (REFUSED_CHARS), if any: the
+    test every loader of typed text applies (YAML values and keys, the ledger's cells)."""
+    return REFUSED_CHARS.search(text) if _MAYBE_REFUSED.search(text) else None
+
+
 def line_col(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of ``text[index]``."""
     line = text.count("\n", 0, index) + 1

@@ -20,6 +20,13 @@ from typing import Any
 
 from rectify_site.errors import Diagnostic, diag
 from rectify_site.files import refusal
+from rectify_site.load.sources import (
+    MAX_CHAR_PROBLEMS,
+    REFUSED_CHARS,
+    code_point,
+    refused_char,
+    refused_char_key,
+)
 from rectify_site.model.ledger import (
     HEADERS,
     PROBLEM_COLUMNS,
@@ -29,6 +36,8 @@ from rectify_site.model.ledger import (
     Measure,
     Problem,
     StatusRef,
+    footnote_mark,
+    number_key,
     parse_date,
 )
 
@@ -117,8 +126,13 @@ def _sheet_part(sheet: Any) -> str | None:
     return part if isinstance(part, str) else None
 
 
-def _read_sheet(path: Path) -> tuple[list[list[Any]], list[Merge]]:
-    """The first sheet's values by row, and its merged ranges.
+Rows = dict[int, list[Any]]
+"""The rows that hold a value, by their number (the header row is 1): a sheet may hold one
+cell in row 1048576 in a file of a few KB, and the empty rows above it cost nothing."""
+
+
+def _read_sheet(path: Path) -> tuple[Rows, list[Merge]]:
+    """The first sheet's rows that hold a value, and its merged ranges.
 
     openpyxl's read-only mode reads the cells (four times faster than its normal mode,
     which also builds a styled cell object for every cell a merge covers), and the
@@ -134,7 +148,11 @@ def _read_sheet(path: Path) -> tuple[list[list[Any]], list[Merge]]:
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # some writers record a wrong size: read what is there
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        rows = {
+            r: list(values)
+            for r, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+            if any(v is not None for v in values)
+        }
         part = _sheet_part(sheet)
     finally:
         workbook.close()
@@ -168,6 +186,28 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
+def _scrub(rows: Rows) -> list[tuple[int, int, str]]:
+    """Every text cell that holds a character no text may hold, tested as YAML's values are
+    (``refused_char``): (row, column, the character), at most MAX_CHAR_PROBLEMS.
+
+    A line break written CR LF or CR reads as LF first (as content files' line endings do).
+    The refused characters are then dropped from the cell, so that no later message about
+    it (an unknown status, say) prints them to the editor's terminal.
+    """
+    found: list[tuple[int, int, str]] = []
+    for r, row in rows.items():
+        for c, value in enumerate(row, start=1):
+            if not isinstance(value, str):
+                continue
+            if "\r" in value:
+                value = row[c - 1] = value.replace("\r\n", "\n").replace("\r", "\n")
+            m = refused_char(value)
+            if m is not None:
+                found.append((r, c, m.group()))
+                row[c - 1] = REFUSED_CHARS.sub("", value)
+    return found[:MAX_CHAR_PROBLEMS]
+
+
 def _show(value: Any) -> str:
     """A cell as an editor sees it, in a message."""
     return _text(value) or ""
@@ -184,7 +224,8 @@ class _Reader:
         self.where = where
         self.statuses = statuses
         self.found = problems
-        self.covered: dict[tuple[int, int], Merge] = {}
+        self.merged: dict[int, tuple[list[int], list[Merge]]] = {}
+        """Column -> its merged ranges' first rows, and the ranges, in row order."""
         self.aspects: dict[str, str] = {}
         for a in aspects:
             for key in aspect_keys(a):
@@ -232,33 +273,65 @@ class _Reader:
 
     # -- the rows --
 
-    def read(self, rows: list[list[Any]], merges: list[Merge]) -> Ledger:
-        columns = self.header(rows[0] if rows else [])
-        if any(name not in columns for name in REQUIRED_HEADERS):
-            return Ledger(path=self.where, columns=columns, problems=())
-        by_col = {c: n for n, c in columns.items()}
-        # merged ranges: the covered cells (not the top-left one) -> the range
-        covered: dict[tuple[int, int], Merge] = {}
-        for m in merges:
+    def refused(self, found: list[tuple[int, int, str]], columns: dict[str, int]) -> None:
+        """An error at each cell ``_scrub`` found, named by its column's header (or letter)."""
+        from openpyxl.utils import get_column_letter
+
+        names = {c: n for n, c in columns.items()}
+        for r, c, ch in found:
+            name = names.get(c) or get_column_letter(c)
+            self.error(refused_char_key(ch), r, c, name, char=code_point(ch))
+
+    def covering(self, r: int, c: int) -> Merge | None:
+        """The merged range that covers cell (r, c), not as its top-left cell."""
+        merged = self.merged.get(c)
+        if merged is None:
+            return None
+        starts, ranges = merged
+        i = bisect.bisect_left(starts, r) - 1  # the last range starting above the row
+        return ranges[i] if i >= 0 and r <= ranges[i][2] else None
+
+    def merge_columns(self, merges: list[Merge], by_col: dict[int, str]) -> None:
+        """The merged ranges of the columns read, kept as ranges (never cell by cell: a
+        13 KB file may merge L2:L1048576 forty times); every misshapen range an error."""
+        kept: dict[int, list[Merge]] = {}
+        for m in sorted(set(merges)):  # a range listed twice is one range
             r0, c0, r1, c1, coord = m
             name = by_col.get(c0, "")
             if r0 == 1 or c0 != c1:
                 self.error("ledger.merge_shape", r0, c0, name, range=coord)
                 continue
+            if not name:
+                continue  # a column that is not read
             if name == "整改措施" and r1 > r0:  # its rows still read as the one measure
                 self.error("ledger.merge_measure", r0, c0, name, range=coord)
-            for r in range(r0 + 1, r1 + 1):
-                covered[(r, c0)] = m
-        self.covered = covered
+            earlier = kept.setdefault(c0, [])
+            if earlier and r0 <= earlier[-1][2]:  # Excel never writes overlapping ranges
+                self.error("ledger.merge_overlap", r0, c0, name, range=coord, other=earlier[-1][4])
+                continue
+            earlier.append(m)
+        self.merged = {c: ([m[0] for m in ms], ms) for c, ms in kept.items()}
 
-        # every row as long as the header, and a merged range's value in every cell it covers
+    def read(self, rows: Rows, merges: list[Merge]) -> Ledger:
+        refused = _scrub(rows)
+        columns = self.header(rows.get(1, []))
+        self.refused(refused, columns)
+        if any(name not in columns for name in REQUIRED_HEADERS):
+            return Ledger(path=self.where, columns=columns, problems=())
+        by_col = {c: n for n, c in columns.items()}
+        self.merge_columns(merges, by_col)
+
+        # every row as long as the header, and a merged range's value in every cell it
+        # covers: only the rows that hold a value are read, merged or not
         width = max(columns.values())
-        for row in rows:
+        for r, row in rows.items():
             if len(row) < width:
                 row.extend([None] * (width - len(row)))
-        for (r, c), m in covered.items():
-            if r <= len(rows) and c <= width:
-                rows[r - 1][c - 1] = rows[m[0] - 1][c - 1]
+            for c in self.merged:
+                m = self.covering(r, c)
+                if m is not None:
+                    top = rows.get(m[0])
+                    row[c - 1] = top[c - 1] if top is not None else None
 
         def cell(row: list[Any], r: int, name: str) -> Any:
             """The cell's value; a merged range's value in every cell it covers."""
@@ -268,7 +341,7 @@ class _Reader:
         def own(row: list[Any], r: int, name: str) -> Any:
             """The value written in this very cell (None for a cell a merge covers)."""
             c = columns.get(name)
-            if c is None or (r, c) in covered:
+            if c is None or self.covering(r, c) is not None:
                 return None
             return row[c - 1]
 
@@ -277,8 +350,8 @@ class _Reader:
         # problem spans: a row where a problem's own cell has a value starts a problem
         starts: list[int] = []
         data: list[tuple[int, list[Any]]] = []
-        for r, row in enumerate(rows[1:], start=2):
-            if all(row[i] is None or _text(row[i]) is None for i in indices):
+        for r, row in sorted(rows.items()):
+            if r == 1 or all(row[i] is None or _text(row[i]) is None for i in indices):
                 continue  # an empty row
             data.append((r, row))
             if any(_text(own(row, r, n)) is not None for n in PROBLEM_COLUMNS):
@@ -327,7 +400,7 @@ class _Reader:
                 continue
             start = starts[i - 1]
             end = spans[start]
-            if r0 != start or r1 != end:
+            if r0 != start or (r1 != end and not (end == last and r1 > last)):
                 self.error(
                     "ledger.merge_misaligned",
                     r0,
@@ -350,24 +423,28 @@ class _Reader:
         values: dict[str, str | None] = {}
         for name in ("序号", "方面", "具体问题"):
             # a required cell a merge from above covers is reported as the misaligned merge
-            merged_from_above = (r, columns[name]) in self.covered
+            merged_from_above = self.covering(r, columns[name]) is not None
             value = _text(own(row, r, name))
             values[name] = value
             if value is None and not merged_from_above:
                 self.error("ledger.required", r, columns[name], name, name=name)
         number = values["序号"] or ""
-        if number:
-            if number in numbers:
+        mark = footnote_mark(number)
+        if mark is not None:
+            self.error("ledger.bad_number", r, columns["序号"], "序号", value=number, char=mark)
+        key = number_key(number)
+        if key:  # ① and 1 are one number
+            if key in numbers:
                 self.error(
                     "ledger.duplicate_number",
                     r,
                     columns["序号"],
                     "序号",
                     value=number,
-                    first=numbers[number],
+                    first=numbers[key],
                 )
             else:
-                numbers[number] = r
+                numbers[key] = r
         aspect = None
         if values["方面"] is not None:
             aspect = self.aspect(values["方面"])

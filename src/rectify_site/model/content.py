@@ -683,6 +683,7 @@ class LedgerOptions(Strict):
     )
     publish_columns: list[Column] = Field(
         default=list(DEFAULT_PUBLISHED),
+        min_length=1,
         title="公开的列",
         description="公开台账时公开的列，按此顺序；默认除“责任领导”“备注”外的各列"
         "（领导姓名属个人信息）。",

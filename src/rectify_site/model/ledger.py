@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, get_args
@@ -111,9 +112,15 @@ class Problem(_Frozen):
 
     @property
     def anchor(self) -> str:
-        """A stable anchor on the ledger page, from 序号 where it is ASCII."""
-        slug = re.sub(r"[^a-z0-9]+", "-", self.number.lower()).strip("-")
+        """A stable anchor on the ledger page, from 序号 where it reads as ASCII (① as 1)."""
+        slug = re.sub(r"[^a-z0-9]+", "-", number_key(self.number).lower()).strip("-")
         return f"p-{slug}" if slug and slug.isascii() else f"p-r{self.row}"
+
+    @property
+    def number_value(self) -> str | int:
+        """序号 as published: a whole number where it is written in digits (3, ３), else
+        as written (①, 一, 1-1)."""
+        return int(self.number) if self.number.isdecimal() else self.number
 
 
 class Count(_Frozen):
@@ -177,6 +184,32 @@ class Ledger(_Frozen):
             for m in p.measures:
                 out += [t for t in (m.text, m.unit, m.leader, m.note) if t]
         return out
+
+
+# --- 序号 ---------------------------------------------------------------------------
+
+
+def number_key(written: str) -> str:
+    """序号 as compared: its compatibility form (NFKC) without spaces, so that an office's
+    ① (or a full-width １) is the same number as 1, ⒈ is 1. and ⑴ is (1)."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", written))
+
+
+_NOT_NUMBERING = ("<super>", "<sub>", "<fraction>")
+"""Compatibility forms that make a digit a footnote mark, an exponent or part of a number."""
+
+
+def footnote_mark(written: str) -> str | None:
+    """The first character of a 序号 that is written raised, lowered or as a fraction (²,
+    ₂, ½): a footnote mark or an exponent, never a sequence number; None if there is none.
+
+    Enclosed numbers (①, ⑴, ⒈) are numbering, as Chinese documents write it; what
+    Unicode decomposes as ``<super>``, ``<sub>`` or ``<fraction>`` is not.
+    """
+    for ch in written:
+        if unicodedata.decomposition(ch).startswith(_NOT_NUMBERING):
+            return ch
+    return None
 
 
 # --- dates -------------------------------------------------------------------------

@@ -188,9 +188,8 @@ def cell_values(
         return statuses[key].label if key in statuses else key
 
     aspect = aspects.get(problem.aspect)
-    number: str | int = int(problem.number) if problem.number.isdigit() else problem.number
     return {
-        "序号": number,
+        "序号": problem.number_value,
         "方面": aspect.heading if aspect else problem.aspect,
         "具体问题": problem.text,
         "整改措施": measure.text,
@@ -247,6 +246,6 @@ def ledger_xlsx(table: PublishedLedger, title: str = "整改台账") -> bytes:
             cell = sheet.cell(row=r, column=c)
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # a string, even one openpyxl would take for a formula
-    if table.rows:
+    if table.rows and table.columns:
         sheet.auto_filter.ref = f"A1:{_letter(len(table.columns))}{len(table.rows) + 1}"
     return workbook_bytes(workbook)
