@@ -4,6 +4,8 @@
     python benchmarks/bench_search.py [--reports 100 1000] [--runs 3] [--shards 16]
     python benchmarks/bench_search.py --edit 200       # one-sentence edit, search on
     python benchmarks/bench_search.py --files          # files one edit rewrites, default site
+    python benchmarks/bench_search.py --compare BASE --reports 1000   # issue 22: before/after
+    python benchmarks/bench_search.py --latency --compare BASE --reports 1000
 
 Every build is a fresh ``rectify-site build`` process under ``/usr/bin/time -v``: wall
 time, and peak memory as the largest resident set of any one process of the build
@@ -12,32 +14,106 @@ time, and peak memory as the largest resident set of any one process of the buil
 (benchmarks/generate.py), cold (no output, no cache); the table gives medians. With
 ``--shards`` the shard count is set for the run (site.shards.SHARDS) to compare choices.
 Not a test: nothing here asserts. Work files go to benchmarks/_search/ (git-ignored).
+
+``--compare BASE`` (issue 22) builds the same corpus with search, alternately with
+BASE's code (another checkout, e.g. a worktree of the commit before the bigram index)
+and this checkout's, A B A B: the search bundle's bytes and files (``pagefind/``), the
+build's index stage timed inside the build process (``pipeline.index``, wrapped; of it,
+Pagefind's own time and, after, the bigram copy's CPU), wall and peak memory; medians and
+after/before ratios against the issue's targets. ``--latency`` serves each built site on
+127.0.0.1 and opens its search page in Debian's Chromium (playwright, a test extra; the
+build never needs it) with the CPU throttled 4x over CDP; for each of the fixed
+``QUERIES`` it types the query and times, inside the page, from the Enter key to the
+first result link (median, p90): first on a fresh page (Pagefind loads) and then
+again on that page with the next query (Pagefind loaded).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
+import json
+import os
 import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "benchmarks" / "_search"
 GENERATE = ROOT / "benchmarks" / "generate.py"
 
 
-def build_cmd(content: Path, out: Path, shards: int, *extra: str) -> list[str]:
-    src = str(ROOT / "src")
+# Run in the build's own process: the index stage, Pagefind and the bigram copy timed
+# by wrapping them (whichever of them the checkout has), the figures written as JSON.
+_CHILD = """
+import json, sys, threading, time
+sys.path.insert(0, {src!r})
+import rectify_site.site.shards as s
+s.SHARDS = {shards}
+import rectify_site.build.pipeline as pipeline
+import rectify_site.build.search as search
+got = {{"index": 0.0, "pagefind": 0.0, "copy_cpu": 0.0, "copy_in": 0, "copy_out": 0}}
+lock = threading.Lock()
+def timed(name, fn, cpu=False):
+    clock = time.thread_time if cpu else time.perf_counter
+    def wrapper(*a, **k):
+        start = clock()
+        try:
+            return fn(*a, **k)
+        finally:
+            with lock:
+                got[name] += clock() - start
+    return wrapper
+pipeline.index = timed("index", pipeline.index)
+search.run_pagefind = timed("pagefind", search.run_pagefind)
+if hasattr(search, "indexed_copy"):
+    copy = timed("copy_cpu", search.indexed_copy, cpu=True)
+    def counted(page):
+        out = copy(page)
+        with lock:
+            got["copy_in"] += len(page)
+            got["copy_out"] += len(out)
+        return out
+    search.indexed_copy = counted
+from rectify_site.commands.cli import main
+try:
+    code = main(sys.argv[1:])
+finally:
+    with open({timing!r}, "w") as f:
+        json.dump(got, f)
+sys.exit(code)
+"""
+
+
+def build_cmd(
+    content: Path,
+    out: Path,
+    shards: int,
+    *extra: str,
+    root: Path = ROOT,
+    timing: Path | None = None,
+) -> list[str]:
+    """A ``build`` in a fresh process with ``root``'s code; with ``timing``, the index
+    stage's figures go to that file."""
+    src = str(root / "src")
+    args = ["build", "--content", str(content), "--out", str(out), *extra]
+    if timing is not None:
+        code = _CHILD.format(src=src, shards=shards, timing=str(timing))
+        return [sys.executable, "-c", code, *args]
     code = (
         f"import sys; sys.path.insert(0, {src!r}); import rectify_site.site.shards as s; "
         f"s.SHARDS = {shards}; from rectify_site.commands.cli import main; "
         "sys.exit(main(sys.argv[1:]))"
     )
-    args = ["build", "--content", str(content), "--out", str(out), *extra]
     return [sys.executable, "-c", code, *args]
 
 
@@ -145,6 +221,305 @@ def files() -> None:
             print("  ", f)
 
 
+# --- issue 22: before and after the bigram index ---------------------------------------
+
+QUERIES = (
+    "整改",
+    "孵化器",
+    "改成果",
+    "营商环境",
+    "主体责任",
+    "负面清单",
+    "廉政风险",
+    "管控不严",
+    "第九巡察组",
+    "全面从严治党",
+)
+"""Ten fixed queries of two to six Han characters from the generated corpus's text:
+words, phrases, and substrings across word boundaries (改成果 from 整改成果)."""
+
+TARGET = 1.3
+"""The issue's bound on index bytes and index time, after/before."""
+
+LATENCY_TARGET_MS = 300.0
+
+
+def checkouts(base: Path | None) -> list[tuple[str, Path]]:
+    """(label, checkout root): BASE's code before, this checkout's after."""
+    return ([("before", base.resolve())] if base else []) + [("after", ROOT)]
+
+
+def revision(root: Path) -> str:
+    proc = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return proc.stdout.strip() or "?"
+
+
+def bundle_size(out: Path) -> dict[str, int]:
+    """Bytes and files of ``pagefind/``: as Pagefind made them, and with the build's
+    ``.gz``/``.br`` copies beside them."""
+    got = {"bytes": 0, "files": 0, "bytes_all": 0, "files_all": 0}
+    for f in (out / "pagefind").rglob("*"):
+        if f.is_file():
+            size = f.stat().st_size
+            got["bytes_all"] += size
+            got["files_all"] += 1
+            if not f.name.endswith((".gz", ".br")):
+                got["bytes"] += size
+                got["files"] += 1
+    return got
+
+
+def site_dir(label: str, n: int) -> Path:
+    return WORK / f"{label}-{n}" / "_site"
+
+
+def build_once(label: str, root: Path, content: Path, n: int, shards: int) -> dict[str, float]:
+    """One cold build with search by ``root``'s code; its figures. The site stays in
+    ``site_dir`` (with a stamp of the code and shards) for ``--latency``."""
+    out = site_dir(label, n)
+    clean(out)
+    timing = out.parent / "timing.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wall, rss = timed(build_cmd(content, out, shards, root=root, timing=timing))
+    row: dict[str, float] = {"wall": wall, "rss": rss, **json.loads(timing.read_text())}
+    row.update(bundle_size(out))
+    stamp = {"rev": revision(root), "root": str(root), "shards": shards}
+    (out.parent / "stamp.json").write_text(json.dumps(stamp))
+    return row
+
+
+def med(rows: list[dict[str, float]], key: str) -> float:
+    return statistics.median(r[key] for r in rows)
+
+
+def compare(n: int, runs: int, shards: int, base: Path) -> None:
+    """Paired cold builds with search, before and after, alternately; medians, ratios."""
+    content = corpus(n)
+    pairs = checkouts(base)
+    rows: dict[str, list[dict[str, float]]] = {label: [] for label, _ in pairs}
+    for i in range(runs):
+        for label, root in pairs:
+            rows[label].append(build_once(label, root, content, n, shards))
+            r = rows[label][-1]
+            print(
+                f"  run {i + 1} {label}: index stage {r['index']:.2f} s, build {r['wall']:.2f} s,"
+                f" pagefind/ {r['bytes'] / 2**20:.2f} MiB in {r['files']:.0f} files",
+                file=sys.stderr,
+                flush=True,
+            )
+    print(f"\nN={n}, shards={shards}, {runs} pairs (medians; runs in brackets)\n")
+    print(
+        "| code | index stage | of it Pagefind (2 lanes, summed) | bigram copy CPU"
+        " | build wall | peak RSS | pagefind/ bytes | files | with .gz/.br |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, root in pairs:
+        rs = rows[label]
+        runs_text = " ".join(f"{r['index']:.1f}" for r in rs)
+        copy = f"{med(rs, 'copy_cpu'):.2f} s" if med(rs, "copy_in") else "-"
+        print(
+            f"| {label} ({revision(root)}) | {med(rs, 'index'):.2f} s [{runs_text}]"
+            f" | {med(rs, 'pagefind'):.2f} s | {copy} | {med(rs, 'wall'):.2f} s"
+            f" | {med(rs, 'rss'):.0f} MiB | {med(rs, 'bytes') / 2**20:.2f} MiB"
+            f" | {med(rs, 'files'):.0f} | {med(rs, 'bytes_all') / 2**20:.2f} MiB"
+            f" in {med(rs, 'files_all'):.0f} |"
+        )
+    after = rows["after"]
+    copied = med(after, "copy_in")
+    if copied:
+        print(
+            f"\nbigram copies: {copied / 2**20:.1f} MiB of pages in,"
+            f" {med(after, 'copy_out') / 2**20:.1f} MiB staged for Pagefind"
+            f" ({med(after, 'copy_out') / copied:.2f}x)"
+        )
+    if "before" not in rows:
+        return
+    before = rows["before"]
+    print("\n| after/before | ratio | target | met? |")
+    print("| --- | ---: | ---: | --- |")
+    for key, name, target in (
+        ("bytes", "index bytes (pagefind/)", TARGET),
+        ("files", "index files", None),
+        ("bytes_all", "index bytes with .gz/.br", None),
+        ("index", "index time (index stage)", TARGET),
+        ("pagefind", "Pagefind's own time", None),
+        ("wall", "build wall", None),
+        ("rss", "peak RSS", None),
+    ):
+        ratio = med(after, key) / med(before, key)
+        verdict = "-" if target is None else ("yes" if ratio <= target else "**no**")
+        limit = f"{target:.1f}x" if target else "-"
+        print(f"| {name} | {ratio:.2f}x | {limit} | {verdict} |")
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serving(folder: Path) -> Iterator[str]:
+    """``folder`` over http on 127.0.0.1 (Pagefind's ES module does not load from file:)."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# In the page from its start: the time of the Enter key in the search box, and of the
+# first result link added to the results (or of the "nothing found" status), in the
+# page's own clock, so that playwright's round trips are not counted.
+PROBE = """
+window.__bench = { t0: null, first: null, none: null };
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Enter") window.__bench = { t0: performance.now(), first: null, none: null };
+}, true);
+new MutationObserver((records) => {
+  const b = window.__bench;
+  if (b.t0 === null || b.first !== null) return;
+  for (const r of records) {
+    for (const node of r.addedNodes) {
+      if (node.nodeType === 1 && node.closest(".search-results")
+          && (node.matches("a") || node.querySelector("a"))) {
+        b.first = performance.now();
+        return;
+      }
+    }
+  }
+  const status = document.querySelector(".search-status");
+  if (b.none === null && status && /没有找到|暂不可用/.test(status.textContent))
+    b.none = performance.now();
+}).observe(document, { subtree: true, childList: true, characterData: true });
+"""
+
+DONE = "() => window.__bench.first !== null || window.__bench.none !== null"
+
+
+def search_once(page: Any, query: str) -> tuple[float | None, str]:
+    """Type ``query`` into the search page's box, press Enter: ms to the first result
+    (None when nothing was found) and the status line once the search has finished."""
+    box = page.locator(".search-page-form input[name=q]")
+    box.fill(query)
+    box.press("Enter")
+    page.wait_for_function(DONE, timeout=120_000)
+    got = page.evaluate("window.__bench")
+    page.wait_for_function(
+        "() => !/正在搜索/.test(document.querySelector('.search-status').textContent)",
+        timeout=120_000,
+    )
+    status = page.locator(".search-status").inner_text()
+    return (got["first"] - got["t0"] if got["first"] is not None else None), status
+
+
+def pct(values: list[float], q: int) -> float:
+    """The q-th percentile (statistics' inclusive method; the median at 50)."""
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def latency(n: int, shards: int, base: Path | None, rounds: int, rate: float) -> None:
+    """First-result latency in Chromium, CPU throttled ``rate`` x, before and after."""
+    chromium = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise SystemExit("--latency needs playwright: pip install -e '.[test]'") from None
+    if not chromium.exists():
+        raise SystemExit(f"{chromium} is missing: apt-get install chromium fonts-noto-cjk")
+    pairs = checkouts(base)
+    content = corpus(n)
+    for label, root in pairs:
+        out = site_dir(label, n)
+        stamp = out.parent / "stamp.json"
+        want = {"rev": revision(root), "root": str(root), "shards": shards}
+        if (
+            not (out / "pagefind").is_dir()
+            or not stamp.is_file()
+            or (json.loads(stamp.read_text()) != want)
+        ):
+            print(f"building the {label} site (N={n})", file=sys.stderr, flush=True)
+            build_once(label, root, content, n, shards)
+    cold: dict[str, list[float]] = {label: [] for label, _ in pairs}
+    warm: dict[str, list[float]] = {label: [] for label, _ in pairs}
+    missed: dict[str, list[str]] = {label: [] for label, _ in pairs}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(chromium),
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        with ExitStack() as stack:
+            urls = {label: stack.enter_context(serving(site_dir(label, n))) for label, _ in pairs}
+            for r in range(rounds):
+                for i, query in enumerate(QUERIES):
+                    then = QUERIES[(i + 1) % len(QUERIES)]
+                    order = pairs if (r + i) % 2 == 0 else pairs[::-1]
+                    for label, _ in order:
+                        context = browser.new_context()  # a fresh HTTP cache
+                        page = context.new_page()
+                        cdp = context.new_cdp_session(page)
+                        cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+                        page.add_init_script(PROBE)
+                        page.goto(urls[label] + "search.html", wait_until="load")
+                        for query_now, into in ((query, cold), (then, warm)):
+                            ms, status = search_once(page, query_now)
+                            if ms is None:
+                                missed[label].append(f"{query_now}: {status}")
+                            else:
+                                into[label].append(ms)
+                        context.close()
+                print(f"  round {r + 1} of {rounds} done", file=sys.stderr, flush=True)
+        browser.close()
+    print(
+        f"\nN={n}, shards={shards}, CPU throttled {rate:g}x, {rounds} round(s) of"
+        f" {len(QUERIES)} queries: {' '.join(QUERIES)}\n"
+    )
+    print("| code | search | first result, median | p90 | max | searches | target |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+    for label, root in pairs:
+        for name, got in (("first on the page", cold), ("next on the page", warm)):
+            values = got[label]
+            if not values:
+                print(f"| {label} ({revision(root)}) | {name} | - | - | - | 0 | - |")
+                continue
+            p90 = pct(values, 90)
+            ok = "yes" if p90 < LATENCY_TARGET_MS else "**no**"
+            print(
+                f"| {label} ({revision(root)}) | {name} | {statistics.median(values):.0f} ms"
+                f" | {p90:.0f} ms | {max(values):.0f} ms | {len(values)}"
+                f" | p90 < {LATENCY_TARGET_MS:.0f} ms: {ok} |"
+            )
+    for label, _ in pairs:
+        if missed[label]:
+            print(f"\n{label}: {len(missed[label])} searches found nothing:")
+            for m in sorted(set(missed[label])):
+                print("  ", m)
+    if "before" in cold and cold["before"] and cold["after"]:
+        for name, got in (("first on the page", cold), ("next on the page", warm)):
+            ratio = statistics.median(got["after"]) / statistics.median(got["before"])
+            print(f"after/before, {name}: {ratio:.2f}x (medians)")
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--reports", type=int, nargs="*", default=[100, 1000])
@@ -152,12 +527,33 @@ def main() -> int:
     p.add_argument("--shards", type=int, default=16)
     p.add_argument("--edit", type=int, help="measure a one-sentence edit at this N instead")
     p.add_argument("--files", action="store_true", help="count files one edit rewrites")
+    p.add_argument(
+        "--compare",
+        type=Path,
+        metavar="BASE_CHECKOUT",
+        help="before/after: builds with search by BASE's code and this checkout's, paired",
+    )
+    p.add_argument(
+        "--latency",
+        action="store_true",
+        help="first-result latency in Chromium (with --compare: both checkouts' sites)",
+    )
+    p.add_argument("--rounds", type=int, default=3, help="--latency: rounds of QUERIES")
+    p.add_argument("--throttle", type=float, default=4, help="--latency: CPU slowdown")
     args = p.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
+    if args.compare and not (args.compare / "src" / "rectify_site").is_dir():
+        p.error(f"--compare: {args.compare} is no rectify-site checkout (no src/rectify_site)")
     if args.files:
         files()
     elif args.edit:
         edit(args.edit, args.runs, args.shards)
+    elif args.latency:
+        for n in args.reports:
+            latency(n, args.shards, args.compare, args.rounds, args.throttle)
+    elif args.compare:
+        for n in args.reports:
+            compare(n, args.runs, args.shards, args.compare)
     else:
         print("| N | shards | build | wall (median) | peak RSS (median) | vs --no-search | runs |")
         print("| ---: | ---: | --- | ---: | ---: | ---: | --- |")
