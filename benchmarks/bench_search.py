@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import http.server
 import json
 import os
@@ -54,6 +55,9 @@ GENERATE = ROOT / "benchmarks" / "generate.py"
 
 # Run in the build's own process: the index stage, Pagefind and the bigram copy timed
 # by wrapping them (whichever of them the checkout has), the figures written as JSON.
+# The stage's CPU is the build process's (all threads) and that of the children reaped
+# meanwhile: the Pagefind services, closed within the stage (the render workers' pool
+# has ended before it, the compression's starts after it).
 _CHILD = """
 import json, sys, threading, time
 sys.path.insert(0, {src!r})
@@ -61,8 +65,13 @@ import rectify_site.site.shards as s
 s.SHARDS = {shards}
 import rectify_site.build.pipeline as pipeline
 import rectify_site.build.search as search
-got = {{"index": 0.0, "pagefind": 0.0, "copy_cpu": 0.0, "copy_in": 0, "copy_out": 0}}
+import resource
+got = {{"index": 0.0, "index_cpu": 0.0, "pagefind": 0.0, "copy_cpu": 0.0, "copy_in": 0,
+       "copy_out": 0}}
 lock = threading.Lock()
+def cpu():
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
 def timed(name, fn, cpu=False):
     clock = time.thread_time if cpu else time.perf_counter
     def wrapper(*a, **k):
@@ -73,7 +82,14 @@ def timed(name, fn, cpu=False):
             with lock:
                 got[name] += clock() - start
     return wrapper
-pipeline.index = timed("index", pipeline.index)
+stage = pipeline.index
+def index(*a, **k):
+    start = cpu()
+    try:
+        return stage(*a, **k)
+    finally:
+        got["index_cpu"] = cpu() - start
+pipeline.index = timed("index", index)
 search.run_pagefind = timed("pagefind", search.run_pagefind)
 if hasattr(search, "indexed_copy"):
     copy = timed("copy_cpu", search.indexed_copy, cpu=True)
@@ -117,8 +133,9 @@ def build_cmd(
     return [sys.executable, "-c", code, *args]
 
 
-def timed(cmd: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of the largest process, from /usr/bin/time -v."""
+def time_v(cmd: list[str]) -> dict[str, float]:
+    """Wall and CPU seconds (user + system, reaped children included) and peak RSS (MiB)
+    of the largest process, from /usr/bin/time -v."""
     proc = subprocess.run(
         ["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, check=False
     )
@@ -126,9 +143,21 @@ def timed(cmd: list[str]) -> tuple[float, float]:
         raise SystemExit(proc.stderr[-2000:])
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", proc.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    assert wall and rss
+    user = re.search(r"User time \(seconds\): ([\d.]+)", proc.stderr)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", proc.stderr)
+    assert wall and rss and user and system
     h, m, s = wall.groups()
-    return int(h or 0) * 3600 + int(m) * 60 + float(s), int(rss.group(1)) / 1024
+    return {
+        "wall": int(h or 0) * 3600 + int(m) * 60 + float(s),
+        "rss": int(rss.group(1)) / 1024,
+        "cpu": float(user.group(1)) + float(system.group(1)),
+    }
+
+
+def timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of the largest process, from /usr/bin/time -v."""
+    got = time_v(cmd)
+    return got["wall"], got["rss"]
 
 
 def clean(out: Path) -> None:
@@ -259,6 +288,22 @@ def revision(root: Path) -> str:
     return proc.stdout.strip() or "?"
 
 
+def code_state(root: Path) -> str:
+    """What ``root`` builds with: the last commit of src/ and templates/, and any
+    uncommitted change to them (so that ``--latency`` rebuilds a site made by other code)."""
+    git = ["git", "-C", str(root)]
+    last = subprocess.run(
+        [*git, "log", "-1", "--format=%H", "--", "src", "templates"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    dirty = subprocess.run(
+        [*git, "diff", "HEAD", "--", "src", "templates"], capture_output=True, check=False
+    ).stdout
+    return f"{root.resolve()} {last} {hashlib.sha256(dirty).hexdigest()[:12]}"
+
+
 def bundle_size(out: Path) -> dict[str, int]:
     """Bytes and files of ``pagefind/``: as Pagefind made them, and with the build's
     ``.gz``/``.br`` copies beside them."""
@@ -285,10 +330,10 @@ def build_once(label: str, root: Path, content: Path, n: int, shards: int) -> di
     clean(out)
     timing = out.parent / "timing.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    wall, rss = timed(build_cmd(content, out, shards, root=root, timing=timing))
-    row: dict[str, float] = {"wall": wall, "rss": rss, **json.loads(timing.read_text())}
+    row = time_v(build_cmd(content, out, shards, root=root, timing=timing))
+    row.update(json.loads(timing.read_text()))
     row.update(bundle_size(out))
-    stamp = {"rev": revision(root), "root": str(root), "shards": shards}
+    stamp = {"code": code_state(root), "shards": shards}
     (out.parent / "stamp.json").write_text(json.dumps(stamp))
     return row
 
@@ -307,25 +352,27 @@ def compare(n: int, runs: int, shards: int, base: Path) -> None:
             rows[label].append(build_once(label, root, content, n, shards))
             r = rows[label][-1]
             print(
-                f"  run {i + 1} {label}: index stage {r['index']:.2f} s, build {r['wall']:.2f} s,"
+                f"  run {i + 1} {label}: index stage {r['index']:.2f} s"
+                f" ({r['index_cpu']:.2f} s CPU), build {r['wall']:.2f} s,"
                 f" pagefind/ {r['bytes'] / 2**20:.2f} MiB in {r['files']:.0f} files",
                 file=sys.stderr,
                 flush=True,
             )
     print(f"\nN={n}, shards={shards}, {runs} pairs (medians; runs in brackets)\n")
     print(
-        "| code | index stage | of it Pagefind (2 lanes, summed) | bigram copy CPU"
-        " | build wall | peak RSS | pagefind/ bytes | files | with .gz/.br |"
+        "| code | index stage | index CPU | of it Pagefind (2 lanes, summed) | bigram copy CPU"
+        " | build wall | build CPU | peak RSS | pagefind/ bytes | files | with .gz/.br |"
     )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, root in pairs:
         rs = rows[label]
         runs_text = " ".join(f"{r['index']:.1f}" for r in rs)
         copy = f"{med(rs, 'copy_cpu'):.2f} s" if med(rs, "copy_in") else "-"
         print(
             f"| {label} ({revision(root)}) | {med(rs, 'index'):.2f} s [{runs_text}]"
-            f" | {med(rs, 'pagefind'):.2f} s | {copy} | {med(rs, 'wall'):.2f} s"
-            f" | {med(rs, 'rss'):.0f} MiB | {med(rs, 'bytes') / 2**20:.2f} MiB"
+            f" | {med(rs, 'index_cpu'):.2f} s | {med(rs, 'pagefind'):.2f} s | {copy}"
+            f" | {med(rs, 'wall'):.2f} s | {med(rs, 'cpu'):.2f} s | {med(rs, 'rss'):.0f} MiB"
+            f" | {med(rs, 'bytes') / 2**20:.2f} MiB"
             f" | {med(rs, 'files'):.0f} | {med(rs, 'bytes_all') / 2**20:.2f} MiB"
             f" in {med(rs, 'files_all'):.0f} |"
         )
@@ -346,9 +393,11 @@ def compare(n: int, runs: int, shards: int, base: Path) -> None:
         ("bytes", "index bytes (pagefind/)", TARGET),
         ("files", "index files", None),
         ("bytes_all", "index bytes with .gz/.br", None),
-        ("index", "index time (index stage)", TARGET),
+        ("index", "index time (index stage, wall)", TARGET),
+        ("index_cpu", "index CPU (index stage)", TARGET),
         ("pagefind", "Pagefind's own time", None),
         ("wall", "build wall", None),
+        ("cpu", "build CPU", None),
         ("rss", "peak RSS", None),
     ):
         ratio = med(after, key) / med(before, key)
@@ -405,9 +454,20 @@ new MutationObserver((records) => {
 DONE = "() => window.__bench.first !== null || window.__bench.none !== null"
 
 
-def search_once(page: Any, query: str) -> tuple[float | None, str]:
-    """Type ``query`` into the search page's box, press Enter: ms to the first result
-    (None when nothing was found) and the status line once the search has finished."""
+# What the page fetched from the search bundles so far: requests, KiB (as sent), and the
+# end of the last index file's response (not a fragment: those are each hit's text).
+FETCHED = """(t0) => {
+  const got = performance.getEntriesByType("resource").filter((e) => e.name.includes("/pagefind/"));
+  const index = got.filter((e) => !e.name.endsWith(".pf_fragment") && e.responseEnd > t0);
+  return { requests: got.length, kib: got.reduce((a, e) => a + e.encodedBodySize, 0) / 1024,
+           index_end: index.length ? Math.max(...index.map((e) => e.responseEnd)) - t0 : 0 };
+}"""
+
+
+def search_once(page: Any, query: str) -> dict[str, Any]:
+    """Type ``query`` into the search page's box and press Enter: ms to the first result
+    (None when nothing was found), the status line once the search has finished, and
+    what the page had fetched from the bundles by then."""
     box = page.locator(".search-page-form input[name=q]")
     box.fill(query)
     box.press("Enter")
@@ -417,8 +477,9 @@ def search_once(page: Any, query: str) -> tuple[float | None, str]:
         "() => !/正在搜索/.test(document.querySelector('.search-status').textContent)",
         timeout=120_000,
     )
+    first = got["first"] - got["t0"] if got["first"] is not None else None
     status = page.locator(".search-status").inner_text()
-    return (got["first"] - got["t0"] if got["first"] is not None else None), status
+    return {"ms": first, "status": status, **page.evaluate(FETCHED, got["t0"])}
 
 
 def pct(values: list[float], q: int) -> float:
@@ -428,8 +489,65 @@ def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+"""As tests/conftest.py launches Debian's chromium (see /work/shared/CHECKERS.md)."""
+
+KINDS = ("first on the page", "next on the page")
+
+
+def ensure_site(label: str, root: Path, n: int, shards: int) -> Path:
+    """The site ``root``'s code builds from the corpus of ``n``: the one ``--compare``
+    left, if made by the same commit and shards, else built now."""
+    out = site_dir(label, n)
+    stamp = out.parent / "stamp.json"
+    want = {"code": code_state(root), "shards": shards}
+    if (
+        not (out / "pagefind").is_dir()
+        or not stamp.is_file()
+        or json.loads(stamp.read_text()) != want
+    ):
+        print(f"building the {label} site (N={n})", file=sys.stderr, flush=True)
+        build_once(label, root, corpus(n), n, shards)
+    return out
+
+
+def first_shard(site: Path) -> str:
+    """The first shard the search page lists (its form's data-shards)."""
+    found = re.search(r'data-shards="([^"]*)"', (site / "search.html").read_text("utf-8"))
+    return found.group(1).split()[0] if found and found.group(1).split() else ""
+
+
+def visit(browser: Any, url: str, rate: float, queries: tuple[str, str]) -> list[dict[str, Any]]:
+    """A fresh browser context (an empty HTTP cache), the CPU throttled ``rate`` x, the
+    search page at ``url``; the first query, then the second on the same page."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+        page.add_init_script(PROBE)
+        page.goto(url, wait_until="load")
+        first = search_once(page, queries[0])
+        second = search_once(page, queries[1])
+        second["requests"] -= first["requests"]  # fetched for the second search only
+        second["kib"] -= first["kib"]
+        return [first, second]
+    finally:
+        context.close()
+
+
 def latency(n: int, shards: int, base: Path | None, rounds: int, rate: float) -> None:
-    """First-result latency in Chromium, CPU throttled ``rate`` x, before and after."""
+    """First-result latency in Chromium, CPU throttled ``rate`` x, before and after: the
+    search page opened on its own (every shard) and from a report (its shard first)."""
     chromium = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
     try:
         from playwright.sync_api import sync_playwright
@@ -438,86 +556,81 @@ def latency(n: int, shards: int, base: Path | None, rounds: int, rate: float) ->
     if not chromium.exists():
         raise SystemExit(f"{chromium} is missing: apt-get install chromium fonts-noto-cjk")
     pairs = checkouts(base)
-    content = corpus(n)
-    for label, root in pairs:
-        out = site_dir(label, n)
-        stamp = out.parent / "stamp.json"
-        want = {"rev": revision(root), "root": str(root), "shards": shards}
-        if (
-            not (out / "pagefind").is_dir()
-            or not stamp.is_file()
-            or (json.loads(stamp.read_text()) != want)
-        ):
-            print(f"building the {label} site (N={n})", file=sys.stderr, flush=True)
-            build_once(label, root, content, n, shards)
-    cold: dict[str, list[float]] = {label: [] for label, _ in pairs}
-    warm: dict[str, list[float]] = {label: [] for label, _ in pairs}
-    missed: dict[str, list[str]] = {label: [] for label, _ in pairs}
-    with sync_playwright() as p:
+    sites = {label: ensure_site(label, root, n, shards) for label, root in pairs}
+    shard = first_shard(sites["after"])
+    scopes = (
+        ("every shard", "search.html"),
+        (f"shard {shard} first", f"search.html?shard={shard}"),
+    )
+    got: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    with sync_playwright() as p, ExitStack() as stack:
         browser = p.chromium.launch(
-            executable_path=str(chromium),
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-dev-shm-usage",
-            ],
+            executable_path=str(chromium), headless=True, args=CHROMIUM_ARGS
         )
-        with ExitStack() as stack:
-            urls = {label: stack.enter_context(serving(site_dir(label, n))) for label, _ in pairs}
-            for r in range(rounds):
-                for i, query in enumerate(QUERIES):
-                    then = QUERIES[(i + 1) % len(QUERIES)]
-                    order = pairs if (r + i) % 2 == 0 else pairs[::-1]
+        stack.callback(browser.close)
+        urls = {label: stack.enter_context(serving(sites[label])) for label, _ in pairs}
+        for r in range(rounds):
+            for i, query in enumerate(QUERIES):
+                queries = (query, QUERIES[(i + 1) % len(QUERIES)])
+                for scope, path in scopes:
+                    order = pairs if (r + i) % 2 == 0 else pairs[::-1]  # A B, then B A
                     for label, _ in order:
-                        context = browser.new_context()  # a fresh HTTP cache
-                        page = context.new_page()
-                        cdp = context.new_cdp_session(page)
-                        cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
-                        page.add_init_script(PROBE)
-                        page.goto(urls[label] + "search.html", wait_until="load")
-                        for query_now, into in ((query, cold), (then, warm)):
-                            ms, status = search_once(page, query_now)
-                            if ms is None:
-                                missed[label].append(f"{query_now}: {status}")
-                            else:
-                                into[label].append(ms)
-                        context.close()
-                print(f"  round {r + 1} of {rounds} done", file=sys.stderr, flush=True)
-        browser.close()
+                        for kind, row in zip(
+                            KINDS, visit(browser, urls[label] + path, rate, queries), strict=True
+                        ):
+                            got.setdefault((label, scope, kind), []).append(row)
+            print(f"  round {r + 1} of {rounds} done", file=sys.stderr, flush=True)
     print(
         f"\nN={n}, shards={shards}, CPU throttled {rate:g}x, {rounds} round(s) of"
         f" {len(QUERIES)} queries: {' '.join(QUERIES)}\n"
     )
-    print("| code | search | first result, median | p90 | max | searches | target |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+    print(
+        "| code | opened | search | first result, median | p90 | max | index loaded (median)"
+        " | bundle requests, KiB (median) | found nothing | p90 < 300 ms? |"
+    )
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for label, root in pairs:
-        for name, got in (("first on the page", cold), ("next on the page", warm)):
-            values = got[label]
-            if not values:
-                print(f"| {label} ({revision(root)}) | {name} | - | - | - | 0 | - |")
-                continue
-            p90 = pct(values, 90)
-            ok = "yes" if p90 < LATENCY_TARGET_MS else "**no**"
-            print(
-                f"| {label} ({revision(root)}) | {name} | {statistics.median(values):.0f} ms"
-                f" | {p90:.0f} ms | {max(values):.0f} ms | {len(values)}"
-                f" | p90 < {LATENCY_TARGET_MS:.0f} ms: {ok} |"
-            )
+        for scope, _ in scopes:
+            for kind in KINDS:
+                rows = got[(label, scope, kind)]
+                values = [row["ms"] for row in rows if row["ms"] is not None]
+                none = len(rows) - len(values)
+                req = statistics.median(row["requests"] for row in rows)
+                kib = statistics.median(row["kib"] for row in rows)
+                end = statistics.median(row["index_end"] for row in rows)
+                head = f"| {label} ({revision(root)}) | {scope} | {kind}"
+                if not values:
+                    print(
+                        f"{head} | - | - | - | {end:.0f} ms | {req:.0f}, {kib:.0f} | {none} | - |"
+                    )
+                    continue
+                p90 = pct(values, 90)
+                print(
+                    f"{head} | {statistics.median(values):.0f} ms | {p90:.0f} ms"
+                    f" | {max(values):.0f} ms | {end:.0f} ms | {req:.0f}, {kib:.0f} | {none}"
+                    f" | {'yes' if p90 < LATENCY_TARGET_MS else '**no**'} |"
+                )
     for label, _ in pairs:
-        if missed[label]:
-            print(f"\n{label}: {len(missed[label])} searches found nothing:")
-            for m in sorted(set(missed[label])):
-                print("  ", m)
-    if "before" in cold and cold["before"] and cold["after"]:
-        for name, got in (("first on the page", cold), ("next on the page", warm)):
-            ratio = statistics.median(got["after"]) / statistics.median(got["before"])
-            print(f"after/before, {name}: {ratio:.2f}x (medians)")
+        nothing = sorted(
+            {
+                row["status"]
+                for k, rows in got.items()
+                if k[0] == label
+                for row in rows
+                if row["ms"] is None
+            }
+        )
+        for status in nothing:
+            print(f"{label}, found nothing: {status}")
+    if base is not None:
+        print()
+        for scope, _ in scopes:
+            for kind in KINDS:
+                medians = []
+                for label in ("before", "after"):
+                    values = [r["ms"] for r in got[(label, scope, kind)] if r["ms"] is not None]
+                    medians.append(statistics.median(values) if values else float("nan"))
+                print(f"after/before, {scope}, {kind}: {medians[1] / medians[0]:.2f}x (medians)")
 
 
 def main() -> int:
