@@ -305,8 +305,8 @@ def code_state(root: Path) -> str:
 
 
 def bundle_size(out: Path) -> dict[str, int]:
-    """Bytes and files of ``pagefind/``: as Pagefind made them, and with the build's
-    ``.gz``/``.br`` copies beside them."""
+    """Bytes and files of ``pagefind/``: as Pagefind made them (and their bytes by kind:
+    ``kind.pf_index``…), and with the build's ``.gz``/``.br`` copies beside them."""
     got = {"bytes": 0, "files": 0, "bytes_all": 0, "files_all": 0}
     for f in (out / "pagefind").rglob("*"):
         if f.is_file():
@@ -316,6 +316,7 @@ def bundle_size(out: Path) -> dict[str, int]:
             if not f.name.endswith((".gz", ".br")):
                 got["bytes"] += size
                 got["files"] += 1
+                got[f"kind{f.suffix}"] = got.get(f"kind{f.suffix}", 0) + size
     return got
 
 
@@ -384,6 +385,12 @@ def compare(n: int, runs: int, shards: int, base: Path) -> None:
             f" {med(after, 'copy_out') / 2**20:.1f} MiB staged for Pagefind"
             f" ({med(after, 'copy_out') / copied:.2f}x)"
         )
+    kinds = sorted({k for r in rows["after"] for k in r if k.startswith("kind")})
+    print("\n| pagefind/ by kind, MiB | " + " | ".join(k[4:] for k in kinds) + " |")
+    print("| --- |" + " ---: |" * len(kinds))
+    for label, _ in pairs:
+        sizes = [statistics.median(r.get(k, 0) for r in rows[label]) / 2**20 for k in kinds]
+        print(f"| {label} | " + " | ".join(f"{v:.2f}" for v in sizes) + " |")
     if "before" not in rows:
         return
     before = rows["before"]
@@ -454,32 +461,45 @@ new MutationObserver((records) => {
 DONE = "() => window.__bench.first !== null || window.__bench.none !== null"
 
 
-# What the page fetched from the search bundles so far: requests, KiB (as sent), and the
-# end of the last index file's response (not a fragment: those are each hit's text).
-FETCHED = """(t0) => {
-  const got = performance.getEntriesByType("resource").filter((e) => e.name.includes("/pagefind/"));
-  const index = got.filter((e) => !e.name.endsWith(".pf_fragment") && e.responseEnd > t0);
-  return { requests: got.length, kib: got.reduce((a, e) => a + e.encodedBodySize, 0) / 1024,
-           index_end: index.length ? Math.max(...index.map((e) => e.responseEnd)) - t0 : 0 };
-}"""
-
-
 def search_once(page: Any, query: str) -> dict[str, Any]:
     """Type ``query`` into the search page's box and press Enter: ms to the first result
     (None when nothing was found), the status line once the search has finished, and
-    what the page had fetched from the bundles by then."""
+    the epoch ms of the Enter key and of the first result (or of "nothing found")."""
     box = page.locator(".search-page-form input[name=q]")
     box.fill(query)
     box.press("Enter")
     page.wait_for_function(DONE, timeout=120_000)
-    got = page.evaluate("window.__bench")
+    got = page.evaluate("({...window.__bench, origin: performance.timeOrigin})")
     page.wait_for_function(
         "() => !/正在搜索/.test(document.querySelector('.search-status').textContent)",
         timeout=120_000,
     )
     first = got["first"] - got["t0"] if got["first"] is not None else None
     status = page.locator(".search-status").inner_text()
-    return {"ms": first, "status": status, **page.evaluate(FETCHED, got["t0"])}
+    shown = got["first"] if got["first"] is not None else got["none"]
+    t0, t1 = got["origin"] + got["t0"], got["origin"] + shown
+    return {"ms": first, "status": status, "t0": t0, "t1": t1}
+
+
+def fetched(requests: list[Any], site: Path, t0: float, t1: float) -> dict[str, float]:
+    """What the search fetched from the bundles between the Enter key (``t0``) and the
+    first result (``t1``), epoch ms, Pagefind's worker included: requests, KiB (the
+    files' sizes: the test server sends them as they are), and when the last index file
+    (not a fragment: those are each hit's text) and the last fragment had arrived."""
+    got = {"requests": 0.0, "kib": 0.0, "index_end": 0.0, "fragments_end": 0.0}
+    for r in requests:
+        path = r.url.split("?")[0].split("/", 3)[-1]
+        timing = r.timing
+        begin = timing["startTime"]
+        finish = begin + max(timing["responseEnd"], 0)
+        if not path.startswith("pagefind/") or begin < t0 - 1 or finish > t1 + 1:
+            continue
+        got["requests"] += 1
+        file = site / path
+        got["kib"] += file.stat().st_size / 1024 if file.is_file() else 0
+        key = "fragments_end" if path.endswith(".pf_fragment") else "index_end"
+        got[key] = max(got[key], finish - t0)
+    return got
 
 
 def pct(values: list[float], q: int) -> float:
@@ -526,21 +546,22 @@ def first_shard(site: Path) -> str:
     return found.group(1).split()[0] if found and found.group(1).split() else ""
 
 
-def visit(browser: Any, url: str, rate: float, queries: tuple[str, str]) -> list[dict[str, Any]]:
+def visit(
+    browser: Any, url: str, site: Path, rate: float, queries: tuple[str, str]
+) -> list[dict[str, Any]]:
     """A fresh browser context (an empty HTTP cache), the CPU throttled ``rate`` x, the
     search page at ``url``; the first query, then the second on the same page."""
     context = browser.new_context()
+    requests: list[Any] = []
+    context.on("requestfinished", lambda r: requests.append(r))  # the page's and workers'
     try:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
         cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
         page.add_init_script(PROBE)
         page.goto(url, wait_until="load")
-        first = search_once(page, queries[0])
-        second = search_once(page, queries[1])
-        second["requests"] -= first["requests"]  # fetched for the second search only
-        second["kib"] -= first["kib"]
-        return [first, second]
+        rows = [search_once(page, query) for query in queries]
+        return [{**row, **fetched(requests, site, row["t0"], row["t1"])} for row in rows]
     finally:
         context.close()
 
@@ -576,7 +597,9 @@ def latency(n: int, shards: int, base: Path | None, rounds: int, rate: float) ->
                     order = pairs if (r + i) % 2 == 0 else pairs[::-1]  # A B, then B A
                     for label, _ in order:
                         for kind, row in zip(
-                            KINDS, visit(browser, urls[label] + path, rate, queries), strict=True
+                            KINDS,
+                            visit(browser, urls[label] + path, sites[label], rate, queries),
+                            strict=True,
                         ):
                             got.setdefault((label, scope, kind), []).append(row)
             print(f"  round {r + 1} of {rounds} done", file=sys.stderr, flush=True)
@@ -585,10 +608,11 @@ def latency(n: int, shards: int, base: Path | None, rounds: int, rate: float) ->
         f" {len(QUERIES)} queries: {' '.join(QUERIES)}\n"
     )
     print(
-        "| code | opened | search | first result, median | p90 | max | index loaded (median)"
-        " | bundle requests, KiB (median) | found nothing | p90 < 300 ms? |"
+        "| code | opened | search | first result, median | p90 | max | index in, median"
+        " | fragments in, median | bundle requests, KiB (median) | found nothing"
+        " | p90 < 300 ms? |"
     )
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for label, root in pairs:
         for scope, _ in scopes:
             for kind in KINDS:
@@ -598,16 +622,16 @@ def latency(n: int, shards: int, base: Path | None, rounds: int, rate: float) ->
                 req = statistics.median(row["requests"] for row in rows)
                 kib = statistics.median(row["kib"] for row in rows)
                 end = statistics.median(row["index_end"] for row in rows)
+                frag = statistics.median(row["fragments_end"] for row in rows)
                 head = f"| {label} ({revision(root)}) | {scope} | {kind}"
+                net = f"{end:.0f} ms | {frag:.0f} ms | {req:.0f}, {kib:.0f} | {none}"
                 if not values:
-                    print(
-                        f"{head} | - | - | - | {end:.0f} ms | {req:.0f}, {kib:.0f} | {none} | - |"
-                    )
+                    print(f"{head} | - | - | - | {net} | - |")
                     continue
                 p90 = pct(values, 90)
                 print(
                     f"{head} | {statistics.median(values):.0f} ms | {p90:.0f} ms"
-                    f" | {max(values):.0f} ms | {end:.0f} ms | {req:.0f}, {kib:.0f} | {none}"
+                    f" | {max(values):.0f} ms | {net}"
                     f" | {'yes' if p90 < LATENCY_TARGET_MS else '**no**'} |"
                 )
     for label, _ in pairs:
