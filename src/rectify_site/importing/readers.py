@@ -211,12 +211,7 @@ def _read_docx(path: Path, data: bytes) -> Source:
                 raise refuse(path, "import.not_docx")
     except zipfile.BadZipFile:
         raise refuse(path, "import.not_docx") from None
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds for a damaged package
-        raise refuse(path, "import.bad_docx", problem=str(exc)[:200]) from None
+    document = _package(path, data)
     numbering = _Numbering(document)
     notes = _notes(data)
     source = Source(path, [])
@@ -226,7 +221,7 @@ def _read_docx(path: Path, data: bytes) -> Source:
     captions: set[int] = set()
     source.groups = _groups(document)
     source.written_tables = _written_tables(document)
-    for paragraph in _paragraphs(document.element.body):
+    for paragraph in _body_paragraphs(path, data):
         table = _data_table(paragraph)
         if table is not None:  # a table of two or more columns: kept as a table
             if table in done_tables:
@@ -436,9 +431,83 @@ def _images(paragraph: Any, document: Any) -> list[tuple[str, bytes, str]]:
     return out
 
 
+_STUB = (
+    f'<w:document xmlns:w="{_W[1:-1]}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    "<w:body/></w:document>"
+).encode()
+"""The main part python-docx is given: the body is streamed (_body_paragraphs), never
+held whole, so python-docx reads only the package, styles, numbering and pictures."""
+
+
+def _package(path: Path, data: bytes) -> Any:
+    """The package through python-docx, its body left out (read by _body_paragraphs)."""
+    import io
+
+    import docx
+
+    stub = io.BytesIO()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf, zipfile.ZipFile(stub, "w") as out:
+            for info in zf.infolist():
+                out.writestr(info, _STUB if info.filename == "word/document.xml" else zf.read(info))
+        return docx.Document(io.BytesIO(stub.getvalue()))
+    except Exception as exc:  # python-docx and zipfile raise many kinds for a damaged package
+        raise refuse(path, "import.bad_docx", problem=str(exc)[:200]) from None
+
+
+_BODY_ITEMS = (_W + "body", _W + "p", _W + "tbl", _W + "sdt", _W + "customXml", _W + "t")
+"""What the body's stream stops at: the body, its children that hold paragraphs, and
+text (counted as it comes, so a single huge paragraph or table is bounded too)."""
+
+
+def _body_paragraphs(path: Path, data: bytes) -> Any:
+    """The body's paragraphs in document order (as _paragraphs), streamed: each child of
+    the body is parsed, read and cleared before the next, so memory holds one of them;
+    the text seen is counted as it is parsed and the read stops past MAX_TEXT."""
+    import io
+
+    from lxml import etree
+
+    seen = 0
+    body = None
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("word/document.xml") as stream:
+        events = etree.iterparse(
+            stream,
+            events=("start", "end"),
+            tag=_BODY_ITEMS,
+            resolve_entities=False,
+            no_network=True,
+            huge_tree=False,
+            remove_blank_text=False,
+        )
+        try:
+            for event, element in events:
+                if event == "start":
+                    if element.tag == _W + "body" and body is None:
+                        body = element
+                    continue
+                if element.tag == _W + "t":
+                    seen += len(element.text or "")
+                    if seen > MAX_TEXT:  # before the rest is parsed: bounded by what is read
+                        raise refuse(path, "import.too_much_text", limit=MAX_TEXT)
+                    continue
+                if body is None or element.getparent() is not body:
+                    continue
+                yield from _paragraphs(element)
+                element.clear()
+                while element.getprevious() is not None:  # what was read before it
+                    del body[0]
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError) as exc:
+            raise refuse(path, "import.bad_docx", problem=str(exc)[:200]) from None
+
+
 def _paragraphs(body: Any) -> Any:
     """Body paragraphs in document order, also those in tables and content controls;
     a text box's paragraphs are read as part of the paragraph that holds it."""
+    if body.tag == _W + "p":
+        yield body
+        return
     for p in body.iter(_W + "p"):
         if not any(a.tag == _W + "p" for a in p.iterancestors()):
             yield p
