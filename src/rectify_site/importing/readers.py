@@ -218,11 +218,12 @@ def _read_docx(path: Path, data: bytes) -> Source:
     lines = source.lines
     read = 0
     done_tables: set[Any] = set()
+    widths: dict[Any, int] = {}
     captions: set[int] = set()
     source.groups = _groups(document)
     source.written_tables = _written_tables(document)
     for paragraph in _body_paragraphs(path, data):
-        table = _data_table(paragraph)
+        table = _data_table(paragraph, widths)
         if table is not None:  # a table of two or more columns: kept as a table
             if table in done_tables:
                 continue
@@ -390,15 +391,18 @@ def footnote_count(data: bytes) -> int:
     return sum(1 for text in _notes(data).values() if text)
 
 
-def _data_table(paragraph: Any) -> Any:
+def _data_table(paragraph: Any, widths: dict[Any, int]) -> Any:
     """The outermost table around ``paragraph`` when it has two or more columns (a
-    one-column table lays text out: its paragraphs are read as paragraphs)."""
-    tables = [a for a in paragraph.iterancestors(_W + "tbl")]
-    if not tables:
+    one-column table lays text out: its paragraphs are read as paragraphs). ``widths``
+    keeps each table's width, counted once, not once for each of its paragraphs."""
+    outer = None
+    for outer in paragraph.iterancestors(_W + "tbl"):
+        pass
+    if outer is None:
         return None
-    outer = tables[-1]
-    widest = max((len(_cells(tr)) for tr in outer.iter(_W + "tr")), default=0)
-    return outer if widest >= 2 else None
+    if outer not in widths:
+        widths[outer] = max((len(_cells(tr)) for tr in outer.iter(_W + "tr")), default=0)
+    return outer if widths[outer] >= 2 else None
 
 
 def _cells(tr: Any) -> list[Any]:
