@@ -452,14 +452,14 @@ def _large_table(rows: int, row: int) -> str:
     cells = "".join(
         "<w:tr>"
         + "".join(
-            f"<w:tc><w:tcPr><w:tcW w:w=\"2000\" w:type=\"dxa\"/></w:tcPr>"
+            f'<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/></w:tcPr>'
             f"{_large_paragraph(text, runs=1, row=row + r)}</w:tc>"
             for text in (f"整改事项{r + 1}", f"{r + 3}项", "已完成")
         )
         + "</w:tr>"
         for r in range(rows)
     )
-    return f"<w:tbl><w:tblPr><w:tblW w:w=\"6000\" w:type=\"dxa\"/></w:tblPr>{cells}</w:tbl>"
+    return f'<w:tbl><w:tblPr><w:tblW w:w="6000" w:type="dxa"/></w:tblPr>{cells}</w:tbl>'
 
 
 def write_large_docx(
@@ -497,37 +497,31 @@ def write_large_docx(
     row = 0
 
     def chunks() -> Any:
+        """(XML, what it counts as, characters of text) in document order."""
         nonlocal row
         if kind == "paragraph":
-            yield _large_paragraph("一、整改落实情况", runs=1, row=0)
-            counts["parts"] += 1
+            yield _large_paragraph("一、整改落实情况", runs=1, row=0), "parts", 0
             piece = f'<w:r><w:t xml:space="preserve">{LARGE_SENTENCE}</w:t></w:r>'
-            yield '<w:p><w:pPr><w:jc w:val="both"/></w:pPr>'
+            yield '<w:p><w:pPr><w:jc w:val="both"/></w:pPr>', "", 0
             while True:
-                counts["chars"] += len(LARGE_SENTENCE)
-                yield piece
+                yield piece, "", len(LARGE_SENTENCE)
         if kind == "tables":
-            yield _large_paragraph("一、整改落实情况", runs=1, row=0)
-            counts["parts"] += 1
-            while True:
-                counts["tables"] += 1
-                caption = f"表{counts['tables']} 整改事项情况表"
-                yield _large_paragraph(caption, runs=1, row=row)
-                yield _large_table(20, row)
+            yield _large_paragraph("一、整改落实情况", runs=1, row=0), "parts", 0
+            for n in range(1, 10**6):
+                caption = _large_paragraph(f"表{n} 整改事项情况表", runs=1, row=row)
+                yield caption + _large_table(20, row), "tables", 0
                 row += 60
         for part in range(1, 100):
-            yield _large_paragraph(f"{zh(part)}、第{zh(part)}方面整改落实情况", runs=1, row=row)
-            counts["parts"] += 1
+            heading = f"{zh(part)}、第{zh(part)}方面整改落实情况"
+            yield _large_paragraph(heading, runs=1, row=row), "parts", 0
             for aspect in range(1, aspects + 1):
                 heading = f"（{zh(aspect)}）关于第{zh(aspect)}类问题的整改情况"
-                yield _large_paragraph(heading, runs=1, row=row)
-                counts["aspects"] += 1
+                yield _large_paragraph(heading, runs=1, row=row), "aspects", 0
                 for problem in range(1, problems + 1):
                     row += 1
-                    text = f"{problem}.整改事项{part}-{aspect}-{problem}。" + LARGE_SENTENCE * sentences
-                    counts["chars"] += len(text)
-                    counts["problems"] += 1
-                    yield _large_paragraph(text, runs=runs, row=row)
+                    text = f"{problem}.整改事项{part}-{aspect}-{problem}。"
+                    text += LARGE_SENTENCE * sentences
+                    yield _large_paragraph(text, runs=runs, row=row), "problems", len(text)
         raise AssertionError("the outline kind holds at most 99 parts")
 
     def zh(n: int) -> str:
@@ -542,12 +536,15 @@ def write_large_docx(
             zf.writestr(name, data)
         with zf.open("word/document.xml", "w", force_zip64=True) as out:
             out.write(prefix)
-            for chunk in chunks():
+            for chunk, counted, chars in chunks():
                 data = chunk.encode()
                 if written + len(data) + len(closing) > budget:
                     break
                 out.write(data)
                 written += len(data)
+                counts["chars"] += chars
+                if counted:
+                    counts[counted] += 1
             out.write(closing + suffix)
     counts["unpacked"] = unpacked - budget + written + len(closing)
     return counts

@@ -396,8 +396,8 @@ def _data_table(paragraph: Any, widths: dict[Any, int]) -> Any:
     one-column table lays text out: its paragraphs are read as paragraphs). ``widths``
     keeps each table's width, counted once, not once for each of its paragraphs."""
     outer = None
-    for outer in paragraph.iterancestors(_W + "tbl"):
-        pass
+    for table in paragraph.iterancestors(_W + "tbl"):
+        outer = table  # the last is the outermost
     if outer is None:
         return None
     if outer not in widths:
