@@ -348,8 +348,9 @@ def _text(element: Any, notes: dict[tuple[str, str], str]) -> str:
     """The text of a paragraph (or a cell), its footnotes and endnotes kept where their
     marks stand, as （注：…）."""
     out = []
+    fallback = next(element.iter(_MC_FALLBACK), None) is not None  # else no walk up
     for node in element.iter(_W + "t", _W + "footnoteReference", _W + "endnoteReference"):
-        if any(a.tag == _MC_FALLBACK for a in node.iterancestors()):
+        if fallback and any(a.tag == _MC_FALLBACK for a in node.iterancestors()):
             continue
         if node.tag == _W + "t":
             out.append(node.text or "")
