@@ -461,9 +461,10 @@ def _package(path: Path, data: bytes) -> Any:
         raise refuse(path, "import.bad_docx", problem=str(exc)[:200]) from None
 
 
-_BODY_ITEMS = (_W + "body", _W + "p", _W + "tbl", _W + "sdt", _W + "customXml", _W + "t")
-"""What the body's stream stops at: the body, its children that hold paragraphs, and
-text (counted as it comes, so a single huge paragraph or table is bounded too)."""
+_BODY_ITEMS = (_W + "p", _W + "tbl", _W + "sdt", _W + "customXml", _W + "t")
+"""What the body's stream stops at: the elements that hold paragraphs (read when a child
+of the body ends), and text (counted as it comes, so a single huge paragraph or table is
+bounded too)."""
 
 
 def _body_paragraphs(path: Path, data: bytes) -> Any:
@@ -475,29 +476,19 @@ def _body_paragraphs(path: Path, data: bytes) -> Any:
     from lxml import etree
 
     seen = 0
-    body = None
     with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("word/document.xml") as stream:
         events = etree.iterparse(
-            stream,
-            events=("start", "end"),
-            tag=_BODY_ITEMS,
-            resolve_entities=False,
-            no_network=True,
-            huge_tree=False,
-            remove_blank_text=False,
+            stream, tag=_BODY_ITEMS, resolve_entities=False, no_network=True, huge_tree=False
         )
         try:
-            for event, element in events:
-                if event == "start":
-                    if element.tag == _W + "body" and body is None:
-                        body = element
-                    continue
+            for _event, element in events:
                 if element.tag == _W + "t":
                     seen += len(element.text or "")
                     if seen > MAX_TEXT:  # before the rest is parsed: bounded by what is read
                         raise refuse(path, "import.too_much_text", limit=MAX_TEXT)
                     continue
-                if body is None or element.getparent() is not body:
+                body = element.getparent()
+                if body is None or body.tag != _W + "body":
                     continue
                 yield from _paragraphs(element)
                 element.clear()
