@@ -121,6 +121,8 @@ def read_source(path: Path) -> Source:
         source = _read_html(path, decode(path, data, html=True))
     if not any(_CJK.search(text) for _, text in source.lines):
         raise refuse(path, "import.no_text")
+    if sum(len(text) for _, text in source.lines) > MAX_TEXT:  # a .txt or page: the same bound
+        raise refuse(path, "import.too_much_text", limit=MAX_TEXT)
     return source
 
 
