@@ -411,3 +411,140 @@ def publish(content: Path, rid: str) -> None:
     text = path.read_text("utf-8")
     assert "\ndraft: true\n" in text, "an import is written as a draft"
     path.write_text(text.replace("\ndraft: true\n", "\ndraft: false\n"), "utf-8")
+
+
+LARGE_SENTENCE = (
+    "坚持问题导向和目标导向相统一，逐项梳理反馈意见涉及的具体问题，明确责任单位、责任人和完成时限，"
+    "建立整改台账，实行销号管理，确保每一项整改任务都有人抓、有人管、有人督，"
+    "推动巡视整改与日常工作同部署同推进同落实。"
+)
+"""A long sentence of ordinary report prose, written here (synthetic)."""
+
+_RUN_PROPS = (
+    '<w:rPr><w:rFonts w:ascii="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:hAnsi="仿宋_GB2312" '
+    'w:hint="eastAsia"/><w:color w:val="000000"/><w:kern w:val="0"/><w:sz w:val="32"/>'
+    '<w:szCs w:val="32"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr>'
+)
+"""What Word writes around every run of a formatted document: most of a real .docx's
+bytes are markup like this, not text."""
+
+
+def _large_paragraph(text: str, *, runs: int, row: int) -> str:
+    """A paragraph as Word writes one: paragraph properties, then ``text`` in ``runs`` runs,
+    each with its properties and rsid attributes."""
+    step = max(1, -(-len(text) // runs))
+    pieces = [text[i : i + step] for i in range(0, len(text), step)]
+    body = "".join(
+        f'<w:r w:rsidRPr="00{row % 999999:06d}">{_RUN_PROPS}<w:t xml:space="preserve">'
+        f"{html.escape(piece, quote=False)}</w:t></w:r>"
+        for piece in pieces
+    )
+    return (
+        f'<w:p w:rsidR="00{row % 999999:06d}" w:rsidRDefault="00A1B2C3">'
+        '<w:pPr><w:spacing w:line="560" w:lineRule="exact"/><w:ind w:firstLineChars="200" '
+        'w:firstLine="640"/><w:jc w:val="both"/></w:pPr>'
+        f"{body}</w:p>"
+    )
+
+
+def _large_table(rows: int, row: int) -> str:
+    """A table of three columns: an item, its count and its status (synthetic)."""
+    cells = "".join(
+        "<w:tr>"
+        + "".join(
+            f'<w:tc><w:tcPr><w:tcW w:w="2000" w:type="dxa"/></w:tcPr>'
+            f"{_large_paragraph(text, runs=1, row=row + r)}</w:tc>"
+            for text in (f"整改事项{r + 1}", f"{r + 3}项", "已完成")
+        )
+        + "</w:tr>"
+        for r in range(rows)
+    )
+    return f'<w:tbl><w:tblPr><w:tblW w:w="6000" w:type="dxa"/></w:tblPr>{cells}</w:tbl>'
+
+
+def write_large_docx(
+    path: Path,
+    *,
+    unpacked: int,
+    kind: str = "outline",
+    runs: int = 12,
+    sentences: int = 3,
+    aspects: int = 9,
+    problems: int = 60,
+) -> dict[str, int]:
+    """A synthetic .docx whose parts unpack to just under ``unpacked`` bytes, streamed to
+    disk (never the whole document.xml in memory); what it holds, counted.
+
+    ``kind``: "outline" (parts 一、, aspects （一）, problems 1. of ``sentences`` long
+    sentences in ``runs`` runs each, as Word writes them; ``aspects`` a part,
+    ``problems`` an aspect, parts until the size is reached), "paragraph" (one huge
+    paragraph of text after the opening) or "tables" (a part, then tables of three
+    columns). Returns ``parts``, ``aspects``, ``problems``, ``tables``, ``chars`` (of
+    text written) and ``unpacked`` (the bytes the parts unpack to)."""
+    import zipfile
+
+    base = path.with_suffix(".base.docx")
+    head = seed_lines()[:3]  # the issuer, the title and the opening sentence
+    write_docx(base, head)
+    with zipfile.ZipFile(base) as zf:
+        others = {i.filename: zf.read(i) for i in zf.infolist()}
+        document_xml = others.pop("word/document.xml").decode("utf-8")
+    base.unlink()
+    at = document_xml.rindex("<w:sectPr")
+    prefix, suffix = document_xml[:at].encode(), document_xml[at:].encode()
+    budget = unpacked - sum(len(v) for v in others.values()) - len(prefix) - len(suffix)
+    counts = {"parts": 0, "aspects": 0, "problems": 0, "tables": 0, "chars": 0}
+    row = 0
+
+    def chunks() -> Any:
+        """(XML, what it counts as, characters of text) in document order."""
+        nonlocal row
+        if kind == "paragraph":
+            yield _large_paragraph("一、整改落实情况", runs=1, row=0), "parts", 0
+            piece = f'<w:r><w:t xml:space="preserve">{LARGE_SENTENCE}</w:t></w:r>'
+            yield '<w:p><w:pPr><w:jc w:val="both"/></w:pPr>', "", 0
+            while True:
+                yield piece, "", len(LARGE_SENTENCE)
+        if kind == "tables":
+            yield _large_paragraph("一、整改落实情况", runs=1, row=0), "parts", 0
+            for n in range(1, 10**6):
+                caption = _large_paragraph(f"表{n} 整改事项情况表", runs=1, row=row)
+                yield caption + _large_table(20, row), "tables", 0
+                row += 60
+        for part in range(1, 100):
+            heading = f"{zh(part)}、第{zh(part)}方面整改落实情况"
+            yield _large_paragraph(heading, runs=1, row=row), "parts", 0
+            for aspect in range(1, aspects + 1):
+                heading = f"（{zh(aspect)}）关于第{zh(aspect)}类问题的整改情况"
+                yield _large_paragraph(heading, runs=1, row=row), "aspects", 0
+                for problem in range(1, problems + 1):
+                    row += 1
+                    text = f"{problem}.整改事项{part}-{aspect}-{problem}。"
+                    text += LARGE_SENTENCE * sentences
+                    yield _large_paragraph(text, runs=runs, row=row), "problems", len(text)
+        raise AssertionError("the outline kind holds at most 99 parts")
+
+    def zh(n: int) -> str:
+        from rectify_site.model.numbering import zh_numeral
+
+        return zh_numeral(n)
+
+    written = 0
+    closing = b"</w:p>" if kind == "paragraph" else b""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in others.items():
+            zf.writestr(name, data)
+        with zf.open("word/document.xml", "w", force_zip64=True) as out:
+            out.write(prefix)
+            for chunk, counted, chars in chunks():
+                data = chunk.encode()
+                if written + len(data) + len(closing) > budget:
+                    break
+                out.write(data)
+                written += len(data)
+                counts["chars"] += chars
+                if counted:
+                    counts[counted] += 1
+            out.write(closing + suffix)
+    counts["unpacked"] = unpacked - budget + written + len(closing)
+    return counts

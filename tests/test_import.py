@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
 from decimal import Decimal
@@ -639,6 +640,98 @@ def test_a_docx_of_many_styles_and_paragraphs_imports_in_seconds(tmp_path: Path)
     # the quadratic reader took 150 s here and a linear one about 3 s; the bound is loose
     # because a shared machine doubles CPU time under load: it catches a return to quadratic
     assert took < 20, f"{took:.1f} s"
+
+
+def _import_measured(source: Path, content: Path) -> tuple[int, int, str]:
+    """``rectify-site import`` in a subprocess of its own: (exit status, its peak RSS in
+    bytes, stderr). The peak is the child's alone: a wrapper process runs it and reports
+    RUSAGE_CHILDREN, which would otherwise include every earlier child of pytest."""
+    import json
+    import subprocess
+    import sys
+
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    wrapper = (
+        "import json, resource, subprocess, sys\n"
+        "r = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024\n"
+        "print(json.dumps([r.returncode, peak, r.stderr]))\n"
+    )
+    argv = [sys.executable, "-m", "rectify_site", "import", str(source)]
+    argv += ["--content", str(content), "--id", RID]
+    env = {**os.environ, "PYTHONPATH": src}
+    done = subprocess.run(
+        [sys.executable, "-c", wrapper, *argv], capture_output=True, text=True, env=env
+    )
+    code, peak, err = json.loads(done.stdout)
+    return code, peak, err
+
+
+@pytest.mark.slow
+def test_a_99_mb_docx_imports_whole_in_bounded_memory(tmp_path: Path) -> None:
+    """A .docx just under the unpacked limit (99 MiB of Word's markup around 1.9 million
+    characters of ordinary parts, aspects and problems) took 1.45 GB as python-docx held
+    the whole body: now the body is streamed, and every node it holds is written."""
+    from importdocs import LARGE_SENTENCE, write_large_docx
+
+    source = tmp_path / "large.docx"
+    made = write_large_docx(source, unpacked=99 * 1024 * 1024, runs=60)
+    assert made["unpacked"] > 98 * 1024 * 1024 and made["problems"] > 5000
+    code, peak, err = _import_measured(source, tmp_path / "content")
+    assert code == 0, err[-2000:]
+    assert peak < 1024**3, f"peak RSS {peak / 2**20:.0f} MiB"  # today about 250 MiB
+    folder = tmp_path / "content" / RID
+    report = yaml.safe_load((folder / "report.yaml").read_text("utf-8"))
+    parts = [
+        yaml.safe_load((folder / "parts" / f"{p}.yaml").read_text("utf-8")) for p in report["parts"]
+    ]
+    aspects = [c for part in parts for c in part["children"]]
+    problems = [g for a in aspects for g in a["children"]]
+    assert (len(parts), len(aspects), len(problems)) == (
+        made["parts"],
+        made["aspects"],
+        made["problems"],
+    )
+    assert all(p["text"] == LARGE_SENTENCE * 3 for p in problems)  # nothing cut short
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("kind", "bound"), [("paragraph", 256 * 2**20), ("tables", 2**30)])
+def test_a_docx_too_large_for_a_report_is_refused_naming_the_bound(
+    tmp_path: Path, kind: str, bound: int
+) -> None:
+    """One paragraph of 30 million characters, or 3,000 tables (a figures.yaml of 4.6 MB,
+    which ``load`` would refuse), both under the unpacked limit: refused before anything
+    is written, naming the bound, in bounded memory. The paragraph took 555 MB as it was
+    held whole; its read now stops after MAX_TEXT characters (about 100 MB). The tables
+    were written (1.6 GB) and then failed ``check``."""
+    from importdocs import write_large_docx
+
+    source = tmp_path / f"{kind}.docx"
+    write_large_docx(source, unpacked=99 * 1024 * 1024, kind=kind)
+    code, peak, err = _import_measured(source, tmp_path / "content")
+    assert code == 2
+    assert str(source) in err and "未写入任何文件" in err
+    assert ("4000000" if kind == "paragraph" else "1000000") in err
+    assert not (tmp_path / "content" / RID).exists()
+    assert peak < bound, f"peak RSS {peak / 2**20:.0f} MiB"
+
+
+def test_a_text_file_of_more_text_than_a_report_is_refused_before_the_work(
+    tmp_path: Path,
+) -> None:
+    """A .txt under the 20 MB limit but of 4.4 million characters was parsed, named and
+    checked whole (minutes), as only .docx stopped at MAX_TEXT: now every kind does."""
+    from importdocs import LARGE_SENTENCE
+
+    source = tmp_path / "long.txt"
+    body = "\n".join(f"{n}.整改事项。{LARGE_SENTENCE * 4}" for n in range(1, 12001))
+    source.write_text("一、整改情况\n" + body, "utf-8")
+    assert source.stat().st_size < 20 * 1024 * 1024
+    code, _out, err = run("import", source, "--content", tmp_path / "c", "--id", RID)
+    assert code == 2
+    assert "4000000" in err and "未写入任何文件" in err
+    assert not (tmp_path / "c" / RID).exists()
 
 
 def test_english_messages(tmp_path: Path) -> None:

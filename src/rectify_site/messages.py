@@ -561,6 +561,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the document holds more than {limit} characters of text, far more than a report: "
         "reading stopped, nothing written",
     ),
+    "import.file_too_large": (
+        "导入后 {file} 将有 {size} 字节，超过内容文件的上限 {limit} 字节（一份通报全文约 30 KB）："
+        "未写入任何文件；请检查是否选错了文档，或把它分成几份通报导入",
+        "imported, {file} would hold {size} bytes, over the limit of {limit} bytes a content "
+        "file may hold (a whole report is about 30 KB): nothing written; check it is the "
+        "right document, or import it as several reports",
+    ),
     "import.table": (
         "表格（{rows} 行 × {cols} 列，{cells} 个非空单元格，“{text}…”）已按行写作段落，各格以“｜”"
         "分隔：请核对",

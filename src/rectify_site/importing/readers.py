@@ -121,6 +121,8 @@ def read_source(path: Path) -> Source:
         source = _read_html(path, decode(path, data, html=True))
     if not any(_CJK.search(text) for _, text in source.lines):
         raise refuse(path, "import.no_text")
+    if sum(len(text) for _, text in source.lines) > MAX_TEXT:  # a .txt or page: the same bound
+        raise refuse(path, "import.too_much_text", limit=MAX_TEXT)
     return source
 
 
@@ -211,23 +213,19 @@ def _read_docx(path: Path, data: bytes) -> Source:
                 raise refuse(path, "import.not_docx")
     except zipfile.BadZipFile:
         raise refuse(path, "import.not_docx") from None
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds for a damaged package
-        raise refuse(path, "import.bad_docx", problem=str(exc)[:200]) from None
+    document = _package(path, data)
     numbering = _Numbering(document)
     notes = _notes(data)
     source = Source(path, [])
     lines = source.lines
     read = 0
     done_tables: set[Any] = set()
+    widths: dict[Any, int] = {}
     captions: set[int] = set()
     source.groups = _groups(document)
     source.written_tables = _written_tables(document)
-    for paragraph in _paragraphs(document.element.body):
-        table = _data_table(paragraph)
+    for paragraph in _body_paragraphs(path, data):
+        table = _data_table(paragraph, widths)
         if table is not None:  # a table of two or more columns: kept as a table
             if table in done_tables:
                 continue
@@ -352,8 +350,9 @@ def _text(element: Any, notes: dict[tuple[str, str], str]) -> str:
     """The text of a paragraph (or a cell), its footnotes and endnotes kept where their
     marks stand, as （注：…）."""
     out = []
+    fallback = next(element.iter(_MC_FALLBACK), None) is not None  # else no walk up
     for node in element.iter(_W + "t", _W + "footnoteReference", _W + "endnoteReference"):
-        if any(a.tag == _MC_FALLBACK for a in node.iterancestors()):
+        if fallback and any(a.tag == _MC_FALLBACK for a in node.iterancestors()):
             continue
         if node.tag == _W + "t":
             out.append(node.text or "")
@@ -395,15 +394,18 @@ def footnote_count(data: bytes) -> int:
     return sum(1 for text in _notes(data).values() if text)
 
 
-def _data_table(paragraph: Any) -> Any:
+def _data_table(paragraph: Any, widths: dict[Any, int]) -> Any:
     """The outermost table around ``paragraph`` when it has two or more columns (a
-    one-column table lays text out: its paragraphs are read as paragraphs)."""
-    tables = [a for a in paragraph.iterancestors(_W + "tbl")]
-    if not tables:
+    one-column table lays text out: its paragraphs are read as paragraphs). ``widths``
+    keeps each table's width, counted once, not once for each of its paragraphs."""
+    outer = None
+    for table in paragraph.iterancestors(_W + "tbl"):
+        outer = table  # the last is the outermost
+    if outer is None:
         return None
-    outer = tables[-1]
-    widest = max((len(_cells(tr)) for tr in outer.iter(_W + "tr")), default=0)
-    return outer if widest >= 2 else None
+    if outer not in widths:
+        widths[outer] = max((len(_cells(tr)) for tr in outer.iter(_W + "tr")), default=0)
+    return outer if widths[outer] >= 2 else None
 
 
 def _cells(tr: Any) -> list[Any]:
@@ -436,9 +438,74 @@ def _images(paragraph: Any, document: Any) -> list[tuple[str, bytes, str]]:
     return out
 
 
+_STUB = (
+    f'<w:document xmlns:w="{_W[1:-1]}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    "<w:body/></w:document>"
+).encode()
+"""The main part python-docx is given: the body is streamed (_body_paragraphs), never
+held whole, so python-docx reads only the package, styles, numbering and pictures."""
+
+
+def _package(path: Path, data: bytes) -> Any:
+    """The package through python-docx, its body left out (read by _body_paragraphs)."""
+    import io
+
+    import docx
+
+    stub = io.BytesIO()
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf, zipfile.ZipFile(stub, "w") as out:
+            for info in zf.infolist():
+                out.writestr(info, _STUB if info.filename == "word/document.xml" else zf.read(info))
+        return docx.Document(io.BytesIO(stub.getvalue()))
+    except Exception as exc:  # python-docx and zipfile raise many kinds for a damaged package
+        raise refuse(path, "import.bad_docx", problem=str(exc)[:200]) from None
+
+
+_BODY_ITEMS = (_W + "p", _W + "tbl", _W + "sdt", _W + "customXml", _W + "t")
+"""What the body's stream stops at: the elements that hold paragraphs (read when a child
+of the body ends), and text (counted as it comes, so a single huge paragraph or table is
+bounded too)."""
+
+
+def _body_paragraphs(path: Path, data: bytes) -> Any:
+    """The body's paragraphs in document order (as _paragraphs), streamed: each child of
+    the body is parsed, read and cleared before the next, so memory holds one of them;
+    the text seen is counted as it is parsed and the read stops past MAX_TEXT."""
+    import io
+
+    from lxml import etree
+
+    seen = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("word/document.xml") as stream:
+        events = etree.iterparse(
+            stream, tag=_BODY_ITEMS, resolve_entities=False, no_network=True, huge_tree=False
+        )
+        try:
+            for _event, element in events:
+                if element.tag == _W + "t":
+                    seen += len(element.text or "")
+                    if seen > MAX_TEXT:  # before the rest is parsed: bounded by what is read
+                        raise refuse(path, "import.too_much_text", limit=MAX_TEXT)
+                    continue
+                body = element.getparent()
+                if body is None or body.tag != _W + "body":
+                    continue
+                yield from _paragraphs(element)
+                element.clear()
+                while element.getprevious() is not None:  # what was read before it
+                    del body[0]
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError) as exc:
+            raise refuse(path, "import.bad_docx", problem=str(exc)[:200]) from None
+
+
 def _paragraphs(body: Any) -> Any:
     """Body paragraphs in document order, also those in tables and content controls;
     a text box's paragraphs are read as part of the paragraph that holds it."""
+    if body.tag == _W + "p":
+        yield body
+        return
     for p in body.iter(_W + "p"):
         if not any(a.tag == _W + "p" for a in p.iterancestors()):
             yield p

@@ -384,7 +384,7 @@ def plan(doc: Document, content: Path, report_id: str) -> Plan:
     draft, redrafted = _draft(folder, old, new)
     if draft or "draft" in old:
         new["report.yaml"]["draft"] = draft
-    texts = {rel: modeline(f"{report_id}/{rel}") + "\n" + dump(data) for rel, data in new.items()}
+    texts = {rel: _text_of(doc, report_id, rel, data) for rel, data in new.items()}
     blobs = {f"attachments/{name}": data for name, _title, data in images(doc)}
     ours = {"report.yaml", "figures.yaml"} | _old_parts(old)
     blocked, lost = [], []
@@ -420,6 +420,21 @@ def plan(doc: Document, content: Path, report_id: str) -> Plan:
     if "figures.yaml" not in texts and figures.is_file() and not figures.is_symlink():
         remove.append("figures.yaml")
     return Plan(folder, texts, unlisted, blobs, remove, redrafted, draft)
+
+
+def _text_of(doc: Document, report_id: str, rel: str, data: Any) -> str:
+    """A file's text; UsageError (nothing written) when it is over the size ``load``
+    accepts (MAX_FILE_BYTES): the site could not read it, so it is refused here, naming
+    the document, rather than written and then failed by ``check``."""
+    from rectify_site.load.sources import MAX_FILE_BYTES
+
+    text = modeline(f"{report_id}/{rel}") + "\n" + dump(data)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise UsageError(
+            [diag(doc.path, "import.file_too_large", file=rel, size=size, limit=MAX_FILE_BYTES)]
+        )
+    return text
 
 
 def _draft(
