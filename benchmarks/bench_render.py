@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -133,40 +134,51 @@ def sharing(content: Path) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _helpers() -> tuple[Any, Any, Any, Any]:
+    """escape, md, unbroken_tail and run_in_stop, imported once (the checkout's own)."""
+    from markupsafe import Markup, escape
+
+    from rectify_site.model.markdown import render_inline
+    from rectify_site.site.linebreaks import unbroken_tail
+    from rectify_site.site.render import run_in_stop
+
+    def md(text: str | None) -> Markup:
+        return Markup(render_inline(text)) if text else Markup("")
+
+    return escape, md, unbroken_tail, run_in_stop
+
+
+def _actions(n: Any) -> str:
+    escape, md, _, _ = _helpers()
+    return "".join(
+        f'<span class="action"><span class="action-no">{escape(a.number)}</span>{md(a.text)}</span>'
+        for a in n.actions
+    )
+
+
+def _rest(n: Any, report: Any, out: list[str], tables: Any) -> None:
+    """A node's tables, status line and children, as the macro ends both its forms."""
+    escape = _helpers()[0]
+    if n.tables:
+        out.append(str(tables(n.tables)))
+    if n.status and report.status_line:
+        out.append(
+            f'<p class="status-line">{escape(report.status_line)}：<span class="status">'
+            f"{escape(report.status_label(n.status))}</span></p>\n"
+        )
+    for c in n.children:
+        compiled_node(c, report, out, tables)
+        out.append("\n")
+
+
 def compiled_node(n: Any, report: Any, out: list[str], tables: Any) -> None:
     """The ``node`` macro of templates/macros.html written as Python: the same bytes.
 
     ``tables`` renders a node's tables (the theme's ``tables_of`` macro; rare)."""
-    from markupsafe import escape
-
-    from rectify_site.site.linebreaks import unbroken_tail
-    from rectify_site.site.render import run_in_stop
-
-    md = _md()
-
-    def actions() -> str:
-        return "".join(
-            f'<span class="action"><span class="action-no">{escape(a.number)}</span>'
-            f"{md(a.text)}</span>"
-            for a in n.actions
-        )
-
-    def status() -> None:
-        if n.status and report.status_line:
-            out.append(
-                f'<p class="status-line">{escape(report.status_line)}：<span class="status">'
-                f"{escape(report.status_label(n.status))}</span></p>\n"
-            )
-
-    def rest() -> None:
-        if n.tables:
-            out.append(str(tables(n.tables)))
-        status()
-        for c in n.children:
-            compiled_node(c, report, out, tables)
-            out.append("\n")
-
+    escape, md, unbroken_tail, run_in_stop = _helpers()
     anchor = escape(n.anchor)
+    paragraphs = n.paragraphs
     if n.heading and not n.run_in:
         level = min(n.depth + 1, 6)
         role = f" {escape(n.role)}" if n.role else ""
@@ -176,13 +188,13 @@ def compiled_node(n: Any, report: Any, out: list[str], tables: Any) -> None:
             f'<h{level} id="{anchor}">{unbroken_tail(escape(n.number) + md(n.heading))}'
             f"</h{level}>\n"
         )
-        last = len(n.paragraphs) - 1
-        for i, p in enumerate(n.paragraphs):
-            tail = actions() if i == last and n.actions else ""
+        last = len(paragraphs) - 1
+        for i, p in enumerate(paragraphs):
+            tail = _actions(n) if i == last and n.actions else ""
             out.append(f'<p class="body">{md(p)}{tail}</p>\n')
-        if not n.paragraphs and n.actions:
-            out.append(f'<p class="body">{actions()}</p>')
-        rest()
+        if not paragraphs and n.actions:
+            out.append(f'<p class="body">{_actions(n)}</p>')
+        _rest(n, report, out, tables)
         out.append("</section>\n")
         return
     out.append(f'<p class="item" id="{anchor}">{escape(n.number)}')
@@ -190,29 +202,24 @@ def compiled_node(n: Any, report: Any, out: list[str], tables: Any) -> None:
         out.append(
             f'<strong class="item-heading">{md(n.heading)}{escape(run_in_stop(n.heading))}</strong>'
         )
-    if n.paragraphs:
-        out.append(md(n.paragraphs[0]))
-    if n.actions and len(n.paragraphs) <= 1:
-        out.append(actions())
+    if paragraphs:
+        out.append(md(paragraphs[0]))
+    if n.actions and len(paragraphs) <= 1:
+        out.append(_actions(n))
     out.append("</p>\n")
-    for i, p in enumerate(n.paragraphs[1:]):
-        tail = actions() if i == len(n.paragraphs) - 2 and n.actions else ""
+    for i, p in enumerate(paragraphs[1:]):
+        tail = _actions(n) if i == len(paragraphs) - 2 and n.actions else ""
         out.append(f'<p class="body">{md(p)}{tail}</p>\n')
-    rest()
-
-
-def _md() -> Any:
-    from markupsafe import Markup
-
-    from rectify_site.model.markdown import render_inline
-
-    return lambda text: Markup(render_inline(text)) if text else Markup("")
+    _rest(n, report, out, tables)
 
 
 def macros_against_compiled(content: Path, runs: int) -> dict[str, Any]:
     """Every part of every report through the ``node`` macro and through ``compiled_node``:
-    the bytes compared once, then each timed ``runs`` times, alternating; µs per node."""
-    derived, _ = _pages(content)
+    the bytes compared once, then each timed ``runs`` times, alternating with a render of
+    every page (the stage they are part of); µs per node, seconds for the pages."""
+    from rectify_site.site.render import render_pages
+
+    derived, pages = _pages(content)
     env = _env(derived)
     reports = derived.reports
     modules = {r.id: env.get_template("macros.html").make_module({"report": r}) for r in reports}
@@ -235,9 +242,13 @@ def macros_against_compiled(content: Path, runs: int) -> dict[str, Any]:
     if differ:
         raise SystemExit(f"compiled renderer differs from the macro on {differ} part(s)")
     nodes = sum(1 for r in reports for p in r.parts for _ in p.walk())
-    times: dict[str, list[float]] = {"macro": [], "compiled": []}
+
+    def every_page() -> None:
+        render_pages(env, pages, jobs=1)
+
+    times: dict[str, list[float]] = {"macro": [], "compiled": [], "pages": []}
     for _ in range(runs):
-        for name, make in (("macro", by_macro), ("compiled", by_python)):
+        for name, make in (("macro", by_macro), ("compiled", by_python), ("pages", every_page)):
             start = time.perf_counter()
             make()
             times[name].append(time.perf_counter() - start)
@@ -247,6 +258,9 @@ def macros_against_compiled(content: Path, runs: int) -> dict[str, Any]:
         "parts_identical": len(expected),
         "macro_us": medians["macro"] / nodes * 1e6,
         "compiled_us": medians["compiled"] / nodes * 1e6,
+        "macro_s": medians["macro"],
+        "compiled_s": medians["compiled"],
+        "pages_s": medians["pages"],
     }
 
 
@@ -341,7 +355,9 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"- N={n}: node macro {speed['macro_us']:.1f} µs/node, compiled renderer "
             f"{speed['compiled_us']:.1f} µs/node ({speed['parts_identical']} parts "
-            "byte-identical)"
+            f"byte-identical); the full text's nodes {speed['macro_s']:.2f} s by macro, "
+            f"{speed['compiled_s']:.2f} s compiled, in a render of every page of "
+            f"{speed['pages_s']:.2f} s (same process, medians)"
         )
     print(f"\nload average at end {load():.1f}")
     return 0
