@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from rectify_site.build.bigrams import BLOCK, LANG, decode, indexed_copy, words
+from rectify_site.build.pipeline import build_site
+
+from conftest import TEMPLATES
+from support import generate
+from support.bigram_reference import indexed_copy_reference
 
 
 def test_a_run_of_han_is_its_bigrams_then_its_last_character() -> None:
@@ -35,3 +44,51 @@ def test_the_copy_keeps_anchors_and_inline_tags_do_not_split_a_run() -> None:
     assert 'data-pagefind-meta="title:关于整改"' in copy  # the title as on the page
     assert "var 整改 = 1;" in copy  # scripts untouched
     assert copy.count(BLOCK) == 3  # one per block of text
+
+
+def _pages(site: Path) -> list[Path]:
+    pages = sorted(site.rglob("*.html"))
+    assert pages
+    return pages
+
+
+def _same_as_reference(pages: list[Path]) -> None:
+    differ = [p for p in pages if indexed_copy(b := p.read_bytes()) != indexed_copy_reference(b)]
+    assert not differ, f"{len(differ)} of {len(pages)} pages differ, e.g. {differ[0]}"
+
+
+def test_the_fast_copy_is_byte_identical_on_every_page_of_the_site(built_site: Path) -> None:
+    _same_as_reference(_pages(built_site))
+
+
+@pytest.fixture(scope="module")
+def generated_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Twelve synthetic reports (tests/support/generate.py), built without a search index."""
+    root = tmp_path_factory.mktemp("gen")
+    generate.generate(12, root / "content", seed=7)
+    build_site(root / "content", root / "_site", templates=TEMPLATES, search=False)
+    return root / "_site"
+
+
+def test_the_fast_copy_is_byte_identical_on_a_generated_collection(generated_site: Path) -> None:
+    _same_as_reference(_pages(generated_site))
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        '<!DOCTYPE html>\n<html lang="zh-CN" class="a&amp;b"><head><title>A &amp; B</title>'
+        '<style>p > a { content: "&amp;" }</style></head><body><!-- 注释 -->'
+        "<p>营商<!-- x -->环境&nbsp;&lt;建设&gt;</p>"
+        '<p>一<span id="k">二</span>三<span hidden data-pagefind-meta="a:b"></span>四</p>'
+        "<p>上<br>下<br/>左<wbr/>右<img src=x alt='a>b'>中</p>"
+        "<h1>关于<em>整改</em>\n情况</h1><h1>第二</h1>"
+        '<svg><text x="1">图&amp;</text></svg><textarea>&lt;b&gt;</textarea>'
+        "<script>if (a < b && c) {}</script><SCRIPT>x</SCRIPT><P CLASS=x>大写</P>"
+        "</body></html>\n",
+        "<p>未闭合 & 结尾 &amp",
+        "<body>文字 < 不是标签 <1 a</body>",
+    ],
+)
+def test_the_fast_copy_is_byte_identical_on_awkward_html(page: str) -> None:
+    assert indexed_copy(page.encode()) == indexed_copy_reference(page.encode())

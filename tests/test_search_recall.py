@@ -287,3 +287,44 @@ def test_excerpts_are_whole_clauses_of_the_page_with_the_hit_marked(
         blocks = [b for bs in indexed_blocks(built).values() for b in bs]
         assert any(body in b for b in blocks), text  # the page's own text
     page.close()
+
+
+def test_pagefind_starts_loading_when_the_search_box_gets_focus(
+    browser: Any, site_url: str
+) -> None:
+    page = browser.new_page()
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.goto(site_url + "search.html")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in asked if "pagefind" in u]  # nothing loaded before it is wanted
+    page.locator(".search-page-form input[name=q]").focus()
+    page.wait_for_event("request", lambda r: "pagefind" in r.url, timeout=15_000)
+    page.close()
+
+
+def test_the_first_result_is_shown_while_the_others_data_is_still_coming(
+    browser: Any, site_url: str, built: Path
+) -> None:
+    if not (built / "huangpu-12-2").is_dir():
+        pytest.skip("the default site only")
+    page = browser.new_page()
+    passed: list[Any] = []
+    held: list[Any] = []
+
+    def fragment(route: Any) -> None:  # the first result's data comes, the rest waits
+        (held if passed else passed).append(route)
+        if len(passed) == 1 and not held:
+            route.continue_()
+
+    page.route("**/fragment/**", fragment)
+    page.goto(site_url + "search.html?q=营商环境")
+    page.locator(".search-results h3 a").first.wait_for(timeout=15_000)
+    assert page.locator(".search-status").inner_text() == "正在搜索…"  # others not yet come
+    assert held  # the second result's data had not come
+    for route in held:
+        route.continue_()
+    page.unroute("**/fragment/**")
+    page.locator(".search-status", has_text="找到").wait_for()
+    assert page.locator(".search-results .excerpt").count() >= 2
+    page.close()

@@ -78,27 +78,43 @@ function decodeWords(tokens) {
   return chars;
 }
 
-async function load() {
-  if (!pagefind) {
-    const primary = first || shards[0];
-    pagefind = await import(new URL(`${primary}/pagefind.js`, bundles).href);
-    await pagefind.options({ baseUrl: siteRoot.pathname });
-    // Pagefind takes its language from <html lang> when it starts: give it the index's
-    // for that moment (the same task, so nothing sees it), so that no segmenter runs.
-    const root = document.documentElement;
-    const lang = root.getAttribute("lang");
-    root.setAttribute("lang", INDEX_LANG);
-    let ready;
-    try { ready = pagefind.init(); } finally { root.setAttribute("lang", lang); }
-    await ready;
-    loaded.add(primary);
+/* Pagefind and the primary shard, loaded once: on the first focus of the search box,
+   or by the first search (the page opened with ?q=), whichever comes first. */
+let primaryReady = null;
+const merging = new Map();  // shard -> its mergeIndex, under way or done
+
+function loadPrimary() {
+  if (!primaryReady) {
+    primaryReady = (async () => {
+      const primary = first || shards[0];
+      const pf = await import(new URL(`${primary}/pagefind.js`, bundles).href);
+      await pf.options({ baseUrl: siteRoot.pathname });
+      // Pagefind takes its language from <html lang> when it starts: give it the index's
+      // for that moment (the same task, so nothing sees it), so that no segmenter runs.
+      const root = document.documentElement;
+      const lang = root.getAttribute("lang");
+      root.setAttribute("lang", INDEX_LANG);
+      let ready;
+      try { ready = pf.init(); } finally { root.setAttribute("lang", lang); }
+      await ready;
+      loaded.add(primary);
+      merging.set(primary, Promise.resolve());
+      return pf;
+    })();
+    primaryReady.catch(() => { primaryReady = null; });
   }
+  return primaryReady;
+}
+
+async function load() {
+  pagefind = await loadPrimary();
   if (wantAll) {
     for (const shard of shards) {
-      if (!loaded.has(shard)) {
-        await pagefind.mergeIndex(new URL(`${shard}/`, bundles).href, { baseUrl: siteRoot.pathname, language: INDEX_LANG });
-        loaded.add(shard);
+      if (!merging.has(shard)) {
+        const merged = pagefind.mergeIndex(new URL(`${shard}/`, bundles).href, { baseUrl: siteRoot.pathname, language: INDEX_LANG });
+        merging.set(shard, merged.then(() => { loaded.add(shard); }, (err) => { merging.delete(shard); throw err; }));
       }
+      await merging.get(shard);
     }
   }
   return pagefind;
@@ -131,19 +147,27 @@ function matches(data) {
 }
 
 /* The hits (in their order) that pass the filters, for result page `page`, loading
-   hits' data 20 at a time. */
-async function pageHits(hits, page) {
+   hits' data 20 at a time; each hit of the page goes to `show` as soon as its data and
+   that of the hits before it have come, so that the first result is shown first. */
+async function pageHits(hits, page, show, stale) {
   const seen = [];
-  const kept = [];
+  let kept = 0;
+  const from = page * PER_PAGE;
   const wanted = (page + 1) * PER_PAGE;
   let i = 0;
-  for (; i < hits.length && kept.length < wanted; i += 20) {
-    const batch = await Promise.all(hits.slice(i, i + 20).map(async (h) => ({ hit: h, data: await h.result.data() })));
-    seen.push(...batch.map((b) => b.data));
-    kept.push(...batch.filter((b) => matches(b.data)));
+  for (; i < hits.length && kept < wanted; i += 20) {
+    const batch = hits.slice(i, i + 20).map((h) => ({ hit: h, data: h.result.data() }));
+    for (const b of batch) {
+      const data = await b.data;
+      if (stale()) return null;
+      seen.push(data);
+      if (!matches(data)) continue;
+      kept++;
+      if (kept > from && kept <= wanted) show({ hit: b.hit, data });
+    }
   }
   const filtered = selects.some((s) => chosen(s));
-  return { seen, kept: kept.slice(page * PER_PAGE, wanted), more: filtered ? i < hits.length || kept.length > wanted : hits.length > wanted, filtered };
+  return { seen, count: Math.max(0, Math.min(kept, wanted) - from), more: filtered ? i < hits.length || kept > wanted : hits.length > wanted, filtered };
 }
 
 const PER_PAGE = 20;
@@ -187,21 +211,35 @@ function link(href, text) {
   return a;
 }
 
-function shown(hit, data, query) {
-  const tokens = data.content.split(" ");
-  const chars = decodeWords(tokens);
-  let text = "";
-  const offset = new Map();  // token index -> character offset of its text
-  for (const [c, i] of chars) {
-    if (!offset.has(i)) offset.set(i, text.length);
-    text += c;
-  }
-  const length = [...query.replace(/\s+/g, "")].length;
-  const anchors = (data.anchors || []).filter((a) => /^h[2-6]$/.test(a.element) && a.id);
+/* A result's title and link: shown at once, its excerpts filled in after. */
+function resultItem(data) {
   const li = document.createElement("li");
   const h = document.createElement("h3");
   h.append(link(data.url, data.meta.title || data.url));
   li.append(h);
+  return li;
+}
+
+/* The page's text around token `start` (decoding only that much of a long page): far
+   enough either side for excerptAt, which reaches 60 characters back and 90 on. */
+function textAround(tokens, start) {
+  const lo = Math.max(0, start - 100);
+  const hi = Math.min(tokens.length, start + 200);
+  let text = "";
+  let at = 0;
+  for (const [c, i] of decodeWords(tokens.slice(lo, hi))) {
+    if (i + lo === start && at === 0 && text.length) at = text.length;
+    text += c;
+  }
+  return { text: lo > 0 ? "\u0000" + text : text, at: lo > 0 ? at + 1 : at };
+}
+
+/* The result's excerpts: one per section (h2-h6 anchor) it is found in, up to four, or
+   one. Only the results of the page shown are cut. */
+function fillExcerpts(li, hit, data, query) {
+  const tokens = data.content.split(" ");
+  const length = [...query.replace(/\s+/g, "")].length;
+  const anchors = (data.anchors || []).filter((a) => /^h[2-6]$/.test(a.element) && a.id);
   const groups = new Map();
   for (const start of hit.starts) {
     let anchor = null;
@@ -211,7 +249,10 @@ function shown(hit, data, query) {
     groups.get(key).count++;
   }
   const subs = [...groups.values()].filter((g) => g.anchor);
-  const excerptOf = (start) => excerptAt(text, offset.has(start) ? offset.get(start) : 0, length);
+  const excerptOf = (start) => {
+    const { text, at } = textAround(tokens, start);
+    return excerptAt(text, at, length);
+  };
   if (subs.length) {
     const ul = document.createElement("ul");
     for (const g of subs.slice(0, 4)) {
@@ -225,8 +266,9 @@ function shown(hit, data, query) {
   } else {
     li.append(excerptOf(hit.starts[0]));
   }
-  return li;
 }
+
+const nextTask = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 let current = { query: "", page: 0 };
 
@@ -265,34 +307,44 @@ async function run(query, page = 0) {
     .map((result) => ({ result, starts: n === 1 ? [...new Set(result.words)].sort((a, b) => a - b) : occurrences(result.words, n) }))
     .filter((h) => h.starts.length)
     .sort((a, b) => b.starts.length - a.starts.length || b.result.score - a.result.score);
-  const { seen, kept, more, filtered } = await pageHits(hits, page);
-  if (current.query !== query || current.page !== page) return;
-  showFilters(seen);
-  // grouped by report, in the order of each report's best hit
+  // grouped by report, in the order of each report's best hit; each result shown as
+  // soon as its data has come, its excerpts cut once the page's results are all shown
+  const stale = () => current.query !== query || current.page !== page;
   const byReport = new Map();
-  for (const k of kept) {
-    const name = k.data.meta.report || "";
-    if (!byReport.has(name)) byReport.set(name, []);
-    byReport.get(name).push(k);
-  }
-  for (const [name, items] of byReport) {
-    const group = document.createElement("li");
-    group.className = "result-group";
-    if (name) {
-      const from = document.createElement("h2");
-      from.className = "result-report";
-      from.textContent = name;
-      group.append(from);
+  const toFill = [];
+  const show = ({ hit, data }) => {
+    const name = data.meta.report || "";
+    if (!byReport.has(name)) {
+      const group = document.createElement("li");
+      group.className = "result-group";
+      if (name) {
+        const from = document.createElement("h2");
+        from.className = "result-report";
+        from.textContent = name;
+        group.append(from);
+      }
+      const ol = document.createElement("ol");
+      group.append(ol);
+      list.append(group);
+      byReport.set(name, ol);
     }
-    const ol = document.createElement("ol");
-    for (const { hit, data } of items) ol.append(shown(hit, data, query));
-    group.append(ol);
-    list.append(group);
+    const li = resultItem(data);
+    byReport.get(name).append(li);
+    toFill.push(() => fillExcerpts(li, hit, data, query));
+  };
+  const got = await pageHits(hits, page, show, stale);
+  if (!got || stale()) return;
+  const { seen, count: onPage, more, filtered } = got;
+  showFilters(seen);
+  for (const fill of toFill) {
+    await nextTask();  // let the results shown so far be painted
+    if (stale()) return;
+    fill();
   }
   const part = loaded.size < shards.length;
   scope.hidden = !part;
   const where = part ? "（本通报所在的部分通报中）" : "";
-  const count = filtered ? kept.length + page * PER_PAGE : hits.length;
+  const count = filtered ? onPage + page * PER_PAGE : hits.length;
   const pages = Math.ceil(hits.length / PER_PAGE);
   status.textContent = count
     ? `${where}找到 ${count}${filtered && more ? " 个以上" : " 个"}相关页面` + (pages > 1 && !filtered ? `，第 ${page + 1} 页，共 ${pages} 页` : "")
@@ -326,6 +378,8 @@ scope.querySelector("button").addEventListener("click", () => {
   wantAll = true;
   submit();
 });
+
+input.addEventListener("focus", () => { load().catch(() => {}); }, { once: true });
 
 const initial = params.get("q") || "";
 if (initial) {
