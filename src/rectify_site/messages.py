@@ -148,9 +148,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.id_reserved": (
         "由文件名得出的编号“{value}”是网站自身页面使用的名称："
-        "请用 --id 指定通报编号（如 --id huangpu-12-2）",
+        "请用 --id 指定通报编号（如 --id report-2）",
         "the id '{value}' taken from the file name is a name the site uses for its own pages: "
-        "name the report with --id (such as --id huangpu-12-2)",
+        "name the report with --id (such as --id report-2)",
     ),
     "id.duplicate": (
         "标识“{value}”重复（已用于 {first}）：每个标识须唯一",
@@ -610,9 +610,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "by hand if it is not needed",
     ),
     "import.id_needed": (
-        "文件名不是 ASCII，无法作为网址：请用 --id 指定通报编号（如 --id huangpu-12-2）",
+        "文件名不是 ASCII，无法作为网址：请用 --id 指定通报编号（如 --id report-2）",
         "the file name is not ASCII and cannot be a URL: name the report with --id (such as "
-        "--id huangpu-12-2)",
+        "--id report-2)",
     ),
     "import.unplaced": (
         "无法归入结构的段落，已作为不编号段落保留在原位：“{text}…”",
