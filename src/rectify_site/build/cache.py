@@ -59,9 +59,9 @@ RACY_NS = 2_000_000_000
 """A file changed this close before the state was saved is hashed again, whatever its stamp
 says (git's "racily clean" rule: a same-size edit within the clock's granularity)."""
 
-GROUPS = ("reports", "jinja", "spool")
-"""The sub-folders a build uses (loaded reports, compiled templates, a large build's
-files): each is cleared if something else stands where it should be."""
+GROUPS = ("reports", "summaries", "jinja", "spool")
+"""The sub-folders a build uses (loaded reports, their summaries, compiled templates, a
+large build's files): each is cleared if something else stands where it should be."""
 
 
 def cache_dir_for(out: Path) -> Path:
@@ -258,6 +258,8 @@ class Cache:
         """Files kept from the last build (path -> sha256): not made, so not written."""
         self.outputs: dict[str, list[str]] = {}
         self.live: set[str] = set()
+        self._stored: dict[str, str] = {}
+        """``group/name`` -> the key a worker stored its value with in this build."""
         self._manifest: tuple[dict[str, str], list[str]] | None = None
         self._by_key: dict[str, dict[str, list[str]]] | None = None
 
@@ -451,22 +453,39 @@ class Cache:
     def current(self, key: str) -> bool:
         """Whether the last build made files from ``key`` that the output still holds;
         if so they are kept (``self.kept``) and recorded for this build."""
+        if not self.holds(key):
+            return False
+        self.keep(key)
+        return True
+
+    def holds(self, key: str) -> bool:
+        """Whether the output still holds the files the last build made from ``key``,
+        nothing noted (a worker asks; the parent then calls ``keep``)."""
+        old = self._made_from().get(key)
+        return bool(old) and all(self._valid(rel, v[1]) for rel, v in old.items())
+
+    def keep(self, key: str) -> None:
+        """Keep and record the last build's files from ``key`` (``holds`` said so)."""
+        for rel, v in self._made_from().get(key, {}).items():
+            self.kept[rel] = v[1]
+            self.outputs[rel] = list(v)
+
+    def _made_from(self) -> dict[str, dict[str, list[Any]]]:
         if self._by_key is None:
             self._by_key = {}
             for rel, v in self.state.outputs.items():
                 self._by_key.setdefault(v[0], {})[rel] = v
-        old = self._by_key.get(key)
-        if not old or not all(self._valid(rel, v[1]) for rel, v in old.items()):
-            return False
-        for rel, v in old.items():
-            self.kept[rel] = v[1]
-            self.outputs[rel] = list(v)
-        return True
+        return self._by_key
 
     def record(self, key: str, files: Mapping[str, bytes]) -> None:
         """Note that ``files`` were made from ``key`` by this build."""
         for rel, data in files.items():
             self.outputs[rel] = [key, sha(data)]
+
+    def record_digests(self, key: str, digests: Mapping[str, str]) -> None:
+        """``record``, for files a worker made and hashed (path -> sha256)."""
+        for rel, digest in digests.items():
+            self.outputs[rel] = [key, digest]
 
     def get_or_make(self, key: str, make: Callable[[], dict[str, bytes]]) -> dict[str, bytes]:
         """The files ``make`` makes from ``key``: {} when the last build's are still there."""
@@ -478,14 +497,15 @@ class Cache:
 
     # -- values --
 
-    def recall(self, group: str, name: str, key: str) -> Any | None:
-        """The value remembered as ``group/name`` from ``key``, or None."""
+    def recall(self, group: str, name: str, key: str, *, keep: bool = True) -> Any | None:
+        """The value remembered as ``group/name`` from ``key``, or None; held in memory
+        for the next question unless ``keep`` is off (a worker's whole model)."""
         slot = f"{group}/{name}"
         self.live.add(slot)
         hit = self._values.get(slot)
         if hit is not None and hit[0] == key:
             return hit[1]
-        if self.state.values.get(slot) != key:
+        if self.state.values.get(slot) != key and self._stored.get(slot) != key:
             return None
         try:
             with open(self.dir / group / f"{name}.pickle", "rb") as fh:
@@ -500,7 +520,8 @@ class Cache:
             return None
         if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == key):
             return None
-        self._values[slot] = saved
+        if keep:
+            self._values[slot] = saved
         return saved[1]
 
     def remember(self, group: str, name: str, key: str, value: Any) -> None:
@@ -509,6 +530,24 @@ class Cache:
         self.live.add(slot)
         self._values[slot] = (key, value)
         self._dirty.add(slot)
+
+    def store(self, group: str, name: str, key: str, value: Any) -> None:
+        """Write ``value`` at once, from a worker, which holds it; the parent, which does
+        not, notes it with ``stored``. Safe before the build has succeeded: the key is
+        sealed inside the file, and ``recall`` trusts only the key state.json names or
+        the one this build stored."""
+        slot = f"{group}/{name}"
+        data = seal(slot, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write(self.folder(group) / f"{name}.pickle", data)
+
+    def stored(self, group: str, name: str, key: str) -> None:
+        """Note a value a worker wrote (``store``): recalled by this build's next stages
+        (forked after this) and, once the build commits, by the next build."""
+        slot = f"{group}/{name}"
+        self.live.add(slot)
+        self._stored[slot] = key
+        self._values.pop(slot, None)
+        self._dirty.discard(slot)
 
     # -- after writing --
 
@@ -545,6 +584,9 @@ class Cache:
                 seal(slot, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)),
             )
             values[slot] = entry[0]
+        for slot, key in self._stored.items():
+            if slot in self.live:
+                values[slot] = key
         for slot in list(values):
             if slot not in self.live:  # a report removed: its value goes with it
                 del values[slot]
@@ -552,6 +594,7 @@ class Cache:
                 (self.dir / group / f"{name}.pickle").unlink(missing_ok=True)
                 self._values.pop(slot, None)
         self._dirty.clear()
+        self._stored.clear()
         new = State(
             code=self.code,
             options=self.options,

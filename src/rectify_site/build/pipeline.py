@@ -113,9 +113,13 @@ def _build_site(build: Build) -> BuildResult:
         last = begin(build)
         if unchanged(build, last):
             return nothing_changed(build, last)
-        loaded = load(build)
-        derived = derive(build, loaded)
-        rendered = render(build, derived, last)
+        if build.serving:  # serve's long-lived cache holds the models: in this process
+            derived = derive(build, load(build))
+            rendered = render(build, derived, last)
+        else:  # report by report, the parent holding summaries (stream.py)
+            from rectify_site.build.stream import load_and_render
+
+            derived, rendered = load_and_render(build, last)
         with rendered.outputs:  # a spool goes, with its files, once they are written
             indexed = index(build, derived, rendered, last)
             written = write(build, rendered, indexed)

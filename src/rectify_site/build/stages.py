@@ -261,26 +261,41 @@ def load(build: Build) -> Loaded:
     collection = load_collection(
         build.content, cache, digests, keep_going=build.checking, drafts_left_out=left_out
     )
-    # a draft's placeholders are warnings wherever it is not published (build leaves it
-    # out, serve previews it, check lists them); a published report's are errors
-    placeholders = _placeholders(
+    return Loaded(collection, placeholders_of(build, collection), digests)
+
+
+def placeholders_of(build: Build, collection: Collection) -> list[Diagnostic]:
+    """A draft's placeholders are warnings wherever it is not published (build leaves it
+    out, serve previews it, check lists them); a published report's are errors."""
+    left_out = not build.include_drafts and not build.checking
+    return _placeholders(
         collection,
         build.content,
         drafts_allowed=left_out or build.serving or build.checking,
         raising=not build.checking,
     )
-    return Loaded(collection, placeholders, digests)
 
 
 # --- derive ------------------------------------------------------------------------------
 
 
-def derive(build: Build, loaded: Loaded) -> Derived:
+def derive(
+    build: Build, loaded: Loaded, *, outlines: Mapping[str, tuple[Page, ...]] | None = None
+) -> Derived:
     """Every page, with the reports and values it shows: the collection's pages (home,
-    listings, search, open data), then each report's (site.pages.report_pages)."""
+    listings, search, open data), then each report's (site.pages.report_pages).
+
+    With ``outlines`` (report id -> its own pages, made by the worker that loaded it:
+    stream.py), the reports are summaries and only their overviews are derived here."""
     from rectify_site.model.baseurl import valid_base_url
     from rectify_site.model.words import DEFAULT_KIND
-    from rectify_site.site.pages import collection_pages, collection_view, report_pages, site_name
+    from rectify_site.site.pages import (
+        collection_pages,
+        collection_view,
+        overview_page,
+        report_pages,
+        site_name,
+    )
 
     collection = loaded.collection
     warnings: list[Diagnostic] = []
@@ -295,14 +310,17 @@ def derive(build: Build, loaded: Loaded) -> Derived:
     reports = collection.reports + (collection.drafts if build.include_drafts else [])
     view = collection_view(reports, collection.site.kind or DEFAULT_KIND)
     pages = collection_pages(collection, view)
-    _no_report_takes_a_site_name(build, collection, [p.url for p in pages])
+    site_names_free(build, collection, [p.url for p in pages])
     for report in view.reports:
-        pages += report_pages(report, view)
+        if outlines is None:
+            pages += report_pages(report, view)
+        else:
+            pages += [overview_page(report, view), *outlines[report.id]]
     site = collection.site.model_copy(update={"name": name})
     return Derived(loaded, reports, view, pages, name, site, base_url, warnings)
 
 
-def _no_report_takes_a_site_name(build: Build, collection: Collection, urls: list[str]) -> None:
+def site_names_free(build: Build, collection: Collection, urls: list[str]) -> None:
     """ContentError (nothing written) for a report whose folder is a name the site writes
     itself: the fixed ones (the loader refused those already), and those of ``urls`` (the
     collection's pages, then its files) and of the site's own theme, which only the build
@@ -329,25 +347,15 @@ def render(build: Build, derived: Derived, last: Notes) -> Rendered:
     """The pages whose key changed (all of them without a cache), each report's data files
     and 附件 (``report_files``), then the files about the whole collection
     (``collection_files``). The outputs are spooled to disk for a very large build."""
-    from rectify_site.site.render import compiled_folder, environment, load_assets, render_pages
+    from rectify_site.site.render import load_assets, render_pages
 
     build.progress.phase("render")
     cache = build.cache
-    theme_hashes = cache.hashes("t:") if cache is not None else {}
-    compiled = compiled_folder(cache.folder("jinja"), cache.code) if cache is not None else None
     assets = load_assets(build.theme)
-    env = environment(
-        build.theme,
-        site=derived.site,
-        assets=assets,
-        base_url=derived.base_url,
-        serving=build.serving,
-        theme_digest=key_of(sorted(theme_hashes.items())),
-        compiled=compiled,
-    )
+    env = environment_for(build, derived.site, derived.base_url, assets)
     plan = _plan(build, derived, env, assets, last)
     todo = plan.todo
-    outputs = _outputs_for(build, len(todo))
+    outputs = outputs_for(build, len(todo))
     try:
         render_pages(env, todo, progress=build.progress, into=outputs)
         if cache is not None:
@@ -360,13 +368,34 @@ def render(build: Build, derived: Derived, last: Notes) -> Rendered:
             own = derived.loaded.digests.get(report.id, "")
             outputs.update(report_files(build, report, own, plan.base))
         files, warnings = collection_files(build, derived, assets, plan.base)
-        _no_report_takes_a_site_name(build, derived.loaded.collection, list(files))
+        site_names_free(build, derived.loaded.collection, list(files))
         outputs.update(files)
     except BaseException:
         outputs.close()
         raise
     kept = dict(cache.kept) if cache is not None else {}
     return Rendered(env, outputs, kept, warnings, plan.templates)
+
+
+def environment_for(
+    build: Build, site: SiteFile, base_url: str | None, assets: Assets
+) -> Environment:
+    """The theme's Jinja environment for this build, its compiled templates kept in the
+    cache's folder."""
+    from rectify_site.site.render import compiled_folder, environment
+
+    cache = build.cache
+    theme_hashes = cache.hashes("t:") if cache is not None else {}
+    compiled = compiled_folder(cache.folder("jinja"), cache.code) if cache is not None else None
+    return environment(
+        build.theme,
+        site=site,
+        assets=assets,
+        base_url=base_url,
+        serving=build.serving,
+        theme_digest=key_of(sorted(theme_hashes.items())),
+        compiled=compiled,
+    )
 
 
 @dataclass(frozen=True)
@@ -402,7 +431,7 @@ def _plan(build: Build, derived: Derived, env: Environment, assets: Assets, last
     return _Plan(todo, keys, base, templates)
 
 
-def _outputs_for(build: Build, pages: int) -> Outputs:
+def outputs_for(build: Build, pages: int) -> Outputs:
     """Outputs in memory; spooled to the cache folder for a large build (not for ``serve``,
     whose snapshot is the build's outputs in memory, nor without a cache)."""
     if build.cache is None or build.serving or pages < SPOOL_MIN_PAGES:
@@ -421,17 +450,25 @@ def _made(cache: Cache | None, key: str, make: Callable[[], dict[str, bytes]]) -
 def report_files(build: Build, report: Report, digest: str, base: str) -> dict[str, bytes]:
     """One report's data files (report.json, figures.csv…) and 附件; with a cache, made
     again only when ``digest`` (of the report's files, attachments included) changed."""
+    files: dict[str, bytes] = {}
+    for key, make in report_artifacts(build, report, digest, base):
+        files.update(_made(build.cache, key, make))
+    return files
+
+
+def report_artifacts(
+    build: Build, report: Report, digest: str, base: str
+) -> list[tuple[str, Callable[[], dict[str, bytes]]]]:
+    """(key, make) of one report's data files and of its 附件 (where it has any)."""
     from rectify_site.site.opendata import report_data_files
 
-    made = partial(report_data_files, report)
-    files = _made(build.cache, key_of(base, "data", report.id, digest), made)
+    out: list[tuple[str, Callable[[], dict[str, bytes]]]] = [
+        (key_of(base, "data", report.id, digest), partial(report_data_files, report))
+    ]
     if report.attachments:
         copy = partial(attachment_files, build.content, [report])
-        files = {
-            **files,
-            **_made(build.cache, key_of(base, "attachments", report.id, digest), copy),
-        }
-    return files
+        out.append((key_of(base, "attachments", report.id, digest), copy))
+    return out
 
 
 def attachment_files(root: Path, reports: list[Report]) -> dict[str, bytes]:

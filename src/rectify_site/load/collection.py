@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol, TypeVar
@@ -645,6 +645,42 @@ def load_collection(
         raise UsageError([diag(root, "content.missing")])
     problems: list[Diagnostic] = []
     files: list[Path] = []
+    site = load_site_file(root, problems, files)
+    folders = report_folders(root, problems)
+    keys = digests or {}
+    cached: dict[Path, LoadedReport] = {}
+    if cache is not None:
+        for f in folders:
+            key = keys.get(f.name)
+            hit = cache.recall("reports", f.name, key) if key else None
+            if isinstance(hit, LoadedReport):
+                cached[f] = hit
+    parsed = _parsed_in_order([f for f in folders if f not in cached], root)
+    loaded: list[LoadedReport] = []
+    try:
+        for folder in folders:
+            one = cached.get(folder)  # unchanged since it last loaded cleanly: no parse
+            if one is None:
+                one = load_report(folder, root, next(parsed))
+                key = keys.get(folder.name)
+                if cache is not None and one.report is not None and key:
+                    cache.remember("reports", folder.name, key, one)
+            loaded.append(one)
+    finally:
+        parsed.close()  # the workers stop with it, however loading ended
+    return gather(
+        root,
+        site,
+        zip(folders, loaded, strict=True),
+        problems,
+        files,
+        keep_going=keep_going,
+        drafts_left_out=drafts_left_out,
+    )
+
+
+def load_site_file(root: Path, problems: list[Diagnostic], files: list[Path]) -> SiteFile:
+    """site.yaml validated (its problems added to ``problems``), or the defaults."""
     site = SiteFile()
     site_path = root / "site.yaml"
     if site_path.exists():
@@ -656,9 +692,12 @@ def load_collection(
             problems.extend(exc.diagnostics)
         except ValidationError as exc:
             problems.extend(pydantic_diagnostics(exc, src))
-    reports: list[Report] = []
-    drafts: list[Report] = []
-    failed_drafts: list[str] = []
+    return site
+
+
+def report_folders(root: Path, problems: list[Diagnostic]) -> list[Path]:
+    """The folders under ``root`` that hold a report, sorted; a folder whose name no
+    report may take is a problem, not a report."""
     folders: list[Path] = []
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         if folder.name.startswith((".", "_")):
@@ -671,33 +710,33 @@ def load_collection(
             problems.append(diag(folder, key, field="id", **params))
             continue
         folders.append(folder)
-    keys = digests or {}
-    cached: dict[Path, LoadedReport] = {}
-    if cache is not None:
-        for f in folders:
-            key = keys.get(f.name)
-            hit = cache.recall("reports", f.name, key) if key else None
-            if isinstance(hit, LoadedReport):
-                cached[f] = hit
-    parsed = _parsed_in_order([f for f in folders if f not in cached], root)
-    try:
-        for folder in folders:
-            loaded = cached.get(folder)  # unchanged since it last loaded cleanly: no parse
-            if loaded is None:
-                loaded = load_report(folder, root, next(parsed))
-                key = keys.get(folder.name)
-                if cache is not None and loaded.report is not None and key:
-                    cache.remember("reports", folder.name, key, loaded)
-            found = loaded.problems
-            if drafts_left_out and loaded.draft and loaded.report is None:
-                failed_drafts.append(folder.name)
-                found = tuple(dataclasses.replace(d, severity="warning") for d in found)
-            problems.extend(found)
-            files.extend(loaded.files)
-            if loaded.report is not None:
-                (drafts if loaded.report.draft else reports).append(loaded.report)
-    finally:
-        parsed.close()  # the workers stop with it, however loading ended
+    return folders
+
+
+def gather(
+    root: Path,
+    site: SiteFile,
+    loaded: Iterable[tuple[Path, LoadedReport]],
+    problems: list[Diagnostic],
+    files: list[Path],
+    *,
+    keep_going: bool = False,
+    drafts_left_out: bool = False,
+) -> Collection:
+    """The collection of the report folders loaded, in order (see ``load_collection``
+    for ``keep_going`` and ``drafts_left_out``); ContentError with every problem."""
+    reports: list[Report] = []
+    drafts: list[Report] = []
+    failed_drafts: list[str] = []
+    for folder, one in loaded:
+        found = one.problems
+        if drafts_left_out and one.draft and one.report is None:
+            failed_drafts.append(folder.name)
+            found = tuple(dataclasses.replace(d, severity="warning") for d in found)
+        problems.extend(found)
+        files.extend(one.files)
+        if one.report is not None:
+            (drafts if one.report.draft else reports).append(one.report)
     problems.extend(units_twice(reports, root))
     errors = [p for p in problems if p.severity == "error"]
     if errors and not (keep_going and (reports or drafts)):

@@ -304,6 +304,15 @@ class Report(Strict):
     ledger_options: LedgerOptions = Field(default=LedgerOptions(), exclude=True)
     """report.yaml's ``ledger:`` (publish, publish_columns)."""
 
+    def summary(self) -> Report:
+        """What the pages about many reports need of this one (its title, dates, figures,
+        its outline of headings, whether its ledger is published): the report without its
+        paragraphs, actions, tables and ledger rows. The build's parent holds these, not
+        the collection's whole models; a theme's pages about many reports see these."""
+        ledger = self.ledger.model_copy(update={"problems": ()}) if self.ledger else None
+        parts = [_outline(p) for p in self.parts]
+        return self.model_copy(update={"parts": parts, "tables": [], "ledger": ledger})
+
     def nodes(self) -> Iterator[Node]:
         """Every node, in document order."""
         for part in self.parts:
@@ -331,3 +340,11 @@ class Report(Strict):
         """How a status key reads in this report."""
         status = self.figures.statuses.get(key or "")
         return status.label if status else (key or "")
+
+
+def _outline(node: Node) -> Node:
+    """A node and its children with their headings only (Report.summary)."""
+    children = [_outline(c) for c in node.children]
+    return node.model_copy(
+        update={"paragraphs": [], "actions": [], "tables": [], "children": children}
+    )

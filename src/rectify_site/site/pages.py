@@ -135,11 +135,16 @@ def _parents(report: Report) -> dict[str, Node]:
 
 def report_pages(report: Report, view: CollectionView) -> list[Page]:
     """A report's overview, full text, figures and one page per category."""
-    ctx: dict[str, Any] = {"report": report}
+    return [overview_page(report, view), *own_pages(report)]
+
+
+def overview_page(report: Report, view: CollectionView) -> Page:
+    """A report's overview: the only page of a report that shows other reports (its
+    series, the one before it), so the only one that needs the collection's view."""
     previous = view.previous.get(report.id)
     series = view.issuer_of[report.id]
     overview = {
-        **ctx,
+        "report": report,
         "series": series,
         "previous": previous,
         "changes": changes(previous, report) if previous else [],
@@ -147,18 +152,23 @@ def report_pages(report: Report, view: CollectionView) -> list[Page]:
         "headlines": {r.id: view.headlines[r.id] for r in series.reports},
         "collection_words": view.words,
     }
+    return Page(
+        report_path(report),
+        "report.html",
+        report.title,
+        overview,
+        report.id,
+        shows=tuple(r.id for r in series.reports),
+        values=(view.words,),
+    )
+
+
+def own_pages(report: Report) -> list[Page]:
+    """The pages that show one report and nothing else (full text, figures, ledger,
+    categories): made from the report alone, before the rest of the collection is known."""
+    ctx: dict[str, Any] = {"report": report}
     own = (report.id,)
-    series_ids = tuple(r.id for r in series.reports)
     pages = [
-        Page(
-            report_path(report),
-            "report.html",
-            report.title,
-            overview,
-            report.id,
-            shows=series_ids,
-            values=(view.words,),
-        ),
         Page(
             report_path(report, "full"),
             "full.html",

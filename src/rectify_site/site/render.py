@@ -377,7 +377,8 @@ def render_jobs(pages: int) -> int:
     return jobs_for(pages, PARALLEL_MIN_PAGES)
 
 
-def _render_one(env: Environment, page: Page) -> bytes:
+def render_page(env: Environment, page: Page) -> bytes:
+    """One page as UTF-8; a template's error as a ContentError naming its file and line."""
     try:
         template = env.get_template(page.template)
         html = template.render(page=page, **page.context)
@@ -396,7 +397,7 @@ def _render_chunk(bounds: tuple[int, int]) -> tuple[dict[str, bytes], list[Diagn
     out: dict[str, bytes] = {}
     try:
         for page in pages[bounds[0] : bounds[1]]:
-            out[page.url] = _render_one(env, page)
+            out[page.url] = render_page(env, page)
     except ContentError as exc:
         return {}, list(exc.diagnostics)
     return out, []
@@ -442,7 +443,7 @@ def render_pages(
     jobs = render_jobs(len(pages)) if jobs is None else jobs
     if jobs <= 1 or not can_fork():
         for page in pages:
-            out[page.url] = _render_one(env, page)
+            out[page.url] = render_page(env, page)
             progress.advance()
         return out
     for name in {p.template for p in pages}:
