@@ -540,6 +540,11 @@ class Cache:
         data = seal(slot, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
         atomic_write(self.folder(group) / f"{name}.pickle", data)
 
+    def retain(self, group: str, name: str) -> None:
+        """Keep the value the last build left as ``group/name`` for the next, unread (an
+        unchanged report's whole model, while this build reads only its summary)."""
+        self.live.add(f"{group}/{name}")
+
     def stored(self, group: str, name: str, key: str) -> None:
         """Note a value a worker wrote (``store``): recalled by this build's next stages
         (forked after this) and, once the build commits, by the next build."""

@@ -353,6 +353,7 @@ def _pass_one(work: _Work, folders: list[Path], outputs: Any) -> list[Unit]:
     so the parent never holds more than one report's."""
     global _WORK
     build = work.build
+    assert build.cache is not None
     units: dict[str, Unit] = {}
     todo: list[Path] = []
     for folder in folders:
@@ -361,12 +362,12 @@ def _pass_one(work: _Work, folders: list[Path], outputs: Any) -> list[Unit]:
             todo.append(folder)
         else:
             units[folder.name] = unit
+            build.cache.retain(REPORTS, folder.name)  # for a later build that needs it
     build.progress.advance(len(units))
     if todo:
         for name in OWN_TEMPLATES:  # compiled once, here, then inherited by every worker
             if name in _names(work.env):
                 work.env.get_template(name)
-        assert build.cache is not None
         build.cache.holds("")  # its index of the last build's outputs, made once, inherited
     _WORK = work
     try:

@@ -1,0 +1,142 @@
+"""The engine (build/stream.py): a report at a time through load and render, the parent
+holding summaries, the same bytes as the in-memory path whatever the number of workers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rectify_site.build import cache as cache_module
+from rectify_site.build.pipeline import build_site, load_site, render_site
+from rectify_site.errors import ContentError
+from rectify_site.load import collection as loader
+from rectify_site.workers import JOBS_ENV, can_fork
+
+from conftest import TEMPLATES, edit
+from support import generate
+
+N = 30
+"""Reports: more than stream.PARALLEL_MIN_REPORTS, so that two jobs fork."""
+
+SHAPES = Path(__file__).resolve().parent / "shapes"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    content = tmp_path_factory.mktemp("engine") / "content"
+    generate.generate(N, content, seed=5)
+    return content
+
+
+def _files(out: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and ".rectify-cache" not in p.parts
+    }
+
+
+def _build(content: Path, out: Path, **options: object) -> dict[str, bytes]:
+    build_site(content, out, templates=TEMPLATES, search=False, compress=False, **options)
+    return _files(out)
+
+
+def _pages(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in files.items() if k.endswith(".html")}
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
+def test_two_workers_make_the_bytes_one_process_makes(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(JOBS_ENV, "1")
+    alone = _build(corpus, tmp_path / "one", base_url="https://example.org/")
+    monkeypatch.setenv(JOBS_ENV, "2")
+    forked = _build(corpus, tmp_path / "two", base_url="https://example.org/")
+    assert len(alone) > N * 5
+    differ = [k for k in alone.keys() | forked.keys() if alone.get(k) != forked.get(k)]
+    assert not differ, differ[:5]
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["generated", *sorted(p.name for p in SHAPES.iterdir() if (p / "content").is_dir())],
+)
+def test_a_build_shows_what_the_in_memory_path_renders(
+    where: str, corpus: Path, tmp_path: Path
+) -> None:
+    """Every page as render_site (which loads whole models) makes it: the xuncha shape has
+    no site name, so the name comes from its reports' kind, known only once they load."""
+    content = corpus if where == "generated" else SHAPES / where / "content"
+    built = _pages(_build(content, tmp_path / "_site"))
+    rendered, _ = render_site(load_site(content), theme=TEMPLATES)
+    assert built == _pages(rendered)
+
+
+def test_the_parent_holds_summaries_not_whole_reports(corpus: Path, tmp_path: Path) -> None:
+    result = build_site(corpus, tmp_path / "_site", templates=TEMPLATES, search=False)
+    assert result.collection is not None
+    reports = result.collection.reports
+    assert len(reports) == N
+    assert all(r.nodes() for r in reports)  # the headings stay: the home page lists them
+    assert not any(n.paragraphs or n.actions or n.tables for r in reports for n in r.nodes())
+    full = (tmp_path / "_site" / reports[0].id / "full.html").read_text("utf-8")
+    whole = next(r for r in load_site(corpus).reports if r.id == reports[0].id)
+    first = next(n for n in whole.nodes() if n.paragraphs)
+    assert first.paragraphs[0][:12] in full  # the pages were made from the whole report
+
+
+def test_an_edit_loads_only_the_edited_report(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fresh build after an edit to one report: the others' summaries are read from the
+    cache, their whole models not loaded; only those whose overview shows the edited one
+    (its series) are unpickled; the site is as a cold build of the edited content."""
+    content = tmp_path / "content"
+    shutil.copytree(corpus, content)
+    out = tmp_path / "_site"
+    monkeypatch.setenv(JOBS_ENV, "1")  # in this process, where the calls can be counted
+    _build(content, out)
+    report = sorted(p for p in content.iterdir() if p.is_dir())[3]
+    target = report / "parts" / "leadership.yaml"  # a sentence of one part file
+    text = target.read_text("utf-8")
+    word = next(ch for ch in text if "\u4e00" <= ch <= "\u9fff")
+    edit(target, word, word + "（已改）")
+    whole = load_site(content).reports
+    issuer = next(r.issuer for r in whole if r.id == report.name)
+    series = sum(1 for r in whole if r.issuer == issuer)
+
+    loads: list[str] = []
+    recalled: list[str] = []
+    real_load, real_recall = loader.load_report, cache_module.Cache.recall
+
+    def load(folder: Path, *args: object, **kw: object) -> loader.LoadedReport:
+        loads.append(folder.name)
+        return real_load(folder, *args, **kw)
+
+    def recall(self: cache_module.Cache, group: str, *args: object, **kw: object) -> object:
+        recalled.append(group)
+        return real_recall(self, group, *args, **kw)
+
+    monkeypatch.setattr(loader, "load_report", load)
+    monkeypatch.setattr(cache_module.Cache, "recall", recall)
+    again = _build(content, out)
+    assert loads == [report.name]
+    assert recalled.count("summaries") == N
+    assert 1 <= recalled.count("reports") <= series + 1 < N
+    monkeypatch.undo()
+    cold = _build(content, tmp_path / "cold", incremental=False)
+    assert again == cold
+
+
+def test_a_template_error_in_a_report_page_stops_the_build(corpus: Path, tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(TEMPLATES, theme)
+    edit(theme / "figures.html", "{% block main %}", '{% block main %}{% include "gone.html" %}')
+    out = tmp_path / "_site"
+    with pytest.raises(ContentError) as raised:
+        build_site(corpus, out, templates=theme, search=False)
+    assert raised.value.diagnostics[0].key == "template.error"
+    assert not (out / "index.html").exists()  # nothing written
