@@ -194,17 +194,44 @@ def run_pagefind(site: Path, bundle: Path, service: Service | None = None) -> di
     }
 
 
-def index_shards(pages: Mapping[str, Mapping[str, bytes]]) -> dict[str, bytes]:
+STAGE_PREFIX = "search-"
+"""The staging folders' names (in the cache's spool folder, or the system's temporary)."""
+
+
+def new_stage(folder: Path) -> Path:
+    """A staging folder for this build's search pages, in ``folder`` (the cache's spool):
+    a killed build's are removed first."""
+    for old in folder.glob(f"{STAGE_PREFIX}*"):
+        shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=STAGE_PREFIX, dir=folder))
+
+
+def stage_page(stage: Path, rel: str, data: bytes) -> None:
+    """Where a page carries the search mark, its copy for Pagefind (bigrams.indexed_copy)
+    into its shard's staging folder: done by the worker that rendered it, while the
+    others render, instead of by the parent before Pagefind starts."""
+    if not rel.endswith(".html") or MARK not in data:
+        return
+    path = stage / shard_of(rel.partition("/")[0]) / "site" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(indexed_copy(data))
+
+
+def index_shards(
+    pages: Mapping[str, Mapping[str, bytes]], stage: Path | None = None
+) -> dict[str, bytes]:
     """Index each shard's pages (shard -> site path -> HTML) into its bundle, as bytes.
 
     Each shard's pages go into a staging folder of their own, indexed by one of two
     Pagefind services (one per core), shard after shard: each index is dropped once
-    written, so memory is bounded by the largest shard, not by the collection.
+    written, so memory is bounded by the largest shard, not by the collection. With
+    ``stage``, some pages are staged already (``stage_page``): those in ``pages`` join
+    them; the folder is removed at the end either way.
     """
     if not pages:
         return {}
     require_pagefind()
-    stage = Path(tempfile.mkdtemp(prefix="rectify-search-"))
+    stage = stage or Path(tempfile.mkdtemp(prefix="rectify-search-"))
     # the largest shards first, each to the service with the least work so far (by the
     # number of pages: their bytes are read only when the shard is staged)
     size = {s: len(getattr(pages[s], "rels", pages[s])) for s in pages}
@@ -230,7 +257,7 @@ def index_shards(pages: Mapping[str, Mapping[str, bytes]]) -> dict[str, bytes]:
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(indexed_copy(data))
                     staged += 1
-                if not staged:  # no page of the shard is marked for search
+                if not staged and not site.is_dir():  # no page of the shard is marked
                     continue
                 got = run_pagefind(site, stage / shard / "bundle", service)
                 files.update({f"{BUNDLE}/{shard}/{rel}": data for rel, data in got.items()})
@@ -271,6 +298,7 @@ def search_files(
     *,
     previous: Mapping[str, str],
     recorded: Mapping[str, str],
+    staged: Path | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
     """The search bundles of this build: (files to write, files kept, digests to record).
 
@@ -278,7 +306,25 @@ def search_files(
     (path -> sha256); ``previous`` is the manifest of the last write and ``recorded`` the
     digests saved with it (``read_state``). A shard is indexed again when the digest of
     its pages changed or its bundle is not all there; otherwise its files are kept.
+    With ``staged`` (stream.py), the workers staged every page they made already: only
+    the kept pages of a shard indexed again are staged here. The folder goes at the end.
     """
+    try:
+        return _search_files(out, files, kept, report_ids, previous, recorded, staged)
+    finally:
+        if staged is not None:
+            shutil.rmtree(staged, ignore_errors=True)
+
+
+def _search_files(
+    out: Path,
+    files: Mapping[str, bytes],
+    kept: Mapping[str, str],
+    report_ids: Iterable[str],
+    previous: Mapping[str, str],
+    recorded: Mapping[str, str],
+    staged: Path | None,
+) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
     from rectify_site.build.output import digest
 
     ids = set(report_ids)
@@ -302,8 +348,9 @@ def search_files(
         if recorded.get(shard) == d and entry in old and all((out / r).is_file() for r in old):
             keep.update(old)
             continue
-        stale[shard] = _ShardPages(list(hashes[shard]), files, out)
-    made = index_shards(stale)
+        skip = files if staged is not None else {}
+        stale[shard] = _ShardPages(list(hashes[shard]), files, out, skip)
+    made = index_shards(stale, staged)
     return made, keep, digests
 
 
@@ -311,8 +358,16 @@ class _ShardPages(Mapping[str, bytes]):
     """A shard's pages that carry the search mark, read one at a time as they are staged
     for Pagefind: a cold build of 10,000 reports does not hold every indexed page twice."""
 
-    def __init__(self, rels: list[str], files: Mapping[str, bytes], out: Path) -> None:
+    def __init__(
+        self,
+        rels: list[str],
+        files: Mapping[str, bytes],
+        out: Path,
+        skip: Mapping[str, bytes] | None = None,
+    ) -> None:
         self.rels, self.files, self.out = rels, files, out
+        self.skip = skip or {}
+        """Pages staged already (the workers'): ``marked`` leaves them out."""
 
     def _data(self, rel: str) -> bytes | None:
         data = self.files[rel] if rel in self.files else _read(self.out / rel)
@@ -331,8 +386,10 @@ class _ShardPages(Mapping[str, bytes]):
         return sum(1 for _ in self)
 
     def marked(self) -> Iterator[tuple[str, bytes]]:
-        """(path, bytes) of each marked page, each read once."""
+        """(path, bytes) of each marked page not staged already, each read once."""
         for rel in self.rels:
+            if rel in self.skip:
+                continue
             data = self._data(rel)
             if data is not None:
                 yield rel, data

@@ -132,6 +132,8 @@ class Rendered:
     warnings: list[Diagnostic]
     templates: dict[str, list[str]]
     """The template references to note for the next build (Notes.templates)."""
+    staged: Path | None = None
+    """Where the workers staged the search pages they made (stream.py), if they did."""
 
 
 @dataclass(frozen=True)
@@ -526,6 +528,7 @@ def index(build: Build, derived: Derived, rendered: Rendered, last: Notes) -> In
         [r.id for r in derived.reports],
         previous=previous,
         recorded=last.shards,
+        staged=rendered.staged,
     )
     return Indexed(made, same, shards)
 

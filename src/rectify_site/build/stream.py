@@ -32,6 +32,7 @@ models, and ``check`` needs them whole.
 from __future__ import annotations
 
 import dataclasses
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +98,8 @@ class Unit:
     """The key its whole model was stored under in the cache, where it was."""
     problems: tuple[Diagnostic, ...] = ()
     """Template errors met while rendering its pages."""
+    stale: bool = False
+    """What it made was made with another site name: all of it is made again."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ class _Work:
     base: str
     closures: dict[str, str]
     digests: dict[str, str]
+    stage: Path | None = None
+    """Where the search pages are staged (search.stage_page), with search on."""
     view: CollectionView | None = None
 
 
@@ -182,8 +187,17 @@ def _own_task(folder: Path) -> Unit:
             made.update(files)
             artifacts.append((key, tuple(files)))
     outline = tuple(dataclasses.replace(p, context={}) for p in pages)
-    hashes = {rel: sha(data) for rel, data in made.items()}
-    return Unit(name, summary, outline, keys, tuple(artifacts), made, hashes, stored)
+    return Unit(name, summary, outline, keys, tuple(artifacts), made, _hashed(work, made), stored)
+
+
+def _hashed(work: _Work, made: dict[str, bytes]) -> dict[str, str]:
+    """Each file's sha256, its page staged for search on the way (both in the worker)."""
+    if work.stage is not None:
+        from rectify_site.build.search import stage_page
+
+        for rel, data in made.items():
+            stage_page(work.stage, rel, data)
+    return {rel: sha(data) for rel, data in made.items()}
 
 
 def _cached_unit(work: _Work, folder: Path) -> Unit | None:
@@ -254,8 +268,7 @@ def _view_task(job: Task) -> Made:
             got = make()
             made.update(got)
             artifacts.append((key, tuple(got)))
-    hashes = {rel: sha(data) for rel, data in made.items()}
-    return Made(made, hashes, tuple(artifacts))
+    return Made(made, _hashed(work, made), tuple(artifacts))
 
 
 # --- the engine -------------------------------------------------------------------------
@@ -298,8 +311,13 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
     assets = load_assets(build.theme)
     env = environment_for(build, site.model_copy(update={"name": guess}), base_url, assets)
     base, closures, templates = _bases(build, env, assets, guess, last)
-    work = _Work(build, env, base, closures, digests)
     outputs = outputs_for(build, len(folders) * PAGES_PER_REPORT)
+    stage = None
+    if build.search:
+        from rectify_site.build.search import new_stage
+
+        stage = new_stage(cache.folder("spool"))
+    work = _Work(build, env, base, closures, digests, stage)
     try:
         units = _pass_one(work, folders, outputs)
         for unit in units:
@@ -325,12 +343,14 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
         if derived.name != guess:  # the reports' kinds gave another name: all made again
             env = environment_for(build, derived.site, derived.base_url, assets)
             base, closures, templates = _bases(build, env, assets, derived.name, last)
-            units = [dataclasses.replace(u, pages={}, artifacts=()) for u in units]
-        work = _Work(build, env, base, closures, digests, derived.view)
+            units = [dataclasses.replace(u, pages={}, artifacts=(), stale=True) for u in units]
+        work = _Work(build, env, base, closures, digests, stage, derived.view)
         keys = page_keys(derived.pages, base, closures, digests, {})
         tasks, parent_pages = _account(work, derived, units, keys)
-        build.progress.phase("render", total=len(tasks) + len(parent_pages))
-        render_pages(env, parent_pages, progress=build.progress, into=outputs)
+        pages_left = len(parent_pages) + sum(len(t[2]) for t in tasks)
+        build.progress.phase("render", total=pages_left)  # what pass 1 left: pages
+        render_pages(env, parent_pages, into=outputs)
+        build.progress.advance(len(parent_pages))
         for page in parent_pages:
             cache.record(keys[page.url], {page.url: outputs[page.url]})
         _pass_two(work, tasks, keys, outputs)
@@ -339,8 +359,11 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
         outputs.update(made)
     except BaseException:
         outputs.close()
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
         raise
-    return derived, Rendered(env, outputs, dict(cache.kept), warnings, templates)
+    kept = dict(cache.kept)
+    return derived, Rendered(env, outputs, kept, warnings, templates, stage)
 
 
 PAGES_PER_REPORT = 10
@@ -402,7 +425,7 @@ def _pass_two(work: _Work, tasks: list[Task], keys: dict[str, str], outputs: Any
                 cache.record_digests(keys[url], {url: done.hashes[url]})
             for key, rels in done.artifacts:
                 cache.record_digests(key, {r: done.hashes[r] for r in rels})
-            work.build.progress.advance()
+            work.build.progress.advance(len(task[2]))
     finally:
         _WORK = None
 
@@ -460,8 +483,9 @@ def _account(
                 cache.record_digests(key, {r: unit.hashes[r] for r in rels})
     by_report: dict[str, list[str]] = {}
     parent_pages: list[Page] = []
+    remade = {url for u in units if u.stale for url in u.hashes}  # never kept: replaced
     for page in derived.pages:
-        if page.url in accounted or cache.current(keys[page.url]):
+        if page.url in accounted or (page.url not in remade and cache.current(keys[page.url])):
             continue
         if page.report_id is None:
             parent_pages.append(page)
