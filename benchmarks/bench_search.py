@@ -91,15 +91,22 @@ def index(*a, **k):
         got["index_cpu"] = cpu() - start
 pipeline.index = timed("index", index)
 search.run_pagefind = timed("pagefind", search.run_pagefind)
-if hasattr(search, "indexed_copy"):
-    copy = timed("copy_cpu", search.indexed_copy, cpu=True)
+# the copy is imported by name (before the engine) or looked up when called (after it,
+# also by the workers, whose time is theirs: this counts the parent's only)
+try:
+    from rectify_site.build import bigrams
+except ImportError:
+    bigrams = None
+owner = search if hasattr(search, "indexed_copy") else bigrams
+if owner is not None and hasattr(owner, "indexed_copy"):
+    copy = timed("copy_cpu", owner.indexed_copy, cpu=True)
     def counted(page):
         out = copy(page)
         with lock:
             got["copy_in"] += len(page)
             got["copy_out"] += len(out)
         return out
-    search.indexed_copy = counted
+    owner.indexed_copy = counted
 from rectify_site.commands.cli import main
 try:
     code = main(sys.argv[1:])

@@ -147,7 +147,7 @@ def test_a_terminal_gets_bars_and_anything_else_nothing(content_copy: Path, tmp_
     shown = screen.getvalue()
     for label in ("加载", "渲染", "写入"):
         assert label in shown, shown
-    assert bars.phases == ["load", "render", "render", "write"]
+    assert bars.phases == ["load", "render", "write"]
     screen = FakeTerminal()
     build_site(
         content_copy,

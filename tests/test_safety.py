@@ -596,24 +596,27 @@ def test_a_planted_pickle_in_the_cache_is_never_loaded(
     cache = cache_dir_for(out)
     assert (tmp_path / "state" / "cache.key").stat().st_mode & 0o077 == 0
     assert not (tmp_path / "state").is_relative_to(cache)
-    slot = f"reports/{REPORT_ID}"
-    key = json.loads((cache / "state.json").read_text())["values"][slot]
-    pickled = cache / "reports" / f"{REPORT_ID}.pickle"
-    assert pickled.read_bytes().startswith(signing.MAGIC)
-    marker = tmp_path / "pwned"
-    payload = pickle.dumps((key, _Planted(marker)))
-    other = signing.MAGIC + b"\0" * 32 + payload  # sealed with somebody else's key
-    for planted in (payload, other, signing.MAGIC + payload):
-        build_site(content_copy, out, search=False)
-        pickled.write_bytes(planted)
-        (out / "index.html").unlink()  # so that the build has work to do
-        result = build_site(content_copy, out, search=False, verify=True)
-        assert not marker.exists(), "the planted pickle ran"
-        assert tree(out) == expected
-        assert result.stats is not None and "index.html" in result.stats.written
-    # the seal covers the slot too: a sealed value moved to another slot is not read
-    assert signing.unseal("reports/other", pickled.read_bytes()) is None
-    assert signing.unseal(slot, pickled.read_bytes()) is not None
+    # a build reads an unchanged report's summary; its whole model where a page of its
+    # own is to be made again (full.html removed): a pickle planted in either is not run
+    for group, removed in (("summaries", "index.html"), ("reports", f"{REPORT_ID}/full.html")):
+        slot = f"{group}/{REPORT_ID}"
+        key = json.loads((cache / "state.json").read_text())["values"][slot]
+        pickled = cache / group / f"{REPORT_ID}.pickle"
+        assert pickled.read_bytes().startswith(signing.MAGIC)
+        marker = tmp_path / "pwned"
+        payload = pickle.dumps((key, _Planted(marker)))
+        other = signing.MAGIC + b"\0" * 32 + payload  # sealed with somebody else's key
+        for planted in (payload, other, signing.MAGIC + payload):
+            build_site(content_copy, out, search=False)
+            pickled.write_bytes(planted)
+            (out / removed).unlink()  # so that the build has work to do
+            result = build_site(content_copy, out, search=False, verify=True)
+            assert not marker.exists(), "the planted pickle ran"
+            assert tree(out) == expected
+            assert result.stats is not None and removed in result.stats.written
+        # the seal covers the slot too: a sealed value moved to another slot is not read
+        assert signing.unseal(f"{group}/other", pickled.read_bytes()) is None
+        assert signing.unseal(slot, pickled.read_bytes()) is not None
 
 
 # --- 1. inputs are regular files inside content/: nothing followed out, nothing hangs -----

@@ -14,7 +14,10 @@
     finish     compiled templates, the cache and its notes saved                nothing written
 
 Each stage returns what it made (Loaded, Derived, Rendered, Indexed, Written); the
-collection-level ones work over one build context (``Build``). Nothing is written until
+collection-level ones work over one build context (``Build``). ``build`` runs load,
+derive and render report by report (stream.py: a worker takes a report through load and
+its own pages, the parent holds summaries); ``serve``, ``check`` and ``render_site`` run
+them over the whole models in memory, and make the same bytes. Nothing is written until
 everything has loaded and rendered, so a failed build leaves the last good site as it
 was. Only these stages ask the cache (cache.py), and only from ``_build_site``: each
 page's key is made from what the page declares it shows (inputs.page_keys), each data

@@ -35,7 +35,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from rectify_site.build.bigrams import indexed_copy
 from rectify_site.errors import UsageError, diag
 from rectify_site.site import shards as sharding
 from rectify_site.site.shards import shard_of
@@ -212,6 +211,8 @@ def stage_page(stage: Path, rel: str, data: bytes) -> None:
     others render, instead of by the parent before Pagefind starts."""
     if not rel.endswith(".html") or MARK not in data:
         return
+    from rectify_site.build.bigrams import indexed_copy  # its tables: only with search
+
     path = stage / shard_of(rel.partition("/")[0]) / "site" / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(indexed_copy(data))
@@ -242,6 +243,8 @@ def index_shards(
         i = load.index(min(load))
         lanes[i].append(shard)
         load[i] += size[shard]
+
+    from rectify_site.build.bigrams import indexed_copy
 
     def lane(shards: list[str]) -> dict[str, bytes]:
         files: dict[str, bytes] = {}

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rectify_site.build import stages
 from rectify_site.build.cache import Cache, key_of, sha
 from rectify_site.build.inputs import page_keys, report_digests
 from rectify_site.build.notes import Notes
@@ -46,7 +47,6 @@ from rectify_site.build.stages import (
     Derived,
     Loaded,
     Rendered,
-    collection_files,
     derive,
     environment_for,
     outputs_for,
@@ -54,7 +54,7 @@ from rectify_site.build.stages import (
     report_artifacts,
     site_names_free,
 )
-from rectify_site.errors import ContentError, Diagnostic
+from rectify_site.errors import ContentError, Diagnostic, UsageError
 from rectify_site.workers import jobs_for, pool
 
 if TYPE_CHECKING:
@@ -163,8 +163,11 @@ def _own_task(folder: Path) -> Unit:
     if loaded is None:
         loaded = load_report(folder, build.content)
         if cache is not None and digest and loaded.report is not None:
-            cache.store(REPORTS, name, digest, loaded)
-            stored = digest
+            try:
+                cache.store(REPORTS, name, digest, loaded)
+                stored = digest
+            except (OSError, UsageError):  # a cache: pass 2 loads it again instead
+                pass
     report = loaded.report
     summary = dataclasses.replace(loaded, report=report.summary() if report else None)
     if report is None or (report.draft and not build.include_drafts):
@@ -354,7 +357,7 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
         for page in parent_pages:
             cache.record(keys[page.url], {page.url: outputs[page.url]})
         _pass_two(work, tasks, keys, outputs)
-        made, warnings = collection_files(build, derived, assets, base)
+        made, warnings = stages.collection_files(build, derived, assets, base)
         site_names_free(build, collection, list(made))
         outputs.update(made)
     except BaseException:
