@@ -251,6 +251,7 @@ def write_site(
     verify: bool = False,
     then: Callable[[WriteStats, Rollback], None] | None = None,
     previous: tuple[dict[str, str], list[str]] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> WriteStats:
     """Make ``out`` hold exactly ``files``, all or nothing, including ``then``.
 
@@ -273,7 +274,8 @@ def write_site(
 
     Nothing outside ``out`` is ever written or removed: manifest entries that lead out
     of it are ignored (``stats.refused``), and a folder of the site that is a symlink to
-    elsewhere is refused.
+    elsewhere is refused. ``digests`` (path -> sha256 of the bytes in ``files``, hashed
+    by the workers that made them) spares hashing those again here.
     """
     created = not out.exists()
     try:
@@ -298,9 +300,10 @@ def write_site(
             hashes[rel] = h
             stats.unchanged.append(rel)
     changed: list[str] = []  # by name: a spool's bytes are read again only to be staged
+    known = digests or {}
     for rel in sorted(files):
         data = files[rel]
-        hashes[rel] = h = digest(data)
+        hashes[rel] = h = known.get(rel) or digest(data)
         stamp = (stamps or {}).get(rel)
         if last.get(rel) == h and file_intact(out / rel, data, h, stamp, verify=verify):
             stats.unchanged.append(rel)

@@ -134,6 +134,8 @@ class Rendered:
     """The template references to note for the next build (Notes.templates)."""
     staged: Path | None = None
     """Where the workers staged the search pages they made (stream.py), if they did."""
+    digests: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Path -> sha256 of outputs the workers hashed as they made them (stream.py)."""
 
 
 @dataclass(frozen=True)
@@ -553,7 +555,13 @@ def write(build: Build, rendered: Rendered, indexed: Indexed) -> Written:
         kept.update(same)
     build.progress.phase("write", total=len(outputs))
     stats = write_site(
-        out, outputs, keep=kept, stamps=cache.stamps(), verify=build.verify, previous=previous
+        out,
+        outputs,
+        keep=kept,
+        stamps=cache.stamps(),
+        verify=build.verify,
+        previous=previous,
+        digests=rendered.digests,
     )
     return Written(stats, kept)
 

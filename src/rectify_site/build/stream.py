@@ -10,11 +10,13 @@
              ◀── Unit: its summary, its pages' outline, the bytes made
     gather the summaries (a content error stops the build here: nothing is written);
     derive every page from them; plan what is still to render
-    pass 2   ── a report and its stale pages ▶ the model recalled from the cache; its
-                                               overview (which shows its series) and any
-                                               page still to render
+    render   the collection's pages and each report's overview (its series, headings,
+             figures and dates), from the summaries, in workers for many (render_pages)
+    pass 2   ── a report and its stale pages ▶ the model recalled from the cache; a page
+                                               of its own still to render (the site's
+                                               name came out other than guessed)
              ◀── bytes
-    the collection's pages and files, from the summaries
+    the collection's files, from the summaries
     then index, write and finish as before (stages.py)
 
 The parent holds each report's summary (``Report.summary``: no text, no tables, no ledger
@@ -279,6 +281,10 @@ def _view_task(job: Task) -> Made:
 OWN_TEMPLATES = ("full.html", "figures.html", "ledger.html", "category.html")
 """The templates of a report's own pages (site.pages.own_pages)."""
 
+OVERVIEW = "report.html"
+"""A report's overview, rendered from the summaries like the collection's pages: it shows
+the report's series and its headings, figures and dates, never its text."""
+
 PAGE_TEMPLATES = (
     "report.html",
     "index.html",
@@ -355,7 +361,12 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
         render_pages(env, parent_pages, into=outputs)
         build.progress.advance(len(parent_pages))
         for page in parent_pages:
-            cache.record(keys[page.url], {page.url: outputs[page.url]})
+            data = outputs[page.url]
+            cache.record(keys[page.url], {page.url: data})
+            if stage is not None and page.report_id is not None:  # a theme may mark it
+                from rectify_site.build.search import stage_page
+
+                stage_page(stage, page.url, data)
         _pass_two(work, tasks, keys, outputs)
         made, warnings = stages.collection_files(build, derived, assets, base)
         site_names_free(build, collection, list(made))
@@ -366,7 +377,9 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
             shutil.rmtree(stage, ignore_errors=True)
         raise
     kept = dict(cache.kept)
-    return derived, Rendered(env, outputs, kept, warnings, templates, stage)
+    # what the workers hashed, as the cache recorded it (the last record of a path wins)
+    digests = {rel: v[1] for rel, v in cache.outputs.items() if rel in outputs}
+    return derived, Rendered(env, outputs, kept, warnings, templates, stage, digests)
 
 
 PAGES_PER_REPORT = 10
@@ -490,7 +503,7 @@ def _account(
     for page in derived.pages:
         if page.url in accounted or (page.url not in remade and cache.current(keys[page.url])):
             continue
-        if page.report_id is None:
+        if page.report_id is None or page.template == OVERVIEW:  # from the summaries
             parent_pages.append(page)
         else:
             by_report.setdefault(page.report_id, []).append(page.url)

@@ -101,13 +101,17 @@ class NodePaths:
 
 _NODE_PATHS: dict[int, tuple[Report, NodePaths]] = {}
 
+NODE_PATHS_KEPT = 16
+"""Reports whose node paths are kept: a report's pages render one after another, so a
+few suffice; more would keep whole reports alive (the build's parent holds summaries)."""
+
 
 def node_path(report: Report, node: Node) -> str:
     """A node's page (a category) or its anchor on the page that shows it."""
     hit = _NODE_PATHS.get(id(report))
     if hit is None or hit[0] is not report:
-        if len(_NODE_PATHS) > 4096:
-            _NODE_PATHS.clear()
+        while len(_NODE_PATHS) >= NODE_PATHS_KEPT:
+            del _NODE_PATHS[next(iter(_NODE_PATHS))]  # the oldest
         hit = _NODE_PATHS[id(report)] = (report, NodePaths(report))
     return hit[1][node]
 
