@@ -11,7 +11,8 @@ every run: wall time; CPU time (user + system of the whole process tree, the OS'
 accounting of the reaped children); CPU / wall (how busy the two cores were); the peak
 memory of the whole process tree (build, forked workers, Pagefind), as the largest sum
 over the tree of each process's proportional set size (PSS, so that the pages forked
-workers share with the parent are counted once), sampled every 50 ms; and the load
+workers share with the parent are counted once), sampled every 250 ms (reading it costs the
+kernel a walk of each process's pages: more often would slow the build it measures); and the load
 average when it started. Scenarios:
 
     cold         --no-search --no-compress, the output and its cache removed first
@@ -115,7 +116,7 @@ def run_build(src: Path, args: list[str], cwd: Path) -> Run:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, _tree_pss(proc.pid))
-            done.wait(0.05)
+            done.wait(0.25)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -152,7 +153,12 @@ def toggle_sentence(path: Path) -> None:
     if mark in text:
         path.write_text(text.replace(mark, "", 1), "utf-8")
         return
-    i = next(i for i, ch in enumerate(text) if "\u4e00" <= ch <= "\u9fff")
+    start = 0  # in the first paragraph (a heading would show on other pages too)
+    for line in text.splitlines(keepends=True):
+        if line.lstrip().startswith("text:"):
+            break
+        start += len(line)
+    i = next(i for i in range(start, len(text)) if "\u4e00" <= text[i] <= "\u9fff")
     path.write_text(text[: i + 1] + mark + text[i + 1 :], "utf-8")
 
 
@@ -181,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base", default="fb53737", help="baseline revision (fb53737)")
     ap.add_argument("--only", nargs="+", choices=SCENARIOS, default=list(SCENARIOS))
     ap.add_argument("--work", type=Path, default=Path("/tmp/rectify-bench-engine"))
+    ap.add_argument("--sides", nargs="+", choices=("base", "tree"), default=["base", "tree"])
     args = ap.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     content = args.work / f"content-{args.reports}"
@@ -192,11 +199,12 @@ def main(argv: list[str] | None = None) -> int:
         check=True,
     )
     theme = ROOT / "templates"
-    sides = {"base": base / "src", "tree": ROOT / "src"}
+    every = {"base": base / "src", "tree": ROOT / "src"}
+    sides = {k: v for k, v in every.items() if k in args.sides}
     rows = []
     try:
         for name in args.only:
-            got: dict[str, list[Run]] = {"base": [], "tree": []}
+            got: dict[str, list[Run]] = {side: [] for side in sides}
             for _ in range(args.runs):
                 for side, src in sides.items():
                     folder = args.work / side
@@ -219,8 +227,7 @@ def _print_rows(args: argparse.Namespace, rows: list) -> None:
     print("| scenario | side | wall | CPU | CPU / wall | peak PSS (tree) | load | rewritten |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, got in rows:
-        for side in ("base", "tree"):
-            runs = got[side]
+        for side, runs in got.items():
             rewritten = [r.rewritten for r in runs if r.rewritten is not None]
             print(
                 f"| {name} | {side} | {_med(runs, 'wall'):.2f} s | {_med(runs, 'cpu'):.2f} s | "
@@ -228,8 +235,9 @@ def _print_rows(args: argparse.Namespace, rows: list) -> None:
                 f"{_med(runs, 'load'):.2f} | "
                 f"{statistics.median(rewritten) if rewritten else ''} |"
             )
-        ratios = [t.wall / b.wall for b, t in zip(got["base"], got["tree"], strict=True)]
-        print(f"| {name} | tree / base | {statistics.median(ratios):.2f}x | | | | | |")
+        if len(got) == 2:
+            ratios = [t.wall / b.wall for b, t in zip(got["base"], got["tree"], strict=True)]
+            print(f"| {name} | tree / base | {statistics.median(ratios):.2f}x | | | | | |")
     sys.stdout.flush()
 
 
