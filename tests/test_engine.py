@@ -140,3 +140,25 @@ def test_a_template_error_in_a_report_page_stops_the_build(corpus: Path, tmp_pat
         build_site(corpus, out, templates=theme, search=False)
     assert raised.value.diagnostics[0].key == "template.error"
     assert not (out / "index.html").exists()  # nothing written
+
+
+def test_the_overview_sees_the_summary_on_every_path(tmp_path: Path) -> None:
+    """A theme's report.html gets the report's headings, not its paragraphs, whether the
+    build (summaries in its parent) or the in-memory path (serve, check) renders it."""
+    content = SHAPES / "listed" / "content"
+    theme = tmp_path / "theme"
+    shutil.copytree(TEMPLATES, theme)
+    probe = (
+        "{% block main %}<p id=probe>{{ report.categories() | length }} 类，"
+        "{{ report.nodes() | map(attribute='paragraphs') | map('length') | sum }} 段</p>"
+    )
+    edit(theme / "report.html", "{% block main %}", probe)
+    out = tmp_path / "_site"
+    build_site(content, out, templates=theme, search=False, compress=False)
+    collection = load_site(content)
+    (report,) = collection.reports
+    rendered, _ = render_site(collection, theme=theme)
+    built = (out / report.id / "index.html").read_bytes()
+    assert built == rendered[f"{report.id}/index.html"]
+    assert f"<p id=probe>{len(report.categories())} 类，0 段</p>".encode() in built
+    assert report.categories() and any(n.paragraphs for n in report.nodes())

@@ -17,7 +17,7 @@ from typing import Any
 
 from rectify_site.errors import Diagnostic
 
-FIELDS = ("warnings", "reports", "indexed", "shards", "templates")
+FIELDS = ("warnings", "reports", "indexed", "shards", "templates", "name")
 """The notes' fields, as their JSON keys."""
 
 WARNING_FIELDS = frozenset({"path", "line", "col", "severity", "field", "key", "params"})
@@ -38,6 +38,9 @@ class Notes:
     templates: dict[str, list[str]] = field(default_factory=dict)
     """A template file's hash -> the templates it names (render.template_closures), so
     that a template is parsed again only when it changed."""
+    name: str = ""
+    """The site's name (site.yaml's, else from the reports' kinds): the next build renders
+    with it before its reports have loaded (stream.py)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +49,7 @@ class Notes:
             "indexed": self.indexed,
             "shards": dict(self.shards),
             "templates": {k: list(v) for k, v in self.templates.items()},
+            "name": self.name,
         }
 
     @classmethod
@@ -57,7 +61,7 @@ class Notes:
         if not isinstance(data, dict) or set(data) != set(FIELDS):
             return None
         warnings = data["warnings"]
-        reports, indexed, shards, templates = (data[k] for k in FIELDS[1:])
+        reports, indexed, shards, templates, name = (data[k] for k in FIELDS[1:])
         if not (
             isinstance(warnings, list)
             and all(_is_warning(w) for w in warnings)
@@ -67,6 +71,7 @@ class Notes:
             and all(isinstance(k, str) and isinstance(v, str) for k, v in shards.items())
             and isinstance(templates, dict)
             and all(isinstance(k, str) and _is_strs(v) for k, v in templates.items())
+            and isinstance(name, str)
         ):
             return None
         return cls(
@@ -75,6 +80,7 @@ class Notes:
             indexed=indexed,
             shards=dict(shards),
             templates={k: list(v) for k, v in templates.items()},
+            name=name,
         )
 
 

@@ -297,7 +297,7 @@ def derive(
         collection_pages,
         collection_view,
         overview_page,
-        report_pages,
+        own_pages,
         site_name,
     )
 
@@ -312,14 +312,16 @@ def derive(
             warnings.append(diag(where, DRAFT_SKIPPED, severity="warning", id=draft_id))
     name = site_name(collection)
     reports = collection.reports + (collection.drafts if build.include_drafts else [])
-    view = collection_view(reports, collection.site.kind or DEFAULT_KIND)
+    # the overviews and the pages about many reports see summaries (Report.summary), on
+    # every path: what stream.py's parent holds, and all that a theme may count on
+    whole = {r.id: r for r in reports}
+    summaries = reports if outlines is not None else [r.summary() for r in reports]
+    view = collection_view(summaries, collection.site.kind or DEFAULT_KIND)
     pages = collection_pages(collection, view)
     site_names_free(build, collection, [p.url for p in pages])
     for report in view.reports:
-        if outlines is None:
-            pages += report_pages(report, view)
-        else:
-            pages += [overview_page(report, view), *outlines[report.id]]
+        own = outlines[report.id] if outlines is not None else own_pages(whole[report.id])
+        pages += [overview_page(report, view), *own]
     site = collection.site.model_copy(update={"name": name})
     return Derived(loaded, reports, view, pages, name, site, base_url, warnings)
 
@@ -596,6 +598,7 @@ def finish(
         indexed=build.search or (pages_same and last.indexed),
         shards=indexed.shards if indexed.shards is not None else last.shards,
         templates=rendered.templates,
+        name=derived.name,
     )
     cache.commit(notes.to_json(), stats.manifest)
     return BuildResult(

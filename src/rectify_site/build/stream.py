@@ -102,6 +102,8 @@ class Unit:
     """Template errors met while rendering its pages."""
     stale: bool = False
     """What it made was made with another site name: all of it is made again."""
+    cached: bool = False
+    """Its summary came from the cache (not remembered again)."""
 
 
 @dataclass(frozen=True)
@@ -215,18 +217,25 @@ def _cached_unit(work: _Work, folder: Path) -> Unit | None:
     if cache is None or not digest:
         return None
     hit = cache.recall(SUMMARIES, folder.name, digest)
-    if not (isinstance(hit, tuple) and len(hit) == 2 and isinstance(hit[0], LoadedReport)):
+    if not (isinstance(hit, tuple) and len(hit) == 5 and isinstance(hit[0], LoadedReport)):
         return None
-    loaded, outline = hit
+    loaded, outline, made_with, keys, artifacts = hit
     report = loaded.report
     if report is None or (report.draft and not work.build.include_drafts):
-        return Unit(folder.name, loaded)
-    keys = page_keys(list(outline), work.base, work.closures, {report.id: digest}, {})
-    artifacts = [key for key, _ in report_artifacts(work.build, report, digest, work.base)]
+        return Unit(folder.name, loaded, cached=True)
+    if made_with != _keys_context(work):  # another theme or options: the keys again
+        keys = page_keys(list(outline), work.base, work.closures, {report.id: digest}, {})
+        artifacts = [k for k, _ in report_artifacts(work.build, report, digest, work.base)]
     if not all(cache.holds(k) for k in [*keys.values(), *artifacts]):
         return None
     held = tuple((k, None) for k in artifacts)
-    return Unit(folder.name, loaded, tuple(outline), keys, held)
+    return Unit(folder.name, loaded, tuple(outline), keys, held, cached=True)
+
+
+def _keys_context(work: _Work) -> str:
+    """What a report's own keys are made from besides its digest: the same, the same keys
+    (kept with its summary, so that an unchanged report's are not made again)."""
+    return key_of(work.base, [work.closures.get(t, "") for t in OWN_TEMPLATES])
 
 
 # --- pass 2: what needs the collection --------------------------------------------------
@@ -314,8 +323,9 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
     build.progress.phase("load", total=len(folders))
     digests = report_digests(build.content, cache.hashes("c:"))
     # the site's name shows on every page; without one in site.yaml it follows the kinds
-    # of all the reports: guessed from site.yaml's kind, checked once they are loaded
-    guess = site.name or collection_words({site.kind or DEFAULT_KIND})["site_name"]
+    # of all the reports: guessed (the last build's, else site.yaml's kind's), checked
+    # once they are loaded
+    guess = site.name or last.name or collection_words({site.kind or DEFAULT_KIND})["site_name"]
     base_url = build.base_url or site.base_url
     assets = load_assets(build.theme)
     env = environment_for(build, site.model_copy(update={"name": guess}), base_url, assets)
@@ -333,8 +343,10 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
             if unit.stored is not None:
                 cache.stored(REPORTS, unit.name, unit.stored)
             digest = digests.get(unit.name, "")
-            if unit.loaded.report is not None and digest:
-                cache.remember(SUMMARIES, unit.name, digest, (unit.loaded, unit.outline))
+            if unit.loaded.report is not None and digest and not unit.cached:
+                artifacts = [k for k, _ in unit.artifacts]
+                entry = (unit.loaded, unit.outline, _keys_context(work), unit.pages, artifacts)
+                cache.remember(SUMMARIES, unit.name, digest, entry)
         collection = gather(
             build.content,
             site,

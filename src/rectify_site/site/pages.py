@@ -223,10 +223,12 @@ def own_pages(report: Report) -> list[Page]:
 def pages_for(collection: Collection, *, include_drafts: bool = False) -> list[Page]:
     """Every HTML page of the site, in a stable order: the collection's, then each report's."""
     shown = collection.reports + (collection.drafts if include_drafts else [])
-    view = collection_view(shown, collection.site.kind or DEFAULT_KIND)
+    whole = {r.id: r for r in shown}
+    # the overviews and the pages about many reports see summaries, as in a build
+    view = collection_view([r.summary() for r in shown], collection.site.kind or DEFAULT_KIND)
     pages = collection_pages(collection, view)
     for report in view.reports:
-        pages += report_pages(report, view)
+        pages += [overview_page(report, view), *own_pages(whole[report.id])]
     return pages
 
 
