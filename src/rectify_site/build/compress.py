@@ -14,6 +14,8 @@ removed with it. Pagefind's bundle is compressed where it is made (search.py).
 from __future__ import annotations
 
 import gzip
+import os
+import stat
 from collections.abc import Callable, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -85,7 +87,7 @@ def precompressed(
         """The copies of ``rel`` the last write made from these very bytes, if still there."""
         names = [rel + s for s in SUFFIXES]
         if previous.get(rel) == sha and all(
-            n in previous and (out / n).is_file() and not (out / n).is_symlink() for n in names
+            n in previous and _regular(os.path.join(out, n)) for n in names
         ):
             return names
         return None
@@ -131,6 +133,14 @@ def precompressed(
                 elif result is not None:
                     made.update({rel + s: c for s, c in result.items()})
     return made, keep
+
+
+def _regular(path: str) -> bool:
+    """A regular file, not a symlink (one lstat: a kept file's copies are many)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _reuse(path: Path, data: bytes) -> dict[str, bytes] | None:
