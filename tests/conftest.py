@@ -31,6 +31,34 @@ REPORT_ID = "huangpu-12-2"
 SEED = Path(__file__).resolve().parent / "data" / "seed.txt"
 
 
+def _ignored_at_c_level() -> set[int]:
+    """The signals this process ignores (SIG_IGN), as the kernel says (/proc): a library
+    can set that with sigaction, unseen by ``signal.getsignal``."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            mask = next(int(line.split()[1], 16) for line in fh if line.startswith("SigIgn:"))
+    except (OSError, StopIteration, ValueError):
+        return set()
+    return {n for n in range(1, 64) if mask >> (n - 1) & 1}
+
+
+@pytest.fixture(autouse=True)
+def _interruptible_children() -> None:
+    """Every child a test starts can be interrupted: SIGINT and SIGQUIT at their defaults.
+
+    A disposition of SIG_IGN is inherited across exec, and in the full suite this process
+    was once found ignoring both (seen in /proc, SigIgn), so that ``serve`` children
+    never stopped on Ctrl-C and the start-up interrupt tests saw no interrupt at all.
+    """
+    import signal
+
+    ignored = _ignored_at_c_level()
+    if signal.SIGINT in ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.SIGQUIT in ignored:
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 @pytest.fixture(scope="session")
 def seed_lines() -> list[str]:
     """The 51 lines of the published report, as the seed file has them."""
