@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from rectify_site.build import cache as cache_module
+from rectify_site.build.cache import cache_dir_for
+from rectify_site.build.output import Outputs
 from rectify_site.build.pipeline import build_site, load_site, render_site
 from rectify_site.errors import ContentError
 from rectify_site.load import collection as loader
@@ -58,6 +60,38 @@ def test_two_workers_make_the_bytes_one_process_makes(
     assert len(alone) > N * 5
     differ = [k for k in alone.keys() | forked.keys() if alone.get(k) != forked.get(k)]
     assert not differ, differ[:5]
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
+def test_the_workers_write_their_pages_the_parent_never_holds_them(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With workers, each report's pages go from the worker that made them into the spool
+    (the staging area the write links into the output): the parent learns their names,
+    not their bytes, and the site is the one a single process makes in memory."""
+    monkeypatch.setenv(JOBS_ENV, "1")
+    alone = _build(corpus, tmp_path / "one")
+    held: list[str] = []
+    adopted: list[str] = []
+    real_set, real_adopt = Outputs.__setitem__, Outputs.adopt
+
+    def setitem(self: Outputs, rel: str, data: bytes) -> None:
+        held.append(rel)
+        real_set(self, rel, data)
+
+    def adopt(self: Outputs, rel: str, name: str) -> None:
+        adopted.append(rel)
+        real_adopt(self, rel, name)
+
+    monkeypatch.setattr(Outputs, "__setitem__", setitem)
+    monkeypatch.setattr(Outputs, "adopt", adopt)
+    monkeypatch.setenv(JOBS_ENV, "2")
+    forked = _build(corpus, tmp_path / "two")
+    own = {k for k in forked if k.endswith(("/full.html", "/figures.html", "/report.json"))}
+    assert len(own) == 3 * N
+    assert own <= set(adopted) and not own & set(held)
+    assert forked == alone
+    assert list((cache_dir_for(tmp_path / "two") / "spool").iterdir()) == []
 
 
 @pytest.mark.parametrize(

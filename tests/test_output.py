@@ -228,3 +228,23 @@ def test_foreign_non_empty_folder_is_refused(content_copy: Path, cli: Callable[.
         "该文件夹非空且不是本工具生成的站点；请换一个输出目录或先清空它"
     )
     assert [p.name for p in (project / "docs").iterdir()] == ["notes.md"]
+
+
+def test_a_spooled_file_is_never_written_over_in_place(tmp_path: Path) -> None:
+    """Each file put into a spool gets a name of its own, so that a file the write linked
+    into the output (a second name of the same bytes) can never change under it, and a
+    path removed then another added cannot take a name still in use."""
+    spool = output.Outputs(tmp_path / "spool")
+    spool["a.html"] = b"first"
+    spool["b.html"] = b"second"
+    linked = tmp_path / "linked"
+    where = spool.file_of("a.html")
+    assert where is not None
+    os.link(where, linked)
+    spool["a.html"] = b"changed"
+    del spool["b.html"]
+    spool["c.html"] = b"third"
+    assert linked.read_bytes() == b"first"
+    assert dict(spool) == {"a.html": b"changed", "c.html": b"third"}
+    spool.close()
+    assert not (tmp_path / "spool").exists() and linked.read_bytes() == b"first"

@@ -302,8 +302,8 @@ def write_site(
     changed: list[str] = []  # by name: a spool's bytes are read again only to be staged
     known = digests or {}
     for rel in sorted(files):
-        data = files[rel]
-        hashes[rel] = h = known.get(rel) or digest(data)
+        data = None if rel in known else files[rel]  # a hashed file is not read back
+        hashes[rel] = h = known.get(rel) or digest(files[rel] if data is None else data)
         stamp = (stamps or {}).get(rel)
         if last.get(rel) == h and file_intact(out / rel, data, h, stamp, verify=verify):
             stats.unchanged.append(rel)
@@ -420,7 +420,9 @@ def _swap(
     staged: list[tuple[Path, Path]] = []
     for i, (rel, source) in enumerate(changed):
         tmp = stage / f"new-{i}"
-        tmp.write_bytes(source[rel])
+        spooled = source.file_of(rel) if isinstance(source, _With | Outputs) else None
+        if spooled is None or not _linked(spooled, tmp):
+            tmp.write_bytes(source[rel])
         os.chmod(tmp, 0o644)
         _stamp(tmp)
         staged.append((tmp, out / rel))
@@ -438,11 +440,27 @@ def _swap(
         os.replace(out / rel, backup)
 
 
+def _linked(source: Path, tmp: Path) -> bool:
+    """``tmp`` made a second name of the spooled file ``source`` (its bytes not read nor
+    written again), where the file system allows: else False, and the caller copies."""
+    try:
+        os.link(source, tmp)
+    except OSError:  # another file system, or one without hard links
+        return False
+    return True
+
+
 class _With(Mapping[str, bytes]):
     """``files`` with a few more (the manifest), without copying ``files``."""
 
     def __init__(self, files: Mapping[str, bytes], more: dict[str, bytes]) -> None:
         self.files, self.more = files, more
+
+    def file_of(self, rel: str) -> Path | None:
+        """Where a spooled file's bytes are (``Outputs.file_of``)."""
+        if rel in self.more or not isinstance(self.files, Outputs):
+            return None
+        return self.files.file_of(rel)
 
     def __getitem__(self, rel: str) -> bytes:
         return self.more[rel] if rel in self.more else self.files[rel]
@@ -471,20 +489,29 @@ class Outputs(MutableMapping[str, bytes]):
         """The folder the files are kept in; None: in memory."""
         self._memory: dict[str, bytes] = {}
         self._where: dict[str, str] = {}
+        self._names = SpoolNames(spool) if spool is not None else None
         if spool is not None:
             spool.mkdir(parents=True, exist_ok=True)
 
     def __setitem__(self, rel: str, data: bytes) -> None:
-        if self.spool is None:
+        if self.spool is None or self._names is None:
             self._memory[rel] = data
             return
-        name = self._where.get(rel)
-        if name is None:
-            n = len(self._where)
-            name = self._where[rel] = f"{n // 4096}/{n % 4096}"
-            if n % 4096 == 0:
-                (self.spool / str(n // 4096)).mkdir(exist_ok=True)
-        (self.spool / name).write_bytes(data)
+        self.adopt(rel, self._names.put(data))
+
+    def adopt(self, rel: str, name: str) -> None:
+        """``rel``'s bytes are the spool's file ``name``, written there by a worker
+        (``SpoolNames``) that did not send them here. A file is never written over in
+        place: one that the output may share (a hard link, ``_swap``) never changes."""
+        assert self.spool is not None
+        old = self._where.get(rel)
+        self._where[rel] = name
+        if old is not None and old != name:
+            (self.spool / old).unlink(missing_ok=True)
+
+    def file_of(self, rel: str) -> Path | None:
+        """The spooled file holding ``rel``'s bytes; None in memory."""
+        return None if self.spool is None else self.spool / self._where[rel]
 
     def __getitem__(self, rel: str) -> bytes:
         if self.spool is None:
@@ -517,6 +544,25 @@ class Outputs(MutableMapping[str, bytes]):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class SpoolNames:
+    """New files in a spool, each under a name never used before in it: 4,096 to a
+    folder, below ``tag`` (a worker's own, so that processes never share a name)."""
+
+    def __init__(self, spool: Path, tag: str = "") -> None:
+        self.spool, self.tag, self.count = spool, tag, 0
+
+    def put(self, data: bytes) -> str:
+        """Write ``data`` to a new file of the spool: its name there."""
+        n = self.count
+        self.count += 1
+        folder = f"{self.tag}/{n // 4096}" if self.tag else str(n // 4096)
+        if n % 4096 == 0:
+            (self.spool / folder).mkdir(parents=True, exist_ok=True)
+        name = f"{folder}/{n % 4096}"
+        (self.spool / name).write_bytes(data)
+        return name
 
 
 def _read_bytes(path: Path) -> bytes | None:

@@ -302,6 +302,7 @@ def search_files(
     previous: Mapping[str, str],
     recorded: Mapping[str, str],
     staged: Path | None = None,
+    hashed: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
     """The search bundles of this build: (files to write, files kept, digests to record).
 
@@ -311,50 +312,39 @@ def search_files(
     its pages changed or its bundle is not all there; otherwise its files are kept.
     With ``staged`` (stream.py), the workers staged every page they made already: only
     the kept pages of a shard indexed again are staged here. The folder goes at the end.
+    ``hashed`` (path -> sha256 of a file in ``files``) spares reading those back.
     """
     try:
-        return _search_files(out, files, kept, report_ids, previous, recorded, staged)
+        from rectify_site.build.output import digest
+
+        ids = set(report_ids)
+        hashes: dict[str, dict[str, str]] = {}
+        for rel in sorted(set(files) | set(kept)):
+            head, sep, _ = rel.partition("/")
+            if rel.endswith(".html") and sep and head in ids:
+                known = kept.get(rel) if rel not in files else (hashed or {}).get(rel)
+                sha = known or digest(files[rel])
+                hashes.setdefault(shard_of(head), {})[rel] = sha
+        salt = [_version(), sharding.SHARDS, sorted(UNUSED), "bigrams-1"]
+        digests = {
+            shard: digest(json.dumps([salt, sorted(pages.items())]).encode())
+            for shard, pages in hashes.items()
+        }
+        keep: dict[str, str] = {}
+        stale: dict[str, Mapping[str, bytes]] = {}
+        for shard, d in sorted(digests.items()):
+            prefix = f"{BUNDLE}/{shard}/"
+            old = {r: h for r, h in previous.items() if r.startswith(prefix) and not _is_copy(r)}
+            entry = f"{prefix}pagefind-entry.json"
+            if recorded.get(shard) == d and entry in old and all((out / r).is_file() for r in old):
+                keep.update(old)
+                continue
+            skip = files if staged is not None else {}
+            stale[shard] = _ShardPages(list(hashes[shard]), files, out, skip)
+        return index_shards(stale, staged), keep, digests
     finally:
         if staged is not None:
             shutil.rmtree(staged, ignore_errors=True)
-
-
-def _search_files(
-    out: Path,
-    files: Mapping[str, bytes],
-    kept: Mapping[str, str],
-    report_ids: Iterable[str],
-    previous: Mapping[str, str],
-    recorded: Mapping[str, str],
-    staged: Path | None,
-) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
-    from rectify_site.build.output import digest
-
-    ids = set(report_ids)
-    hashes: dict[str, dict[str, str]] = {}
-    for rel in sorted(set(files) | set(kept)):
-        head, sep, _ = rel.partition("/")
-        if rel.endswith(".html") and sep and head in ids:
-            sha = digest(files[rel]) if rel in files else kept[rel]
-            hashes.setdefault(shard_of(head), {})[rel] = sha
-    salt = [_version(), sharding.SHARDS, sorted(UNUSED), "bigrams-1"]
-    digests = {
-        shard: digest(json.dumps([salt, sorted(pages.items())]).encode())
-        for shard, pages in hashes.items()
-    }
-    keep: dict[str, str] = {}
-    stale: dict[str, Mapping[str, bytes]] = {}
-    for shard, d in sorted(digests.items()):
-        prefix = f"{BUNDLE}/{shard}/"
-        old = {r: h for r, h in previous.items() if r.startswith(prefix) and not _is_copy(r)}
-        entry = f"{prefix}pagefind-entry.json"
-        if recorded.get(shard) == d and entry in old and all((out / r).is_file() for r in old):
-            keep.update(old)
-            continue
-        skip = files if staged is not None else {}
-        stale[shard] = _ShardPages(list(hashes[shard]), files, out, skip)
-    made = index_shards(stale, staged)
-    return made, keep, digests
 
 
 class _ShardPages(Mapping[str, bytes]):

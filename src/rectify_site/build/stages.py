@@ -437,10 +437,11 @@ def _plan(build: Build, derived: Derived, env: Environment, assets: Assets, last
     return _Plan(todo, keys, base, templates)
 
 
-def outputs_for(build: Build, pages: int) -> Outputs:
-    """Outputs in memory; spooled to the cache folder for a large build (not for ``serve``,
-    whose snapshot is the build's outputs in memory, nor without a cache)."""
-    if build.cache is None or build.serving or pages < SPOOL_MIN_PAGES:
+def outputs_for(build: Build, pages: int, *, spool: bool = False) -> Outputs:
+    """Outputs in memory; spooled to the cache folder for a large build or where ``spool``
+    (workers write there), but never for ``serve``, whose snapshot is the build's outputs
+    in memory, nor without a cache."""
+    if build.cache is None or build.serving or (pages < SPOOL_MIN_PAGES and not spool):
         return Outputs()
     folder = build.cache.folder("spool")
     for old in folder.iterdir():  # a killed build's
@@ -533,6 +534,7 @@ def index(build: Build, derived: Derived, rendered: Rendered, last: Notes) -> In
         previous=previous,
         recorded=last.shards,
         staged=rendered.staged,
+        hashed=rendered.digests,
     )
     return Indexed(made, same, shards)
 

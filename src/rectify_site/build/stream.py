@@ -33,7 +33,9 @@ models, and ``check`` needs them whole.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,6 +46,7 @@ from rectify_site.build import stages
 from rectify_site.build.cache import Cache, key_of, sha
 from rectify_site.build.inputs import page_keys, report_digests
 from rectify_site.build.notes import Notes
+from rectify_site.build.output import SpoolNames
 from rectify_site.build.stages import (
     Build,
     Derived,
@@ -93,7 +96,10 @@ class Unit:
     artifacts: tuple[tuple[str, tuple[str, ...] | None], ...] = ()
     """(key, paths made from it) of its data files and 附件; None where they were kept."""
     made: dict[str, bytes] = dataclasses.field(default_factory=dict)
-    """The pages and files it rendered or made (moved to the outputs as it arrives)."""
+    """The pages and files it rendered or made (moved to the outputs as it arrives),
+    where it did not write them into the outputs' spool itself (``spooled``)."""
+    spooled: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Path -> the spool's file it wrote that file's bytes to (output.SpoolNames)."""
     hashes: dict[str, str] = dataclasses.field(default_factory=dict)
     """Path -> sha256 of each file made, hashed in the worker."""
     stored: str | None = None
@@ -118,6 +124,10 @@ class _Work:
     stage: Path | None = None
     """Where the search pages are staged (search.stage_page), with search on."""
     view: CollectionView | None = None
+    spool: Path | None = None
+    """The outputs' spool, where a task writes the files it makes (None: in memory)."""
+    step: str = "own"
+    """Which pass the tasks are of: a worker's spool names are its pass's and its own."""
 
 
 _WORK: _Work | None = None
@@ -194,7 +204,9 @@ def _own_task(folder: Path) -> Unit:
             made.update(files)
             artifacts.append((key, tuple(files)))
     outline = tuple(dataclasses.replace(p, context={}) for p in pages)
-    return Unit(name, summary, outline, keys, tuple(artifacts), made, _hashed(work, made), stored)
+    hashes = _hashed(work, made)
+    spooled = _spooled(work, made)
+    return Unit(name, summary, outline, keys, tuple(artifacts), made, spooled, hashes, stored)
 
 
 def _hashed(work: _Work, made: dict[str, bytes]) -> dict[str, str]:
@@ -205,6 +217,25 @@ def _hashed(work: _Work, made: dict[str, bytes]) -> dict[str, str]:
         for rel, data in made.items():
             stage_page(work.stage, rel, data)
     return {rel: sha(data) for rel, data in made.items()}
+
+
+_NAMES: dict[tuple[Path, str], SpoolNames] = {}
+"""Each process's writer of new spool files, per spool and pass."""
+
+
+def _spooled(work: _Work, made: dict[str, bytes]) -> dict[str, str]:
+    """``made`` written into the outputs' spool by the task that made it, then emptied:
+    the bytes are not sent to the parent, which only learns their names (Outputs.adopt)."""
+    if work.spool is None or not made:
+        return {}
+    tag = f"{work.step}-{os.getpid()}"
+    names = _NAMES.get((work.spool, tag))
+    if names is None:
+        _NAMES.clear()  # another build's, or another pass's: never written to again
+        names = _NAMES[work.spool, tag] = SpoolNames(work.spool, tag)
+    spooled = {rel: names.put(data) for rel, data in made.items()}
+    made.clear()
+    return spooled
 
 
 def _cached_unit(work: _Work, folder: Path) -> Unit | None:
@@ -252,6 +283,8 @@ class Made:
     hashes: dict[str, str]
     artifacts: tuple[tuple[str, tuple[str, ...]], ...] = ()
     problems: tuple[Diagnostic, ...] = ()
+    spooled: dict[str, str] = dataclasses.field(default_factory=dict)
+    """As Unit.spooled."""
 
 
 def _view_task(job: Task) -> Made:
@@ -282,7 +315,8 @@ def _view_task(job: Task) -> Made:
             got = make()
             made.update(got)
             artifacts.append((key, tuple(got)))
-    return Made(made, _hashed(work, made), tuple(artifacts))
+    hashes = _hashed(work, made)
+    return Made(made, hashes, tuple(artifacts), spooled=_spooled(work, made))
 
 
 # --- the engine -------------------------------------------------------------------------
@@ -330,13 +364,15 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
     assets = load_assets(build.theme)
     env = environment_for(build, site.model_copy(update={"name": guess}), base_url, assets)
     base, closures, templates = _bases(build, env, assets, guess, last)
-    outputs = outputs_for(build, len(folders) * PAGES_PER_REPORT)
+    # in workers, the files a task makes are written into the spool by that task
+    spool = jobs_for(len(folders), PARALLEL_MIN_REPORTS) > 1
+    outputs = outputs_for(build, len(folders) * PAGES_PER_REPORT, spool=spool)
     stage = None
     if build.search:
         from rectify_site.build.search import new_stage
 
         stage = new_stage(cache.folder("spool"))
-    work = _Work(build, env, base, closures, digests, stage)
+    work = _Work(build, env, base, closures, digests, stage, spool=outputs.spool)
     try:
         units = _pass_one(work, folders, outputs)
         for unit in units:
@@ -365,7 +401,9 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
             env = environment_for(build, derived.site, derived.base_url, assets)
             base, closures, templates = _bases(build, env, assets, derived.name, last)
             units = [dataclasses.replace(u, pages={}, artifacts=(), stale=True) for u in units]
-        work = _Work(build, env, base, closures, digests, stage, derived.view)
+        work = _Work(
+            build, env, base, closures, digests, stage, derived.view, outputs.spool, "view"
+        )
         keys = page_keys(derived.pages, base, closures, digests, {})
         tasks, parent_pages = _account(work, derived, units, keys)
         pages_left = len(parent_pages) + sum(len(t[2]) for t in tasks)
@@ -416,23 +454,29 @@ def _pass_one(work: _Work, folders: list[Path], outputs: Any) -> list[Unit]:
             build.cache.retain(REPORTS, folder.name)  # for a later build that needs it
     build.progress.advance(len(units))
     if todo:
-        for name in OWN_TEMPLATES:  # compiled once, here, then inherited by every worker
-            if name in _names(work.env):
-                work.env.get_template(name)
+        _compile(work.env, OWN_TEMPLATES)  # here, once, then inherited by every worker
         build.cache.holds("")  # its index of the last build's outputs, made once, inherited
     _WORK = work
     try:
         for unit in _run(_own_task, todo):
             outputs.update(unit.made)
-            units[unit.name] = dataclasses.replace(unit, made={})
+            for rel, name in unit.spooled.items():
+                outputs.adopt(rel, name)
+            units[unit.name] = dataclasses.replace(unit, made={}, spooled={})
             build.progress.advance()
     finally:
         _WORK = None
     return [units[f.name] for f in folders]
 
 
-def _names(env: Environment) -> set[str]:
-    return set(env.list_templates()) if env.loader is not None else set()
+def _compile(env: Environment, names: tuple[str, ...]) -> None:
+    """The theme's templates of these names compiled (a theme may lack one: its pages
+    then fail where they are rendered, with the template's name)."""
+    from jinja2 import TemplateNotFound
+
+    for name in names:
+        with contextlib.suppress(TemplateNotFound):
+            env.get_template(name)
 
 
 def _pass_two(work: _Work, tasks: list[Task], keys: dict[str, str], outputs: Any) -> None:
@@ -441,14 +485,16 @@ def _pass_two(work: _Work, tasks: list[Task], keys: dict[str, str], outputs: Any
     global _WORK
     cache = work.build.cache
     assert cache is not None
-    if tasks and "report.html" in _names(work.env):
-        work.env.get_template("report.html")
+    if tasks:
+        _compile(work.env, (OVERVIEW,))
     _WORK = work
     try:
         for task, done in zip(tasks, _run(_view_task, tasks), strict=True):
             if done.problems:
                 raise ContentError(list(done.problems))
             outputs.update(done.made)
+            for rel, name in done.spooled.items():
+                outputs.adopt(rel, name)
             for url in task[2]:
                 cache.record_digests(keys[url], {url: done.hashes[url]})
             for key, rels in done.artifacts:
