@@ -3,6 +3,7 @@ holding summaries, the same bytes as the in-memory path whatever the number of w
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -196,3 +197,84 @@ def test_the_overview_sees_the_summary_on_every_path(tmp_path: Path) -> None:
     assert built == rendered[f"{report.id}/index.html"]
     assert f"<p id=probe>{len(report.categories())} 类，0 段</p>".encode() in built
     assert report.categories() and any(n.paragraphs for n in report.nodes())
+
+
+def _bundles(out: Path) -> dict[str, bytes]:
+    return {k: v for k, v in _files(out).items() if k.startswith("pagefind/")}
+
+
+@pytest.mark.parametrize("marked_overview", [False, True], ids=["theme", "overview-marked"])
+def test_shards_indexed_while_rendering_are_the_bundles_indexed_after(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, marked_overview: bool
+) -> None:
+    """A shard is indexed as soon as its reports' pages are made, beside the others'
+    rendering; its bundle is taken only if no page of the shard changed since, so the
+    search files are the ones indexing after rendering makes. A theme that marks the
+    overview for search (rendered later, by the parent) has every such bundle refused."""
+    from rectify_site.build import search
+
+    theme = tmp_path / "theme"
+    shutil.copytree(TEMPLATES, theme)
+    if marked_overview:
+        edit(
+            theme / "report.html",
+            '<header class="report-head">',
+            '<header class="report-head" data-pagefind-body>',
+        )
+    taken: list[str] = []
+    real_valid = search.EarlyIndex.valid
+
+    def valid(self: search.EarlyIndex, shard: str, pages: object) -> object:
+        got = real_valid(self, shard, pages)  # type: ignore[arg-type]
+        taken.extend([shard] if got is not None else [])
+        return got
+
+    monkeypatch.setenv(JOBS_ENV, "2")
+    monkeypatch.setattr(search.EarlyIndex, "valid", valid)
+    # each shard indexed the moment its last report is back, before the overviews exist
+    monkeypatch.setattr(search.EarlyIndex, "submit", search.EarlyIndex.index)
+    early = tmp_path / "early"
+    build_site(corpus, early, templates=theme, compress=False)
+    monkeypatch.setattr(search.EarlyIndex, "valid", lambda *a: None)  # all indexed after
+    after = tmp_path / "after"
+    build_site(corpus, after, templates=theme, compress=False)
+    shards = {k.split("/")[1] for k in _bundles(after)}
+    assert len(shards) > 4
+    assert sorted(taken) == ([] if marked_overview else sorted(shards))
+    assert _bundles(early) == _bundles(after)
+    assert _files(early) == _files(after)
+
+
+def _pagefind_children() -> list[int]:
+    """This process's children that are Pagefind (from /proc)."""
+    found = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+            comm = stat_file.read_text().split("(", 1)[1].rsplit(")", 1)[0]
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == os.getpid() and "pagefind" in comm:
+            found.append(int(stat_file.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="no /proc to list children")
+def test_a_build_that_fails_after_a_shard_was_indexed_early_leaves_no_pagefind(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The overview (rendered by the parent once every report is back) fails: the shards
+    indexed meanwhile are dropped with their Pagefind, and nothing is written."""
+    from rectify_site.build import search
+
+    theme = tmp_path / "theme"
+    shutil.copytree(TEMPLATES, theme)
+    edit(theme / "report.html", "{% block main %}", '{% block main %}{% include "gone.html" %}')
+    monkeypatch.setenv(JOBS_ENV, "2")
+    monkeypatch.setattr(search.EarlyIndex, "submit", search.EarlyIndex.index)
+    out = tmp_path / "_site"
+    with pytest.raises(ContentError):
+        build_site(corpus, out, templates=theme, compress=False)
+    assert _pagefind_children() == []
+    assert not out.exists()
+    assert not any(cache_dir_for(out).glob("spool/*"))

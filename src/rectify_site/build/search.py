@@ -28,6 +28,7 @@ import importlib.util
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -227,11 +228,13 @@ def index_shards(
     Pagefind services (one per core), shard after shard: each index is dropped once
     written, so memory is bounded by the largest shard, not by the collection. With
     ``stage``, some pages are staged already (``stage_page``): those in ``pages`` join
-    them; the folder is removed at the end either way.
+    them, and each shard's folder goes once indexed (the rest is the caller's); without,
+    the folder made for them goes at the end.
     """
     if not pages:
         return {}
     require_pagefind()
+    own = stage is None
     stage = stage or Path(tempfile.mkdtemp(prefix="rectify-search-"))
     # the largest shards first, each to the service with the least work so far (by the
     # number of pages: their bytes are read only when the shard is staged)
@@ -277,7 +280,110 @@ def index_shards(
                 made.update(files)
         return dict(sorted(made.items()))
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        if own:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+Signature = tuple[tuple[str, int, int], ...]
+"""A staged shard's pages as the file system sees them: (path, size, mtime_ns) each."""
+
+
+def _signature(site: Path) -> Signature:
+    found = []
+    for path in site.rglob("*"):
+        st = path.lstat()
+        if stat.S_ISREG(st.st_mode):
+            found.append((path.relative_to(site).as_posix(), st.st_size, st.st_mtime_ns))
+    return tuple(sorted(found))
+
+
+class EarlyIndex:
+    """Shards indexed while the other reports still render (stream.py, a cold build).
+
+    A shard is handed over (``submit``) once every report of it has been rendered and
+    its pages staged; one Pagefind service, in a thread, indexes the shards in that order
+    beside the workers, and keeps each bundle with the signature of the pages it was made
+    from. Nothing is trusted yet: ``search_files`` takes a bundle only for a shard it
+    finds stale whose staged pages are still exactly those (no page staged since, none
+    to add from the output), else indexes it again. So the bundles are the bytes the
+    indexing after rendering would make, with one core's idle time put to use.
+    """
+
+    def __init__(self, stage: Path) -> None:
+        import queue
+        import threading
+
+        self.stage = stage
+        self.made: dict[str, tuple[Signature, dict[str, bytes]]] = {}
+        self._todo: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._stopping = False
+        self._busy: str | None = None
+        self._service: Service | None = None
+        self._thread = threading.Thread(target=self._run, name="early-index", daemon=True)
+        self._thread.start()
+
+    def submit(self, shard: str) -> None:
+        """Index ``shard`` when the service is free: its pages are all staged."""
+        self._todo.put(shard)
+
+    def _run(self) -> None:
+        try:
+            while True:
+                shard = self._todo.get()
+                with self._lock:
+                    if shard is None or self._stopping:
+                        return
+                    self._busy = shard
+                self.index(shard)
+                self._busy = None
+        except Exception:  # a speculation: the indexing after rendering redoes the shard
+            pass
+        finally:
+            if self._service is not None:
+                self._service.close()
+
+    def index(self, shard: str) -> None:
+        """Index ``shard``'s staged pages, noting what they were as they were read."""
+        site = self.stage / shard / "site"
+        if not site.is_dir():
+            return
+        before = _signature(site)
+        if self._service is None:
+            self._service = Service()
+        got = run_pagefind(site, self.stage / shard / "bundle", self._service)
+        if _signature(site) == before:  # nothing staged while it was read
+            self.made[shard] = (before, got)
+
+    def stop(self) -> set[str]:
+        """Start no other shard: the shards made, and the one being indexed, if any
+        (``join`` waits for it), so that the rest can be indexed meanwhile."""
+        with self._lock:
+            self._stopping = True
+            later = {*self.made, *([self._busy] if self._busy else [])}
+        self._todo.put(None)
+        return later
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def close(self) -> None:
+        """Stop at once (a failed or interrupted build): the service is ended."""
+        self._stopping = True
+        self._todo.put(None)
+        service = self._service
+        if service is not None and service.proc.poll() is None:
+            service.proc.kill()
+        self._thread.join()
+
+    def valid(self, shard: str, pages: _ShardPages) -> dict[str, bytes] | None:
+        """``shard``'s early bundle, if its staged pages are the ones it was made from and
+        no page of the shard is still to be staged (``join`` first)."""
+        hit = self.made.get(shard)
+        site = self.stage / shard / "site"
+        if hit is None or next(pages.marked(), None) is not None:
+            return None
+        return hit[1] if site.is_dir() and _signature(site) == hit[0] else None
 
 
 def _version() -> str:
@@ -303,6 +409,7 @@ def search_files(
     recorded: Mapping[str, str],
     staged: Path | None = None,
     hashed: Mapping[str, str] | None = None,
+    early: EarlyIndex | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
     """The search bundles of this build: (files to write, files kept, digests to record).
 
@@ -312,7 +419,8 @@ def search_files(
     its pages changed or its bundle is not all there; otherwise its files are kept.
     With ``staged`` (stream.py), the workers staged every page they made already: only
     the kept pages of a shard indexed again are staged here. The folder goes at the end.
-    ``hashed`` (path -> sha256 of a file in ``files``) spares reading those back.
+    ``hashed`` (path -> sha256 of a file in ``files``) spares reading those back;
+    ``early`` holds shards indexed while the reports rendered, taken where still valid.
     """
     try:
         from rectify_site.build.output import digest
@@ -331,7 +439,7 @@ def search_files(
             for shard, pages in hashes.items()
         }
         keep: dict[str, str] = {}
-        stale: dict[str, Mapping[str, bytes]] = {}
+        stale: dict[str, _ShardPages] = {}
         for shard, d in sorted(digests.items()):
             prefix = f"{BUNDLE}/{shard}/"
             old = {r: h for r, h in previous.items() if r.startswith(prefix) and not _is_copy(r)}
@@ -341,8 +449,24 @@ def search_files(
                 continue
             skip = files if staged is not None else {}
             stale[shard] = _ShardPages(list(hashes[shard]), files, out, skip)
-        return index_shards(stale, staged), keep, digests
+        made: dict[str, bytes] = {}
+        later = early.stop() & set(stale) if early is not None else set()
+        # the others first, while the shard being indexed early is finished
+        made.update(index_shards({s: p for s, p in stale.items() if s not in later}, staged))
+        if early is not None:
+            early.join()
+            again: dict[str, _ShardPages] = {}
+            for shard in sorted(later):
+                got = early.valid(shard, stale[shard])
+                if got is None:
+                    again[shard] = stale[shard]
+                else:
+                    made.update({f"{BUNDLE}/{shard}/{rel}": data for rel, data in got.items()})
+            made.update(index_shards(again, staged))
+        return dict(sorted(made.items())), keep, digests
     finally:
+        if early is not None:
+            early.close()
         if staged is not None:
             shutil.rmtree(staged, ignore_errors=True)
 

@@ -46,6 +46,7 @@ from rectify_site.site.themes import find_theme
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from rectify_site.build.search import EarlyIndex
     from rectify_site.model.collection import Collection
     from rectify_site.model.content import SiteFile
     from rectify_site.model.report import Report
@@ -136,6 +137,8 @@ class Rendered:
     """Where the workers staged the search pages they made (stream.py), if they did."""
     digests: dict[str, str] = dataclasses.field(default_factory=dict)
     """Path -> sha256 of outputs the workers hashed as they made them (stream.py)."""
+    early: EarlyIndex | None = None
+    """Shards indexed while the reports rendered (stream.py), checked by ``index``."""
 
 
 @dataclass(frozen=True)
@@ -535,6 +538,7 @@ def index(build: Build, derived: Derived, rendered: Rendered, last: Notes) -> In
         recorded=last.shards,
         staged=rendered.staged,
         hashed=rendered.digests,
+        early=rendered.early,
     )
     return Indexed(made, same, shards)
 

@@ -65,6 +65,7 @@ from rectify_site.workers import jobs_for, pool
 if TYPE_CHECKING:
     from jinja2 import Environment
 
+    from rectify_site.build.search import EarlyIndex
     from rectify_site.load.collection import LoadedReport
     from rectify_site.site.pages import CollectionView, Page
     from rectify_site.site.render import Assets
@@ -367,14 +368,15 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
     # in workers, the files a task makes are written into the spool by that task
     spool = jobs_for(len(folders), PARALLEL_MIN_REPORTS) > 1
     outputs = outputs_for(build, len(folders) * PAGES_PER_REPORT, spool=spool)
-    stage = None
+    stage = early = None
     if build.search:
-        from rectify_site.build.search import new_stage
+        from rectify_site.build.search import EarlyIndex, available, new_stage
 
         stage = new_stage(cache.folder("spool"))
+        early = EarlyIndex(stage) if available() else None
     work = _Work(build, env, base, closures, digests, stage, spool=outputs.spool)
     try:
-        units = _pass_one(work, folders, outputs)
+        units = _pass_one(work, folders, outputs, early)
         for unit in units:
             if unit.stored is not None:
                 cache.stored(REPORTS, unit.name, unit.stored)
@@ -423,13 +425,15 @@ def load_and_render(build: Build, last: Notes) -> tuple[Derived, Rendered]:
         outputs.update(made)
     except BaseException:
         outputs.close()
+        if early is not None:
+            early.close()
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
         raise
     kept = dict(cache.kept)
     # what the workers hashed, as the cache recorded it (the last record of a path wins)
     digests = {rel: v[1] for rel, v in cache.outputs.items() if rel in outputs}
-    return derived, Rendered(env, outputs, kept, warnings, templates, stage, digests)
+    return derived, Rendered(env, outputs, kept, warnings, templates, stage, digests, early)
 
 
 PAGES_PER_REPORT = 10
@@ -437,9 +441,13 @@ PAGES_PER_REPORT = 10
 (stages.SPOOL_MIN_PAGES) is decided before any report is loaded."""
 
 
-def _pass_one(work: _Work, folders: list[Path], outputs: Any) -> list[Unit]:
+def _pass_one(
+    work: _Work, folders: list[Path], outputs: Any, early: EarlyIndex | None = None
+) -> list[Unit]:
     """Each report folder's unit, in order; the bytes made go to ``outputs`` as they come,
-    so the parent never holds more than one report's."""
+    so the parent never holds more than one report's. With ``early``, the reports are
+    taken shard by shard, and a shard whose reports all had a task is handed to it for
+    indexing as soon as the last of them is back."""
     global _WORK
     build = work.build
     assert build.cache is not None
@@ -456,9 +464,24 @@ def _pass_one(work: _Work, folders: list[Path], outputs: Any) -> list[Unit]:
     if todo:
         _compile(work.env, OWN_TEMPLATES)  # here, once, then inherited by every worker
         build.cache.holds("")  # its index of the last build's outputs, made once, inherited
+    left: dict[str, int] = {}
+    if early is not None:
+        from rectify_site.site.shards import shard_of
+
+        shard = {f.name: shard_of(f.name) for f in folders}
+        order = {f.name: i for i, f in enumerate(folders)}
+        todo.sort(key=lambda f: (shard[f.name], order[f.name]))
+        for folder in todo:
+            left[shard[folder.name]] = left.get(shard[folder.name], 0) + 1
+        for name in units:  # a shard with a report not made again is indexed after
+            left.pop(shard[name], None)
     _WORK = work
     try:
         for unit in _run(_own_task, todo):
+            if early is not None and shard[unit.name] in left:
+                left[shard[unit.name]] -= 1
+                if not left[shard[unit.name]]:
+                    early.submit(shard[unit.name])
             outputs.update(unit.made)
             for rel, name in unit.spooled.items():
                 outputs.adopt(rel, name)
