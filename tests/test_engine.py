@@ -278,3 +278,31 @@ def test_a_build_that_fails_after_a_shard_was_indexed_early_leaves_no_pagefind(
     assert _pagefind_children() == []
     assert not out.exists()
     assert not any(cache_dir_for(out).glob("spool/*"))
+
+
+def test_the_early_service_helps_index_the_rest_to_the_same_bundles(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing indexed early (every shard handed over is ignored): once rendering is
+    done, the early service is one of the lanes that index the shards, and the bundles
+    are those of a build that had no early service at all."""
+    from rectify_site.build import search
+
+    helped: list[int] = []
+    real_join = search.EarlyIndex.join
+
+    def join(self: search.EarlyIndex) -> dict[str, bytes]:
+        got = real_join(self)
+        helped.append(len(got))
+        return got
+
+    monkeypatch.setenv(JOBS_ENV, "2")
+    monkeypatch.setattr(search.EarlyIndex, "submit", lambda self, shard: None)
+    monkeypatch.setattr(search.EarlyIndex, "join", join)
+    built = tmp_path / "helped"
+    build_site(corpus, built, templates=TEMPLATES, compress=False)
+    assert helped and helped[0] > 0  # the early service made some shards' files
+    monkeypatch.setattr(search, "EarlyIndex", lambda stage: None)
+    alone = tmp_path / "alone"
+    build_site(corpus, alone, templates=TEMPLATES, compress=False)
+    assert _bundles(built) == _bundles(alone) and len(_bundles(alone)) > 20

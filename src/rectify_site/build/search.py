@@ -24,6 +24,7 @@ Pagefind's ``mergeIndex``.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -32,7 +33,7 @@ import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -104,7 +105,7 @@ class Service:
     by a comma, one request answered at a time.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, idle: bool = False) -> None:
         self.proc = subprocess.Popen(
             [*_command(), "--service"],
             stdin=subprocess.PIPE,
@@ -112,6 +113,9 @@ class Service:
             stderr=subprocess.DEVNULL,
         )
         self.message = 0
+        if idle:  # the lowest priority: it takes only a core nothing else wants
+            with contextlib.suppress(OSError, AttributeError):
+                os.setpriority(os.PRIO_PROCESS, self.proc.pid, 19)
 
     def send(self, payload: dict[str, object]) -> dict[str, object]:
         import base64
@@ -220,68 +224,83 @@ def stage_page(stage: Path, rel: str, data: bytes) -> None:
 
 
 def index_shards(
-    pages: Mapping[str, Mapping[str, bytes]], stage: Path | None = None
+    pages: Mapping[str, Mapping[str, bytes]],
+    stage: Path | None = None,
+    *,
+    early: EarlyIndex | None = None,
 ) -> dict[str, bytes]:
     """Index each shard's pages (shard -> site path -> HTML) into its bundle, as bytes.
 
     Each shard's pages go into a staging folder of their own, indexed by one of two
-    Pagefind services (one per core), shard after shard: each index is dropped once
-    written, so memory is bounded by the largest shard, not by the collection. With
-    ``stage``, some pages are staged already (``stage_page``): those in ``pages`` join
-    them, and each shard's folder goes once indexed (the rest is the caller's); without,
-    the folder made for them goes at the end.
+    Pagefind services (one per core), shard after shard, the largest first, each service
+    taking the next as it is free: each index is dropped once written, so memory is
+    bounded by the largest shards, not by the collection. With ``stage``, some pages are
+    staged already (``stage_page``): those in ``pages`` join them, and each shard's
+    folder goes once indexed (the rest is the caller's); without, the folder made for
+    them goes at the end. With ``early``, its service is one of them, once it has
+    finished the shard it is indexing: one service fewer starts.
     """
     if not pages:
         return {}
     require_pagefind()
+    import threading
+
     own = stage is None
-    stage = stage or Path(tempfile.mkdtemp(prefix="rectify-search-"))
-    # the largest shards first, each to the service with the least work so far (by the
-    # number of pages: their bytes are read only when the shard is staged)
+    root = stage or Path(tempfile.mkdtemp(prefix="rectify-search-"))
+    # the largest first (by the number of pages: their bytes are read only when staged)
     size = {s: len(getattr(pages[s], "rels", pages[s])) for s in pages}
-    order = sorted(pages, key=lambda s: (-size[s], s))
-    lanes: list[list[str]] = [[] for _ in range(max(1, min(len(order), os.cpu_count() or 1)))]
-    load = [0] * len(lanes)
-    for shard in order:
-        i = load.index(min(load))
-        lanes[i].append(shard)
-        load[i] += size[shard]
+    pending = sorted(pages, key=lambda s: (-size[s], s))
+    lock = threading.Lock()
+    many = len(pending) > 1
 
     from rectify_site.build.bigrams import indexed_copy
 
-    def lane(shards: list[str]) -> dict[str, bytes]:
+    def take() -> str | None:
+        with lock:
+            return pending.pop(0) if pending else None
+
+    def one(shard: str, service: Service | None) -> dict[str, bytes]:
+        site = root / shard / "site"
+        staged = 0
+        chosen = pages[shard]
+        entries = chosen.marked() if isinstance(chosen, _ShardPages) else chosen.items()
+        for rel, data in entries:
+            path = site / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(indexed_copy(data))
+            staged += 1
+        if not staged and not site.is_dir():  # no page of the shard is marked
+            return {}
+        got = run_pagefind(site, root / shard / "bundle", service)
+        shutil.rmtree(root / shard, ignore_errors=True)
+        return {f"{BUNDLE}/{shard}/{rel}": data for rel, data in got.items()}
+
+    def lane(_: int) -> dict[str, bytes]:
         files: dict[str, bytes] = {}
-        service = Service() if len(shards) > 1 else None
+        service = None
         try:
-            for shard in shards:
-                site = stage / shard / "site"
-                staged = 0
-                chosen = pages[shard]
-                entries = chosen.marked() if isinstance(chosen, _ShardPages) else chosen.items()
-                for rel, data in entries:
-                    path = site / rel
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_bytes(indexed_copy(data))
-                    staged += 1
-                if not staged and not site.is_dir():  # no page of the shard is marked
-                    continue
-                got = run_pagefind(site, stage / shard / "bundle", service)
-                files.update({f"{BUNDLE}/{shard}/{rel}": data for rel, data in got.items()})
-                shutil.rmtree(stage / shard, ignore_errors=True)
+            while (shard := take()) is not None:
+                if service is None and many:
+                    service = Service()
+                files.update(one(shard, service))
         finally:
             if service is not None:
                 service.close()
         return files
 
+    helping = early is not None and early.help(take, one)
+    cores = (os.cpu_count() or 1) - int(helping)
     try:
         made: dict[str, bytes] = {}
-        with ThreadPoolExecutor(max_workers=len(lanes)) as pool:
-            for files in pool.map(lane, lanes):
+        with ThreadPoolExecutor(max_workers=max(1, min(len(pending), cores))) as pool:
+            for files in pool.map(lane, range(max(1, min(len(pending), cores)))):
                 made.update(files)
+        if early is not None:
+            made.update(early.join())
         return dict(sorted(made.items()))
     finally:
         if own:
-            shutil.rmtree(stage, ignore_errors=True)
+            shutil.rmtree(root, ignore_errors=True)
 
 
 Signature = tuple[tuple[str, int, int], ...]
@@ -315,11 +334,15 @@ class EarlyIndex:
 
         self.stage = stage
         self.made: dict[str, tuple[Signature, dict[str, bytes]]] = {}
-        self._todo: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._todo: queue.SimpleQueue[str | Callable[[Service], None] | None]
+        self._todo = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._stopping = False
         self._busy: str | None = None
         self._service: Service | None = None
+        self._helped: dict[str, bytes] = {}
+        self._failed: BaseException | None = None
+        self._alive = True
         self._thread = threading.Thread(target=self._run, name="early-index", daemon=True)
         self._thread.start()
 
@@ -329,17 +352,26 @@ class EarlyIndex:
 
     def _run(self) -> None:
         try:
-            while True:
-                shard = self._todo.get()
+            while (item := self._todo.get()) is not None:
+                if callable(item):  # the indexing after rendering: no speculation
+                    if self._service is None:
+                        self._service = Service(idle=True)
+                    item(self._service)
+                    return
                 with self._lock:
-                    if shard is None or self._stopping:
-                        return
-                    self._busy = shard
-                self.index(shard)
+                    if self._stopping:
+                        continue
+                    self._busy = item
+                try:
+                    self.index(item)
+                except Exception:  # a speculation: the indexing after redoes the shard
+                    self._busy = None
+                    return  # its service is gone; the others index the rest
                 self._busy = None
-        except Exception:  # a speculation: the indexing after rendering redoes the shard
-            pass
+        except BaseException as exc:  # raised by join, in the build's thread
+            self._failed = exc
         finally:
+            self._alive = False
             if self._service is not None:
                 self._service.close()
 
@@ -350,22 +382,46 @@ class EarlyIndex:
             return
         before = _signature(site)
         if self._service is None:
-            self._service = Service()
+            self._service = Service(idle=True)
         got = run_pagefind(site, self.stage / shard / "bundle", self._service)
         if _signature(site) == before:  # nothing staged while it was read
             self.made[shard] = (before, got)
 
-    def stop(self) -> set[str]:
+    def stop(self) -> tuple[set[str], bool]:
         """Start no other shard: the shards made, and the one being indexed, if any
-        (``join`` waits for it), so that the rest can be indexed meanwhile."""
+        (``join`` waits for it), so that the rest can be indexed meanwhile; and whether
+        one is being indexed."""
         with self._lock:
             self._stopping = True
-            later = {*self.made, *([self._busy] if self._busy else [])}
-        self._todo.put(None)
-        return later
+            busy = self._busy
+            later = {*self.made, *([busy] if busy else [])}
+        return later, busy is not None
 
-    def join(self) -> None:
+    def help(
+        self,
+        take: Callable[[], str | None],
+        one: Callable[[str, Service | None], dict[str, bytes]],
+    ) -> bool:
+        """Once its shard is done, the service indexes shards ``take`` hands out with
+        ``one``, as the other lanes do (``index_shards``); False if it is gone."""
+        if not self._alive:
+            return False
+
+        def work(service: Service) -> None:
+            while (shard := take()) is not None:
+                self._helped.update(one(shard, service))
+
+        self._todo.put(work)
+        return True
+
+    def join(self) -> dict[str, bytes]:
+        """Wait for the service's last shard: the files it made for ``help``; what
+        failed there is raised here."""
+        self._todo.put(None)
         self._thread.join()
+        if self._failed is not None:
+            raise self._failed
+        return dict(self._helped)
 
     def close(self) -> None:
         """Stop at once (a failed or interrupted build): the service is ended."""
@@ -450,11 +506,12 @@ def search_files(
             skip = files if staged is not None else {}
             stale[shard] = _ShardPages(list(hashes[shard]), files, out, skip)
         made: dict[str, bytes] = {}
-        later = early.stop() & set(stale) if early is not None else set()
-        # the others first, while the shard being indexed early is finished
-        made.update(index_shards({s: p for s, p in stale.items() if s not in later}, staged))
+        later = early.stop()[0] & set(stale) if early is not None else set()
+        # the others first, the early service joining once its shard is done
+        now = {s: p for s, p in stale.items() if s not in later}
+        made.update(index_shards(now, staged, early=early))
         if early is not None:
-            early.join()
+            early.join()  # (index_shards joined it where there was anything to index)
             again: dict[str, _ShardPages] = {}
             for shard in sorted(later):
                 got = early.valid(shard, stale[shard])
