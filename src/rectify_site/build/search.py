@@ -354,8 +354,9 @@ class EarlyIndex:
         try:
             while (item := self._todo.get()) is not None:
                 if callable(item):  # the indexing after rendering: no speculation
-                    if self._service is None:
-                        self._service = Service(idle=True)
+                    if self._service is not None:  # at the lowest priority: a new one
+                        self._service.close()
+                    self._service = Service()
                     item(self._service)
                     return
                 with self._lock:
@@ -402,8 +403,10 @@ class EarlyIndex:
         take: Callable[[], str | None],
         one: Callable[[str, Service | None], dict[str, bytes]],
     ) -> bool:
-        """Once its shard is done, the service indexes shards ``take`` hands out with
-        ``one``, as the other lanes do (``index_shards``); False if it is gone."""
+        """Once its shard is done, its thread indexes shards ``take`` hands out with
+        ``one``, as the other lanes do (``index_shards``), through a service at the
+        usual priority (the early one, at the lowest, ends first: a Pagefind per core
+        still); False if it is gone."""
         if not self._alive:
             return False
 
