@@ -12,8 +12,10 @@ A build (``search_files``) works out, for every shard, a digest of the pages it 
 index; a shard whose digest is the one recorded for the bundle on disk is kept as it is,
 the others are indexed again, each over a staging folder holding just that shard's
 pages, by one of two Pagefind services (``--service``, one per core) that index shard
-after shard, so Pagefind starts twice, not once per shard. The bundles come back as
-bytes (never written by Pagefind itself) and go through the same atomic,
+after shard, so Pagefind starts twice, not once per shard (in a cold build, a shard may
+have been indexed already while the other reports rendered: ``EarlyIndex``, whose
+bundle is taken only if the shard's pages are still the ones it read). The bundles come
+back as bytes (never written by Pagefind itself) and go through the same atomic,
 incremental writer as the pages (output.py), so only the files whose bytes changed are
 written, with the same modes and the same ``.gz``/``.br`` copies (compress.py).
 

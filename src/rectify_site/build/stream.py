@@ -6,8 +6,11 @@
                                                its own pages (full text, figures, ledger,
                                                categories) rendered where their keys
                                                changed; report.json, figures.csv, 附件;
-                                               the whole model stored in the cache
-             ◀── Unit: its summary, its pages' outline, the bytes made
+                                               the whole model stored in the cache;
+                                               the files made written into the spool
+             ◀── Unit: its summary, its pages' outline, the files' names and hashes
+    (with search, the reports go shard by shard: a shard whose reports are all back is
+    indexed at once, beside the workers, search.EarlyIndex)
     gather the summaries (a content error stops the build here: nothing is written);
     derive every page from them; plan what is still to render
     render   the collection's pages and each report's overview (its series, headings,
@@ -15,7 +18,7 @@
     pass 2   ── a report and its stale pages ▶ the model recalled from the cache; a page
                                                of its own still to render (the site's
                                                name came out other than guessed)
-             ◀── bytes
+             ◀── the files' names in the spool
     the collection's files, from the summaries
     then index, write and finish as before (stages.py)
 
