@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -288,20 +289,20 @@ def test_the_early_service_helps_index_the_rest_to_the_same_bundles(
     are those of a build that had no early service at all."""
     from rectify_site.build import search
 
-    helped: list[int] = []
-    real_join = search.EarlyIndex.join
+    threads: list[str] = []
+    real_run = search.run_pagefind
 
-    def join(self: search.EarlyIndex) -> dict[str, bytes]:
-        got = real_join(self)
-        helped.append(len(got))
-        return got
+    def run_pagefind(*args: object) -> dict[str, bytes]:
+        threads.append(threading.current_thread().name)
+        return real_run(*args)  # type: ignore[arg-type]
 
     monkeypatch.setenv(JOBS_ENV, "2")
     monkeypatch.setattr(search.EarlyIndex, "submit", lambda self, shard: None)
-    monkeypatch.setattr(search.EarlyIndex, "join", join)
+    monkeypatch.setattr(search, "run_pagefind", run_pagefind)
     built = tmp_path / "helped"
     build_site(corpus, built, templates=TEMPLATES, compress=False)
-    assert helped and helped[0] > 0  # the early service made some shards' files
+    assert "early-index" in threads  # the early service indexed some of the shards
+    assert len(threads) == len({k.split("/")[1] for k in _bundles(built)})
     monkeypatch.setattr(search, "EarlyIndex", lambda stage: None)
     alone = tmp_path / "alone"
     build_site(corpus, alone, templates=TEMPLATES, compress=False)

@@ -35,7 +35,7 @@ import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -230,6 +230,7 @@ def index_shards(
     stage: Path | None = None,
     *,
     early: EarlyIndex | None = None,
+    into: MutableMapping[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """Index each shard's pages (shard -> site path -> HTML) into its bundle, as bytes.
 
@@ -240,7 +241,9 @@ def index_shards(
     staged already (``stage_page``): those in ``pages`` join them, and each shard's
     folder goes once indexed (the rest is the caller's); without, the folder made for
     them goes at the end. With ``early``, its service is one of them, once it has
-    finished the shard it is indexing: one service fewer starts.
+    finished the shard it is indexing: one service fewer starts. With ``into`` (a
+    build's outputs), each shard's files go there as it is done, and {} is returned: at
+    10,000 reports the bundles are about 0.9 GB, which need not be held until the end.
     """
     if not pages:
         return {}
@@ -254,6 +257,11 @@ def index_shards(
     pending = sorted(pages, key=lambda s: (-size[s], s))
     lock = threading.Lock()
     many = len(pending) > 1
+    made: MutableMapping[str, bytes] = {} if into is None else into
+
+    def sink(files: dict[str, bytes]) -> None:
+        with lock:  # an Outputs' spool names its files one after the other
+            made.update(files)
 
     from rectify_site.build.bigrams import indexed_copy
 
@@ -261,7 +269,7 @@ def index_shards(
         with lock:
             return pending.pop(0) if pending else None
 
-    def one(shard: str, service: Service | None) -> dict[str, bytes]:
+    def one(shard: str, service: Service | None) -> None:
         site = root / shard / "site"
         staged = 0
         chosen = pages[shard]
@@ -272,34 +280,30 @@ def index_shards(
             path.write_bytes(indexed_copy(data))
             staged += 1
         if not staged and not site.is_dir():  # no page of the shard is marked
-            return {}
+            return
         got = run_pagefind(site, root / shard / "bundle", service)
         shutil.rmtree(root / shard, ignore_errors=True)
-        return {f"{BUNDLE}/{shard}/{rel}": data for rel, data in got.items()}
+        sink({f"{BUNDLE}/{shard}/{rel}": data for rel, data in got.items()})
 
-    def lane(_: int) -> dict[str, bytes]:
-        files: dict[str, bytes] = {}
+    def lane(_: int) -> None:
         service = None
         try:
             while (shard := take()) is not None:
                 if service is None and many:
                     service = Service()
-                files.update(one(shard, service))
+                one(shard, service)
         finally:
             if service is not None:
                 service.close()
-        return files
 
     helping = early is not None and early.help(take, one)
     cores = (os.cpu_count() or 1) - int(helping)
     try:
-        made: dict[str, bytes] = {}
         with ThreadPoolExecutor(max_workers=max(1, min(len(pending), cores))) as pool:
-            for files in pool.map(lane, range(max(1, min(len(pending), cores)))):
-                made.update(files)
+            list(pool.map(lane, range(max(1, min(len(pending), cores)))))
         if early is not None:
-            made.update(early.join())
-        return dict(sorted(made.items()))
+            early.join()
+        return {} if into is not None else dict(sorted(made.items()))
     finally:
         if own:
             shutil.rmtree(root, ignore_errors=True)
@@ -342,7 +346,6 @@ class EarlyIndex:
         self._stopping = False
         self._busy: str | None = None
         self._service: Service | None = None
-        self._helped: dict[str, bytes] = {}
         self._failed: BaseException | None = None
         self._alive = True
         self._thread = threading.Thread(target=self._run, name="early-index", daemon=True)
@@ -403,7 +406,7 @@ class EarlyIndex:
     def help(
         self,
         take: Callable[[], str | None],
-        one: Callable[[str, Service | None], dict[str, bytes]],
+        one: Callable[[str, Service | None], None],
     ) -> bool:
         """Once its shard is done, its thread indexes shards ``take`` hands out with
         ``one``, as the other lanes do (``index_shards``), through a service at the
@@ -414,19 +417,17 @@ class EarlyIndex:
 
         def work(service: Service) -> None:
             while (shard := take()) is not None:
-                self._helped.update(one(shard, service))
+                one(shard, service)
 
         self._todo.put(work)
         return True
 
-    def join(self) -> dict[str, bytes]:
-        """Wait for the service's last shard: the files it made for ``help``; what
-        failed there is raised here."""
+    def join(self) -> None:
+        """Wait for the service's last shard; what failed there is raised here."""
         self._todo.put(None)
         self._thread.join()
         if self._failed is not None:
             raise self._failed
-        return dict(self._helped)
 
     def close(self) -> None:
         """Stop at once (a failed or interrupted build): the service is ended."""
@@ -471,6 +472,7 @@ def search_files(
     staged: Path | None = None,
     hashed: Mapping[str, str] | None = None,
     early: EarlyIndex | None = None,
+    into: MutableMapping[str, bytes] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str], dict[str, str]]:
     """The search bundles of this build: (files to write, files kept, digests to record).
 
@@ -482,6 +484,8 @@ def search_files(
     the kept pages of a shard indexed again are staged here. The folder goes at the end.
     ``hashed`` (path -> sha256 of a file in ``files``) spares reading those back;
     ``early`` holds shards indexed while the reports rendered, taken where still valid.
+    With ``into`` (the build's outputs), the files to write go there as each shard is
+    indexed, not into the first dict returned (then empty).
     """
     try:
         from rectify_site.build.output import digest
@@ -510,22 +514,23 @@ def search_files(
                 continue
             skip = files if staged is not None else {}
             stale[shard] = _ShardPages(list(hashes[shard]), files, out, skip)
-        made: dict[str, bytes] = {}
+        made: MutableMapping[str, bytes] = {} if into is None else into
         later = early.stop()[0] & set(stale) if early is not None else set()
         # the others first, the early service joining once its shard is done
         now = {s: p for s, p in stale.items() if s not in later}
-        made.update(index_shards(now, staged, early=early))
+        made.update(index_shards(now, staged, early=early, into=into))
         if early is not None:
             early.join()  # (index_shards joined it where there was anything to index)
             again: dict[str, _ShardPages] = {}
             for shard in sorted(later):
                 got = early.valid(shard, stale[shard])
+                early.made.pop(shard, None)
                 if got is None:
                     again[shard] = stale[shard]
                 else:
                     made.update({f"{BUNDLE}/{shard}/{rel}": data for rel, data in got.items()})
-            made.update(index_shards(again, staged))
-        return dict(sorted(made.items())), keep, digests
+            made.update(index_shards(again, staged, into=into))
+        return ({} if into is not None else dict(sorted(made.items()))), keep, digests
     finally:
         if early is not None:
             early.close()

@@ -539,6 +539,7 @@ def index(build: Build, derived: Derived, rendered: Rendered, last: Notes) -> In
         staged=rendered.staged,
         hashed=rendered.digests,
         early=rendered.early,
+        into=rendered.outputs,
     )
     return Indexed(made, same, shards)
 
