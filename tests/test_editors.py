@@ -17,6 +17,7 @@ import pytest
 from rectify_site.build.pipeline import build_site, check_site
 from rectify_site.commands.cli import main
 from rectify_site.progress import NO_PROGRESS, Progress, TerminalProgress, for_terminal
+from rectify_site.workers import can_fork
 
 from conftest import REPORT_ID, ROOT, Run, edit
 
@@ -156,6 +157,8 @@ def test_a_terminal_gets_bars_and_anything_else_nothing(content_copy: Path, tmp_
         progress=TerminalProgress(screen, lang="en", delay=0),
     )
     assert "render" in screen.getvalue()
+    # bars leave no monitor thread behind, which would keep the next build from forking
+    assert can_fork() or not hasattr(os, "fork")
 
 
 def _on_a_terminal(argv: list[str | Path], cwd: Path) -> tuple[int, str, str]:

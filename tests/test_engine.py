@@ -307,3 +307,24 @@ def test_the_early_service_helps_index_the_rest_to_the_same_bundles(
     alone = tmp_path / "alone"
     build_site(corpus, alone, templates=TEMPLATES, compress=False)
     assert _bundles(built) == _bundles(alone) and len(_bundles(alone)) > 20
+
+
+@pytest.mark.skipif(not can_fork(), reason="no fork on this platform")
+def test_the_early_index_leaves_the_workers_forking(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The early index's thread runs from the start of a build with search; the reports
+    are still made in workers (whose files the parent adopts), not all in one process."""
+    adopted: list[tuple[str, str]] = []
+    real_adopt = Outputs.adopt
+
+    def adopt(self: Outputs, rel: str, name: str) -> None:
+        adopted.append((rel, name.split("/")[0]))  # "own-<pid of the task's process>"
+        real_adopt(self, rel, name)
+
+    monkeypatch.setattr(Outputs, "adopt", adopt)
+    monkeypatch.setenv(JOBS_ENV, "2")
+    build_site(corpus, tmp_path / "_site", templates=TEMPLATES, compress=False)
+    makers = {tag for rel, tag in adopted if rel.endswith("/full.html")}
+    assert len([1 for rel, _ in adopted if rel.endswith("/full.html")]) == N
+    assert f"own-{os.getpid()}" not in makers and len(makers) == 2

@@ -55,6 +55,7 @@ class TerminalProgress(Progress):
     def phase(self, name: str, total: int | None = None) -> None:
         from tqdm import tqdm  # type: ignore[import-untyped]  # only when a terminal watches
 
+        tqdm.monitor_interval = 0  # no monitor thread: with one, the build could not fork
         self.close()
         self.phases.append(name)
         zh, en = PHASES.get(name, (name, name))

@@ -17,9 +17,17 @@ JOBS_ENV = "RECTIFY_SITE_JOBS"
 """Overrides the number of processes; 1 turns parallel work off."""
 
 
+FORK_SAFE: set[int] = set()
+"""Threads that may run while workers fork (their ident): each holds no lock a worker
+could need, only its own pipe to a Pagefind service (search.EarlyIndex)."""
+
+
 def can_fork() -> bool:
-    """Fork only where it exists and no other thread runs (a fork copies held locks)."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Fork only where it exists and no other thread runs (a fork copies held locks),
+    save those known to be safe (FORK_SAFE)."""
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    safe = all(t.ident in FORK_SAFE for t in others if t.is_alive())
+    return "fork" in multiprocessing.get_all_start_methods() and safe
 
 
 def jobs_for(items: int, minimum: int) -> int:

@@ -35,6 +35,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -42,6 +43,7 @@ from pathlib import Path
 from rectify_site.errors import UsageError, diag
 from rectify_site.site import shards as sharding
 from rectify_site.site.shards import shard_of
+from rectify_site.workers import FORK_SAFE
 
 BUNDLE = "pagefind"
 """The folder of the search bundles inside the output folder: one subfolder per shard."""
@@ -350,6 +352,7 @@ class EarlyIndex:
         self._alive = True
         self._thread = threading.Thread(target=self._run, name="early-index", daemon=True)
         self._thread.start()
+        FORK_SAFE.add(self._thread.ident or 0)  # the workers still fork beside it
 
     def submit(self, shard: str) -> None:
         """Index ``shard`` when the service is free: its pages are all staged."""
@@ -380,6 +383,7 @@ class EarlyIndex:
             self._alive = False
             if self._service is not None:
                 self._service.close()
+            FORK_SAFE.discard(threading.get_ident())  # (a new thread may take its ident)
 
     def index(self, shard: str) -> None:
         """Index ``shard``'s staged pages, noting what they were as they were read."""
