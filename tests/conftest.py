@@ -23,6 +23,7 @@ import pytest
 from rectify_site.build.pipeline import build_site
 from rectify_site.load.collection import load_collection
 from rectify_site.model.collection import Collection
+from rectify_site.workers import FORK_SAFE
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -145,6 +146,28 @@ def need(condition: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
+@contextlib.contextmanager
+def harness_threads() -> Iterator[Callable[[], None]]:
+    """Threads the test harness starts before ``mark()`` are safe to fork beside, until the
+    block ends.
+
+    The loopback server's thread waits in select and playwright's in waitpid: neither holds a
+    lock a build's worker takes. Unmarked, they would keep every in-process build after the
+    first browser test in one process, and the tests of the workers would test nothing.
+    """
+    before = {t.ident for t in threading.enumerate()}
+    started: set[int] = set()
+
+    def mark() -> None:
+        started.update(t.ident for t in threading.enumerate() if t.ident not in before and t.ident)
+        FORK_SAFE.update(started)
+
+    try:
+        yield mark
+    finally:
+        FORK_SAFE.difference_update(started)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's chromium, headless, driven by playwright (never a downloaded browser)."""
@@ -154,8 +177,9 @@ def browser() -> Iterator[Any]:
     except ImportError:
         need(False, "playwright is missing: pip install -e '.[test]'")
         raise
-    with sync_playwright() as p:
+    with harness_threads() as mark, sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        mark()
         yield b
         b.close()
 
@@ -171,12 +195,14 @@ def serve_folder(folder: Path) -> Iterator[str]:
     handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with harness_threads() as mark:
+        thread.start()
+        mark()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}/"
+        finally:
+            server.shutdown()
+            server.server_close()
 
 
 AXE_OPTIONS = {

@@ -9,6 +9,7 @@ import pty
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -142,6 +143,7 @@ def test_a_terminal_gets_bars_and_anything_else_nothing(content_copy: Path, tmp_
     assert for_terminal(quiet=False, stream=io.StringIO()) is NO_PROGRESS
     assert for_terminal(quiet=True, stream=FakeTerminal()) is NO_PROGRESS
     assert isinstance(for_terminal(quiet=False, stream=FakeTerminal()), TerminalProgress)
+    threads = set(threading.enumerate())
     screen = FakeTerminal()
     bars = TerminalProgress(screen, delay=0)
     build_site(content_copy, tmp_path / "out", search=False, progress=bars)
@@ -158,6 +160,7 @@ def test_a_terminal_gets_bars_and_anything_else_nothing(content_copy: Path, tmp_
     )
     assert "render" in screen.getvalue()
     # bars leave no monitor thread behind, which would keep the next build from forking
+    assert set(threading.enumerate()) <= threads
     assert can_fork() or not hasattr(os, "fork")
 
 
