@@ -189,11 +189,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _HarnessServer(http.server.ThreadingHTTPServer):
+    """Each request's thread only reads files and writes a socket: safe to fork beside."""
+
+    daemon_threads = True
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        FORK_SAFE.add(threading.get_ident())
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            FORK_SAFE.discard(threading.get_ident())
+
+
 @contextlib.contextmanager
 def serve_folder(folder: Path) -> Iterator[str]:
     """Serve ``folder`` on 127.0.0.1 at a free port; yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _HarnessServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     with harness_threads() as mark:
         thread.start()

@@ -573,8 +573,10 @@ def test_a_fuzzed_manifest_never_touches_anything_outside(files: Any) -> None:
 # serve: a loopback server in this process, given fuzzed request lines and headers
 
 
-@functools.cache
-def _serving() -> int:
+@pytest.fixture(scope="module")
+def serving() -> Iterator[int]:
+    """The preview server on loopback, for this module's examples only: a server thread
+    left running would keep every later build in the test run from forking workers."""
     from rectify_site.serve.preview import Preview
     from rectify_site.serve.server import make_server
 
@@ -582,8 +584,14 @@ def _serving() -> int:
     preview = Preview(root / "content", root / "_serve", search=False, log=lambda line: None)
     preview.build()
     server = make_server(preview, "127.0.0.1", 0, timeout=2.0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return int(server.server_address[1])
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
 
 
 def _ask(port: int, request: bytes) -> bytes:
@@ -624,10 +632,10 @@ header_text = st.one_of(
 )
 @pytest.mark.slow
 def test_serve_answers_any_request_line_and_headers_safely(
-    method: str, target: str, version: str, host: str, headers: list[tuple[str, str]]
+    serving: int, method: str, target: str, version: str, host: str, headers: list[tuple[str, str]]
 ) -> None:
     _count("test_serve_answers_any_request_line_and_headers_safely")
-    port = _serving()
+    port = serving
     lines = [f"{method} {target} {version}".strip(), f"Host: {host}"]
     lines += [f"{name}: {value}" for name, value in headers]
     request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
