@@ -53,8 +53,11 @@ def report_shard(site: Path) -> str:
     raise SystemExit(f"{site}: no report page names its shard (built with search?)")
 
 
-def search_once(browser: Any, url: str, network: dict[str, Any] | None) -> tuple[float, int, str]:
-    """Seconds from navigation to the answer, the requests made, the status line."""
+def search_once(
+    browser: Any, url: str, network: dict[str, Any] | None, *, every: bool
+) -> tuple[float, int, str]:
+    """Seconds from navigation to the answer (with ``every``, once all shards are merged),
+    the requests made, the status line."""
     context = browser.new_context()
     page = context.new_page()
     if network:
@@ -66,7 +69,7 @@ def search_once(browser: Any, url: str, network: dict[str, Any] | None) -> tuple
     start = time.monotonic()
     page.goto(url)
     page.locator(".search-status", has_text="找到").wait_for(timeout=WAIT_MS)
-    if "shard=" not in url:
+    if every:
         page.wait_for_function(
             "!document.querySelector('.search-status').textContent.includes('部分')",
             timeout=WAIT_MS,
@@ -84,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", nargs="+", default=list(QUERIES))
     ap.add_argument("--networks", nargs="+", choices=list(NETWORKS), default=list(NETWORKS))
     args = ap.parse_args(argv)
-    sites = dict(s.split("=", 1) for s in args.sites)
+    sites = dict(s.split("=", 1) for s in args.sites if "=" in s)
+    if len(sites) != len(args.sites) or not all(Path(f).is_dir() for f in sites.values()):
+        ap.error("each site is NAME=FOLDER, the folder a built site")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -110,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
                             url = f"{base}search.html?q={query}"
                             if kind == "from a report":
                                 url += f"&shard={shards[name]}"
-                            t, n, status = search_once(browser, url, NETWORKS[net])
+                            every = kind == "every shard"
+                            t, n, status = search_once(browser, url, NETWORKS[net], every=every)
                             took[name].append(t)
                             asked[name].append(n)
                             said.setdefault(name, status)
